@@ -1,0 +1,42 @@
+# Rekan: the two commands that matter are `make run` and `make test`.
+# Each area keeps its own targets in a fragment (api/api.mk, eval/eval.mk,
+# web/web.mk, nix/nix.mk) and appends to the lists below, so areas can grow
+# without touching this file.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BIN := $(ROOT)/bin
+ARTIFACTS := $(ROOT)/artifacts
+
+# Filled by the fragments.
+DEPS_TARGETS :=
+TEST_TARGETS :=
+GENERATE_TARGETS :=
+CHECK_GENERATED_TARGETS :=
+BENCH_TARGETS :=
+
+-include eval/eval.mk
+-include api/api.mk
+-include web/web.mk
+-include nix/nix.mk
+
+.PHONY: help deps run test generate check-generated bench
+
+help: ## List the targets.
+	@grep -hE '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
+
+deps: $(DEPS_TARGETS) ## Install what is missing (system packages, pnpm, BAML runtime, Go modules).
+
+run: deps build-api ## Run Rekan on http://127.0.0.1:8090 with data in ./pb_data.
+	@$(MAKE) --no-print-directory run-api
+
+test: deps $(TEST_TARGETS) ## Run every test in the project.
+	@echo "make test: all suites passed ($(TEST_TARGETS))"
+
+generate: $(GENERATE_TARGETS) ## Regenerate every generated file.
+
+check-generated: $(CHECK_GENERATED_TARGETS) ## Fail when a generated file is stale.
+
+bench: $(BENCH_TARGETS) ## Run the benchmarks under bench/ and print their figures.
