@@ -1,6 +1,6 @@
 # Rekan: the two commands that matter are `make run` and `make test`.
-# Each area keeps its own targets in a fragment (api/api.mk, eval/eval.mk,
-# web/web.mk, nix/nix.mk) and appends to the lists below, so areas can grow
+# Each area keeps its own targets in a fragment (eval/*.mk, api/*.mk,
+# web/*.mk, nix/*.mk) and appends to the lists below, so areas can grow
 # without touching this file.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -17,10 +17,8 @@ GENERATE_TARGETS :=
 CHECK_GENERATED_TARGETS :=
 BENCH_TARGETS :=
 
--include eval/eval.mk
--include api/api.mk
--include web/web.mk
--include nix/nix.mk
+# eval/*.mk first: the api and web targets use its binaries.
+-include $(sort $(wildcard eval/*.mk)) $(sort $(wildcard api/*.mk)) $(sort $(wildcard web/*.mk)) $(sort $(wildcard nix/*.mk))
 
 .PHONY: help deps run test generate check-generated bench
 
