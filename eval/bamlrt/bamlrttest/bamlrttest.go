@@ -1,0 +1,96 @@
+// Package bamlrttest starts real BAML runtimes for tests in this module.
+package bamlrttest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rekan/rekan/eval"
+	"github.com/rekan/rekan/eval/bamlrt"
+)
+
+// CLI returns the baml-cli to test with. Without one the test is skipped,
+// except in CI (CI=true), where a missing runtime must fail the build.
+func CLI(t testing.TB) string {
+	t.Helper()
+	cli, err := bamlrt.FindCLI(os.Getenv)
+	if err == nil {
+		return cli
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("CI=true and no BAML runtime: %v", err)
+	}
+	t.Skipf("skipping: %v", err)
+	return ""
+}
+
+// Start runs a runtime with the embedded sources and env, closed at cleanup.
+func Start(t testing.TB, env []string) *bamlrt.Runtime {
+	t.Helper()
+	rt, _ := StartLogged(t, env)
+	return rt
+}
+
+// StartLogged is Start that also returns everything the runtime logged.
+func StartLogged(t testing.TB, env []string) (*bamlrt.Runtime, *Logs) {
+	t.Helper()
+	logs := &Logs{}
+	cfg := bamlrt.Config{
+		CLI:        CLI(t),
+		Source:     eval.BAMLSource,
+		Env:        env,
+		Logger:     slog.New(slog.NewTextHandler(io.MultiWriter(testWriter{t}, logs), &slog.HandlerOptions{Level: slog.LevelDebug})),
+		MinBackoff: 100 * time.Millisecond,
+		MaxBackoff: time.Second,
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rt, err := bamlrt.Start(ctx, cfg)
+	if err != nil {
+		t.Fatalf("start BAML runtime: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := rt.Close(); err != nil {
+			t.Errorf("close BAML runtime: %v", err)
+		}
+	})
+	return rt, logs
+}
+
+// Logs collects log output; safe for concurrent use.
+type Logs struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (l *Logs) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+// String returns everything logged so far.
+func (l *Logs) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// Logger writes through t.Log so runtime output shows up with the failing test.
+func Logger(t testing.TB) *slog.Logger {
+	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Helper()
+	w.t.Log(string(p))
+	return len(p), nil
+}

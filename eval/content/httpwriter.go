@@ -1,0 +1,263 @@
+package content
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/rekan/rekan/eval/bamlapi"
+	"github.com/rekan/rekan/eval/bamlrt"
+)
+
+// writerPrimaryClient is the client in clients.baml that talks to the
+// primary provider only (Writer is the fallback chain around it).
+const writerPrimaryClient = "WriterPrimary"
+
+// HTTPWriter writes posts by calling WritePosts on a supervised BAML HTTP
+// runtime through the generated client in package bamlapi.
+type HTTPWriter struct {
+	rt       *bamlrt.Runtime
+	provider Provider
+	http     *http.Client
+}
+
+var _ Writer = (*HTTPWriter)(nil)
+
+// NewHTTPWriter returns a Writer backed by rt. p must be the configuration
+// the runtime was started with (p.RuntimeEnv()).
+func NewHTTPWriter(rt *bamlrt.Runtime, p Provider) *HTTPWriter {
+	return &HTTPWriter{
+		rt:       rt,
+		provider: p,
+		// No client timeout: the caller's context bounds a call, and the
+		// BAML clients bound each provider attempt.
+		http: &http.Client{Transport: &http.Transport{
+			Proxy:               nil,
+			MaxIdleConnsPerHost: 8,
+			IdleConnTimeout:     30 * time.Second,
+		}},
+	}
+}
+
+// WritePosts asks the model for len(req.Roles) posts.
+func (w *HTTPWriter) WritePosts(ctx context.Context, req Request) (Result, error) {
+	if err := req.Validate(); err != nil {
+		return Result{}, err
+	}
+	if !w.provider.Configured() {
+		return Result{}, fmt.Errorf("write posts: %w", ErrNotConfigured)
+	}
+	if w.rt == nil || !w.rt.Running() {
+		return Result{}, fmt.Errorf("write posts: %w: not running (starting or restarting)", ErrRuntimeUnavailable)
+	}
+
+	client, err := bamlapi.NewClientWithResponses(w.rt.BaseURL(),
+		bamlapi.WithHTTPClient(w.http),
+		bamlapi.WithRequestEditorFn(w.rt.Authorize))
+	if err != nil {
+		return Result{}, fmt.Errorf("write posts: %w: %v", ErrRuntimeUnavailable, err)
+	}
+	resp, err := client.WritePostsWithResponse(ctx, w.body(req))
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return Result{}, fmt.Errorf("write posts: %w: gave up waiting: %w", ErrProvider, ctxErr)
+		}
+		// Connection refused or reset: the child is down or died mid-call.
+		return Result{}, fmt.Errorf("write posts: %w: %v", ErrRuntimeUnavailable, err)
+	}
+	if resp.StatusCode() != http.StatusOK {
+		return Result{}, fmt.Errorf("write posts: %w", w.classify(resp.StatusCode(), resp.Body))
+	}
+	if resp.JSON200 == nil {
+		return Result{}, fmt.Errorf("write posts: %w: runtime answered 200 without posts", ErrInvalidOutput)
+	}
+	posts, err := normalise(*resp.JSON200, req.Roles)
+	if err != nil {
+		return Result{}, fmt.Errorf("write posts: %w", err)
+	}
+	return Result{Posts: posts, Model: w.provider.WriterModel}, nil
+}
+
+func (w *HTTPWriter) body(req Request) bamlapi.WritePostsJSONRequestBody {
+	roles := make([]string, len(req.Roles))
+	for i, r := range req.Roles {
+		roles[i] = string(r)
+	}
+	body := bamlapi.WritePostsJSONRequestBody{
+		Business:      toAPIBusiness(req.Business),
+		Brief:         strings.TrimSpace(req.Brief),
+		Roles:         roles,
+		PreviousHooks: nonNil(req.PreviousHooks),
+	}
+	if !w.provider.HasFallback() {
+		// Skip the fallback chain: without a second provider it would only
+		// repeat the primary's retries.
+		primary := writerPrimaryClient
+		options := &bamlapi.BamlOptions{}
+		options.ClientRegistry.Clients = []bamlapi.ClientProperty{}
+		options.ClientRegistry.Primary = &primary
+		body.UnderscoreUnderscoreBamlOptions = options
+	}
+	return body
+}
+
+func toAPIBusiness(b Business) bamlapi.Business {
+	services := make([]bamlapi.Service, 0, len(b.Services))
+	for _, s := range b.Services {
+		service := bamlapi.Service{Name: s.Name}
+		if s.PriceBRL != nil {
+			price := float32(*s.PriceBRL)
+			service.PriceBrl = &price
+		}
+		services = append(services, service)
+	}
+	return bamlapi.Business{
+		Name:          b.Name,
+		Segment:       b.Segment,
+		City:          b.City,
+		State:         b.State,
+		Neighbourhood: optional(b.Neighbourhood),
+		Phone:         optional(b.Phone),
+		Services:      services,
+		Audience:      optional(b.Audience),
+		Voice:         optional(b.Voice),
+		Facts:         nonNil(b.Facts),
+		Notes:         optional(b.Notes),
+	}
+}
+
+// runtimeError is the JSON body baml-cli serve sends with a non-200 status.
+type runtimeError struct {
+	Error   string `json:"error"`
+	Message string `json:"message"`
+}
+
+// classify maps a runtime error response to the seam's sentinels. The
+// message of a validation failure embeds the prompt and the raw output, so
+// it never enters the error; other messages are cut short and scrubbed of
+// the API keys (providers like to quote the key they rejected).
+func (w *HTTPWriter) classify(status int, body []byte) error {
+	var rerr runtimeError
+	_ = json.Unmarshal(body, &rerr)
+	switch {
+	case rerr.Error == "validation_failure":
+		return fmt.Errorf("%w: the model's reply does not match the Post schema", ErrInvalidOutput)
+	case status == http.StatusForbidden:
+		return fmt.Errorf("%w: runtime refused the password (status 403)", ErrRuntimeUnavailable)
+	case status == http.StatusServiceUnavailable && rerr.Error == "":
+		return fmt.Errorf("%w: status 503", ErrRuntimeUnavailable)
+	}
+	detail := w.scrub(rerr.Message)
+	if rerr.Error == "" {
+		detail = w.scrub(string(body))
+	}
+	kind := rerr.Error
+	if kind == "" {
+		kind = "unknown"
+	}
+	return fmt.Errorf("%w: runtime status %d (%s): %s", ErrProvider, status, kind, detail)
+}
+
+func (w *HTTPWriter) scrub(s string) string {
+	for _, secret := range w.provider.secrets() {
+		s = strings.ReplaceAll(s, secret, "[redacted]")
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	const limit = 300
+	if len(s) > limit {
+		cut := limit
+		for cut > 0 && s[cut]&0xC0 == 0x80 {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
+}
+
+// normalise turns the model's posts into exactly one post per requested
+// role, in the requested order of roles the model left unassigned.
+func normalise(got []bamlapi.Post, roles []Role) ([]Post, error) {
+	if len(got) < len(roles) {
+		return nil, fmt.Errorf("%w: %d posts for %d roles", ErrInvalidOutput, len(got), len(roles))
+	}
+	got = got[:len(roles)]
+
+	posts := make([]Post, len(got))
+	taken := make(map[Role]bool, len(roles))
+	requested := make(map[Role]bool, len(roles))
+	for _, r := range roles {
+		requested[r] = true
+	}
+	for i, g := range got {
+		caption := strings.TrimSpace(g.Caption)
+		if caption == "" {
+			return nil, fmt.Errorf("%w: post %d has no caption", ErrInvalidOutput, i+1)
+		}
+		hook := strings.TrimSpace(g.Hook)
+		if hook == "" {
+			hook, _, _ = strings.Cut(caption, "\n")
+		}
+		posts[i] = Post{
+			Hook:           strings.TrimSpace(hook),
+			Caption:        caption,
+			Hashtags:       normaliseHashtags(g.Hashtags),
+			ProductionNote: strings.TrimSpace(g.ProductionNote),
+		}
+		role := Role(strings.ToLower(strings.TrimSpace(g.Role)))
+		if requested[role] && !taken[role] {
+			posts[i].Role = role
+			taken[role] = true
+		}
+	}
+	// Missing, unknown or duplicate roles get the requested ones nobody took.
+	next := 0
+	for i := range posts {
+		if posts[i].Role != "" {
+			continue
+		}
+		for taken[roles[next]] {
+			next++
+		}
+		posts[i].Role = roles[next]
+		taken[roles[next]] = true
+	}
+	return posts, nil
+}
+
+// normaliseHashtags gives every tag exactly one leading # and no spaces, and
+// drops empty and repeated (case-insensitively) tags.
+func normaliseHashtags(tags []string) []string {
+	out := make([]string, 0, len(tags))
+	seen := make(map[string]bool, len(tags))
+	for _, tag := range tags {
+		tag = strings.Join(strings.Fields(tag), "")
+		tag = strings.TrimLeft(tag, "#")
+		if tag == "" {
+			continue
+		}
+		key := strings.ToLower(tag)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, "#"+tag)
+	}
+	return out
+}
+
+func optional(s string) *string {
+	if s = strings.TrimSpace(s); s == "" {
+		return nil
+	}
+	return &s
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,129 @@
+package content
+
+import (
+	"strings"
+)
+
+// Defaults match .env.example.
+const (
+	DefaultBaseURL     = "https://openrouter.ai/api/v1"
+	DefaultWriterModel = "openai/gpt-4o-mini"
+	DefaultJudgeModels = "openai/gpt-4o-mini,google/gemini-2.0-flash-001"
+)
+
+// Provider is the LLM configuration: an OpenAI-compatible endpoint, the
+// writer model, an optional second provider the writer falls back to, and
+// the judge panel of the eval pipeline.
+type Provider struct {
+	BaseURL     string
+	APIKey      string
+	WriterModel string
+
+	// Fallback*: any of them set enables the fallback; an empty one inherits
+	// the primary's value (so a fallback can be just another model).
+	FallbackBaseURL string
+	FallbackAPIKey  string
+	FallbackModel   string
+
+	JudgeModels []string
+}
+
+// ProviderFromEnv reads the REKAN_LLM_*, REKAN_WRITER_* and
+// REKAN_JUDGE_MODELS variables (see .env.example); getenv is os.Getenv in
+// production.
+func ProviderFromEnv(getenv func(string) string) Provider {
+	value := func(name, fallback string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return fallback
+	}
+	return Provider{
+		BaseURL:         value("REKAN_LLM_BASE_URL", DefaultBaseURL),
+		APIKey:          strings.TrimSpace(getenv("REKAN_LLM_API_KEY")),
+		WriterModel:     value("REKAN_WRITER_MODEL", DefaultWriterModel),
+		FallbackBaseURL: value("REKAN_LLM_FALLBACK_BASE_URL", ""),
+		FallbackAPIKey:  value("REKAN_LLM_FALLBACK_API_KEY", ""),
+		FallbackModel:   value("REKAN_WRITER_FALLBACK_MODEL", ""),
+		JudgeModels:     splitList(value("REKAN_JUDGE_MODELS", DefaultJudgeModels)),
+	}
+}
+
+// Configured reports whether posts can be generated at all.
+func (p Provider) Configured() bool {
+	return p.APIKey != "" && p.BaseURL != ""
+}
+
+// HasFallback reports whether a second provider or model is configured.
+func (p Provider) HasFallback() bool {
+	return p.FallbackBaseURL != "" || p.FallbackAPIKey != "" || p.FallbackModel != ""
+}
+
+// RuntimeEnv is the provider part of the BAML runtime's environment: the
+// variables clients.baml reads. The fallback variables are always set
+// (inheriting the primary's values) so the fallback client resolves even
+// when no fallback is configured; HTTPWriter then bypasses it.
+// REKAN_JUDGE_A_MODEL and REKAN_JUDGE_B_MODEL are derived from JudgeModels.
+func (p Provider) RuntimeEnv() []string {
+	fallbackBaseURL, fallbackKey, fallbackModel := p.fallback()
+	judgeA, judgeB := p.judges()
+	return []string{
+		"REKAN_LLM_BASE_URL=" + p.BaseURL,
+		"REKAN_LLM_API_KEY=" + p.APIKey,
+		"REKAN_WRITER_MODEL=" + p.WriterModel,
+		"REKAN_LLM_FALLBACK_BASE_URL=" + fallbackBaseURL,
+		"REKAN_LLM_FALLBACK_API_KEY=" + fallbackKey,
+		"REKAN_WRITER_FALLBACK_MODEL=" + fallbackModel,
+		"REKAN_JUDGE_MODELS=" + strings.Join(p.JudgeModels, ","),
+		"REKAN_JUDGE_A_MODEL=" + judgeA,
+		"REKAN_JUDGE_B_MODEL=" + judgeB,
+	}
+}
+
+func (p Provider) fallback() (baseURL, apiKey, model string) {
+	baseURL, apiKey, model = p.FallbackBaseURL, p.FallbackAPIKey, p.FallbackModel
+	if baseURL == "" {
+		baseURL = p.BaseURL
+	}
+	if apiKey == "" {
+		apiKey = p.APIKey
+	}
+	if model == "" {
+		model = p.WriterModel
+	}
+	return baseURL, apiKey, model
+}
+
+// judges names the two panel models: a single configured model judges
+// twice, none falls back to the writer model.
+func (p Provider) judges() (a, b string) {
+	switch len(p.JudgeModels) {
+	case 0:
+		return p.WriterModel, p.WriterModel
+	case 1:
+		return p.JudgeModels[0], p.JudgeModels[0]
+	default:
+		return p.JudgeModels[0], p.JudgeModels[1]
+	}
+}
+
+// secrets are the values no error message or log line may contain.
+func (p Provider) secrets() []string {
+	var out []string
+	for _, s := range []string{p.APIKey, p.FallbackAPIKey} {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
