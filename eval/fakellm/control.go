@@ -1,0 +1,104 @@
+package fakellm
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"time"
+)
+
+// ReplySpec is the JSON form of a Reply on POST /_fake/replies.
+type ReplySpec struct {
+	Status  int    `json:"status"`
+	DelayMS int64  `json:"delay_ms"`
+	Content string `json:"content"`
+	Body    string `json:"body"`
+	Times   int    `json:"times"`
+}
+
+// Reply converts the JSON form.
+func (rs ReplySpec) Reply() Reply {
+	return Reply{
+		Status:  rs.Status,
+		Delay:   time.Duration(rs.DelayMS) * time.Millisecond,
+		Content: rs.Content,
+		Body:    rs.Body,
+		Times:   rs.Times,
+	}
+}
+
+// handleReplies accepts a JSON array of ReplySpec (or a single object) and
+// answers {"pending": N}, the number of requests the script now covers.
+func (s *Server) handleReplies(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBytes))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "could not read request body: "+err.Error())
+		return
+	}
+	var specs []ReplySpec
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		var one ReplySpec
+		err = strictUnmarshal(trimmed, &one)
+		specs = []ReplySpec{one}
+	} else {
+		err = strictUnmarshal(trimmed, &specs)
+	}
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "body must be a JSON array of {status, delay_ms, content, body, times}: "+err.Error())
+		return
+	}
+	replies := make([]Reply, 0, len(specs))
+	for _, spec := range specs {
+		if spec.Status != 0 && (spec.Status < 100 || spec.Status > 599) {
+			writeError(w, http.StatusBadRequest, "status must be an HTTP status code")
+			return
+		}
+		if spec.DelayMS < 0 || spec.Times < 0 {
+			writeError(w, http.StatusBadRequest, "delay_ms and times must not be negative")
+			return
+		}
+		replies = append(replies, spec.Reply())
+	}
+	s.Enqueue(replies...)
+	writeJSONBody(w, http.StatusOK, map[string]int{"pending": s.Pending()})
+}
+
+// handleLatency sets the default latency from {"ms": N}.
+func (s *Server) handleLatency(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		MS *int64 `json:"ms"`
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBytes))
+	if err == nil {
+		err = strictUnmarshal(data, &body)
+	}
+	if err != nil || body.MS == nil || *body.MS < 0 {
+		writeError(w, http.StatusBadRequest, `body must be {"ms": N} with N >= 0`)
+		return
+	}
+	s.SetLatency(time.Duration(*body.MS) * time.Millisecond)
+	writeJSONBody(w, http.StatusOK, map[string]int64{"ms": *body.MS})
+}
+
+func (s *Server) handleRequests(w http.ResponseWriter, _ *http.Request) {
+	writeJSONBody(w, http.StatusOK, s.Requests())
+}
+
+func (s *Server) handleReset(w http.ResponseWriter, _ *http.Request) {
+	s.Reset()
+	writeJSONBody(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, _ *http.Request) {
+	writeJSONBody(w, http.StatusOK, map[string]any{"status": "ok", "pending": s.Pending()})
+}
+
+// strictUnmarshal rejects unknown fields so a typo in a test script fails
+// loudly instead of silently queueing a default reply.
+func strictUnmarshal(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
