@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/rekan/rekan/eval/checks"
+	"github.com/rekan/rekan/eval/content"
 )
 
 // runes builds a caption of exactly n characters with two-byte letters, so
@@ -33,7 +34,29 @@ func TestCaptionLength(t *testing.T) {
 	for _, c := range cases {
 		p := goodPost()
 		p.Caption = c.caption
+		p.Hashtags = nil // the boundaries above are about the caption alone
 		assertResult(t, c.name, result(t, p, checks.IDCaptionLength), c.want)
+	}
+}
+
+func TestCaptionLengthCountsPublishedHashtags(t *testing.T) {
+	tags := []string{"#bolo", "#bh"} // "\n\n#bolo #bh" adds 11 characters
+	cases := []struct {
+		name    string
+		caption string
+		want    want
+	}{
+		{"2189 plus hashtags is 2200", runes(2189), warn.with("longa")},
+		{"2190 plus hashtags is 2201", runes(2190), fail.with("Legenda e hashtags somam 2201 caracteres")},
+	}
+	for _, c := range cases {
+		p := goodPost()
+		p.Caption = c.caption
+		p.Hashtags = tags
+		assertResult(t, c.name, result(t, p, checks.IDCaptionLength), c.want)
+	}
+	if got := checks.PublishedText(content.Post{Caption: " oi ", Hashtags: tags}); got != "oi\n\n#bolo #bh" {
+		t.Errorf("PublishedText = %q", got)
 	}
 }
 
