@@ -1,0 +1,136 @@
+# Shared helpers for the nix/checks scripts (sourced, not executed).
+# shellcheck shell=bash
+
+ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+CACHE=${REKAN_NIX_CACHE:-${XDG_CACHE_HOME:-$ROOT/.cache}/rekan-nix-checks}
+NIX=(nix --extra-experimental-features 'nix-command flakes')
+mkdir -p "$CACHE"
+
+say() { printf '%s: %s\n' "${CHECK_NAME:-nix}" "$*"; }
+die() { printf '%s: FAIL: %s\n' "${CHECK_NAME:-nix}" "$*" >&2; exit 1; }
+
+# Files of a subtree as the flake (and CI's clean clone) sees them: tracked
+# files plus new files git does not ignore, minus deleted ones.
+visible_files() {
+	git -C "$ROOT" ls-files -z --cached --others --exclude-standard -- "$@" |
+		while IFS= read -r -d '' f; do [ -e "$ROOT/$f" ] && printf '%s\0' "$f"; done
+}
+
+# Files a flake evaluation cannot see yet because git does not track them.
+untracked_files() {
+	git -C "$ROOT" ls-files --others --exclude-standard -- "$@"
+}
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_http URL [SECONDS]: until the URL answers at all (any status).
+wait_http() {
+	local url=$1 deadline=$((SECONDS + ${2:-30}))
+	until curl -s -o /dev/null "$url"; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.2
+	done
+}
+
+# Processes started by a check, stopped (by pid) on exit.
+PIDS=()
+TMPDIRS=()
+cleanup() {
+	local pid
+	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+	for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+	[ ${#TMPDIRS[@]} -eq 0 ] || rm -rf "${TMPDIRS[@]}"
+}
+trap cleanup EXIT
+new_tmp() {
+	local d
+	d=$(mktemp -d)
+	TMPDIRS+=("$d")
+	echo "$d"
+}
+
+# The Caddy of the pinned nixpkgs, built from its Go module with nixpkgs'
+# build tags and version stamp, cached by version.
+CADDY_VERSION=$(sed -n 's/^caddy=//p' "$ROOT/nix/checks/versions.txt")
+caddy_bin() {
+	local dir="$CACHE/caddy-$CADDY_VERSION"
+	if [ ! -x "$dir/bin/caddy" ]; then
+		say "building caddy $CADDY_VERSION (once; cached in $dir)" >&2
+		GOFLAGS= GOBIN="$dir/bin" go install -trimpath \
+			-tags nobadger,nomysql,nopgx \
+			-ldflags "-s -w -X github.com/caddyserver/caddy/v2.CustomVersion=$CADDY_VERSION" \
+			"github.com/caddyserver/caddy/v2/cmd/caddy@$CADDY_VERSION" >&2
+	fi
+	echo "$dir/bin/caddy"
+}
+
+# --- the real stack: bin/api, bin/fakellm, the BAML runtime ------------------
+
+need_stack() {
+	local f
+	for f in "$ROOT/bin/api:make build-api" "$ROOT/bin/fakellm:make build-fakellm" \
+		"$ROOT/eval/node_modules/@boundaryml/baml/cli.js:make deps-eval"; do
+		[ -e "${f%%:*}" ] || die "${f%%:*} is missing (${f#*:})"
+	done
+}
+
+# A baml-cli equivalent to the Nix package's wrapper (nix/packages/
+# baml-runtime.nix): node --jitless, BAML_LOG=warn by default, no
+# RUST_BACKTRACE. Written to DIR/baml-cli.
+write_baml_wrapper() {
+	local node
+	node=$(command -v node) || die "node is missing"
+	cat >"$1/baml-cli" <<WRAPPER
+#!/bin/sh
+: "\${BAML_LOG:=warn}"
+export BAML_LOG
+unset RUST_BACKTRACE
+exec $node --jitless $ROOT/eval/node_modules/@boundaryml/baml/cli.js "\$@"
+WRAPPER
+	chmod 755 "$1/baml-cli"
+	echo "$1/baml-cli"
+}
+
+# start_fakellm LOGFILE: starts bin/fakellm on a free port, prints its URL.
+start_fakellm() {
+	local log=$1 url=""
+	"$ROOT/bin/fakellm" --addr 127.0.0.1:0 >"$log" 2>&1 &
+	PIDS+=($!)
+	for _ in $(seq 100); do
+		url=$(sed -n 's/.*fakellm listening on \(http:[^ ]*\).*/\1/p' "$log" | head -n1)
+		[ -n "$url" ] && break
+		sleep 0.1
+	done
+	[ -n "$url" ] || die "fakellm did not start: $(cat "$log")"
+	echo "$url"
+}
+
+# api_json METHOD URL [TOKEN] [BODY]: prints the body, fails on >= 400.
+api_json() {
+	local args=(-sS -f -X "$1" "$2" -H 'Content-Type: application/json')
+	[ -z "${3:-}" ] || args+=(-H "Authorization: $3")
+	[ -z "${4:-}" ] || args+=(--data "$4")
+	curl "${args[@]}"
+}
+
+# generate_through BASE EMAIL PASSWORD: logs in, creates a business and
+# generates one post through BASE; prints the post JSON.
+generate_through() {
+	local base=$1 email=$2 password=$3 auth token user business result
+	auth=$(api_json POST "$base/api/collections/users/auth-with-password" "" \
+		"$(jq -nc --arg i "$email" --arg p "$password" '{identity: $i, password: $p}')") ||
+		die "login of $email through $base failed"
+	token=$(jq -er .token <<<"$auth")
+	user=$(jq -er .record.id <<<"$auth")
+	business=$(api_json POST "$base/api/collections/businesses/records" "$token" \
+		"$(jq -nc --arg o "$user" '{owner: $o, name: "Doces da Ana", segment: "confeitaria", city: "Campinas", state: "SP"}')" |
+		jq -er .id) || die "creating a business through $base failed"
+	result=$(curl -sS -X POST "$base/api/rekan/businesses/$business/posts:generate" \
+		-H 'Content-Type: application/json' -H "Authorization: $token" \
+		--data '{"brief":"fiz um bolo de casamento rosa e dourado","count":1}' -w '\n%{http_code}')
+	[ "$(tail -n1 <<<"$result")" = 200 ] || die "generation through $base answered: $result"
+	sed '$d' <<<"$result" | jq -e '.posts[0] | select(.status == "ready" and (.caption | length) > 0)' ||
+		die "generation through $base returned no ready post: $result"
+}

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Check 5: the hardened service.
+#  a) The [Service] settings of nix/service-settings.nix (the very attribute
+#     set the NixOS module uses), rendered the way NixOS renders
+#     serviceConfig, score <= 1.5 in `systemd-analyze security --offline=true`.
+#  b) The server and its BAML runtime start, answer health and a generation
+#     call under the same constraints, emulated without systemd as PID 1: an
+#     unprivileged uid (setpriv), no capabilities, no_new_privs, read-only
+#     root (private mount namespace) with only state and cache dirs writable,
+#     a private /tmp, proc with hidepid=invisible and subset=pid,
+#     MemoryDenyWriteExecute (prctl PR_SET_MDWE), no HOME, a clean
+#     environment. Needs root (CI runs as root); says SKIPPED otherwise.
+set -euo pipefail
+CHECK_NAME=nix-systemd
+. "$(dirname "$0")/lib.sh"
+MAX_EXPOSURE=1.5
+
+tmp=$(new_tmp)
+
+# --- a) exposure score ---------------------------------------------------------
+nix-instantiate --eval --strict --json -E "import $ROOT/nix/service-settings.nix {
+  name = \"rekan\";
+  execStart = \"/nix/store/00000000000000000000000000000000-rekan-api/bin/api serve --http=127.0.0.1:8090 --dir=/var/lib/rekan\";
+  environmentFiles = [ \"/run/secrets/rekan.env\" ];
+}" >"$tmp/service.json"
+{
+	printf '[Unit]\nDescription=Rekan (rekan)\nWants=network-online.target\nAfter=network-online.target\n\n[Service]\n'
+	printf 'Environment="REKAN_TRUSTED_PROXY_HEADERS=X-Forwarded-For"\n'
+	# NixOS: booleans become true/false, lists repeat the key.
+	jq -r 'to_entries[] | .key as $k | (if (.value | type) == "array" then .value[] else .value end)
+	  | "\($k)=\(if type == "boolean" then (if . then "true" else "false" end) else tostring end)"' "$tmp/service.json"
+	printf '\n[Install]\nWantedBy=multi-user.target\n'
+} >"$tmp/rekan.service"
+
+report=$(systemd-analyze security --offline=true --no-pager "$tmp/rekan.service" 2>&1) ||
+	die "systemd-analyze failed: $report"
+score=$(sed -n 's/.*Overall exposure level for rekan.service: \([0-9.]*\).*/\1/p' <<<"$report")
+[ -n "$score" ] || die "no exposure level in: $report"
+awk -v s="$score" -v m="$MAX_EXPOSURE" 'BEGIN { exit !(s <= m) }' ||
+	die "exposure $score > $MAX_EXPOSURE; weakest settings:
+$(grep -E '^✗' <<<"$report" | head -n 15)"
+say "ok: exposure of the rendered unit is $score (<= $MAX_EXPOSURE) with $(systemd-analyze --version | head -n1)"
+
+# --- b) emulated constraints ----------------------------------------------------------
+if [ "$(id -u)" -ne 0 ]; then
+	say "SKIPPED the emulated-constraints run (needs root for mount namespaces and setpriv)"
+	exit 0
+fi
+need_stack
+for cmd in unshare setpriv python3; do command -v $cmd >/dev/null || die "$cmd is missing"; done
+
+# State and cache live outside /tmp (the private /tmp hides the real one),
+# owned by the unprivileged uid like systemd's StateDirectory/CacheDirectory.
+work="$CACHE/emulated.$$"
+rm -rf "$work"
+TMPDIRS+=("$work")
+mkdir -p "$work/state" "$work/cache" "$work/bin"
+baml=$(write_baml_wrapper "$work/bin")
+chown 65534:65534 "$work/state" "$work/cache"
+chmod 700 "$work/state" "$work/cache"
+chmod 755 "$work" "$work/bin"
+fake=$(start_fakellm "$tmp/fakellm.log")
+port=$(free_port)
+email="ana.$RANDOM@example.com"
+password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+
+# confined CMD...: runs CMD the way the unit would, as uid 65534 with the
+# unit's environment (plus the fake LLM settings the test needs).
+confined() {
+	unshare --mount --propagation private -- bash -euc '
+		state=$1 cache=$2
+		shift 2
+		# ProtectSystem=strict, ProtectHome: everything read-only...
+		findmnt -rn -o TARGET | sort -u | while read -r m; do
+			case $m in /proc* | /sys* | /dev*) continue ;; esac
+			mount -o remount,bind,ro "$m" 2>/dev/null || true
+		done
+		# ...except StateDirectory and CacheDirectory.
+		for d in "$state" "$cache"; do mount --bind "$d" "$d"; mount -o remount,bind,rw "$d"; done
+		mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp # PrivateTmp
+		mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm # PrivateIPC
+		mount -t proc -o subset=pid,hidepid=invisible proc /proc # ProtectProc, ProcSubset
+		cd "$state" # WorkingDirectory
+		exec setpriv --reuid=65534 --regid=65534 --clear-groups --no-new-privs \
+			--inh-caps=-all --bounding-set=-all -- "$@"
+	' confined "$work/state" "$work/cache" env -i \
+		PATH=/usr/bin:/bin \
+		REKAN_BAML_CLI="$baml" \
+		REKAN_TRUSTED_PROXY_HEADERS=X-Forwarded-For \
+		REKAN_LLM_BASE_URL="$fake/v1" REKAN_LLM_API_KEY=fake REKAN_WRITER_MODEL=fake-writer \
+		python3 -c '
+import ctypes, os, sys
+# MemoryDenyWriteExecute: PR_SET_MDWE (65), PR_MDWE_REFUSE_EXEC_GAIN (1).
+if ctypes.CDLL(None, use_errno=True).prctl(65, 1, 0, 0, 0) != 0:
+    sys.exit("prctl(PR_SET_MDWE) failed: errno %d" % ctypes.get_errno())
+os.execv(sys.argv[1], sys.argv[1:])
+' "$@"
+}
+
+# The admin command path (operator add), then the service itself.
+confined "$ROOT/bin/api" operator add "$email" "$password" --dir="$work/state" >"$tmp/admin.log" 2>&1 ||
+	die "operator add under the constraints failed: $(cat "$tmp/admin.log")"
+confined "$ROOT/bin/api" serve --http=127.0.0.1:$port --dir="$work/state" >"$tmp/api.log" 2>&1 &
+PIDS+=($!)
+
+base=http://127.0.0.1:$port
+healthy=""
+for _ in $(seq 300); do
+	if health=$(curl -fsS "$base/api/rekan/health" 2>/dev/null) &&
+		jq -e '.status == "ok" and .baml_runtime == "ok"' <<<"$health" >/dev/null; then
+		healthy=1
+		break
+	fi
+	sleep 0.3
+done
+[ -n "$healthy" ] || die "no healthy server under the constraints: ${health:-no answer}
+$(tail -n 30 "$tmp/api.log")"
+say "ok: health under the constraints: $health"
+
+post=$( (generate_through "$base" "$email" "$password") ) ||
+	die "generation under the constraints failed
+$(tail -n 30 "$tmp/api.log")"
+say "ok: generation under the constraints: $(jq -c '{status, role, caption: (.caption[0:60])}' <<<"$post")"
+
+# The BAML child really ran confined: same uid, jitless, MDWE inherited.
+child=$(pgrep -f -u 65534 -- '--jitless .*cli.js' | head -n1 || true)
+[ -n "$child" ] || die "no BAML runtime child running as uid 65534 with --jitless"
+grep -q '^NoNewPrivs:[[:space:]]*1' "/proc/$child/status" || die "BAML child lacks no_new_privs"
+grep -q '^CapEff:[[:space:]]*0*$' "/proc/$child/status" || die "BAML child has capabilities"
+[ "$(stat -c %u "$work/state/data.db")" = 65534 ] || die "state/data.db is not owned by the service uid"
+say "ok: server and BAML runtime ran confined (uid 65534, no_new_privs, MDWE, read-only root)"

@@ -1,0 +1,380 @@
+# NixOS module for Rekan. flake.nix applies the first function to the flake's
+# own packages, so `rekan.nixosModules.default` is an ordinary module whose
+# package defaults need no overlay.
+#
+#   services.rekan.enable = true;
+#   services.rekan.domain = "rekan.example.com";
+#
+# runs the instance "rekan" (unit rekan.service, state /var/lib/rekan, admin
+# command `rekan`). services.rekan.instances.<name> adds more instances on
+# the same host (unit rekan-<name>.service, command `rekan-<name>`), e.g. a
+# staging copy next to production.
+{ packagesFor }:
+{
+  config,
+  lib,
+  pkgs,
+  ...
+}:
+let
+  inherit (lib)
+    types
+    mkOption
+    mkEnableOption
+    mkIf
+    literalExpression
+    ;
+
+  cfg = config.services.rekan;
+  ownPackages = packagesFor pkgs;
+
+  serviceSettings = import ./service-settings.nix;
+  caddySite = import ./caddy-site.nix;
+
+  settingsType = types.submodule {
+    freeformType = types.attrsOf (
+      types.nullOr (
+        types.oneOf [
+          types.str
+          types.int
+          types.bool
+        ]
+      )
+    );
+    options = {
+      REKAN_APP_NAME = mkOption {
+        type = types.str;
+        default = "Rekan";
+        description = "Name the web app shows.";
+      };
+      REKAN_LLM_BASE_URL = mkOption {
+        type = types.str;
+        default = "https://openrouter.ai/api/v1";
+        example = "http://127.0.0.1:11434/v1";
+        description = "OpenAI-compatible base URL of the LLM provider.";
+      };
+      REKAN_WRITER_MODEL = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "openai/gpt-4o-mini";
+        description = "Model that writes the posts; null keeps the server's default.";
+      };
+    };
+  };
+
+  # A package option: the top level defaults to the flake's own package,
+  # an extra instance to the top level's choice.
+  packageOption =
+    top: option: flakeAttr: description:
+    mkOption {
+      type = types.package;
+      inherit description;
+      default = if top then ownPackages.${flakeAttr} else cfg.${option};
+      defaultText =
+        if top then
+          literalExpression "rekan.packages.\${pkgs.stdenv.hostPlatform.system}.${flakeAttr}"
+        else
+          literalExpression "config.services.rekan.${option}";
+    };
+
+  # Options shared by the default instance (declared at the top level) and
+  # every services.rekan.instances.<name>. `top` supplies the defaults an
+  # extra instance inherits.
+  instanceOptions =
+    { top }:
+    {
+      domain = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "rekan.example.com";
+        description = ''
+          Site address of the Caddy virtual host. A plain host name gets
+          automatic HTTPS; a `http://` prefix serves plain HTTP (tests, or
+          TLS terminated elsewhere).
+        '';
+      };
+
+      port = mkOption {
+        type = types.port;
+        description = "Loopback port the server listens on (127.0.0.1 only).";
+      }
+      // lib.optionalAttrs top { default = 8090; };
+
+      package = packageOption top "package" "api" "The Rekan server package.";
+      webPackage = packageOption top "webPackage" "web" "The static web app Caddy serves.";
+      bamlRuntime = packageOption top "bamlRuntime" "baml-runtime" ''
+        The BAML HTTP runtime (`baml-cli`) the server starts as its child;
+        passed as REKAN_BAML_CLI.
+      '';
+
+      envFile = mkOption {
+        type = types.nullOr types.externalPath;
+        default = null;
+        example = "/run/secrets/rekan.env";
+        description = ''
+          File of `KEY=value` lines with the secrets (REKAN_LLM_API_KEY,
+          REKAN_LLM_FALLBACK_API_KEY, the PocketBase encryption key, backup
+          credentials). systemd reads it as root when the service starts; it
+          never enters the Nix store. Changing its content needs a restart.
+        '';
+      };
+
+      settings = mkOption {
+        type = settingsType;
+        default = { };
+        example = literalExpression ''
+          {
+            REKAN_WRITER_MODEL = "openai/gpt-4o-mini";
+            REKAN_CONTACT_PHONE = "5511999999999";
+          }
+        '';
+        description = ''
+          Non-secret configuration, passed to the server as environment
+          variables (the `REKAN_*` names of `.env.example`). Booleans become
+          `true`/`false`, null entries are left out. Secrets belong in
+          {option}`envFile`.
+        '';
+      };
+
+      adminAllowedIPs = mkOption {
+        type = types.nullOr (types.listOf types.str);
+        default = [
+          "127.0.0.1/8"
+          "::1/128"
+        ];
+        example = [ "203.0.113.7/32" ];
+        description = ''
+          Addresses or CIDR ranges allowed to reach the PocketBase admin UI
+          (`/_/`) and the superuser login through Caddy. The default keeps both
+          to the host itself (use an SSH tunnel); null allows everyone.
+        '';
+      };
+
+      caddy.enable = mkOption {
+        type = types.bool;
+        default = true;
+        description = ''
+          Serve the instance through a Caddy virtual host for
+          {option}`domain`: the web app as static files with the SPA
+          fallback, `/api/*` and `/_/*` proxied to the server.
+        '';
+      };
+    };
+
+  # unit name -> instance settings, for every enabled instance.
+  instances =
+    lib.optionalAttrs cfg.enable {
+      rekan = {
+        inherit (cfg)
+          domain
+          port
+          package
+          webPackage
+          bamlRuntime
+          envFile
+          settings
+          adminAllowedIPs
+          caddy
+          ;
+      };
+    }
+    // lib.mapAttrs' (name: inst: lib.nameValuePair "rekan-${name}" inst) (
+      lib.filterAttrs (_: inst: inst.enable) cfg.instances
+    );
+
+  # The option path users wrote, for messages.
+  optionPath =
+    unit:
+    if unit == "rekan" then "services.rekan" else "services.rekan.instances.${lib.removePrefix "rekan-" unit}";
+
+  stateDir = unit: "/var/lib/${unit}";
+
+  environmentOf =
+    inst:
+    {
+      REKAN_BAML_CLI = lib.getExe inst.bamlRuntime;
+      # Only Caddy's X-Forwarded-For is trustworthy: it overwrites whatever a
+      # client sent. Without Caddy in front nothing is trusted.
+      REKAN_TRUSTED_PROXY_HEADERS = if inst.caddy.enable then "X-Forwarded-For" else "";
+    }
+    // lib.mapAttrs (_: v: if builtins.isBool v then lib.boolToString v else toString v) (
+      lib.filterAttrs (_: v: v != null) inst.settings
+    );
+
+  execStartOf =
+    unit: inst:
+    "${lib.getExe inst.package} serve --http=127.0.0.1:${toString inst.port} --dir=${stateDir unit}";
+
+  # Runs the server binary as the service's dynamic user against its state
+  # dir, like nixpkgs' gotosocial admin wrapper: `rekan operator add …`,
+  # `rekan superuser upsert …`, `rekan migrate …`.
+  adminCommand =
+    unit: inst:
+    let
+      env = environmentOf inst;
+      args = [
+        "--quiet"
+        "--pipe"
+        "--wait"
+        "--collect"
+        "--service-type=exec"
+        "--property=DynamicUser=yes"
+        "--property=User=${unit}"
+        "--property=StateDirectory=${unit}"
+        "--property=CacheDirectory=${unit}"
+        "--property=UMask=0077"
+        "--property=WorkingDirectory=${stateDir unit}"
+      ]
+      ++ lib.optional (inst.envFile != null) "--property=EnvironmentFile=${inst.envFile}"
+      ++ lib.mapAttrsToList (n: v: "--setenv=${n}=${v}") env;
+    in
+    pkgs.writeShellScriptBin unit ''
+      if [ "$(id -u)" -ne 0 ]; then
+        echo "${unit}: run as root (it starts a transient unit as the service's user)" >&2
+        exit 1
+      fi
+      exec ${config.systemd.package}/bin/systemd-run ${lib.escapeShellArgs args} \
+        -- ${lib.getExe inst.package} "$@" --dir=${stateDir unit}
+    '';
+
+  secretPattern = ".*(API_KEY|SECRET|PASSWORD|TOKEN|ENCRYPTION_KEY).*";
+
+  duplicates =
+    attr:
+    let
+      withValue = lib.filterAttrs (_: inst: inst.${attr} != null) instances;
+      groups = lib.groupBy (unit: toString withValue.${unit}.${attr}) (builtins.attrNames withValue);
+    in
+    lib.filterAttrs (_: units: builtins.length units > 1) groups;
+
+  describeDuplicates =
+    attr: dups:
+    lib.concatStringsSep "; " (
+      lib.mapAttrsToList (
+        value: units: "${lib.concatMapStringsSep ", " (u: "${optionPath u}.${attr}") units} are all ${value}"
+      ) dups
+    );
+
+  caddyInstances = lib.filterAttrs (_: inst: inst.caddy.enable) instances;
+in
+{
+  options.services.rekan = instanceOptions { top = true; } // {
+    enable = mkEnableOption "Rekan, the AI content partner (instance \"rekan\")";
+
+    instances = mkOption {
+      type = types.attrsOf (
+        types.submodule {
+          options = instanceOptions { top = false; } // {
+            enable = mkOption {
+              type = types.bool;
+              default = true;
+              description = "Whether to run this instance.";
+            };
+          };
+        }
+      );
+      default = { };
+      example = literalExpression ''
+        {
+          staging = {
+            domain = "staging.rekan.example.com";
+            port = 8091;
+            envFile = "/run/secrets/rekan-staging.env";
+          };
+        }
+      '';
+      description = ''
+        Further instances on the same host, each with its own unit
+        (`rekan-<name>.service`), state directory (`/var/lib/rekan-<name>`),
+        dynamic user, admin command (`rekan-<name>`) and Caddy virtual host.
+      '';
+    };
+  };
+
+  config = mkIf (instances != { }) {
+    assertions =
+      lib.concatLists (
+        lib.mapAttrsToList (unit: inst: [
+          {
+            assertion = !inst.caddy.enable || inst.domain != null;
+            message = "${optionPath unit}.domain must be set (or ${optionPath unit}.caddy.enable = false).";
+          }
+          {
+            assertion = inst.domain == null || builtins.match "[^[:space:]{}]+" inst.domain != null;
+            message = "${optionPath unit}.domain must be one Caddy site address without spaces or braces, got \"${toString inst.domain}\".";
+          }
+          {
+            assertion =
+              let
+                secrets = builtins.filter (n: builtins.match secretPattern n != null) (builtins.attrNames inst.settings);
+              in
+              secrets == [ ];
+            message = "${optionPath unit}.settings must not hold secrets (they would land in the world-readable Nix store): move ${
+              lib.concatStringsSep ", " (
+                builtins.filter (n: builtins.match secretPattern n != null) (builtins.attrNames inst.settings)
+              )
+            } to ${optionPath unit}.envFile.";
+          }
+        ]) instances
+      )
+      ++ lib.mapAttrsToList (name: _: {
+        assertion = builtins.match "[a-z0-9][a-z0-9-]*" name != null;
+        message = "services.rekan.instances.${name}: instance names must be lower-case letters, digits and dashes (they name units, users and directories).";
+      }) cfg.instances
+      ++ [
+        {
+          assertion = duplicates "port" == { };
+          message = "Rekan instances need distinct ports: ${describeDuplicates "port" (duplicates "port")}.";
+        }
+        {
+          assertion = duplicates "domain" == { };
+          message = "Rekan instances need distinct domains: ${describeDuplicates "domain" (duplicates "domain")}.";
+        }
+      ];
+
+    warnings = lib.concatLists (
+      lib.mapAttrsToList (
+        unit: inst:
+        lib.optional (inst.caddy.enable && inst.adminAllowedIPs == null)
+          "${optionPath unit}.adminAllowedIPs is null: the PocketBase admin UI (/_/) of ${toString inst.domain} is reachable from anywhere."
+      ) instances
+    );
+
+    systemd.services = lib.mapAttrs (unit: inst: {
+      description = "Rekan (${unit})";
+      wantedBy = [ "multi-user.target" ];
+      wants = [ "network-online.target" ];
+      after = [ "network-online.target" ];
+      environment = environmentOf inst;
+      # The unit text already changes with the package path and settings;
+      # these make the dependency explicit (including the BAML runtime).
+      restartTriggers = [
+        inst.package
+        inst.bamlRuntime
+      ];
+      startLimitIntervalSec = 300;
+      startLimitBurst = 5;
+      serviceConfig = serviceSettings {
+        name = unit;
+        execStart = execStartOf unit inst;
+        environmentFiles = lib.optional (inst.envFile != null) inst.envFile;
+      };
+    }) instances;
+
+    environment.systemPackages = lib.mapAttrsToList adminCommand instances;
+
+    services.caddy = mkIf (caddyInstances != { }) {
+      enable = true;
+      virtualHosts = lib.mapAttrs' (
+        unit: inst:
+        lib.nameValuePair inst.domain {
+          extraConfig = caddySite {
+            upstream = "127.0.0.1:${toString inst.port}";
+            webRoot = "${inst.webPackage}";
+            inherit (inst) adminAllowedIPs;
+          };
+        }
+      ) caddyInstances;
+    };
+  };
+}

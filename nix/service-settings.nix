@@ -1,0 +1,87 @@
+# The [Service] settings of one Rekan instance, as plain Nix: no nixpkgs, no
+# lib, so CI renders them offline (nix-instantiate --eval --strict --json)
+# into a unit file for `systemd-analyze security` (nix/checks/systemd.sh).
+# The NixOS module uses this very attribute set as serviceConfig.
+#
+# Target: exposure <= 1.5 (the plan's short list alone scores 8.3). The
+# server is the parent of the BAML runtime (Node, `node --jitless`), so every
+# setting here also applies to the child.
+{
+  # Unit, dynamic user and directory name: "rekan" or "rekan-<instance>".
+  name,
+  # Full command line of the server.
+  execStart,
+  # Secret files (KEY=value lines); read by systemd as root, never stored.
+  environmentFiles ? [ ],
+}:
+{
+  Type = "exec";
+  ExecStart = execStart;
+  Restart = "on-failure";
+  RestartSec = "5s";
+  EnvironmentFile = environmentFiles;
+
+  # No .env anywhere up the tree: the server itself loads ./.env, and the
+  # BAML child (run in a fresh directory under the private /tmp) reads .env
+  # files from its directory and every parent.
+  WorkingDirectory = "/var/lib/${name}";
+
+  DynamicUser = true;
+  StateDirectory = name;
+  StateDirectoryMode = "0700";
+  CacheDirectory = name;
+  CacheDirectoryMode = "0700";
+  UMask = "0077";
+
+  # Filesystem: everything read-only except the state and cache dirs.
+  ProtectSystem = "strict";
+  ProtectHome = true;
+  PrivateTmp = true;
+  PrivateDevices = true;
+  PrivateMounts = true;
+  PrivateIPC = true;
+  PrivateUsers = true;
+  ProtectProc = "invisible";
+  ProcSubset = "pid";
+
+  # Kernel and host.
+  ProtectKernelTunables = true;
+  ProtectKernelModules = true;
+  ProtectKernelLogs = true;
+  ProtectControlGroups = true;
+  ProtectClock = true;
+  ProtectHostname = true;
+  DevicePolicy = "closed";
+  KeyringMode = "private";
+  RemoveIPC = true;
+
+  # Privileges.
+  NoNewPrivileges = true;
+  CapabilityBoundingSet = "";
+  AmbientCapabilities = "";
+  RestrictSUIDSGID = true;
+  RestrictNamespaces = true;
+  RestrictRealtime = true;
+  LockPersonality = true;
+  # Holds for the Node child only because the runtime wrapper passes
+  # --jitless (V8's JIT needs writable+executable pages).
+  MemoryDenyWriteExecute = true;
+  SystemCallArchitectures = "native";
+  SystemCallFilter = [
+    "@system-service"
+    "~@privileged @resources"
+  ];
+  # A filtered call fails with EPERM instead of killing the process (Go's
+  # best-effort RLIMIT_NOFILE raise at start-up is one such call).
+  SystemCallErrorNumber = "EPERM";
+
+  # Network. Relaxation: no IPAddressDeny=any/IPAddressAllow=localhost and no
+  # PrivateNetwork, because the BAML child must reach the LLM provider over
+  # HTTPS. The listener itself binds 127.0.0.1 only; Caddy is the front door.
+  # AF_UNIX stays for the name-service socket used by DNS lookups.
+  RestrictAddressFamilies = [
+    "AF_INET"
+    "AF_INET6"
+    "AF_UNIX"
+  ];
+}
