@@ -1,0 +1,105 @@
+package business
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/rekan/rekan/eval/content"
+)
+
+// States are the 27 federative units of Brazil.
+var States = []string{
+	"AC", "AL", "AP", "AM", "BA", "CE", "DF", "ES", "GO", "MA", "MT", "MS", "MG", "PA",
+	"PB", "PR", "PE", "PI", "RJ", "RN", "RS", "RO", "RR", "SC", "SP", "SE", "TO",
+}
+
+const (
+	maxServices    = 50
+	maxServiceName = 120
+	maxFacts       = 30
+	maxFactLength  = 300
+)
+
+// NormalizeState uppercases a UF and reports whether it exists.
+func NormalizeState(raw string) (string, bool) {
+	uf := strings.ToUpper(strings.TrimSpace(raw))
+	for _, known := range States {
+		if uf == known {
+			return uf, true
+		}
+	}
+	return uf, false
+}
+
+// ParseServices validates the services JSON: a list of objects with a
+// non-empty name and a price in reais that is a number ≥ 0 or null. It
+// returns the canonical list (names trimmed, unknown keys dropped).
+func ParseServices(raw []byte) ([]content.Service, error) {
+	if isEmptyJSON(raw) {
+		return []content.Service{}, nil
+	}
+	var items []map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return nil, errors.New("Serviços devem ser uma lista de objetos com nome e preço.")
+	}
+	if len(items) > maxServices {
+		return nil, fmt.Errorf("No máximo %d serviços.", maxServices)
+	}
+	services := make([]content.Service, 0, len(items))
+	for i, item := range items {
+		var name string
+		if err := json.Unmarshal(item["name"], &name); err != nil || strings.TrimSpace(name) == "" {
+			return nil, fmt.Errorf("O serviço %d precisa de um nome.", i+1)
+		}
+		name = strings.TrimSpace(name)
+		if utf8.RuneCountInString(name) > maxServiceName {
+			return nil, fmt.Errorf("O nome do serviço %d passa de %d caracteres.", i+1, maxServiceName)
+		}
+		service := content.Service{Name: name}
+		if price, ok := item["price_brl"]; ok && !isEmptyJSON(price) {
+			var value float64
+			if err := json.Unmarshal(price, &value); err != nil || value < 0 {
+				return nil, fmt.Errorf("O preço do serviço %d deve ser um número maior ou igual a zero.", i+1)
+			}
+			service.PriceBRL = &value
+		}
+		services = append(services, service)
+	}
+	return services, nil
+}
+
+// ParseFacts validates the facts JSON: a list of strings. Blank entries are
+// dropped and the rest trimmed.
+func ParseFacts(raw []byte) ([]string, error) {
+	if isEmptyJSON(raw) {
+		return []string{}, nil
+	}
+	var items []string
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return nil, errors.New("Os diferenciais devem ser uma lista de textos.")
+	}
+	facts := make([]string, 0, len(items))
+	for _, item := range items {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if utf8.RuneCountInString(item) > maxFactLength {
+			return nil, fmt.Errorf("Cada diferencial pode ter no máximo %d caracteres.", maxFactLength)
+		}
+		facts = append(facts, item)
+	}
+	if len(facts) > maxFacts {
+		return nil, fmt.Errorf("No máximo %d diferenciais.", maxFacts)
+	}
+	return facts, nil
+}
+
+func isEmptyJSON(raw []byte) bool {
+	trimmed := bytes.TrimSpace(raw)
+	return len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null"))
+}

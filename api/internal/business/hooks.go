@@ -1,0 +1,127 @@
+package business
+
+import (
+	"encoding/json"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/rekan/rekan/eval/content"
+)
+
+// Collection is the name of the businesses collection.
+const Collection = "businesses"
+
+// BindHooks normalises and validates every business before PocketBase's own
+// field validation runs, whether the save comes from the API or from Go.
+func BindHooks(app core.App) {
+	app.OnRecordValidate(Collection).BindFunc(func(e *core.RecordEvent) error {
+		if errs := normalize(e.Record, storedPhone(e.App, e.Record)); len(errs) > 0 {
+			return errs
+		}
+		return e.Next()
+	})
+}
+
+// normalize rewrites the record's fields into their canonical form and
+// returns the problems in PocketBase's validation format (Portuguese
+// messages, one per field).
+func normalize(record *core.Record, stored string) validation.Errors {
+	errs := validation.Errors{}
+
+	// A stored phone is already canonical; normalising it again would read a
+	// foreign number without its "+" as a Brazilian one.
+	if raw := record.GetString("phone"); record.IsNew() || raw != stored {
+		phone, err := NormalizePhone(raw)
+		if err != nil {
+			errs["phone"] = validation.NewError("validation_invalid_phone",
+				"Telefone inválido: use DDD e número, por exemplo (11) 98765-4321.")
+		} else {
+			record.Set("phone", phone)
+		}
+	}
+
+	if raw := record.GetString("state"); raw != "" {
+		uf, ok := NormalizeState(raw)
+		if !ok {
+			errs["state"] = validation.NewError("validation_invalid_state",
+				"Estado inválido: use a sigla da UF, por exemplo SP.")
+		} else {
+			record.Set("state", uf)
+		}
+	}
+
+	services, err := ParseServices(rawJSON(record, "services"))
+	if err != nil {
+		errs["services"] = validation.NewError("validation_invalid_services", err.Error())
+	} else {
+		record.Set("services", services)
+	}
+
+	facts, err := ParseFacts(rawJSON(record, "facts"))
+	if err != nil {
+		errs["facts"] = validation.NewError("validation_invalid_facts", err.Error())
+	} else {
+		record.Set("facts", facts)
+	}
+
+	return errs
+}
+
+// storedPhone is the phone as saved in the database ("" for a new record).
+// Record.Original is only filled for records read from the database, not
+// for one saved earlier in the same process, hence the lookup.
+func storedPhone(app core.App, record *core.Record) string {
+	if record.IsNew() {
+		return ""
+	}
+	if original := record.Original(); original.Id != "" {
+		return original.GetString("phone")
+	}
+	stored, err := app.FindRecordById(Collection, record.Id)
+	if err != nil {
+		return ""
+	}
+	return stored.GetString("phone")
+}
+
+func rawJSON(record *core.Record, field string) []byte {
+	switch v := record.Get(field).(type) {
+	case types.JSONRaw:
+		return v
+	case nil:
+		return nil
+	default:
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return []byte("invalid")
+		}
+		return raw
+	}
+}
+
+// Profile is the business as the prompts see it.
+func Profile(record *core.Record) content.Business {
+	services, err := ParseServices(rawJSON(record, "services"))
+	if err != nil {
+		services = []content.Service{}
+	}
+	facts, err := ParseFacts(rawJSON(record, "facts"))
+	if err != nil {
+		facts = []string{}
+	}
+	return content.Business{
+		Name:          record.GetString("name"),
+		Segment:       record.GetString("segment"),
+		City:          record.GetString("city"),
+		State:         record.GetString("state"),
+		Neighbourhood: record.GetString("neighbourhood"),
+		Phone:         record.GetString("phone"),
+		Services:      services,
+		Audience:      record.GetString("audience"),
+		Voice:         record.GetString("voice"),
+		Facts:         facts,
+		Notes:         record.GetString("notes"),
+	}
+}

@@ -1,0 +1,64 @@
+package business_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"github.com/rekan/rekan/api/internal/business"
+	_ "github.com/rekan/rekan/api/migrations"
+)
+
+// The hooks run on app.Save too, not only on API requests.
+func TestHooksRunOnAppSave(t *testing.T) {
+	app, err := tests.NewTestApp(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Cleanup()
+	business.BindHooks(app)
+
+	users, _ := app.FindCollectionByNameOrId("users")
+	owner := core.NewRecord(users)
+	owner.SetEmail("op@example.com")
+	owner.SetPassword("a-long-password")
+	if err := app.Save(owner); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := app.FindCollectionByNameOrId(business.Collection)
+	r := core.NewRecord(c)
+	r.Load(map[string]any{"owner": owner.Id, "name": "Pet Shop", "segment": "pet shop", "city": "Natal", "state": "rn",
+		"phone": "+1 (415) 555-0100", "services": []map[string]any{{"name": " Banho ", "price_brl": 50}}, "facts": []string{" x "}})
+	if err := app.Save(r); err != nil {
+		t.Fatalf("save: %v", err)
+	}
+	if r.GetString("phone") != "14155550100" || r.GetString("state") != "RN" || r.GetString("facts") != `["x"]` {
+		t.Errorf("not normalised: phone %s state %s facts %s", r.GetString("phone"), r.GetString("state"), r.GetString("facts"))
+	}
+
+	// Saving again with the stored foreign phone must not reinterpret it.
+	r.Set("name", "Pet Shop Amigo Fiel")
+	if err := app.Save(r); err != nil {
+		t.Fatalf("second save: %v", err)
+	}
+	if r.GetString("phone") != "14155550100" {
+		t.Errorf("phone changed on re-save: %s", r.GetString("phone"))
+	}
+
+	// Read back from the database, as the API does, and save again.
+	fresh, err := app.FindRecordById(business.Collection, r.Id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh.Set("notes", "atende em casa")
+	if err := app.Save(fresh); err != nil || fresh.GetString("phone") != "14155550100" {
+		t.Fatalf("save of a fetched record: %v, phone %s", err, fresh.GetString("phone"))
+	}
+
+	r.Set("state", "Rio Grande do Norte")
+	if err := app.Save(r); err == nil || !strings.Contains(err.Error(), "Estado inválido") {
+		t.Fatalf("invalid state: %v", err)
+	}
+}

@@ -1,0 +1,124 @@
+// Package post owns the `posts` collection's invariants: posts are created
+// by the server only, operators edit caption, hashtags and production note,
+// and the quality badges (checks) always describe the current text.
+package post
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/rekan/rekan/eval/checks"
+	"github.com/rekan/rekan/eval/content"
+)
+
+// Collection is the name of the posts collection.
+const Collection = "posts"
+
+// Post statuses.
+const (
+	StatusGenerating = "generating"
+	StatusReady      = "ready"
+	StatusFailed     = "failed"
+)
+
+const maxHashtags = 30
+
+// editableFields are the only fields an operator may change.
+var editableFields = []string{"caption", "hashtags", "production_note"}
+
+// BindHooks marks operator edits and re-runs the checks on them. The API
+// rules already refuse server-only fields; this runs after them.
+func BindHooks(app core.App) {
+	app.OnRecordUpdateRequest(Collection).BindFunc(func(e *core.RecordRequestEvent) error {
+		original := e.Record.Original()
+		changed := false
+		for _, field := range editableFields {
+			if !sameValue(original.Get(field), e.Record.Get(field)) {
+				changed = true
+			}
+		}
+		if !changed {
+			return e.Next()
+		}
+
+		hashtags, err := NormalizeHashtags(rawJSON(e.Record.Get("hashtags")))
+		if err != nil {
+			return e.BadRequestError("Dados inválidos.", validation.Errors{
+				"hashtags": validation.NewError("validation_invalid_hashtags", err.Error()),
+			})
+		}
+		e.Record.Set("hashtags", hashtags)
+		e.Record.Set("edited", true)
+		e.Record.Set("checks", checks.Run(ToContent(e.Record)))
+		return e.Next()
+	})
+}
+
+// ToContent is the post as the checks see it.
+func ToContent(record *core.Record) content.Post {
+	var hashtags []string
+	_ = json.Unmarshal(rawJSON(record.Get("hashtags")), &hashtags)
+	return content.Post{
+		Role:           content.Role(record.GetString("role")),
+		Hook:           record.GetString("hook"),
+		Caption:        record.GetString("caption"),
+		Hashtags:       hashtags,
+		ProductionNote: record.GetString("production_note"),
+	}
+}
+
+// NormalizeHashtags accepts a JSON list of words with or without the leading
+// '#' and returns them each with exactly one '#'. The format rules proper
+// (count, duplicates) are the checks' business; this only refuses what cannot
+// be a hashtag at all.
+func NormalizeHashtags(raw []byte) ([]string, error) {
+	if len(strings.TrimSpace(string(raw))) == 0 || string(raw) == "null" {
+		return []string{}, nil
+	}
+	var items []string
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return nil, errors.New("As hashtags devem ser uma lista de textos.")
+	}
+	if len(items) > maxHashtags {
+		return nil, fmt.Errorf("No máximo %d hashtags.", maxHashtags)
+	}
+	tags := make([]string, 0, len(items))
+	for _, item := range items {
+		word := strings.TrimLeft(strings.TrimSpace(item), "#")
+		if word == "" {
+			continue
+		}
+		if utf8.RuneCountInString(word) > 100 || strings.IndexFunc(word, unicode.IsSpace) >= 0 {
+			return nil, fmt.Errorf("Hashtag inválida: %q (uma palavra, sem espaços).", item)
+		}
+		tags = append(tags, "#"+word)
+	}
+	return tags, nil
+}
+
+func rawJSON(v any) []byte {
+	if v == nil {
+		return nil
+	}
+	if raw, ok := v.(interface{ String() string }); ok {
+		if s := raw.String(); s != "" {
+			return []byte(s)
+		}
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	return raw
+}
+
+func sameValue(a, b any) bool {
+	return string(rawJSON(a)) == string(rawJSON(b))
+}

@@ -1,0 +1,66 @@
+package routes
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+type configResponse struct {
+	AppName       string `json:"app_name"`
+	LLMConfigured bool   `json:"llm_configured"`
+	ContactPhone  string `json:"contact_phone"`
+	Version       string `json:"version"`
+}
+
+// config answers the per-instance values the static web build must not bake.
+func (h *handler) config(e *core.RequestEvent) error {
+	return e.JSON(http.StatusOK, configResponse{
+		AppName:       e.App.Settings().Meta.AppName,
+		LLMConfigured: h.deps.LLMConfigured(),
+		ContactPhone:  h.deps.ContactPhone,
+		Version:       h.deps.Version,
+	})
+}
+
+type healthResponse struct {
+	Status        string `json:"status"`
+	Database      string `json:"database"`
+	BAMLRuntime   string `json:"baml_runtime"`
+	LLMConfigured bool   `json:"llm_configured"`
+	Reason        string `json:"reason,omitempty"`
+}
+
+const healthProbeTimeout = 2 * time.Second
+
+// health is degraded when the database or the BAML runtime does not answer.
+// A missing LLM key is reported but is not a fault of this instance: the
+// server works, generation just says so.
+func (h *handler) health(e *core.RequestEvent) error {
+	ctx, cancel := context.WithTimeout(e.Request.Context(), healthProbeTimeout)
+	defer cancel()
+
+	res := healthResponse{Status: "ok", Database: "ok", BAMLRuntime: "ok", LLMConfigured: h.deps.LLMConfigured()}
+	var reasons []string
+	if _, err := e.App.DB().NewQuery("SELECT 1").WithContext(ctx).Execute(); err != nil {
+		res.Database = "error"
+		reasons = append(reasons, "database: "+err.Error())
+	}
+	if err := h.deps.Runtime.Ping(ctx); err != nil {
+		res.BAMLRuntime = "error"
+		reasons = append(reasons, "baml runtime: "+err.Error())
+	}
+	if len(reasons) == 0 {
+		return e.JSON(http.StatusOK, res)
+	}
+	res.Status = "degraded"
+	for i, reason := range reasons {
+		if i > 0 {
+			res.Reason += "; "
+		}
+		res.Reason += reason
+	}
+	return e.JSON(http.StatusServiceUnavailable, res)
+}

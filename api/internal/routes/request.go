@@ -1,0 +1,103 @@
+package routes
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+const (
+	maxBriefRunes = 2000
+	minCount      = 1
+	maxCount      = 3
+	maxBodyBytes  = 64 << 10
+)
+
+// generateForm is the body of posts:generate. Unknown fields are ignored so
+// older and newer clients keep working; known fields must have their type.
+type generateForm struct {
+	Brief string
+	Count int
+}
+
+var (
+	msgInvalidData = "Dados inválidos."
+	msgBriefType   = "O pedido deve ser um texto."
+	msgBriefEmpty  = "Escreva o pedido do post."
+	msgBriefLong   = "O pedido pode ter no máximo 2000 caracteres."
+	msgCount       = "A quantidade deve ser um número inteiro de 1 a 3."
+)
+
+// bindGenerate decodes the body strictly enough that a wrong type is a 400
+// naming the field, never a silent zero value.
+func bindGenerate(e *core.RequestEvent) (generateForm, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(e.Response, e.Request.Body, maxBodyBytes))
+	if err != nil {
+		return generateForm{}, e.BadRequestError("Corpo da requisição grande demais.", nil)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
+		return generateForm{}, e.BadRequestError("JSON inválido no corpo da requisição.", nil)
+	}
+
+	form := generateForm{Count: 1}
+	errs := validation.Errors{}
+	if raw, ok := fields["brief"]; ok && !isNull(raw) {
+		if err := json.Unmarshal(raw, &form.Brief); err != nil {
+			errs["brief"] = validation.NewError("validation_invalid_type", msgBriefType)
+		}
+	}
+	if raw, ok := fields["count"]; ok && !isNull(raw) {
+		if err := json.Unmarshal(raw, &form.Count); err != nil {
+			errs["count"] = validation.NewError("validation_invalid_count", msgCount)
+		}
+	}
+	if len(errs) > 0 {
+		return generateForm{}, e.BadRequestError(msgInvalidData, errs)
+	}
+	return form, nil
+}
+
+// validate trims the brief and checks both fields.
+func (f *generateForm) validate() error {
+	f.Brief = strings.TrimSpace(f.Brief)
+	errs := validation.Errors{}
+	switch {
+	case f.Brief == "":
+		errs["brief"] = validation.NewError("validation_required", msgBriefEmpty)
+	case utf8.RuneCountInString(f.Brief) > maxBriefRunes:
+		errs["brief"] = validation.NewError("validation_max_text_constraint", msgBriefLong)
+	}
+	if f.Count < minCount || f.Count > maxCount {
+		errs["count"] = validation.NewError("validation_invalid_count", msgCount)
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+func isNull(raw json.RawMessage) bool {
+	return strings.TrimSpace(string(raw)) == "null"
+}
+
+// requireOperator is the guard of the generation routes: a logged-in
+// operator (users collection). Superusers manage the instance; they do not
+// own businesses.
+func requireOperator(e *core.RequestEvent) error {
+	if e.Auth == nil {
+		return e.UnauthorizedError("Faça login para continuar.", nil)
+	}
+	if e.Auth.Collection().Name != "users" {
+		return e.ForbiddenError("Apenas operadores podem gerar posts.", nil)
+	}
+	return nil
+}
+
+var errNotOwned = errors.New("record missing or owned by someone else")

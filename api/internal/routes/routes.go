@@ -1,0 +1,59 @@
+// Package routes holds Rekan's custom HTTP routes under /api/rekan/.
+// Handlers read guard → bind → validate → act → respond and depend only on
+// content.Writer and a health probe, so any Writer (the BAML runtime today)
+// can sit behind them.
+package routes
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"github.com/rekan/rekan/eval/content"
+)
+
+// Pinger reports whether the content runtime answers.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Deps is what the routes need from the rest of the server.
+type Deps struct {
+	Writer  content.Writer
+	Runtime Pinger
+	// LLMConfigured reports whether an LLM provider key is set.
+	LLMConfigured func() bool
+	ContactPhone  string
+	Version       string
+	// Timeout bounds one call to the Writer (BAML retries included).
+	Timeout time.Duration
+	Logger  *slog.Logger
+}
+
+// DefaultTimeout bounds one generation; BAML's retry policy fits inside it.
+const DefaultTimeout = 90 * time.Second
+
+// Bind registers the routes on the router.
+func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
+	if deps.Timeout <= 0 {
+		deps.Timeout = DefaultTimeout
+	}
+	if deps.Logger == nil {
+		deps.Logger = slog.Default()
+	}
+	h := &handler{deps: deps}
+	g := r.Group("/api/rekan")
+	g.GET("/health", h.health)
+	g.GET("/config", h.config)
+	g.POST("/businesses/{id}/posts:generate", h.generate)
+	// ServeMux wildcards must fill a whole segment, so "{id}:retry" is routed
+	// as one segment and split by the handler.
+	g.POST("/posts/{action}", h.postAction)
+}
+
+type handler struct {
+	deps Deps
+}

@@ -1,0 +1,103 @@
+// Package webui serves the SvelteKit build (adapter-static) the way Caddy
+// does in production: files as they are, prerendered pages without their
+// .html, and 200.html for every other client-side route.
+package webui
+
+import (
+	"errors"
+	"io/fs"
+	"net/http"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+)
+
+// ResolveDir returns the web build to serve: REKAN_WEB_DIR when set,
+// otherwise web/build under the working directory when it exists, otherwise
+// "" (nothing to serve).
+func ResolveDir(getenv func(string) string) string {
+	if dir := getenv("REKAN_WEB_DIR"); dir != "" {
+		return dir
+	}
+	if info, err := os.Stat("web/build"); err == nil && info.IsDir() {
+		return "web/build"
+	}
+	return ""
+}
+
+// Bind adds a catch-all GET route serving dir. PocketBase's own routes
+// (/api/, /_/) are more specific, so they keep winning.
+func Bind(r *router.Router[*core.RequestEvent], dir string) {
+	fsys := os.DirFS(dir)
+	r.GET("/{path...}", func(e *core.RequestEvent) error {
+		return serve(e, fsys)
+	})
+}
+
+func serve(e *core.RequestEvent, fsys fs.FS) error {
+	urlPath := path.Clean("/" + e.Request.PathValue("path"))
+	if strings.HasPrefix(urlPath, "/api/") || urlPath == "/api" || strings.HasPrefix(urlPath, "/_/") {
+		return e.NotFoundError("", nil)
+	}
+	name := strings.TrimPrefix(urlPath, "/")
+	candidates := []string{name, name + ".html", path.Join(name, "index.html")}
+	if name == "" {
+		candidates = []string{"index.html"}
+	}
+	for _, candidate := range candidates {
+		if isFile(fsys, candidate) {
+			return sendFile(e, fsys, candidate)
+		}
+	}
+	// Missing assets are real 404s; everything else is a client-side route.
+	if strings.HasPrefix(urlPath, "/_app/") || path.Ext(urlPath) != "" && path.Ext(urlPath) != ".html" {
+		return e.NotFoundError("", nil)
+	}
+	if isFile(fsys, "200.html") {
+		return sendFile(e, fsys, "200.html")
+	}
+	return e.NotFoundError("", nil)
+}
+
+func isFile(fsys fs.FS, name string) bool {
+	if name == "" || name == "." {
+		return false
+	}
+	info, err := fs.Stat(fsys, name)
+	return err == nil && !info.IsDir()
+}
+
+func sendFile(e *core.RequestEvent, fsys fs.FS, name string) error {
+	f, err := fsys.Open(name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return e.NotFoundError("", nil)
+		}
+		return e.InternalServerError("", err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+
+	switch {
+	case strings.HasPrefix(name, "_app/immutable/"):
+		e.Response.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	case strings.HasSuffix(name, ".html"):
+		e.Response.Header().Set("Cache-Control", "no-cache")
+	}
+	e.Response.Header().Set("X-Content-Type-Options", "nosniff")
+	seeker, ok := f.(interface {
+		Read([]byte) (int, error)
+		Seek(int64, int) (int64, error)
+	})
+	if !ok {
+		return e.InternalServerError("", errors.New("file is not seekable"))
+	}
+	http.ServeContent(e.Response, e.Request, name, info.ModTime(), seeker)
+	return nil
+}

@@ -1,0 +1,39 @@
+// Command api is the Rekan server: PocketBase plus Rekan's collections,
+// routes, content runtime and operator CLI. main only wires named register
+// functions; each one lives next to what it registers.
+package main
+
+import (
+	"log/slog"
+	"os"
+
+	"github.com/pocketbase/pocketbase"
+
+	_ "github.com/rekan/rekan/api/migrations"
+)
+
+// version is set at build time: -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	registerEnv()
+
+	// Explicit: pocketbase.New turns dev mode (SQL logging) on for any binary
+	// under the temp dir, which includes test builds.
+	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false})
+	app.RootCmd.Version = version
+	app.RootCmd.Short = "Rekan: Instagram content for Brazilian micro-entrepreneurs"
+
+	registerMigrations(app)
+	registerSettings(app)
+	registerRecordHooks(app)
+	runtime := registerContentRuntime(app)
+	registerRoutes(app, runtime)
+	registerWebUI(app)
+	registerOperatorCommand(app)
+
+	if err := app.Start(); err != nil {
+		slog.Error("rekan stopped", "error", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,383 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/rekan/rekan/api/internal/testutil"
+	"github.com/rekan/rekan/eval/bamlrt"
+	"github.com/rekan/rekan/eval/fakellm"
+)
+
+// These tests run the real binary, the way `make run` and the NixOS module
+// do: build it, drive its CLI, serve it and talk HTTP to it.
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "rekan-api-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "api")
+	build := exec.Command("go", "build", "-ldflags", "-X main.version=test-build", "-o", binary, ".")
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build api:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCLI(t *testing.T, dataDir, stdin string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(binary, append(args, "--dir", dataDir)...)
+	cmd.Dir = t.TempDir()
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	code := 0
+	if exitErr, ok := err.(*exec.ExitError); ok {
+		code = exitErr.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run %v: %v", args, err)
+	}
+	return result{code, out.String(), errOut.String()}
+}
+
+func TestOperatorCommand(t *testing.T) {
+	data := t.TempDir()
+	steps := []struct {
+		name   string
+		stdin  string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"list on a fresh data dir", "", []string{"operator", "list"}, 0, "no operators yet", ""},
+		{"short password", "", []string{"operator", "add", "alice@example.com", "short"}, 1, "", "at least 8 characters"},
+		{"bad email", "", []string{"operator", "add", "not-an-email", "a-long-password"}, 1, "", `invalid email "not-an-email"`},
+		{"missing argument", "", []string{"operator", "add", "alice@example.com"}, 1, "", "expected 2 argument(s), got 1"},
+		{"add", "", []string{"operator", "add", "Alice@Example.com", "a-long-password"}, 0, "operator alice@example.com created", ""},
+		{"add twice", "", []string{"operator", "add", "alice@example.com", "another-password"}, 1, "", "already exists"},
+		{"add with the password on stdin", "bob-password-123\n", []string{"operator", "add", "bob@example.com", "-"}, 0, "operator bob@example.com created", ""},
+		{"list", "", []string{"operator", "list"}, 0, "alice@example.com\nbob@example.com\n", ""},
+		{"passwd from stdin", "new-long-password\n", []string{"operator", "passwd", "alice@example.com", "-"}, 0, "password of alice@example.com changed", ""},
+		{"passwd unknown", "", []string{"operator", "passwd", "nobody@example.com", "a-long-password"}, 1, "", "no operator with email nobody@example.com"},
+		{"remove", "", []string{"operator", "remove", "bob@example.com"}, 0, "operator bob@example.com removed", ""},
+		{"remove again", "", []string{"operator", "remove", "bob@example.com"}, 1, "", "no operator with email bob@example.com"},
+		{"list after remove", "", []string{"operator", "list"}, 0, "alice@example.com\n", ""},
+	}
+	for _, s := range steps {
+		r := runCLI(t, data, s.stdin, s.args...)
+		if r.code != s.code || !strings.Contains(r.stdout, s.stdout) || !strings.Contains(r.stderr, s.stderr) {
+			t.Errorf("%s: exit %d stdout %q stderr %q; want exit %d, stdout ~%q, stderr ~%q",
+				s.name, r.code, r.stdout, r.stderr, s.code, s.stdout, s.stderr)
+		}
+		if s.name == "list after remove" && strings.Contains(r.stdout, "bob") {
+			t.Errorf("bob still listed: %q", r.stdout)
+		}
+	}
+}
+
+func TestVersionFlag(t *testing.T) {
+	out, err := exec.Command(binary, "--version").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "test-build") {
+		t.Errorf("--version: %v %s", err, out)
+	}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+type server struct {
+	cmd  *exec.Cmd
+	base string
+	logs *strings.Builder
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// startServer runs `api serve` from workDir with env and waits for a healthy
+// /api/rekan/health.
+func startServer(t *testing.T, workDir, dataDir string, env []string) *server {
+	t.Helper()
+	return startServerUntil(t, workDir, dataDir, env, "/api/rekan/health")
+}
+
+// startServerUntil waits until readyPath answers 200.
+func startServerUntil(t *testing.T, workDir, dataDir string, env []string, readyPath string) *server {
+	t.Helper()
+	port := freePort(t)
+	cmd := exec.Command(binary, "serve", "--http", "127.0.0.1:"+strconv.Itoa(port), "--dir", dataDir)
+	cmd.Dir = workDir
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
+	logs := &strings.Builder{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &server{cmd: cmd, base: fmt.Sprintf("http://127.0.0.1:%d", port), logs: logs}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_, _ = cmd.Process.Wait()
+		}
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		res, err := http.Get(s.base + readyPath)
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return s
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s never answered 200; logs:\n%s", readyPath, logs.String())
+	return nil
+}
+
+func (s *server) call(t *testing.T, method, path, token, body string) (int, http.Header, string) {
+	t.Helper()
+	return testutil.Call(t, context.Background(), method, s.base+path, token, body)
+}
+
+// children lists the pids whose parent is pid.
+func children(pid int) []int {
+	var out []int
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	for _, task := range tasks {
+		raw, _ := os.ReadFile(task)
+		for _, field := range strings.Fields(string(raw)) {
+			if n, err := strconv.Atoi(field); err == nil {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+func alive(pid int) bool {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	// A zombie is dead for our purpose.
+	fields := strings.Fields(string(raw))
+	return len(fields) > 2 && fields[2] != "Z"
+}
+
+func waitGone(t *testing.T, pids []int, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		any := false
+		for _, pid := range pids {
+			if alive(pid) {
+				any = true
+			}
+		}
+		if !any {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Errorf("processes %v outlived the server", pids)
+}
+
+func requireCLI(t *testing.T) string {
+	t.Helper()
+	cli, err := bamlrt.FindCLI(os.Getenv)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("baml-cli is required in CI: %v", err)
+		}
+		t.Skipf("baml-cli not installed (run make deps): %v", err)
+	}
+	return cli
+}
+
+func TestServeEndToEnd(t *testing.T) {
+	cli := requireCLI(t)
+	fake := httptest.NewServer(fakellm.New())
+	defer fake.Close()
+
+	data := t.TempDir()
+	if r := runCLI(t, data, "", "operator", "add", "alice@example.com", "a-long-password"); r.code != 0 {
+		t.Fatalf("operator add: %+v", r)
+	}
+
+	work := t.TempDir()
+	web := filepath.Join(work, "web", "build")
+	writeFile(t, filepath.Join(web, "index.html"), "<html>landing</html>")
+	writeFile(t, filepath.Join(web, "200.html"), "<html>spa</html>")
+	writeFile(t, filepath.Join(web, "termos.html"), "<html>termos</html>")
+	writeFile(t, filepath.Join(web, "_app", "immutable", "app.js"), "console.log(1)")
+	writeFile(t, filepath.Join(web, "robots.txt"), "User-agent: *")
+	// .env fills what the environment leaves unset and never overrides it.
+	writeFile(t, filepath.Join(work, ".env"), "REKAN_APP_NAME=FromDotenv\nREKAN_CONTACT_PHONE=5585999998888\n")
+
+	s := startServer(t, work, data, []string{
+		"REKAN_APP_NAME=Rekan Teste",
+		"REKAN_BAML_CLI=" + cli,
+		"REKAN_LLM_BASE_URL=" + fake.URL + "/v1",
+		"REKAN_LLM_API_KEY=sk-serve-test",
+		"REKAN_WRITER_MODEL=fake-writer",
+		"REKAN_TRUSTED_PROXY_HEADERS=X-Forwarded-For",
+	})
+
+	status, _, body := s.call(t, "GET", "/api/rekan/health", "", "")
+	if status != 200 || body != `{"status":"ok","database":"ok","baml_runtime":"ok","llm_configured":true}` {
+		t.Errorf("health: %d %s", status, body)
+	}
+	status, _, body = s.call(t, "GET", "/api/rekan/config", "", "")
+	if status != 200 || body != `{"app_name":"Rekan Teste","llm_configured":true,"contact_phone":"5585999998888","version":"test-build"}` {
+		t.Errorf("config: %d %s", status, body)
+	}
+
+	// The README path: log in, create a business, generate.
+	status, _, body = s.call(t, "POST", "/api/collections/users/auth-with-password", "", `{"identity":"alice@example.com","password":"a-long-password"}`)
+	var login struct {
+		Token  string `json:"token"`
+		Record struct {
+			ID string `json:"id"`
+		} `json:"record"`
+	}
+	if err := json.Unmarshal([]byte(body), &login); status != 200 || err != nil || login.Token == "" {
+		t.Fatalf("login: %d %s", status, body)
+	}
+	status, _, body = s.call(t, "POST", "/api/collections/businesses/records", login.Token,
+		`{"owner":"`+login.Record.ID+`","name":"Doceria Raiz","segment":"doceria","city":"Belo Horizonte","state":"mg","phone":"(31) 99876-5432"}`)
+	var biz struct {
+		ID    string `json:"id"`
+		Phone string `json:"phone"`
+	}
+	if err := json.Unmarshal([]byte(body), &biz); status != 200 || err != nil || biz.Phone != "5531998765432" {
+		t.Fatalf("create business: %d %s", status, body)
+	}
+	status, _, body = s.call(t, "POST", "/api/rekan/businesses/"+biz.ID+"/posts:generate", login.Token, `{"brief":"bolo de cenoura com calda","count":3}`)
+	var gen struct {
+		Posts []struct {
+			Caption, ProductionNote, Status string
+			Hashtags                        []string
+			Checks                          []map[string]any
+		} `json:"posts"`
+	}
+	if err := json.Unmarshal([]byte(body), &gen); status != 200 || err != nil || len(gen.Posts) != 3 {
+		t.Fatalf("generate: %d %s", status, body)
+	}
+	for _, p := range gen.Posts {
+		if p.Status != "ready" || p.Caption == "" || len(p.Hashtags) == 0 || len(p.Checks) == 0 {
+			t.Errorf("post: %+v", p)
+		}
+	}
+
+	// The web build, served like Caddy would.
+	webCases := []struct {
+		path, body, cache string
+		status            int
+	}{
+		{"/", "landing", "no-cache", 200},
+		{"/termos", "termos", "no-cache", 200},
+		{"/app/negocios/abc", "spa", "no-cache", 200},
+		{"/_app/immutable/app.js", "console.log(1)", "public, max-age=31536000, immutable", 200},
+		{"/robots.txt", "User-agent", "", 200},
+		{"/_app/immutable/missing.js", "", "", 404},
+		{"/missing.png", "", "", 404},
+	}
+	for _, c := range webCases {
+		status, header, body := s.call(t, "GET", c.path, "", "")
+		if status != c.status || !strings.Contains(body, c.body) || header.Get("Cache-Control") != c.cache {
+			t.Errorf("GET %s: %d cache %q body %.60q", c.path, status, header.Get("Cache-Control"), body)
+		}
+	}
+	if status, _, body := s.call(t, "GET", "/api/nope", "", ""); status != 404 || !strings.Contains(body, `"status":404`) {
+		t.Errorf("/api/nope: %d %s", status, body)
+	}
+	if status, _, body := s.call(t, "GET", "/_/", "", ""); status != 200 || !strings.Contains(body, "PocketBase") {
+		t.Errorf("/_/: %d %.80s", status, body)
+	}
+
+	// SIGTERM stops the server and the BAML runtime with it.
+	kids := children(s.cmd.Process.Pid)
+	if len(kids) == 0 {
+		t.Fatal("no BAML runtime child found")
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- s.cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		t.Fatal("server did not stop on SIGTERM")
+	}
+	waitGone(t, kids, 10*time.Second)
+}
+
+func TestServeWithoutBAMLOrKey(t *testing.T) {
+	data := t.TempDir()
+	work := t.TempDir()
+	// PocketBase's own health answers while Rekan's reports the missing runtime.
+	s := startServerUntil(t, work, data, []string{"REKAN_BAML_CLI=" + filepath.Join(work, "no-such-baml-cli")}, "/api/health")
+	status, _, body := s.call(t, "GET", "/api/rekan/health", "", "")
+	if status != 503 || !strings.Contains(body, `"status":"degraded"`) || !strings.Contains(body, `"baml_runtime":"error"`) || !strings.Contains(body, `"llm_configured":false`) {
+		t.Errorf("health: %d %s", status, body)
+	}
+	status, _, body = s.call(t, "GET", "/api/rekan/config", "", "")
+	if status != 200 || !strings.Contains(body, `"app_name":"Rekan"`) || !strings.Contains(body, `"llm_configured":false`) {
+		t.Errorf("config: %d %s", status, body)
+	}
+}
+
+func TestRuntimeDiesWithAKilledServer(t *testing.T) {
+	cli := requireCLI(t)
+	s := startServer(t, t.TempDir(), t.TempDir(), []string{"REKAN_BAML_CLI=" + cli})
+	kids := children(s.cmd.Process.Pid)
+	if len(kids) == 0 {
+		t.Fatal("no BAML runtime child found")
+	}
+	_ = s.cmd.Process.Kill()
+	_, _ = s.cmd.Process.Wait()
+	waitGone(t, kids, 10*time.Second)
+}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/joho/godotenv"
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/plugins/migratecmd"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"github.com/rekan/rekan/api/internal/business"
+	"github.com/rekan/rekan/api/internal/contentrt"
+	"github.com/rekan/rekan/api/internal/operator"
+	"github.com/rekan/rekan/api/internal/post"
+	"github.com/rekan/rekan/api/internal/routes"
+	"github.com/rekan/rekan/api/internal/settings"
+	"github.com/rekan/rekan/api/internal/webui"
+)
+
+// registerEnv loads .env from the working directory when there is one.
+// godotenv.Load never overrides variables that are already set, so the real
+// environment (systemd, the shell) always wins.
+func registerEnv() {
+	err := godotenv.Load()
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		slog.Warn("could not read .env", "error", err)
+	}
+}
+
+// registerMigrations adds the `migrate` command. Migrations are Go code in
+// api/migrations, applied on `serve` and by the operator command.
+func registerMigrations(app *pocketbase.PocketBase) {
+	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{})
+}
+
+// registerSettings applies the env-driven settings once the stored ones are
+// loaded.
+func registerSettings(app *pocketbase.PocketBase) {
+	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		return settings.Apply(e.App, os.Getenv)
+	})
+}
+
+// registerRecordHooks keeps businesses and posts valid however they are saved.
+func registerRecordHooks(app *pocketbase.PocketBase) {
+	business.BindHooks(app)
+	post.BindHooks(app)
+}
+
+// registerContentRuntime starts the BAML runtime with the server and stops it
+// on shutdown. A missing baml-cli or LLM key does not stop the server: health
+// and generation report it.
+func registerContentRuntime(app *pocketbase.PocketBase) *contentrt.Service {
+	service := contentrt.New(os.Getenv)
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		if err := routes.FailInterrupted(e.App); err != nil {
+			return fmt.Errorf("fail interrupted generations: %w", err)
+		}
+		// Failures are logged and reported by health and generation.
+		_ = service.Start(context.Background(), e.App.Logger())
+		return e.Next()
+	})
+	app.OnTerminate().Bind(&hook.Handler[*core.TerminateEvent]{
+		Func: func(e *core.TerminateEvent) error {
+			if err := service.Close(); err != nil {
+				e.App.Logger().Warn("stop baml runtime", "error", err)
+			}
+			return e.Next()
+		},
+	})
+	return service
+}
+
+// registerRoutes mounts /api/rekan/.
+func registerRoutes(app *pocketbase.PocketBase, service *contentrt.Service) {
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		routes.Bind(e.Router, routes.Deps{
+			Writer:        service,
+			Runtime:       service,
+			LLMConfigured: service.LLMConfigured,
+			ContactPhone:  strings.TrimSpace(os.Getenv("REKAN_CONTACT_PHONE")),
+			Version:       version,
+			Logger:        e.App.Logger(),
+		})
+		return e.Next()
+	})
+}
+
+// registerWebUI serves the web build when there is one. It binds last so
+// every API route stays more specific than its catch-all.
+func registerWebUI(app *pocketbase.PocketBase) {
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Priority: 999,
+		Func: func(e *core.ServeEvent) error {
+			dir := webui.ResolveDir(os.Getenv)
+			if dir == "" {
+				return e.Next()
+			}
+			if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+				e.App.Logger().Warn("web build not found; not serving the web app", "dir", dir)
+				return e.Next()
+			}
+			webui.Bind(e.Router, dir)
+			e.App.Logger().Info("serving the web app", "dir", dir)
+			return e.Next()
+		},
+	})
+}
+
+// registerOperatorCommand adds `api operator add|list|passwd|remove`.
+func registerOperatorCommand(app *pocketbase.PocketBase) {
+	app.RootCmd.AddCommand(operator.NewCommand(app))
+}
