@@ -37,7 +37,9 @@ const healthProbeTimeout = 2 * time.Second
 
 // health is degraded when the database or the BAML runtime does not answer.
 // A missing LLM key is reported but is not a fault of this instance: the
-// server works, generation just says so.
+// server works, generation just says so. The endpoint is public, so the
+// reason names the failing part only; the error itself (paths, addresses)
+// goes to the log.
 func (h *handler) health(e *core.RequestEvent) error {
 	ctx, cancel := context.WithTimeout(e.Request.Context(), healthProbeTimeout)
 	defer cancel()
@@ -46,11 +48,13 @@ func (h *handler) health(e *core.RequestEvent) error {
 	var reasons []string
 	if _, err := e.App.DB().NewQuery("SELECT 1").WithContext(ctx).Execute(); err != nil {
 		res.Database = "error"
-		reasons = append(reasons, "database: "+err.Error())
+		reasons = append(reasons, "database not answering")
+		e.App.Logger().Warn("health: database", "error", err)
 	}
 	if err := h.deps.Runtime.Ping(ctx); err != nil {
 		res.BAMLRuntime = "error"
-		reasons = append(reasons, "baml runtime: "+err.Error())
+		reasons = append(reasons, "baml runtime not answering")
+		e.App.Logger().Warn("health: baml runtime", "error", err)
 	}
 	if len(reasons) == 0 {
 		return e.JSON(http.StatusOK, res)

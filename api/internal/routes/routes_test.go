@@ -412,7 +412,7 @@ func TestHealthAndConfig(t *testing.T) {
 		}},
 		{env{configured: true, ping: errors.New("connection refused")}, tests.ApiScenario{
 			Name: "health degraded when the runtime is down", Method: http.MethodGet, URL: "/api/rekan/health", ExpectedStatus: 503,
-			ExpectedContent: []string{`"status":"degraded"`, `"baml_runtime":"error"`, `"database":"ok"`, `"reason":"baml runtime: connection refused"`},
+			ExpectedContent: []string{`"status":"degraded"`, `"baml_runtime":"error"`, `"database":"ok"`, `"reason":"baml runtime not answering"`},
 		}},
 		{env{configured: false}, tests.ApiScenario{
 			Name: "config", Method: http.MethodGet, URL: "/api/rekan/config", ExpectedStatus: 200,
