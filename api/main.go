@@ -19,8 +19,13 @@ func main() {
 	registerEnv()
 
 	// Explicit: pocketbase.New turns dev mode (SQL logging) on for any binary
-	// under the temp dir, which includes test builds.
-	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false})
+	// under the temp dir, which includes test builds. The settings (SMTP and
+	// S3 backup credentials) are encrypted at rest when the named variable
+	// holds a 32-character key.
+	app := pocketbase.NewWithConfig(pocketbase.Config{
+		DefaultDev:           false,
+		DefaultEncryptionEnv: "REKAN_ENCRYPTION_KEY",
+	})
 	app.RootCmd.Version = version
 	app.RootCmd.Short = "Rekan: Instagram content for Brazilian micro-entrepreneurs"
 
