@@ -2,7 +2,9 @@
 # shellcheck shell=bash
 
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-CACHE=${REKAN_NIX_CACHE:-${XDG_CACHE_HOME:-$ROOT/.cache}/rekan-nix-checks}
+# Outside the checkout, so every clone on a machine (CI clones afresh) shares
+# the slow-to-build pieces (Caddy, the pnpm store).
+CACHE=${REKAN_NIX_CACHE:-${XDG_CACHE_HOME:-${HOME:-$ROOT}/.cache}/rekan-nix-checks}
 NIX=(nix --extra-experimental-features 'nix-command flakes')
 mkdir -p "$CACHE"
 

@@ -9,11 +9,18 @@
 # SKIPPED: CI machines cannot fetch it.
 #   git clone https://github.com/nix-community/nixpkgs.lib ~/src/nixpkgs.lib
 #   REKAN_NIXPKGS_LIB=~/src/nixpkgs.lib make test-nix
+# or leave the checkout at ~/.cache/rekan-nixpkgs.lib, which is used when the
+# variable is unset.
 set -euo pipefail
 CHECK_NAME=nix-module
 . "$(dirname "$0")/lib.sh"
 
+# A checkout left in the user's cache (see above) counts as named.
+default_lib=${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/rekan-nixpkgs.lib
 lib=${REKAN_NIXPKGS_LIB:-}
+if [ -z "$lib" ] && [ -f "$default_lib/lib/default.nix" ]; then
+	lib=$default_lib
+fi
 if [ -z "$lib" ]; then
 	say "SKIPPED: set REKAN_NIXPKGS_LIB to a nixpkgs.lib checkout to run the module test"
 	exit 0
