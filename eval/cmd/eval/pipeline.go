@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/rekan/rekan/eval/checks"
+	"github.com/rekan/rekan/eval/content"
+	"github.com/rekan/rekan/eval/judges"
+	"github.com/rekan/rekan/eval/profiles"
+)
+
+// Pipeline generates, checks and judges. Every LLM call (generation or
+// vote) takes a slot of Limiter, so --concurrency bounds what the provider
+// sees whatever the mix. Judging a generation never waits for the next
+// generation of a chain, and the next generation never waits for judging:
+// the only dependency is generation -> its own judges (and, in a chain,
+// generation -> next generation, through the hooks).
+type Pipeline struct {
+	Writer  content.Writer
+	Panel   *judges.Panel // nil: no judging
+	Check   func(content.Post) []checks.Result
+	Limiter judges.Limiter
+	Count   int
+	Chain   int
+	Logger  *slog.Logger
+}
+
+// Generate runs every profile and returns one BusinessRun per profile, in
+// the profiles' order.
+func (p *Pipeline) Generate(ctx context.Context, list []profiles.Profile) []BusinessRun {
+	out := make([]BusinessRun, len(list))
+	var judging sync.WaitGroup
+	var wg sync.WaitGroup
+	for i, prof := range list {
+		out[i] = BusinessRun{Profile: prof, Generations: make([]Generation, max(p.Chain, 1))}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.chain(ctx, &out[i], &judging)
+		}()
+	}
+	wg.Wait()
+	judging.Wait()
+	return out
+}
+
+func (p *Pipeline) chain(ctx context.Context, br *BusinessRun, judging *sync.WaitGroup) {
+	var hooks []string
+	var roles []content.Role
+	for i := range br.Generations {
+		g := &br.Generations[i]
+		g.Index = i
+		g.Brief = br.Profile.Brief
+		g.Roles = content.PickRoles(roles, p.Count)
+		g.PreviousHooks = append([]string{}, hooks...)
+		p.generate(ctx, br.Profile, g)
+		// Newest first, as the server passes them.
+		for _, post := range g.Posts {
+			hooks = append([]string{post.Hook}, hooks...)
+			roles = append([]content.Role{post.Role}, roles...)
+		}
+		if p.Panel != nil && len(g.Posts) > 0 {
+			judging.Add(1)
+			go func() {
+				defer judging.Done()
+				p.judge(ctx, br.Profile, g)
+			}()
+		}
+	}
+}
+
+func (p *Pipeline) generate(ctx context.Context, prof profiles.Profile, g *Generation) {
+	if err := p.Limiter.Acquire(ctx); err != nil {
+		g.Error = err.Error()
+		return
+	}
+	start := time.Now()
+	res, err := p.Writer.WritePosts(ctx, content.Request{
+		Business:      prof.Business,
+		Brief:         g.Brief,
+		Roles:         g.Roles,
+		PreviousHooks: g.PreviousHooks,
+	})
+	p.Limiter.Release()
+	g.DurationMS = time.Since(start).Milliseconds()
+	if err != nil {
+		g.Error = err.Error()
+		p.Logger.Warn("generation failed", "profile", prof.ID, "generation", g.Index, "error", err)
+		return
+	}
+	g.Model = res.Model
+	g.Posts = make([]PostRun, len(res.Posts))
+	for i, post := range res.Posts {
+		g.Posts[i] = PostRun{Post: post, Checks: p.Check(post)}
+	}
+	p.Logger.Info("generated", "profile", prof.ID, "generation", g.Index, "posts", len(g.Posts), "ms", g.DurationMS)
+}
+
+// judge asks the panel every post criterion for every post, and variety for
+// the posts together, all at once (the Limiter does the queueing).
+func (p *Pipeline) judge(ctx context.Context, prof profiles.Profile, g *Generation) {
+	business := judges.RenderBusiness(prof.Business)
+	rendered := make([]string, len(g.Posts))
+	for i, post := range g.Posts {
+		rendered[i] = judges.RenderPost(post.Post)
+	}
+	var wg sync.WaitGroup
+	for i := range g.Posts {
+		post := &g.Posts[i]
+		post.Verdicts = make([]judges.Verdict, len(judges.PostCriteria))
+		for j, c := range judges.PostCriteria {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				post.Verdicts[j] = p.Panel.Judge(ctx, c, judges.Subject{Business: business, Posts: rendered[i : i+1]})
+			}()
+		}
+	}
+	g.Variety = nil
+	if len(g.Posts) > 1 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v := p.Panel.Judge(ctx, judges.Variety, judges.Subject{Business: business, Posts: rendered})
+			g.Variety = &v
+		}()
+	}
+	wg.Wait()
+	p.Logger.Info("judged", "profile", prof.ID, "generation", g.Index)
+}
+
+// Rejudge re-runs the checks and, with a panel, the judges on the posts of
+// a saved run, without generating anything.
+func (p *Pipeline) Rejudge(ctx context.Context, saved []BusinessRun) []BusinessRun {
+	out := make([]BusinessRun, len(saved))
+	var wg sync.WaitGroup
+	for i, br := range saved {
+		out[i] = BusinessRun{Profile: br.Profile, Generations: make([]Generation, len(br.Generations))}
+		for k, g := range br.Generations {
+			ng := g
+			ng.Variety = nil
+			ng.Posts = make([]PostRun, len(g.Posts))
+			for j, post := range g.Posts {
+				ng.Posts[j] = PostRun{Post: post.Post, Checks: p.Check(post.Post)}
+			}
+			out[i].Generations[k] = ng
+			if p.Panel == nil || len(ng.Posts) == 0 {
+				continue
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				p.judge(ctx, br.Profile, &out[i].Generations[k])
+			}()
+		}
+	}
+	wg.Wait()
+	return out
+}

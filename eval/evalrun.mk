@@ -1,0 +1,22 @@
+# The eval pipeline (eval/cmd/eval): `make eval`, `make eval ARGS=--judges`,
+# `make eval ARGS='--judges --report --profile confeitaria-lu'`. Runs go to
+# eval/runs/ (git-ignored). Its tests are part of the eval module's
+# `go test ./...` (test-eval in eval/eval.mk); the benchmark is bench-eval.
+# Included after eval/eval.mk, whose EVAL_DIR, EVAL_NPM_STAMP and
+# $(BIN)/fakellm it uses.
+
+BENCH_TARGETS += bench-eval
+
+.PHONY: eval build-eval bench-eval
+
+build-eval: ## Build the eval CLI into bin/eval.
+	@mkdir -p $(BIN)
+	cd $(EVAL_DIR) && go build -o $(BIN)/eval ./cmd/eval
+
+# Without REKAN_LLM_API_KEY (environment or .env) it warns loudly and uses
+# fakellm; with one it judges against the real provider.
+eval: $(EVAL_NPM_STAMP) build-eval $(BIN)/fakellm ## Run the eval pipeline (ARGS='--judges --report …'; fakellm when no provider is set).
+	@cd $(ROOT) && env -u RUST_BACKTRACE $(EVAL_DIR)/cmd/eval/eval-run $(BIN)/eval $(BIN)/fakellm $(ARGS)
+
+bench-eval: $(EVAL_NPM_STAMP) build-eval $(BIN)/fakellm ## Wall time of a full --judges run vs its critical path, fakellm at 300 ms; report screenshot.
+	@cd $(ROOT) && env -u RUST_BACKTRACE $(ROOT)/bench/eval/run $(BIN)/eval $(BIN)/fakellm $(ARTIFACTS)

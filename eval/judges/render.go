@@ -1,0 +1,99 @@
+package judges
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/rekan/rekan/eval/content"
+)
+
+// Clients are the BAML clients of the panel (eval/baml_src/clients.baml),
+// in the order of the models in REKAN_JUDGE_MODELS.
+var Clients = []string{"JudgeA", "JudgeB"}
+
+// PanelOf pairs the configured judge models with the panel's clients the
+// way content.Provider.RuntimeEnv fills REKAN_JUDGE_A_MODEL and
+// REKAN_JUDGE_B_MODEL: one model judges twice. More models than clients is
+// refused rather than silently ignoring some.
+func PanelOf(models []string) ([]Judge, error) {
+	var clean []string
+	for _, m := range models {
+		if m = strings.TrimSpace(m); m != "" {
+			clean = append(clean, m)
+		}
+	}
+	switch {
+	case len(clean) == 0:
+		return nil, errors.New("no judge models: set REKAN_JUDGE_MODELS to two comma-separated models")
+	case len(clean) > len(Clients):
+		return nil, fmt.Errorf("the judge panel has %d seats, REKAN_JUDGE_MODELS lists %d models (%s)", len(Clients), len(clean), strings.Join(clean, ","))
+	case len(clean) == 1:
+		clean = append(clean, clean[0])
+	}
+	panel := make([]Judge, len(Clients))
+	for i, client := range Clients {
+		panel[i] = Judge{Client: client, Model: clean[i]}
+	}
+	return panel, nil
+}
+
+// RenderBusiness writes the profile the way an account manager's briefing
+// sheet would read, which is what the judges compare posts against.
+func RenderBusiness(b content.Business) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "Nome: %s (%s)\n", b.Name, b.Segment)
+	place := b.City + " - " + b.State
+	if b.Neighbourhood != "" {
+		place = b.Neighbourhood + ", " + place
+	}
+	fmt.Fprintf(&sb, "Local: %s\n", place)
+	if b.Audience != "" {
+		fmt.Fprintf(&sb, "Público: %s\n", b.Audience)
+	}
+	if b.Voice != "" {
+		fmt.Fprintf(&sb, "Voz do dono: %s\n", b.Voice)
+	}
+	if len(b.Services) > 0 {
+		sb.WriteString("Serviços:\n")
+		for _, s := range b.Services {
+			if s.PriceBRL != nil {
+				fmt.Fprintf(&sb, "- %s (R$ %s)\n", s.Name, formatBRL(*s.PriceBRL))
+			} else {
+				fmt.Fprintf(&sb, "- %s\n", s.Name)
+			}
+		}
+	}
+	if len(b.Facts) > 0 {
+		sb.WriteString("Fatos:\n")
+		for _, f := range b.Facts {
+			fmt.Fprintf(&sb, "- %s\n", f)
+		}
+	}
+	if b.Notes != "" {
+		fmt.Fprintf(&sb, "Observações: %s\n", b.Notes)
+	}
+	return strings.TrimRight(sb.String(), "\n")
+}
+
+// RenderPost shows a post as the operator sees it before publishing. The
+// labels are Portuguese and never the JSON field names, so the prompt reads
+// naturally (and fakellm tells judge prompts from writer prompts).
+func RenderPost(p content.Post) string {
+	var sb strings.Builder
+	if p.Role != "" {
+		fmt.Fprintf(&sb, "Papel: %s\n", p.Role)
+	}
+	fmt.Fprintf(&sb, "Gancho: %s\n", p.Hook)
+	fmt.Fprintf(&sb, "Legenda:\n%s\n", p.Caption)
+	fmt.Fprintf(&sb, "Hashtags: %s\n", strings.Join(p.Hashtags, " "))
+	fmt.Fprintf(&sb, "Nota de produção: %s", p.ProductionNote)
+	return sb.String()
+}
+
+func formatBRL(v float64) string {
+	s := strconv.FormatFloat(v, 'f', 2, 64)
+	s = strings.TrimSuffix(s, ".00")
+	return strings.Replace(s, ".", ",", 1)
+}
