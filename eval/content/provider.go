@@ -1,6 +1,8 @@
 package content
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -94,17 +96,29 @@ func (p Provider) fallback() (baseURL, apiKey, model string) {
 	return baseURL, apiKey, model
 }
 
-// judges names the two panel models: a single configured model judges
-// twice, none falls back to the writer model.
-func (p Provider) judges() (a, b string) {
+// JudgePair names the two models of the judge panel (clients JudgeA and
+// JudgeB): a single configured model judges twice. No model, or more models
+// than the panel has seats, is an error rather than a silent choice.
+func (p Provider) JudgePair() (a, b string, err error) {
 	switch len(p.JudgeModels) {
 	case 0:
-		return p.WriterModel, p.WriterModel
+		return "", "", errors.New("no judge models: set REKAN_JUDGE_MODELS to two comma-separated models")
 	case 1:
-		return p.JudgeModels[0], p.JudgeModels[0]
-	default:
-		return p.JudgeModels[0], p.JudgeModels[1]
+		return p.JudgeModels[0], p.JudgeModels[0], nil
+	case 2:
+		return p.JudgeModels[0], p.JudgeModels[1], nil
 	}
+	return "", "", fmt.Errorf("the judge panel has 2 seats, REKAN_JUDGE_MODELS lists %d models (%s)", len(p.JudgeModels), strings.Join(p.JudgeModels, ","))
+}
+
+// judges fills the judge clients' variables even when the panel is
+// misconfigured, because the runtime resolves every client's variables; the
+// eval CLI reports JudgePair's error before any judge is called.
+func (p Provider) judges() (a, b string) {
+	if a, b, err := p.JudgePair(); err == nil {
+		return a, b
+	}
+	return p.WriterModel, p.WriterModel
 }
 
 // secrets are the values no error message or log line may contain.

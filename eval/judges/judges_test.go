@@ -158,19 +158,27 @@ func TestCancelledContextFailsVotes(t *testing.T) {
 }
 
 func TestPanelOf(t *testing.T) {
-	got, err := PanelOf([]string{" openai/gpt-4o-mini", "google/gemini-2.0-flash-001 "})
+	panel := func(models string) ([]Judge, error) {
+		return PanelOf(content.ProviderFromEnv(func(k string) string {
+			if k == "REKAN_JUDGE_MODELS" {
+				return models
+			}
+			return ""
+		}))
+	}
+	got, err := panel(" openai/gpt-4o-mini, google/gemini-2.0-flash-001 ")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got[0] != (Judge{Client: "JudgeA", Model: "openai/gpt-4o-mini"}) || got[1] != (Judge{Client: "JudgeB", Model: "google/gemini-2.0-flash-001"}) {
 		t.Fatalf("PanelOf = %+v", got)
 	}
-	if one, err := PanelOf([]string{"solo", " "}); err != nil || one[0].Model != "solo" || one[1].Model != "solo" || one[1].Client != "JudgeB" {
+	if one, err := panel("solo, "); err != nil || one[0].Model != "solo" || one[1].Model != "solo" || one[1].Client != "JudgeB" {
 		t.Fatalf("one model should judge twice, got %+v, %v", one, err)
 	}
-	for _, bad := range [][]string{nil, {" ", ""}, {"a", "b", "c"}} {
+	for _, bad := range []content.Provider{{}, {JudgeModels: []string{"a", "b", "c"}}} {
 		if _, err := PanelOf(bad); err == nil {
-			t.Errorf("PanelOf(%q) should fail", bad)
+			t.Errorf("PanelOf(%q) should fail", bad.JudgeModels)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package judges
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,30 +12,14 @@ import (
 // in the order of the models in REKAN_JUDGE_MODELS.
 var Clients = []string{"JudgeA", "JudgeB"}
 
-// PanelOf pairs the configured judge models with the panel's clients the
-// way content.Provider.RuntimeEnv fills REKAN_JUDGE_A_MODEL and
-// REKAN_JUDGE_B_MODEL: one model judges twice. More models than clients is
-// refused rather than silently ignoring some.
-func PanelOf(models []string) ([]Judge, error) {
-	var clean []string
-	for _, m := range models {
-		if m = strings.TrimSpace(m); m != "" {
-			clean = append(clean, m)
-		}
+// PanelOf seats the provider's judge models (content.Provider.JudgePair) on
+// the panel's clients, in the order RuntimeEnv hands them to the runtime.
+func PanelOf(p content.Provider) ([]Judge, error) {
+	a, b, err := p.JudgePair()
+	if err != nil {
+		return nil, err
 	}
-	switch {
-	case len(clean) == 0:
-		return nil, errors.New("no judge models: set REKAN_JUDGE_MODELS to two comma-separated models")
-	case len(clean) > len(Clients):
-		return nil, fmt.Errorf("the judge panel has %d seats, REKAN_JUDGE_MODELS lists %d models (%s)", len(Clients), len(clean), strings.Join(clean, ","))
-	case len(clean) == 1:
-		clean = append(clean, clean[0])
-	}
-	panel := make([]Judge, len(Clients))
-	for i, client := range Clients {
-		panel[i] = Judge{Client: client, Model: clean[i]}
-	}
-	return panel, nil
+	return []Judge{{Client: Clients[0], Model: a}, {Client: Clients[1], Model: b}}, nil
 }
 
 // RenderBusiness writes the profile the way an account manager's briefing

@@ -34,7 +34,7 @@ func startBackend(ctx context.Context, getenv func(string) string, logger *slog.
 	}
 	be := &backend{writerModel: provider.WriterModel}
 	if needJudges {
-		panel, err := judges.PanelOf(provider.JudgeModels)
+		panel, err := judges.PanelOf(provider)
 		if err != nil {
 			return nil, err
 		}
