@@ -30,7 +30,8 @@ deps: $(DEPS_TARGETS) ## Install what is missing (system packages, pnpm, BAML ru
 run: deps build-api ## Run Rekan on http://127.0.0.1:8090 with data in ./pb_data.
 	@$(MAKE) --no-print-directory run-api
 
-test: deps $(TEST_TARGETS) ## Run every test in the project.
+# Generated files are checked first: a stale client or hash fails fast.
+test: deps check-generated $(TEST_TARGETS) ## Run every test in the project.
 	@echo "make test: all suites passed ($(TEST_TARGETS))"
 
 generate: $(GENERATE_TARGETS) ## Regenerate every generated file.
