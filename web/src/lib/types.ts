@@ -1,0 +1,67 @@
+// Shapes of the records and responses the web app exchanges with the server.
+// They mirror the `businesses` and `posts` collections and the custom routes
+// under /api/rekan/ (see CLAUDE.md, "Contracts between the areas").
+
+export interface RuntimeConfig {
+	app_name: string;
+	llm_configured: boolean;
+	contact_phone: string;
+	version: string;
+}
+
+export interface Service {
+	name: string;
+	price_brl?: number | null;
+}
+
+export interface Business {
+	id: string;
+	owner: string;
+	name: string;
+	segment: string;
+	city: string;
+	state: string;
+	neighbourhood: string;
+	phone: string;
+	services: Service[] | null;
+	audience: string;
+	voice: string;
+	facts: string[] | null;
+	notes: string;
+	created: string;
+	updated: string;
+}
+
+/** The editable part of a business, as the form sends it. */
+export type BusinessInput = Omit<Business, 'id' | 'owner' | 'created' | 'updated'>;
+
+export type PostStatus = 'generating' | 'ready' | 'failed';
+
+export interface Check {
+	id: string;
+	label: string;
+	passed: boolean;
+	severity: 'error' | 'warning';
+	reason: string;
+}
+
+export interface Post {
+	id: string;
+	business: string;
+	brief: string;
+	caption: string;
+	hashtags: string[] | null;
+	production_note: string;
+	role: string;
+	hook: string;
+	status: PostStatus;
+	error: string;
+	checks: Check[] | null;
+	model: string;
+	edited: boolean;
+	created: string;
+	updated: string;
+}
+
+/** Fields of a post the operator may change. */
+export type PostEdit = Partial<Pick<Post, 'caption' | 'hashtags' | 'production_note'>>;

@@ -1,0 +1,2 @@
+// Prerendered with its content, like the landing page.
+export const ssr = true;

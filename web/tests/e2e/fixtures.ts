@@ -1,0 +1,126 @@
+import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readStack, type Operator, type Stack } from './stack';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const screenshots = process.env.REKAN_SCREENSHOTS_DIR ?? resolve(here, '../../../artifacts/screenshots');
+
+export interface FakeReply {
+	status?: number;
+	delay_ms?: number;
+	content?: string;
+	body?: string;
+	times?: number;
+}
+
+/** Control of the fake LLM provider (eval/fakellm) at its HTTP boundary. */
+export class FakeLLM {
+	constructor(
+		private readonly url: string,
+		private readonly request: APIRequestContext
+	) {}
+
+	async script(replies: FakeReply[]): Promise<void> {
+		const res = await this.request.post(`${this.url}/_fake/replies`, { data: replies });
+		expect(res.ok(), await res.text()).toBe(true);
+	}
+
+	async requests(): Promise<unknown[]> {
+		const res = await this.request.get(`${this.url}/_fake/requests`);
+		expect(res.ok()).toBe(true);
+		return (await res.json()) as unknown[];
+	}
+
+	async pending(): Promise<number> {
+		const res = await this.request.get(`${this.url}/_fake/health`);
+		expect(res.ok()).toBe(true);
+		return ((await res.json()) as { pending: number }).pending;
+	}
+
+	async reset(): Promise<void> {
+		const res = await this.request.post(`${this.url}/_fake/reset`);
+		expect(res.ok()).toBe(true);
+	}
+}
+
+export const test = base.extend<{ stack: Stack; fake: FakeLLM }>({
+	stack: async ({}, use) => use(readStack()),
+	// The stack's URL is known only after globalSetup ran.
+	baseURL: async ({}, use) => use(readStack().baseURL),
+	fake: async ({ stack, request }, use) => use(new FakeLLM(stack.fakeLLM, request))
+});
+
+export { expect };
+
+const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+interface AxeViolation {
+	id: string;
+	impact: string | null;
+	help: string;
+	nodes: { target: unknown[] }[];
+}
+
+/**
+ * Runs axe-core (WCAG 2 A and AA rules) on the page as it is now and fails
+ * with the list of violations, if any.
+ */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+	await page.addScriptTag({ path: axeSource });
+	const violations = await page.evaluate(async () => {
+		const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+		const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+		return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target) }));
+	});
+	expect(violations, `accessibility violations on ${screen}`).toEqual([]);
+}
+
+const SIZES = [
+	['phone', { width: 390, height: 844 }],
+	['desktop', { width: 1280, height: 800 }]
+] as const;
+
+/** Full-page screenshots at phone and desktop widths, into artifacts/screenshots. */
+export async function snap(page: Page, name: string): Promise<void> {
+	mkdirSync(screenshots, { recursive: true });
+	const original = page.viewportSize();
+	for (const [label, size] of SIZES) {
+		await page.setViewportSize(size);
+		// From the top, so sticky parts sit where a visitor first sees them.
+		await page.evaluate(
+			() =>
+				new Promise((r) => {
+					window.scrollTo(0, 0);
+					requestAnimationFrame(() => requestAnimationFrame(r));
+				})
+		);
+		await page.screenshot({ path: join(screenshots, `${name}-${label}.png`), fullPage: true, animations: 'disabled' });
+	}
+	if (original) await page.setViewportSize(original);
+}
+
+/**
+ * Logs in through the login form (the page must be on /entrar) and returns
+ * the server's answer to the password auth, as "STATUS body".
+ */
+export async function login(page: Page, operator: Operator): Promise<string> {
+	await page.getByLabel('E-mail').fill(operator.email);
+	await page.getByLabel('Senha').fill(operator.password);
+	const [response] = await Promise.all([
+		page.waitForResponse((r) => r.url().includes('/auth-with-password')),
+		page.getByRole('main').getByRole('button', { name: 'Entrar' }).click()
+	]);
+	return `${response.status()} ${await response.text()}`;
+}
+
+/** An auth token for the PocketBase REST API, for checks outside the browser. */
+export async function apiToken(request: APIRequestContext, baseURL: string, operator: Operator): Promise<string> {
+	const res = await request.post(`${baseURL}/api/collections/users/auth-with-password`, {
+		data: { identity: operator.email, password: operator.password }
+	});
+	expect(res.ok(), await res.text()).toBe(true);
+	return ((await res.json()) as { token: string }).token;
+}

@@ -1,0 +1,43 @@
+# web/: the operators' SvelteKit SPA. Included by the top Makefile, which
+# defines ROOT, BIN, ARTIFACTS and the *_TARGETS lists.
+
+WEB_DIR := $(ROOT)/web
+WEB_PNPM_VERSION := 10.34.9
+# Vite 8 and SvelteKit 2.70 need Node >= 20.19.
+WEB_NODE_MIN := 20.19
+
+DEPS_TARGETS += deps-web
+TEST_TARGETS += test-web
+BENCH_TARGETS += bench-web
+
+.PHONY: deps-web build-web check-web unit-web e2e-web test-web bench-web
+
+deps-web: ## Install pnpm (pinned), Chromium and the web app's packages.
+	@$(ROOT)/scripts/need node:nodejs npm chromium
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number),[x,y]="$(WEB_NODE_MIN)".split(".").map(Number);if(a<x||(a===x&&b<y)){console.error("web: Node "+process.versions.node+" is too old, need >= $(WEB_NODE_MIN)");process.exit(1)}'
+	@if [ "$$(pnpm --version 2>/dev/null | cut -d. -f1)" != "$(firstword $(subst ., ,$(WEB_PNPM_VERSION)))" ]; then \
+		echo "web: installing pnpm@$(WEB_PNPM_VERSION) with npm"; \
+		npm install --global --no-fund --no-audit "pnpm@$(WEB_PNPM_VERSION)" >/dev/null; \
+	fi
+	@cd $(WEB_DIR) && pnpm install --frozen-lockfile --reporter=silent
+
+build-web: deps-web ## Build the static web app into web/build (200.html fallback).
+	@cd $(WEB_DIR) && log=$$(mktemp) && { pnpm build >"$$log" 2>&1 || { cat "$$log" >&2; rm -f "$$log"; exit 1; }; } && rm -f "$$log"
+	@$(WEB_DIR)/scripts/check-build.sh $(WEB_DIR)
+
+check-web: deps-web ## svelte-check (type and template errors).
+	@cd $(WEB_DIR) && pnpm check
+
+unit-web: deps-web ## Vitest unit tests of the web app's logic.
+	@cd $(WEB_DIR) && pnpm test
+
+# The journey runs against the real stack: bin/api serving web/build, the
+# real BAML runtime, and bin/fakellm as the LLM provider (started by
+# web/tests/e2e/global-setup.ts on free ports).
+e2e-web: deps-web deps-eval build-web build-api build-fakellm ## Playwright journey in Chromium against the real server.
+	@cd $(WEB_DIR) && REKAN_ROOT=$(ROOT) REKAN_SCREENSHOTS_DIR=$(ARTIFACTS)/screenshots pnpm exec playwright test
+
+test-web: check-web unit-web e2e-web ## Every web test: svelte-check, Vitest, build checks, Playwright.
+
+bench-web: deps-web ## Lighthouse against the production build of the landing page.
+	@$(ROOT)/bench/web/lighthouse.sh
