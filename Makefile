@@ -27,7 +27,8 @@ help: ## List the targets.
 
 deps: $(DEPS_TARGETS) ## Install what is missing (system packages, pnpm, BAML runtime, Go modules).
 
-run: deps build-api ## Run Rekan on http://127.0.0.1:8090 with data in ./pb_data.
+# Only what serving needs: no browser, no Nix tools.
+run: deps-eval deps-api build-web build-api ## Run Rekan on http://127.0.0.1:8090 with data in ./pb_data.
 	@$(MAKE) --no-print-directory run-api
 
 # Generated files are checked first: a stale client or hash fails fast.

@@ -162,8 +162,9 @@ type failure struct {
 func classify(err error) failure {
 	switch {
 	case errors.Is(err, content.ErrNotConfigured):
+		// Operators cannot set server variables; the log names REKAN_LLM_API_KEY.
 		return failure{http.StatusServiceUnavailable, "llm_not_configured",
-			"LLM não configurado: defina REKAN_LLM_API_KEY no servidor para gerar posts."}
+			"LLM não configurado: peça a quem administra o servidor para configurar o provedor de IA."}
 	case errors.Is(err, content.ErrRuntimeUnavailable):
 		return failure{http.StatusServiceUnavailable, "llm_unavailable",
 			"O gerador de conteúdo está indisponível agora. Tente de novo em alguns segundos."}
