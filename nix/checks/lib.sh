@@ -82,14 +82,14 @@ need_stack() {
 # baml-runtime.nix): node --jitless, BAML_LOG=warn by default, no
 # RUST_BACKTRACE. Written to DIR/baml-cli.
 write_baml_wrapper() {
-	local node
+	local node pkg=${2:-$ROOT/eval/node_modules/@boundaryml/baml}
 	node=$(command -v node) || die "node is missing"
 	cat >"$1/baml-cli" <<WRAPPER
 #!/bin/sh
 : "\${BAML_LOG:=warn}"
 export BAML_LOG
 unset RUST_BACKTRACE
-exec $node --jitless $ROOT/eval/node_modules/@boundaryml/baml/cli.js "\$@"
+exec $node --jitless $pkg/cli.js "\$@"
 WRAPPER
 	chmod 755 "$1/baml-cli"
 	echo "$1/baml-cli"

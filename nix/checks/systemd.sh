@@ -49,16 +49,22 @@ fi
 need_stack
 for cmd in unshare setpriv python3; do command -v $cmd >/dev/null || die "$cmd is missing"; done
 
-# State and cache live outside /tmp (the private /tmp hides the real one),
-# owned by the unprivileged uid like systemd's StateDirectory/CacheDirectory.
-work="$CACHE/emulated.$$"
-rm -rf "$work"
+# Everything the confined run touches lives in one world-traversable
+# directory outside /tmp (the private /tmp hides the real one, and the
+# checkout itself may be under /tmp or a private home): read-only copies of
+# the server and the BAML runtime, as the Nix store would hold them, and
+# state and cache owned by the unprivileged uid like systemd's
+# StateDirectory/CacheDirectory.
+work=$(mktemp -d /var/tmp/rekan-emulated.XXXXXX)
 TMPDIRS+=("$work")
-mkdir -p "$work/state" "$work/cache" "$work/bin"
-baml=$(write_baml_wrapper "$work/bin")
+mkdir -p "$work/state" "$work/cache" "$work/bin" "$work/lib/node_modules"
+cp "$ROOT/bin/api" "$work/bin/api"
+cp -R "$ROOT/eval/node_modules/@boundaryml" "$work/lib/node_modules/"
+baml=$(write_baml_wrapper "$work/bin" "$work/lib/node_modules/@boundaryml/baml")
 chown 65534:65534 "$work/state" "$work/cache"
 chmod 700 "$work/state" "$work/cache"
-chmod 755 "$work" "$work/bin"
+chmod -R a+rX,go-w "$work/bin" "$work/lib"
+chmod 755 "$work"
 fake=$(start_fakellm "$tmp/fakellm.log")
 port=$(free_port)
 email="ana.$RANDOM@example.com"
@@ -98,9 +104,9 @@ os.execv(sys.argv[1], sys.argv[1:])
 }
 
 # The admin command path (operator add), then the service itself.
-confined "$ROOT/bin/api" operator add "$email" "$password" --dir="$work/state" >"$tmp/admin.log" 2>&1 ||
+confined "$work/bin/api" operator add "$email" "$password" --dir="$work/state" >"$tmp/admin.log" 2>&1 ||
 	die "operator add under the constraints failed: $(cat "$tmp/admin.log")"
-confined "$ROOT/bin/api" serve --http=127.0.0.1:$port --dir="$work/state" >"$tmp/api.log" 2>&1 &
+confined "$work/bin/api" serve --http=127.0.0.1:$port --dir="$work/state" >"$tmp/api.log" 2>&1 &
 PIDS+=($!)
 
 base=http://127.0.0.1:$port
