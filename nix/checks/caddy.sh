@@ -22,7 +22,8 @@ caddy=$(caddy_bin)
 tmp=$(new_tmp)
 mkdir -p "$tmp/home" "$tmp/data" "$tmp/run"
 baml=$(write_baml_wrapper "$tmp")
-fake=$(start_fakellm "$tmp/fakellm.log")
+start_fakellm "$tmp/fakellm.log"
+fake=$FAKELLM_URL
 
 # The journey expects the same instance settings as web/e2e/global-setup.ts.
 # Operators created with the server's CLI: two fresh ones for the journey

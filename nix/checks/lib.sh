@@ -39,9 +39,16 @@ wait_http() {
 # Processes started by a check, stopped (by pid) on exit.
 PIDS=()
 TMPDIRS=()
+# A recorded pid may be a subshell running the real process (a backgrounded
+# function), so its descendants are stopped too, deepest first.
+kill_tree() {
+	local child
+	for child in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$child"; done
+	kill "$1" 2>/dev/null || true
+}
 cleanup() {
 	local pid
-	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+	for pid in "${PIDS[@]}"; do kill_tree "$pid"; done
 	for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
 	[ ${#TMPDIRS[@]} -eq 0 ] || rm -rf "${TMPDIRS[@]}"
 }
@@ -95,7 +102,9 @@ WRAPPER
 	echo "$1/baml-cli"
 }
 
-# start_fakellm LOGFILE: starts bin/fakellm on a free port, prints its URL.
+# start_fakellm LOGFILE: starts bin/fakellm on a free port and sets
+# FAKELLM_URL. Not meant for $(…): a subshell would lose the pid and leave
+# fakellm running after the check.
 start_fakellm() {
 	local log=$1 url=""
 	"$ROOT/bin/fakellm" --addr 127.0.0.1:0 >"$log" 2>&1 &
@@ -106,7 +115,7 @@ start_fakellm() {
 		sleep 0.1
 	done
 	[ -n "$url" ] || die "fakellm did not start: $(cat "$log")"
-	echo "$url"
+	FAKELLM_URL=$url
 }
 
 # api_json METHOD URL [TOKEN] [BODY]: prints the body, fails on >= 400.

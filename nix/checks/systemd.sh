@@ -65,7 +65,8 @@ chown 65534:65534 "$work/state" "$work/cache"
 chmod 700 "$work/state" "$work/cache"
 chmod -R a+rX,go-w "$work/bin" "$work/lib"
 chmod 755 "$work"
-fake=$(start_fakellm "$tmp/fakellm.log")
+start_fakellm "$tmp/fakellm.log"
+fake=$FAKELLM_URL
 port=$(free_port)
 email="ana.$RANDOM@example.com"
 password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
