@@ -6,7 +6,15 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 )
+
+// tempDirPrefix names the private directories; the owner's pid follows it so
+// a later start can tell which ones were left by a process that was killed
+// (SIGKILL skips Close, and Pdeathsig only takes the child down).
+const tempDirPrefix = "rekan-baml-"
 
 // prepareDir picks the child's working directory and writes the sources.
 func (r *Runtime) prepareDir() error {
@@ -22,7 +30,8 @@ func (r *Runtime) prepareDir() error {
 	if found := dotenvAbove(base); found != "" {
 		return fmt.Errorf("bamlrt: %s exists above the temporary directory and baml-cli would load it; remove it or set a Dir without one", found)
 	}
-	dir, err := os.MkdirTemp(base, "rekan-baml-")
+	removeStaleDirs(base, r.log.Warn)
+	dir, err := os.MkdirTemp(base, tempDirPrefix+strconv.Itoa(os.Getpid())+"-")
 	if err != nil {
 		return fmt.Errorf("bamlrt: create runtime directory: %w", err)
 	}
@@ -97,4 +106,44 @@ func (r *Runtime) cleanup() error {
 		return fmt.Errorf("bamlrt: remove %s: %w", r.dir, err)
 	}
 	return nil
+}
+
+// removeStaleDirs deletes the private directories of runtimes whose owner
+// process no longer exists. A directory whose pid is alive (or reused by an
+// unrelated process) is left alone: leaking one is harmless, deleting a live
+// runtime's sources is not.
+func removeStaleDirs(base string, warn func(msg string, args ...any)) {
+	entries, err := os.ReadDir(base)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		pid, ok := ownerPID(e.Name())
+		if !ok || !e.IsDir() || processExists(pid) {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(base, e.Name())); err != nil {
+			warn("could not remove a stale baml runtime directory", "dir", e.Name(), "error", err)
+		}
+	}
+}
+
+// ownerPID parses "rekan-baml-<pid>-<random>".
+func ownerPID(name string) (int, bool) {
+	rest, ok := strings.CutPrefix(name, tempDirPrefix)
+	if !ok {
+		return 0, false
+	}
+	digits, _, ok := strings.Cut(rest, "-")
+	if !ok {
+		return 0, false
+	}
+	pid, err := strconv.Atoi(digits)
+	return pid, err == nil && pid > 0
+}
+
+func processExists(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	// EPERM: it exists but belongs to someone else.
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
