@@ -29,7 +29,7 @@ FORCE_API:
 run-api: ## Serve bin/api on http://127.0.0.1:8090 with data in ./pb_data.
 	@echo "Rekan on http://127.0.0.1:8090 (admin UI: http://127.0.0.1:8090/_/)"
 	@echo "Create the first operator (in another shell):"
-	@echo "  bin/api operator add you@example.com 'a-long-password' --dir=$(ROOT)/pb_data"
+	@echo "  bin/api operator add you@example.com 'a-long-password'"
 	@cd $(ROOT) && exec env -u RUST_BACKTRACE $(BIN)/api serve --http=127.0.0.1:8090 --dir=$(ROOT)/pb_data
 
 # The tests run the real binary and the real BAML runtime; with CI=true a

@@ -22,8 +22,12 @@ func main() {
 	// under the temp dir, which includes test builds. The settings (SMTP and
 	// S3 backup credentials) are encrypted at rest when the named variable
 	// holds a 32-character key.
+	// The data dir defaults to ./pb_data in the working directory, not beside
+	// the executable (PocketBase's default), so `make run` and a bare
+	// `bin/api operator add` from the repository root share one database.
 	app := pocketbase.NewWithConfig(pocketbase.Config{
 		DefaultDev:           false,
+		DefaultDataDir:       "pb_data",
 		DefaultEncryptionEnv: "REKAN_ENCRYPTION_KEY",
 	})
 	app.RootCmd.Version = version
