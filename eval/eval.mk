@@ -47,7 +47,7 @@ check-generated-baml: $(EVAL_NPM_STAMP) ## Fail when the BAML spec or Go client 
 # The eval tests run the real baml-cli; CI=true makes its absence a failure.
 # $(BIN)/fakellm is built by eval/fakellm.mk.
 test-eval: $(EVAL_NPM_STAMP) $(BIN)/fakellm ## Vet and test the eval module, and run the BAML test blocks against fakellm.
-	@$(ROOT)/scripts/need chromium
+	@$(ROOT)/scripts/need chromium /usr/share/fonts/truetype/liberation:fonts-liberation
 	cd $(EVAL_DIR) && go vet ./...
 	cd $(EVAL_DIR) && env -u RUST_BACKTRACE REKAN_BAML_CLI=$(EVAL_BAML_CLI) go test -count=1 ./...
 	$(EVAL_DIR)/scripts/baml-test $(BIN)/fakellm

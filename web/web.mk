@@ -35,11 +35,12 @@ unit-web: deps-web ## Vitest unit tests of the web app's logic.
 # real BAML runtime, and bin/fakellm as the LLM provider (started by
 # web/tests/e2e/global-setup.ts on free ports).
 e2e-web: deps-web deps-eval build-web build-api build-fakellm ## Playwright journey in Chromium against the real server.
-	@$(ROOT)/scripts/need chromium
+	@$(ROOT)/scripts/need chromium /usr/share/fonts/truetype/liberation:fonts-liberation \
+		/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf:fonts-noto-color-emoji
 	@cd $(WEB_DIR) && REKAN_ROOT=$(ROOT) REKAN_SCREENSHOTS_DIR=$(ARTIFACTS)/screenshots pnpm exec playwright test
 
 test-web: check-web unit-web e2e-web ## Every web test: svelte-check, Vitest, build checks, Playwright.
 
 bench-web: deps-web ## Lighthouse against the production build of the landing page.
-	@$(ROOT)/scripts/need chromium
+	@$(ROOT)/scripts/need chromium /usr/share/fonts/truetype/liberation:fonts-liberation
 	@$(ROOT)/bench/web/lighthouse.sh
