@@ -114,7 +114,7 @@ func TestDotenvAboveDirIsAvoided(t *testing.T) {
 		}
 		defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 		base := "http://127.0.0.1:" + strconv.Itoa(port)
-		waitFor(t, 20*time.Second, func() bool { return get(base+"/_debug/ping", "") == http.StatusOK })
+		bamlrttest.WaitFor(t, 20*time.Second, func() bool { return get(base+"/_debug/ping", "") == http.StatusOK })
 		if got := get(base+"/_debug/status", "sk-baml-poison"); got != http.StatusOK {
 			t.Fatalf("the .env password got %d: baml-cli no longer loads .env files from parents, so this test proves nothing", got)
 		}
@@ -183,7 +183,7 @@ func TestRestartAfterKill(t *testing.T) {
 	if err := syscall.Kill(oldPID, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 20*time.Second, func() bool {
+	bamlrttest.WaitFor(t, 20*time.Second, func() bool {
 		pid := rt.PID()
 		return pid != 0 && pid != oldPID && rt.Ping(context.Background()) == nil
 	})
@@ -221,7 +221,7 @@ func TestCloseLeavesNoChild(t *testing.T) {
 	}
 	// Supervisor, child waiter, output copier and HTTP connections must all
 	// be gone (goroutines can take a moment to observe their exit).
-	waitFor(t, 5*time.Second, func() bool { return runtime.NumGoroutine() <= goroutines })
+	bamlrttest.WaitFor(t, 5*time.Second, func() bool { return runtime.NumGoroutine() <= goroutines })
 }
 
 // The helper process starts a runtime, prints the child's PID and waits to be
@@ -274,7 +274,7 @@ func TestChildDiesWithParent(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = cmd.Wait()
-	waitFor(t, 10*time.Second, func() bool { return !alive(childPID) })
+	bamlrttest.WaitFor(t, 10*time.Second, func() bool { return !alive(childPID) })
 }
 
 func TestHelperParent(t *testing.T) {
@@ -385,17 +385,6 @@ func get(rawURL, key string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
-}
-
-func waitFor(t *testing.T, limit time.Duration, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %s", limit)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }
 
 // alive reports whether pid exists and is not a zombie waiting for a reaper

@@ -150,7 +150,7 @@ func TestWritePostsRedactsKeyQuotedByProvider(t *testing.T) {
 		t.Errorf("error should still carry the provider's (redacted) reason: %v", err)
 	}
 	// The runtime logs the failure around the time it answers.
-	waitFor(t, 10*time.Second, func() bool { return strings.Contains(logs.String(), "Incorrect API key provided") })
+	bamlrttest.WaitFor(t, 10*time.Second, func() bool { return strings.Contains(logs.String(), "Incorrect API key provided") })
 	if strings.Contains(logs.String(), apiKey) {
 		t.Errorf("runtime log leaks the API key:\n%s", logs)
 	}
@@ -275,7 +275,7 @@ func TestWritePostsRuntimeKilledMidFlight(t *testing.T) {
 		_, err := f.writer.WritePosts(context.Background(), sampleRequest(content.RoleProduct))
 		errc <- err
 	}()
-	waitFor(t, 10*time.Second, func() bool { return len(f.fake.Requests()) == 1 })
+	bamlrttest.WaitFor(t, 10*time.Second, func() bool { return len(f.fake.Requests()) == 1 })
 	if err := syscall.Kill(f.rt.PID(), syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -331,16 +331,5 @@ func TestWritePostsFallsBackToSecondProvider(t *testing.T) {
 	calls := secondary.Requests()
 	if len(calls) != 1 || calls[0].Model != "backup-model" || calls[0].Authorization != "Bearer sk-second" {
 		t.Errorf("secondary saw %+v", calls)
-	}
-}
-
-func waitFor(t *testing.T, limit time.Duration, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %s", limit)
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }

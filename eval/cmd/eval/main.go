@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -23,6 +24,8 @@ import (
 	"syscall"
 	"time"
 	"unicode"
+
+	"github.com/joho/godotenv"
 
 	"github.com/rekan/rekan/eval/checks"
 	"github.com/rekan/rekan/eval/judges"
@@ -57,8 +60,8 @@ type options struct {
 
 func main() {
 	// Like the server: .env in the working directory fills what the real
-	// environment leaves unset.
-	if err := loadDotenv(".env"); err != nil {
+	// environment leaves unset (godotenv never overrides).
+	if err := godotenv.Load(".env"); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		fmt.Fprintln(os.Stderr, "eval:", err)
 		os.Exit(exitFail)
 	}
