@@ -61,14 +61,10 @@ compute_vendor_hash() {
 	nix_hash_path "$work/vendor"
 }
 
+# Not memoized: `go mod vendor` from the module cache takes seconds, and a
+# check must never trust a remembered answer for the tree it is checking.
 vendor_hash() {
-	local key
-	key=vendor-$( (
-		go version
-		echo "$SELF_SUM"
-		api_files | (cd "$ROOT" && xargs -0 sha256sum)
-	) | sha256sum | cut -c1-32)
-	memo "$key" compute_vendor_hash
+	compute_vendor_hash
 }
 
 # --- pnpm deps hash -------------------------------------------------------
