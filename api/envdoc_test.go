@@ -55,7 +55,7 @@ func TestEveryEnvironmentVariableIsDocumented(t *testing.T) {
 				return err
 			}
 			if d.IsDir() {
-				if d.Name() == "node_modules" || d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".") {
+				if d.Name() == "node_modules" || d.Name() == "vendor" || d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".") {
 					return filepath.SkipDir
 				}
 				return nil

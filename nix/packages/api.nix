@@ -68,11 +68,6 @@ buildGo126 {
 
   nativeBuildInputs = lib.optional (bamlRuntime != null) makeWrapper;
 
-  # The documentation test walks api/ for environment reads and would also
-  # read the third-party code buildGoModule places in api/vendor; `make test`
-  # runs it on the checkout.
-  checkFlags = [ "-skip=^TestEveryEnvironmentVariableIsDocumented$" ];
-
   # The end-to-end tests start the real BAML runtime against the in-process
   # fake LLM on loopback; nothing needs the network.
   preCheck = ''
