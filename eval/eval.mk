@@ -3,7 +3,10 @@
 # Makefile (which defines ROOT, BIN and the *_TARGETS lists).
 
 EVAL_DIR := $(ROOT)/eval
-EVAL_BAML_CLI := $(EVAL_DIR)/node_modules/.bin/baml-cli
+# Inside `nix develop` REKAN_BAML_CLI names the Nix-built runtime (patched for
+# NixOS, where npm's prebuilt addon cannot find its libraries); elsewhere the
+# npm one under eval/ is used.
+EVAL_BAML_CLI := $(or $(REKAN_BAML_CLI),$(EVAL_DIR)/node_modules/.bin/baml-cli)
 # npm writes this file on every install; it is newer than the lock when
 # node_modules matches it.
 EVAL_NPM_STAMP := $(EVAL_DIR)/node_modules/.package-lock.json
