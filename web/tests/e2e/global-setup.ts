@@ -69,6 +69,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 			});
 		}
 
+		// Posts are created only by the server (or a superuser): seeding a long
+		// history for the pagination test needs one.
+		const superuser = newOperator('root');
+		execFileSync(apiBin, ['superuser', 'upsert', superuser.email, superuser.password, `--dir=${dataDir}`], {
+			cwd: tmp,
+			env: baseEnv,
+			stdio: 'pipe'
+		});
+
 		const serverEnv = {
 			...baseEnv,
 			REKAN_WEB_DIR: join(web, 'build'),
@@ -102,7 +111,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 		await waitHealthy(main.url, main.api, 90_000);
 		await waitHealthy(bare.url, bare.api, 90_000);
 
-		publishStack({ baseURL: main.url, fakeLLM, operators, unconfiguredURL: bare.url });
+		publishStack({ baseURL: main.url, fakeLLM, operators, unconfiguredURL: bare.url, superuser });
 		return stop;
 	} catch (err) {
 		await stop();

@@ -330,3 +330,63 @@ test('without an LLM key the app says so and keeps the brief', async ({ page, re
 	await expect(page.getByLabel('O que aconteceu ou o que quer divulgar?')).toHaveValue(brief);
 	await snap(page, 'llm-not-configured');
 });
+
+test('the history is paginated, newest first', async ({ page, request, stack }) => {
+	test.skip(!stack.superuser, 'needs a superuser of the stack, which only the local setup creates');
+	const base = stack.baseURL;
+	const [ana] = stack.operators;
+	const token = await apiToken(request, base, ana);
+	const anaId = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).id as string;
+	const created = await request.post(`${base}/api/collections/businesses/records`, {
+		headers: { Authorization: token },
+		data: { owner: anaId, name: 'Chaveiro Seu Tonho', segment: 'chaveiro', city: 'Fortaleza', state: 'CE' }
+	});
+	expect(created.ok(), await created.text()).toBe(true);
+	const { id } = (await created.json()) as { id: string };
+
+	const su = await request.post(`${base}/api/collections/_superusers/auth-with-password`, {
+		data: { identity: stack.superuser!.email, password: stack.superuser!.password }
+	});
+	expect(su.ok(), await su.text()).toBe(true);
+	const suToken = ((await su.json()) as { token: string }).token;
+	// One more than a page; created one after the other, so "Pedido 11" is the newest.
+	for (let i = 1; i <= 11; i++) {
+		const post = await request.post(`${base}/api/collections/posts/records`, {
+			headers: { Authorization: suToken },
+			data: {
+				business: id,
+				brief: `Pedido ${i}`,
+				caption: `Legenda do pedido ${i}, com cópia de chave na hora e atendimento no bairro.`,
+				hashtags: ['#chaveiro', '#fortaleza', '#aldeota'],
+				production_note: 'Foto das mãos cortando a chave na máquina, luz da porta.',
+				role: 'produto',
+				hook: `Gancho ${i}`,
+				status: 'ready',
+				checks: []
+			}
+		});
+		expect(post.ok(), await post.text()).toBe(true);
+	}
+
+	await page.goto(`${base}/entrar?next=${encodeURIComponent(`/app/clientes/${id}`)}`);
+	await login(page, ana);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Chaveiro Seu Tonho');
+	const pager = page.getByRole('navigation', { name: 'Páginas do histórico' });
+	const briefs = page.locator('article[data-post] p.brief');
+	await expect(pager).toContainText('Página 1 de 2');
+	await expect(briefs).toHaveCount(10);
+	await expect(briefs.first()).toContainText('Pedido 11');
+	await expect(briefs.last()).toContainText('Pedido 2');
+	await expect(pager.getByRole('button', { name: '← Mais recentes' })).toBeDisabled();
+
+	await pager.getByRole('button', { name: 'Anteriores →' }).click();
+	await expect(pager).toContainText('Página 2 de 2');
+	await expect(briefs).toHaveCount(1);
+	await expect(briefs.first()).toContainText('Pedido 1');
+	await expect(pager.getByRole('button', { name: 'Anteriores →' })).toBeDisabled();
+	await snap(page, 'history-page-2');
+
+	await pager.getByRole('button', { name: '← Mais recentes' }).click();
+	await expect(pager).toContainText('Página 1 de 2');
+	await expect(briefs.first()).toContainText('Pedido 11');
+});

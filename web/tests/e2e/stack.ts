@@ -12,6 +12,8 @@ export interface Stack {
 	operators: [Operator, Operator];
 	/** A second server without an LLM key (same operators), when the setup started one. */
 	unconfiguredURL?: string;
+	/** A superuser of the main server, when the setup created one (to seed data no operator can create). */
+	superuser?: Operator;
 }
 
 const ENV = 'REKAN_E2E_STACK';
