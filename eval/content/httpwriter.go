@@ -2,7 +2,6 @@ package content
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -62,14 +61,10 @@ func (w *HTTPWriter) WritePosts(ctx context.Context, req Request) (Result, error
 	}
 	resp, err := client.WritePostsWithResponse(ctx, w.body(req))
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return Result{}, fmt.Errorf("write posts: %w: gave up waiting: %w", ErrProvider, ctxErr)
-		}
-		// Connection refused or reset: the child is down or died mid-call.
-		return Result{}, fmt.Errorf("write posts: %w: %v", ErrRuntimeUnavailable, err)
+		return Result{}, fmt.Errorf("write posts: %w", TransportError(ctx, err))
 	}
 	if resp.StatusCode() != http.StatusOK {
-		return Result{}, fmt.Errorf("write posts: %w", w.classify(resp.StatusCode(), resp.Body))
+		return Result{}, fmt.Errorf("write posts: %w", RuntimeError(resp.StatusCode(), resp.Body, "Post", w.provider.Secrets()))
 	}
 	if resp.JSON200 == nil {
 		return Result{}, fmt.Errorf("write posts: %w: runtime answered 200 without posts", ErrInvalidOutput)
@@ -127,54 +122,6 @@ func toAPIBusiness(b Business) bamlapi.Business {
 		Facts:         nonNil(b.Facts),
 		Notes:         optional(b.Notes),
 	}
-}
-
-// runtimeError is the JSON body baml-cli serve sends with a non-200 status.
-type runtimeError struct {
-	Error   string `json:"error"`
-	Message string `json:"message"`
-}
-
-// classify maps a runtime error response to the seam's sentinels. The
-// message of a validation failure embeds the prompt and the raw output, so
-// it never enters the error; other messages are cut short and scrubbed of
-// the API keys (providers like to quote the key they rejected).
-func (w *HTTPWriter) classify(status int, body []byte) error {
-	var rerr runtimeError
-	_ = json.Unmarshal(body, &rerr)
-	switch {
-	case rerr.Error == "validation_failure":
-		return fmt.Errorf("%w: the model's reply does not match the Post schema", ErrInvalidOutput)
-	case status == http.StatusForbidden:
-		return fmt.Errorf("%w: runtime refused the password (status 403)", ErrRuntimeUnavailable)
-	case status == http.StatusServiceUnavailable && rerr.Error == "":
-		return fmt.Errorf("%w: status 503", ErrRuntimeUnavailable)
-	}
-	detail := w.scrub(rerr.Message)
-	if rerr.Error == "" {
-		detail = w.scrub(string(body))
-	}
-	kind := rerr.Error
-	if kind == "" {
-		kind = "unknown"
-	}
-	return fmt.Errorf("%w: runtime status %d (%s): %s", ErrProvider, status, kind, detail)
-}
-
-func (w *HTTPWriter) scrub(s string) string {
-	for _, secret := range w.provider.secrets() {
-		s = strings.ReplaceAll(s, secret, "[redacted]")
-	}
-	s = strings.Join(strings.Fields(s), " ")
-	const limit = 300
-	if len(s) > limit {
-		cut := limit
-		for cut > 0 && s[cut]&0xC0 == 0x80 {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return s
 }
 
 // normalise turns the model's posts into exactly one post per requested

@@ -121,8 +121,8 @@ func (p Provider) judges() (a, b string) {
 	return p.WriterModel, p.WriterModel
 }
 
-// secrets are the values no error message or log line may contain.
-func (p Provider) secrets() []string {
+// Secrets are the values no error message or log line may contain.
+func (p Provider) Secrets() []string {
 	var out []string
 	for _, s := range []string{p.APIKey, p.FallbackAPIKey} {
 		if s != "" {

@@ -99,11 +99,7 @@ func (a *BAMLAsker) Ask(ctx context.Context, judge Judge, c Criterion, s Subject
 		}
 	}
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return Opinion{}, fmt.Errorf("%s: %w", fn, ctxErr)
-		}
-		// Connection refused or reset: the child is down or died mid-call.
-		return Opinion{}, fmt.Errorf("%s: %w: %v", fn, content.ErrRuntimeUnavailable, err)
+		return Opinion{}, fmt.Errorf("%s: %w", fn, content.TransportError(ctx, err))
 	}
 	if status != http.StatusOK {
 		return Opinion{}, classify(fn, status, data, a.Secrets)
@@ -127,37 +123,7 @@ func parseOpinion(fn string, data []byte) (Opinion, error) {
 	return Opinion{Reasoning: strings.TrimSpace(*raw.Reasoning), Pass: *raw.Pass}, nil
 }
 
-// classify maps the runtime's error answers (502 client_error when the
-// provider failed, 500 validation_failure when its answer did not parse)
-// to the content sentinels. A validation failure's message embeds the
-// prompt, so it never enters the error; other messages are cut to their
-// first line and scrubbed of secrets.
+// classify names the judge function in the runtime's error.
 func classify(fn string, status int, data []byte, secrets []string) error {
-	var body struct {
-		Error   string `json:"error"`
-		Message string `json:"message"`
-	}
-	_ = json.Unmarshal(data, &body)
-	switch {
-	case body.Error == "validation_failure":
-		return fmt.Errorf("%s: %w: the judge's reply does not match JudgeVerdict", fn, content.ErrInvalidOutput)
-	case status == http.StatusForbidden:
-		return fmt.Errorf("%s: %w: runtime refused the password (status 403)", fn, content.ErrRuntimeUnavailable)
-	case status == http.StatusServiceUnavailable && body.Error == "":
-		return fmt.Errorf("%s: %w: status 503", fn, content.ErrRuntimeUnavailable)
-	}
-	msg := body.Message
-	if body.Error == "" {
-		msg = string(data)
-	}
-	msg, _, _ = strings.Cut(strings.TrimSpace(msg), "\n")
-	for _, secret := range secrets {
-		if secret != "" {
-			msg = strings.ReplaceAll(msg, secret, "[redacted]")
-		}
-	}
-	if r := []rune(msg); len(r) > 200 {
-		msg = string(r[:200]) + "…"
-	}
-	return fmt.Errorf("%s: %w: runtime status %d (%s): %s", fn, content.ErrProvider, status, body.Error, msg)
+	return fmt.Errorf("%s: %w", fn, content.RuntimeError(status, data, "JudgeVerdict", secrets))
 }

@@ -46,7 +46,7 @@ func TestClassifyRuntimeErrors(t *testing.T) {
 		{502, `{"error":"client_error","message":"line one\nStack backtrace: secret stuff"}`, content.ErrProvider, "line one", "backtrace"},
 		{403, `{"error":"forbidden"}`, content.ErrRuntimeUnavailable, "password", ""},
 		{503, `upstream down`, content.ErrRuntimeUnavailable, "503", ""},
-		{500, `{"error":"internal_error","message":"` + strings.Repeat("é", 300) + `"}`, content.ErrProvider, "…", ""},
+		{500, `{"error":"internal_error","message":"` + strings.Repeat("é", 301) + `"}`, content.ErrProvider, "…", ""},
 	}
 	for _, tt := range tests {
 		err := classify("JudgeHook", tt.status, []byte(tt.body), []string{"", secret})

@@ -61,7 +61,7 @@ func startBackend(ctx context.Context, getenv func(string) string, logger *slog.
 		be.writer = content.NewHTTPWriter(rt, provider)
 	}
 	if needJudges {
-		be.asker = &judges.BAMLAsker{BaseURL: rt.BaseURL, Authorize: rt.Authorize, Secrets: []string{provider.APIKey, provider.FallbackAPIKey}}
+		be.asker = &judges.BAMLAsker{BaseURL: rt.BaseURL, Authorize: rt.Authorize, Secrets: provider.Secrets()}
 	}
 	return be, nil
 }
