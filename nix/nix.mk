@@ -15,7 +15,7 @@ CHECK_GENERATED_TARGETS += check-nix-hashes
 .PHONY: deps-nix test-nix nix-hashes check-nix-hashes nix-parse nix-flake-eval nix-caddy nix-systemd nix-module
 
 deps-nix: ## Tools of the Nix checks (Debian's nix-bin evaluates, it never builds).
-	@$(ROOT)/scripts/need nix-instantiate:nix-bin systemd-analyze:systemd jq curl git \
+	@$(ROOT)/scripts/need --for "the offline Nix checks" nix-instantiate:nix-bin systemd-analyze:systemd jq curl git \
 		unshare:util-linux setpriv:util-linux findmnt:util-linux python3 openssl gcc
 
 # Order matters only for reading the log: cheap gates first. Check 3
@@ -40,5 +40,5 @@ nix-caddy: deps-nix build-api build-fakellm build-web deps-eval ## 4. The genera
 nix-systemd: deps-nix build-api build-fakellm deps-eval ## 5. Exposure <= 1.5, and the stack under emulated unit constraints.
 	@bash $(NIX_CHECKS)/systemd.sh
 
-nix-module: deps-nix ## 6. lib.evalModules test of nixosModules.default (needs REKAN_NIXPKGS_LIB).
+nix-module: deps-nix ## 6. lib.evalModules test of nixosModules.default with the nixpkgs lib of ../shared/nix (or REKAN_NIXPKGS_LIB).
 	@bash $(NIX_CHECKS)/module.sh

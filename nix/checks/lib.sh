@@ -6,10 +6,28 @@ ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 # the slow-to-build pieces (Caddy, the pnpm store).
 CACHE=${REKAN_NIX_CACHE:-${XDG_CACHE_HOME:-${HOME:-$ROOT}/.cache}/rekan-nix-checks}
 NIX=(nix --extra-experimental-features 'nix-command flakes')
+# ../shared beside the checkout (CI lays it there); REKAN_SHARED_DIR overrides.
+SHARED_DIR=${REKAN_SHARED_DIR:-$(cd "$ROOT/.." && pwd)/shared}
+VERSIONS_FILE=$ROOT/nix/checks/versions.txt
 mkdir -p "$CACHE"
 
 say() { printf '%s: %s\n' "${CHECK_NAME:-nix}" "$*"; }
 die() { printf '%s: FAIL: %s\n' "${CHECK_NAME:-nix}" "$*" >&2; exit 1; }
+
+# versions_value KEY: the value of KEY=… in nix/checks/versions.txt, the one
+# place for the pin and the versions the checks reproduce.
+versions_value() {
+	local v
+	v=$(sed -n "s/^$1=//p" "$VERSIONS_FILE")
+	[ -n "$v" ] || die "nix/checks/versions.txt has no $1="
+	printf '%s\n' "$v"
+}
+
+# show_warnings FILE: a tool's stderr is shown, never compared or parsed.
+show_warnings() {
+	[ -s "$1" ] || return 0
+	sed "s/^/${CHECK_NAME:-nix}: (stderr) /" "$1" >&2
+}
 
 # Files of a subtree as the flake (and CI's clean clone) sees them: tracked
 # files plus new files git does not ignore, minus deleted ones.
@@ -53,16 +71,15 @@ cleanup() {
 	[ ${#TMPDIRS[@]} -eq 0 ] || rm -rf "${TMPDIRS[@]}"
 }
 trap cleanup EXIT
-new_tmp() {
-	local d
-	d=$(mktemp -d)
-	TMPDIRS+=("$d")
-	echo "$d"
-}
+# new_tmp prints a fresh directory under one per-check root that cleanup
+# removes, so it works inside $(…) too (a subshell cannot record it).
+CHECK_TMP=$(mktemp -d)
+TMPDIRS+=("$CHECK_TMP")
+new_tmp() { mktemp -d -p "$CHECK_TMP"; }
 
 # The Caddy of the pinned nixpkgs, built from its Go module with nixpkgs'
 # build tags and version stamp, cached by version.
-CADDY_VERSION=$(sed -n 's/^caddy=//p' "$ROOT/nix/checks/versions.txt")
+CADDY_VERSION=$(versions_value caddy)
 caddy_bin() {
 	local dir="$CACHE/caddy-$CADDY_VERSION"
 	if [ ! -x "$dir/bin/caddy" ]; then
@@ -103,19 +120,20 @@ WRAPPER
 }
 
 # start_fakellm LOGFILE: starts bin/fakellm on a free port and sets
-# FAKELLM_URL. Not meant for $(…): a subshell would lose the pid and leave
+# FAKELLM_URL from the port file it writes once listening (its logs are only
+# for reading). Not meant for $(…): a subshell would lose the pid and leave
 # fakellm running after the check.
 start_fakellm() {
-	local log=$1 url=""
-	"$ROOT/bin/fakellm" --addr 127.0.0.1:0 >"$log" 2>&1 &
+	local log=$1 urlfile
+	urlfile=$(new_tmp)/fakellm.url
+	"$ROOT/bin/fakellm" --addr 127.0.0.1:0 -port-file "$urlfile" >"$log" 2>&1 &
 	PIDS+=($!)
 	for _ in $(seq 100); do
-		url=$(sed -n 's/.*fakellm listening on \(http:[^ ]*\).*/\1/p' "$log" | head -n1)
-		[ -n "$url" ] && break
+		[ -s "$urlfile" ] && break
 		sleep 0.1
 	done
-	[ -n "$url" ] || die "fakellm did not start: $(cat "$log")"
-	FAKELLM_URL=$url
+	[ -s "$urlfile" ] || die "fakellm did not start: $(cat "$log")"
+	FAKELLM_URL=$(cat "$urlfile")
 }
 
 # api_json METHOD URL [TOKEN] [BODY]: prints the body, fails on >= 400.

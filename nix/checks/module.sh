@@ -4,36 +4,40 @@
 # declarations of the NixOS options it sets: types, defaults, assertions,
 # and that the generated service and Caddy config equal the plain pieces.
 #
-# REKAN_NIXPKGS_LIB names a checkout of nix-community/nixpkgs.lib (or of
-# nixpkgs: any directory with lib/default.nix). Without it the check says
-# SKIPPED: CI machines cannot fetch it.
-#   git clone https://github.com/nix-community/nixpkgs.lib ~/src/nixpkgs.lib
-#   REKAN_NIXPKGS_LIB=~/src/nixpkgs.lib make test-nix
-# or leave the checkout at ~/.cache/rekan-nixpkgs.lib, which is used when the
-# variable is unset.
+# Which lib: REKAN_NIXPKGS_LIB names a checkout of nix-community/nixpkgs.lib
+# (or of nixpkgs: any directory with lib/default.nix). Without it, the
+# tarball named in nix/checks/versions.txt (`nixpkgs_lib`) is unpacked from
+# ../shared/nix beside the checkout into the checks' cache, once. No lib
+# found is a failure: the module test never skips.
 set -euo pipefail
 CHECK_NAME=nix-module
 . "$(dirname "$0")/lib.sh"
 
-# A checkout left in the user's cache (see above) counts as named.
-default_lib=${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/rekan-nixpkgs.lib
 lib=${REKAN_NIXPKGS_LIB:-}
-if [ -z "$lib" ] && [ -f "$default_lib/lib/default.nix" ]; then
-	lib=$default_lib
-fi
 if [ -z "$lib" ]; then
-	say "SKIPPED: set REKAN_NIXPKGS_LIB to a nixpkgs.lib checkout to run the module test"
-	exit 0
+	tarball=$SHARED_DIR/nix/$(versions_value nixpkgs_lib)
+	[ -f "$tarball" ] || die "no nixpkgs lib: set REKAN_NIXPKGS_LIB to a nixpkgs.lib checkout, or put $(basename "$tarball") in $SHARED_DIR/nix (nix/checks/versions.txt names it)"
+	lib=$CACHE/$(basename "$tarball" .tar.gz)/nixpkgs.lib
+	if [ ! -f "$lib/lib/default.nix" ]; then
+		say "unpacking $(basename "$tarball") into $(dirname "$lib") (once)"
+		# Unpacked aside and renamed, so a concurrent run never sees half a lib.
+		staging=$(mktemp -d "$CACHE/nixpkgs-lib.XXXXXX")
+		tar -xzf "$tarball" -C "$staging"
+		mv -T "$staging" "$(dirname "$lib")" 2>/dev/null || rm -rf "$staging"
+	fi
 fi
-[ -f "$lib/lib/default.nix" ] || die "REKAN_NIXPKGS_LIB=$lib has no lib/default.nix"
+[ -f "$lib/lib/default.nix" ] || die "the nixpkgs lib at $lib has no lib/default.nix"
 lib=$(cd "$lib" && pwd)
 version=$(cat "$lib/lib/.version" 2>/dev/null || echo unknown)
 
-out=$(nix-instantiate --eval --strict --json "$ROOT/nix/tests/module-test.nix" --arg nixpkgsLib "$lib" 2>&1) ||
-	die "the module test does not evaluate: $out"
-total=$(jq -r .total <<<"$out")
+# Only stdout is the JSON result; nix's warnings go to stderr, shown on failure.
+errfile=$(new_tmp)/stderr
+out=$(nix-instantiate --eval --strict --json "$ROOT/nix/tests/module-test.nix" --arg nixpkgsLib "$lib" 2>"$errfile") ||
+	die "the module test does not evaluate: $(cat "$errfile")"
+show_warnings "$errfile"
+total=$(jq -er .total <<<"$out") || die "the module test printed no case count: $out"
 failed=$(jq -r '.failed[]' <<<"$out")
 [ -z "$failed" ] || die "$(wc -l <<<"$failed") of $total cases failed:
 $(sed 's/^/  /' <<<"$failed")"
-[ "$total" -ge 30 ] || die "only $total cases ran"
+[ "$total" -ge 45 ] || die "only $total cases ran (expected at least 45)"
 say "ok: $total module cases pass with nixpkgs.lib $version ($lib)"

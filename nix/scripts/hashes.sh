@@ -19,7 +19,7 @@ CHECK_NAME=nix-hashes
 mode=${1:-check}
 case $mode in write | check) ;; *) die "usage: $0 write|check" ;; esac
 HASHES=$ROOT/nix/hashes.json
-PNPM_VERSION=$(sed -n 's/^pnpm10=//p' "$ROOT/nix/checks/versions.txt")
+PNPM_VERSION=$(versions_value pnpm10)
 SELF_SUM=$(sha256sum "$0" "$ROOT/nix/checks/lib.sh" | sha256sum | cut -c1-16)
 
 nix_hash_path() { "${NIX[@]}" hash path --type sha256 "$1"; }
