@@ -26,7 +26,7 @@ deps-eval: $(EVAL_NPM_STAMP) ## Install the BAML toolchain (npm ci) and the eval
 # --ignore-scripts: @boundaryml/baml depends on @scarf/scarf, whose install
 # script phones home; baml-cli itself needs no install step.
 $(EVAL_NPM_STAMP): $(EVAL_DIR)/package.json $(EVAL_DIR)/package-lock.json
-	$(ROOT)/scripts/need node:nodejs npm
+	$(ROOT)/scripts/need --for "the BAML runtime" node:nodejs npm
 	cd $(EVAL_DIR) && npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
@@ -50,7 +50,7 @@ check-generated-baml: $(EVAL_NPM_STAMP) ## Fail when the BAML spec or Go client 
 # The eval tests run the real baml-cli; CI=true makes its absence a failure.
 # $(BIN)/fakellm is built by eval/fakellm.mk.
 test-eval: $(EVAL_NPM_STAMP) $(BIN)/fakellm ## Vet and test the eval module, and run the BAML test blocks against fakellm.
-	@$(ROOT)/scripts/need chromium /usr/share/fonts/truetype/liberation:fonts-liberation
+	@$(ROOT)/scripts/need --for "the eval report test" chromium /usr/share/fonts/truetype/liberation:fonts-liberation
 	cd $(EVAL_DIR) && go vet ./...
 	cd $(EVAL_DIR) && env -u RUST_BACKTRACE REKAN_BAML_CLI=$(EVAL_BAML_CLI) go test -count=1 ./...
 	$(EVAL_DIR)/scripts/baml-test $(BIN)/fakellm

@@ -13,7 +13,7 @@ BENCH_TARGETS += bench-web
 .PHONY: deps-web build-web check-web unit-web e2e-web test-web bench-web
 
 deps-web: ## Install pnpm (pinned) and the web app's packages.
-	@$(ROOT)/scripts/need node:nodejs npm
+	@$(ROOT)/scripts/need --for "the web app build" node:nodejs npm
 	@node -e 'const [a,b]=process.versions.node.split(".").map(Number),[x,y]="$(WEB_NODE_MIN)".split(".").map(Number);if(a<x||(a===x&&b<y)){console.error("web: Node "+process.versions.node+" is too old, need >= $(WEB_NODE_MIN)");process.exit(1)}'
 	@if [ "$$(pnpm --version 2>/dev/null | cut -d. -f1)" != "$(firstword $(subst ., ,$(WEB_PNPM_VERSION)))" ]; then \
 		echo "web: installing pnpm@$(WEB_PNPM_VERSION) with npm"; \
@@ -35,12 +35,12 @@ unit-web: deps-web ## Vitest unit tests of the web app's logic.
 # real BAML runtime, and bin/fakellm as the LLM provider (started by
 # web/tests/e2e/global-setup.ts on free ports).
 e2e-web: deps-web deps-eval build-web build-api build-fakellm ## Playwright journey in Chromium against the real server.
-	@$(ROOT)/scripts/need chromium /usr/share/fonts/truetype/liberation:fonts-liberation \
+	@$(ROOT)/scripts/need --for "the browser tests" chromium /usr/share/fonts/truetype/liberation:fonts-liberation \
 		/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf:fonts-noto-color-emoji
 	@cd $(WEB_DIR) && REKAN_ROOT=$(ROOT) REKAN_SCREENSHOTS_DIR=$(ARTIFACTS)/screenshots pnpm exec playwright test
 
 test-web: check-web unit-web e2e-web ## Every web test: svelte-check, Vitest, build checks, Playwright.
 
 bench-web: deps-web ## Lighthouse against the production build of the landing page.
-	@$(ROOT)/scripts/need chromium /usr/share/fonts/truetype/liberation:fonts-liberation
+	@$(ROOT)/scripts/need --for "Lighthouse" chromium /usr/share/fonts/truetype/liberation:fonts-liberation
 	@$(ROOT)/bench/web/lighthouse.sh
