@@ -20,7 +20,7 @@ BENCH_TARGETS :=
 # eval/*.mk first: the api and web targets use its binaries.
 -include $(sort $(wildcard eval/*.mk)) $(sort $(wildcard api/*.mk)) $(sort $(wildcard web/*.mk)) $(sort $(wildcard nix/*.mk))
 
-.PHONY: help deps run test generate check-generated bench
+.PHONY: help deps run test test-suites test-fresh generate check-generated bench
 
 help: ## List the targets.
 	@grep -hE '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -32,8 +32,23 @@ run: deps-eval deps-api build-web build-api ## Run Rekan on http://127.0.0.1:809
 	@$(MAKE) --no-print-directory run-api
 
 # Generated files are checked first: a stale client or hash fails fast.
-test: deps check-generated $(TEST_TARGETS) ## Run every test in the project.
-	@echo "make test: all suites passed ($(TEST_TARGETS))"
+# The run must leave tracked files as it found them (scripts/tree-guard):
+# the record is taken before deps, which may otherwise rewrite a lock file.
+TREE_STATE := $(ARTIFACTS)/make-test-tree.state
+test: ## Run every test in the project.
+	@$(ROOT)/scripts/tree-guard start $(TREE_STATE)
+	@$(MAKE) --no-print-directory test-suites
+	@$(ROOT)/scripts/tree-guard check $(TREE_STATE)
+	@echo "make test: all suites passed ($(TEST_TARGETS)); tracked files unchanged"
+
+test-suites: deps check-generated $(TEST_TARGETS)
+
+# A brand-new Debian root (../shared/tools/fresh-machine) from a clean clone
+# of the committed state: `make test`, then `make run` until health answers.
+# Too slow for every CI run; run it before calling a change to install steps,
+# Makefile fragments, scripts/ or the checks done.
+test-fresh: ## make test and make run in a brand-new Debian root (slow; needs root).
+	@$(ROOT)/scripts/test-fresh
 
 generate: $(GENERATE_TARGETS) ## Regenerate every generated file.
 
