@@ -219,7 +219,7 @@ func execute(ctx context.Context, o options, getenv func(string) string, logger 
 	limiter := judges.NewLimiter(o.concurrency)
 	p := &Pipeline{
 		Writer:  be.writer,
-		Check:   checks.Run,
+		Check:   checks.RunRequest,
 		Limiter: limiter,
 		Count:   o.count,
 		Chain:   o.chain,
