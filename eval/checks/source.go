@@ -170,7 +170,7 @@ var (
 	duration   = regexp.MustCompile(`\b(\d+)\s*(dias?|horas?|semanas?|mes|meses|anos?)\b`)
 	// deadline is a duration that promises something: "em 2 dias", "com 10
 	// dias de antecedência", "garantia de 3 meses" (not "levou dois dias").
-	deadline = regexp.MustCompile(`(?:\b(?:em|ate|prazo de|com|dentro de|garantia de|por mais|so por|apenas|validade de)\s+(\d+)\s*(dias?|horas?|semanas?|mes|meses|anos?)\b)|(?:\b(\d+)\s*(dias?|horas?|semanas?|mes|meses|anos?)\s+(?:de antecedencia|de garantia|de prazo|para entrega|pra entrega)\b)`)
+	deadline   = regexp.MustCompile(`(?:\b(?:em|ate|prazo de|com|dentro de|garantia de|por mais|so por|apenas|validade de)\s+(\d+)\s*(dias?|horas?|semanas?|mes|meses|anos?)\b)|(?:\b(\d+)\s*(dias?|horas?|semanas?|mes|meses|anos?)\s+(?:de antecedencia|de garantia|de prazo|para entrega|pra entrega)\b)`)
 	slashDate  = regexp.MustCompile(`\b(\d{1,2})/(\d{1,2})(?:/\d{2,4})?\b`)
 	monthDate  = regexp.MustCompile(`\b(\d{1,2})(?:º|o)?\s+de\s+(janeiro|fevereiro|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro)\b`)
 	dayOfMonth = regexp.MustCompile(`\bdia\s+(\d{1,2})\b`)

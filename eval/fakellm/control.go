@@ -2,8 +2,8 @@ package fakellm
 
 import (
 	"bytes"
-	"fmt"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"time"

@@ -302,36 +302,46 @@ var drafts = map[string]draft{
 		body: func(r request) string {
 			return join(r.briefSentence()+", e ficou do jeito que o cliente pediu.", sentence("Um detalhe que pouca gente sabe: ", r.fact(0)), r.priceLine())
 		},
-		cta:  func(r request) string { return r.contact() },
-		tag:  "#feitoemcasa",
-		note: func(r request) string { return "Foto vertical, de perto, mostrando " + r.productName() + " sobre a bancada, com luz natural da janela." },
+		cta: func(r request) string { return r.contact() },
+		tag: "#feitoemcasa",
+		note: func(r request) string {
+			return "Foto vertical, de perto, mostrando " + r.productName() + " sobre a bancada, com luz natural da janela."
+		},
 	},
 	"bastidores": {
 		hooks: []string{"Antes de ficar pronto, tem uma etapa que ninguém vê.", "Um pedaço do nosso dia em {place}.", "Por trás de cada {product}, aqui em {place}."},
 		body: func(r request) string {
 			return join(sentence("Por aqui funciona assim: ", r.fact(1)), "Cada "+r.productName()+" passa por essas mãos antes de sair de "+r.place()+".")
 		},
-		cta:  func(r request) string { return "Quer ver essa etapa de perto? Passa aqui em " + r.place() + "." },
-		tag:  "#bastidores",
-		note: func(r request) string { return "Vídeo curto na vertical mostrando as mãos no trabalho (" + r.productName() + "), em três tomadas curtas: começo, meio e fim." },
+		cta: func(r request) string { return "Quer ver essa etapa de perto? Passa aqui em " + r.place() + "." },
+		tag: "#bastidores",
+		note: func(r request) string {
+			return "Vídeo curto na vertical mostrando as mãos no trabalho (" + r.productName() + "), em três tomadas curtas: começo, meio e fim."
+		},
 	},
 	"historia": {
 		hooks: []string{"Tem pedido que vira história.", "Quem passa por {place} conhece essa história.", "Essa aconteceu aqui em {place}."},
 		body: func(r request) string {
 			return join(r.briefSentence()+".", sentence("Tem a ver com uma coisa daqui: ", r.fact(2)), "Quem conhece a gente sabe que é assim.")
 		},
-		cta:  func(r request) string { return "Conta pra gente a sua história quando passar aqui em " + r.place() + "." },
-		tag:  "#historiasreais",
-		note: func(r request) string { return "Foto do dono no balcão, em plano médio, com luz suave do fim da tarde e o trabalho do dia ao fundo." },
+		cta: func(r request) string {
+			return "Conta pra gente a sua história quando passar aqui em " + r.place() + "."
+		},
+		tag: "#historiasreais",
+		note: func(r request) string {
+			return "Foto do dono no balcão, em plano médio, com luz suave do fim da tarde e o trabalho do dia ao fundo."
+		},
 	},
 	"dica": {
 		hooks: []string{"Uma dica de quem trabalha com {segment} em {city}.", "Anote esta dica antes do próximo pedido.", "O que a gente sempre explica no balcão em {place}."},
 		body: func(r request) string {
 			return join("Antes de fazer o pedido, anote o que você quer e mande uma foto de referência: assim a gente acerta de primeira.", sentence("E um detalhe daqui: ", r.fact(3)))
 		},
-		cta:  func(r request) string { return r.contact() },
-		tag:  "#dicadodono",
-		note: func(r request) string { return "Carrossel de 3 fotos: a foto de referência no celular, o trabalho pronto (" + r.productName() + ") e o cliente recebendo." },
+		cta: func(r request) string { return r.contact() },
+		tag: "#dicadodono",
+		note: func(r request) string {
+			return "Carrossel de 3 fotos: a foto de referência no celular, o trabalho pronto (" + r.productName() + ") e o cliente recebendo."
+		},
 	},
 	"oferta": {
 		hooks: []string{"{brief}.", "Tem condição boa pra quem quer {product} aqui em {place}.", "Recado rápido pra quem está em {place}."},
@@ -342,18 +352,22 @@ var drafts = map[string]draft{
 			}
 			return join(r.briefSentence()+".", offer)
 		},
-		cta:  func(r request) string { return r.contact() },
-		tag:  "#oferta",
-		note: func(r request) string { return "Foto vertical mostrando " + r.productName() + " com uma plaquinha escrita à mão com o preço, luz natural." },
+		cta: func(r request) string { return r.contact() },
+		tag: "#oferta",
+		note: func(r request) string {
+			return "Foto vertical mostrando " + r.productName() + " com uma plaquinha escrita à mão com o preço, luz natural."
+		},
 	},
 	"comunidade": {
 		hooks: []string{"Quem é de {place} sabe.", "Um recado pra vizinhança de {place}.", "{place} tem dessas coisas."},
 		body: func(r request) string {
 			return join(sentence("Quem é daqui sabe: ", r.fact(3)), "E quem mora por aqui acompanhou de perto a novidade desta vez.")
 		},
-		cta:  func(r request) string { return "Passa aqui em " + r.place() + " pra dar um oi." },
-		tag:  "#vizinhanca",
-		note: func(r request) string { return "Foto da fachada com um cliente da vizinhança, de frente, com o nome do negócio visível." },
+		cta: func(r request) string { return "Passa aqui em " + r.place() + " pra dar um oi." },
+		tag: "#vizinhanca",
+		note: func(r request) string {
+			return "Foto da fachada com um cliente da vizinhança, de frente, com o nome do negócio visível."
+		},
 	},
 }
 
