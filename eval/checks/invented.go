@@ -7,17 +7,26 @@ import (
 	"github.com/rekan/rekan/eval/content"
 )
 
-// promoTerms announce a discount or a freebie. A caption may only use them
-// when the profile or brief has some offer to announce.
-var promoTerms = []string{
-	"desconto", "descontos", "off", "gratis", "de graca", "brinde", "brindes", "frete gratis",
-	"cupom", "promocao", "promo", "queima de estoque", "black friday", "pague 2", "pague 1",
-	"leve 2", "leve 3", "2 por 1", "dois por um", "compre 1", "compre 2",
-}
+// promoTerms announce a discount, freeTerms a freebie. A caption may only
+// use them when the profile or brief announces one of the same kind: a price
+// cut in the brief backs "desconto", not "brinde".
+var (
+	promoTerms = []string{
+		"desconto", "descontos", "off", "promocao", "promo", "queima de estoque", "black friday",
+		"preco especial", "mais barato", "mais barata",
+	}
+	freeTerms = []string{
+		"gratis", "de graca", "brinde", "brindes", "frete gratis", "cortesia", "pague 1", "pague 2",
+		"leve 2", "leve 3", "2 por 1", "dois por um", "compre 1", "compre 2", "cupom",
+	}
+)
 
-// sourcePromoHints, found in a profile or brief, mean the owner has an offer
-// (the caption may then call it one); they are matched as word prefixes.
-var sourcePromoHints = []string{"baixou", "abaixou", "mais barat", "preco novo", "preco especial", "leve ", "pague ", "promoc", "descont", "gratis", "brinde", "sai por", "saem por", "experimental"}
+// sourcePromoHints and sourceFreeHints, found in a profile or brief (as
+// word prefixes), mean the owner has an offer of that kind to announce.
+var (
+	sourcePromoHints = []string{"baixou", "abaixou", "mais barat", "preco novo", "preco especial", "promoc", "descont", "sai por", "saem por", "off"}
+	sourceFreeHints  = []string{"gratis", "brinde", "de graca", "cortesia", "leve ", "pague ", "cupom"}
+)
 
 // urgency is a "reason to act now" that costs trust when it is not true.
 type urgency struct {
@@ -66,14 +75,14 @@ func inventedFacts(in Input, src *source) []string {
 		}
 	}
 	padded := normalizeForPhrases(folded)
-	if !src.promo {
-		for _, t := range promoTerms {
-			if t == "gratis" && src.free {
-				continue
-			}
-			if strings.Contains(padded, " "+t+" ") {
-				add("promoção", t)
-			}
+	for _, t := range promoTerms {
+		if !src.promo && !src.free && strings.Contains(padded, " "+t+" ") {
+			add("promoção", t)
+		}
+	}
+	for _, t := range freeTerms {
+		if !src.free && strings.Contains(padded, " "+t+" ") {
+			add("brinde", t)
 		}
 	}
 	for _, u := range urgencies {

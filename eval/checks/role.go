@@ -61,10 +61,25 @@ func nowIn(folded string) map[string]bool {
 	return out
 }
 
+// informalImperatives are the imperatives most Brazilians say ("guarda",
+// "apoia"); they are also third-person verbs ("a toalha seca"), so they
+// count only where a sentence starts.
+var informalImperatives = setOf(`
+guarda coloca usa deixa evita lava passa mistura tira escolhe experimenta troca faz espera mantem aplica
+corta seca hidrata penteia escova rega planta testa confere limpa congela descongela serve cobre embala
+separa anota observa olha repara comeca respira alonga segura apoia encosta levanta puxa empurra desliga
+liga calibra tenta
+`)
+
 func instructionIn(text string) bool {
 	ws := words(text)
 	for _, w := range ws {
 		if instructionVerbs[w.folded] {
+			return true
+		}
+	}
+	for _, sentence := range strings.FieldsFunc(text, func(r rune) bool { return r == '.' || r == '!' || r == '?' || r == ':' || r == '\n' || r == ',' }) {
+		if first := words(sentence); len(first) > 0 && informalImperatives[first[0].folded] {
 			return true
 		}
 	}

@@ -18,6 +18,9 @@ type source struct {
 	// numbers are every number written in the profile or brief plus the
 	// services' prices, so a price, a quantity or a date part can be traced.
 	numbers []float64
+	// amounts are the prices and the amounts in reais the profile and brief
+	// state; a caption's price must be one of them or follow from them.
+	amounts []float64
 	// prices are the services' prices; briefAmounts the amounts in reais and
 	// briefPercents the percentages the brief mentions (for derived prices:
 	// "baixou 5 reais" makes R$ 20 out of R$ 25 true).
@@ -91,29 +94,31 @@ func newSource(c Context) *source {
 		s.days[n] = true
 	}
 	padded := normalizeForPhrases(s.text)
-	for _, t := range promoTerms {
-		if strings.Contains(padded, " "+t+" ") {
-			s.promo = true
-		}
-	}
 	for _, t := range sourcePromoHints {
 		if strings.Contains(padded, " "+t) {
 			s.promo = true
 		}
 	}
-	if len(findPercents(s.text)) > 0 {
+	for _, t := range sourceFreeHints {
+		if strings.Contains(padded, " "+t) {
+			s.free = true
+		}
+	}
+	if len(s.percents) > 0 {
 		s.promo = true
+	}
+	s.amounts = append(s.amounts, s.prices...)
+	for _, m := range findAmounts(s.text) {
+		s.amounts = append(s.amounts, m.value)
 	}
 	return s
 }
-
-func (s *source) hasNumber(v float64) bool { return containsValue(s.numbers, v) }
 
 // allowsPrice reports whether a price in reais is in the profile or brief,
 // or follows from them: a listed price minus an amount or a percentage the
 // brief gives ("o litro baixou 5 reais").
 func (s *source) allowsPrice(v float64) bool {
-	if s.hasNumber(v) {
+	if containsValue(s.amounts, v) {
 		return true
 	}
 	for _, p := range s.prices {

@@ -105,8 +105,9 @@ func anchors(c Context) (places []string, terms map[string]string) {
 	return places, terms
 }
 
-// foundAnchors lists the anchors a caption mentions, places first.
-func foundAnchors(in Input) []string {
+// foundAnchors lists the anchors a caption mentions, places first, and
+// how many of them are places.
+func foundAnchors(in Input) ([]string, int) {
 	places, terms := anchors(in.Context)
 	text := publishedWords(in.Post)
 	padded := normalizeForPhrases(text)
@@ -123,7 +124,7 @@ func foundAnchors(in Input) []string {
 		}
 	}
 	sort.Strings(hits)
-	return append(found, hits...)
+	return append(found, hits...), len(found)
 }
 
 // briefSuggestions are a few words of the brief worth citing, for the
@@ -142,14 +143,19 @@ func checkSpecific(in Input) (bool, Severity, string) {
 	if strings.TrimSpace(in.Post.Caption) == "" {
 		return false, SeverityError, "Legenda vazia: nada deste negócio para mostrar."
 	}
-	found := foundAnchors(in)
-	if len(found) > 0 {
+	found, places := foundAnchors(in)
+	// One place, or two other anchors: a single product word ("mesa",
+	// "litro") turns up in generic copy too.
+	if places > 0 || len(found) >= 2 {
 		if len(found) > 4 {
 			found = found[:4]
 		}
 		return true, "", fmt.Sprintf("Cita %s, do perfil ou do pedido.", quoteList(found))
 	}
-	reason := "A legenda serviria para qualquer negócio: não cita produto, bairro, cidade, fato do perfil nem detalhe do pedido."
+	reason := "A legenda serviria para qualquer negócio: não cita o bairro, a cidade nem detalhes do perfil ou do pedido (produtos, fatos)."
+	if len(found) == 1 {
+		reason = fmt.Sprintf("A legenda serviria para qualquer negócio: só cita %s; inclua o bairro, a cidade ou outro detalhe do perfil ou do pedido.", quoteList(found))
+	}
 	if s := briefSuggestions(in.Context); len(s) > 0 {
 		reason += fmt.Sprintf(" Use, por exemplo, %s.", quoteList(s))
 	}
