@@ -240,3 +240,46 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// Each fault makes the check it is named after fail, on every post of the
+// reply, while the default reply for the same prompt passes everything.
+func TestFaultsFailTheirCheck(t *testing.T) {
+	c := testContext("Doce Ateliê da Lu")
+	want := map[fakellm.Fault]string{
+		fakellm.FaultInventedPrice: checks.IDNothingInvented,
+		fakellm.FaultWrongPhone:    checks.IDNothingInvented,
+		fakellm.FaultGeneric:       checks.IDSpecific,
+		fakellm.FaultStockPhrases:  checks.IDStockPhrases,
+		fakellm.FaultRepeatedHook:  checks.IDNewHook,
+		fakellm.FaultNoOffer:       checks.IDRoleFulfilled,
+		fakellm.FaultEuropean:      checks.IDBrazilianPortuguese,
+	}
+	if len(want) != len(fakellm.Faults) {
+		t.Fatalf("test covers %d faults, fakellm has %d", len(want), len(fakellm.Faults))
+	}
+	for fault, id := range want {
+		roles := []string{"produto", "oferta"}
+		if fault == fakellm.FaultNoOffer {
+			roles = []string{"oferta"}
+		}
+		posts := parsePosts(t, fakellm.FaultyContent(renderPrompt(c, roles...), 1, fault))
+		for i, rs := range checks.RunRequest(c, posts) {
+			r, _ := checks.Find(rs, id)
+			if r.Passed {
+				t.Errorf("fault %s: post %d passed %s\ncaption: %q", fault, i, id, posts[i].Caption)
+			}
+		}
+	}
+	assertPublishable(t, c, parsePosts(t, fakellm.DefaultContent(renderPrompt(c, "produto", "oferta"), 1)))
+}
+
+func TestFaultValid(t *testing.T) {
+	for _, f := range append(fakellm.Faults, "") {
+		if !f.Valid() {
+			t.Errorf("%q not valid", f)
+		}
+	}
+	if fakellm.Fault("made_up").Valid() {
+		t.Error("unknown fault accepted")
+	}
+}

@@ -11,6 +11,7 @@
 //	GET  /_fake/requests  → [Request…]
 //	POST /_fake/reset     → {"status":"ok"}
 //	GET  /_fake/health    → {"status":"ok","pending":N}
+//	GET  /v1/models       → one model, owned by "fakellm"
 //
 // Without a script it answers with DefaultContent, which understands
 // Rekan's prompts.
@@ -98,12 +99,24 @@ func New() *Server {
 	s := &Server{mux: http.NewServeMux()}
 	s.mux.HandleFunc("POST /v1/chat/completions", s.handleCompletion)
 	s.mux.HandleFunc("POST /chat/completions", s.handleCompletion)
+	s.mux.HandleFunc("GET /v1/models", s.handleModels)
+	s.mux.HandleFunc("GET /models", s.handleModels)
 	s.mux.HandleFunc("POST /_fake/replies", s.handleReplies)
 	s.mux.HandleFunc("POST /_fake/latency", s.handleLatency)
 	s.mux.HandleFunc("GET /_fake/requests", s.handleRequests)
 	s.mux.HandleFunc("POST /_fake/reset", s.handleReset)
 	s.mux.HandleFunc("GET /_fake/health", s.handleHealth)
 	return s
+}
+
+// handleModels answers OpenAI's model list with one model owned by
+// "fakellm", which is how tools tell the fake from a real provider (eval
+// --calibrate refuses it).
+func (s *Server) handleModels(w http.ResponseWriter, _ *http.Request) {
+	writeJSONBody(w, http.StatusOK, map[string]any{
+		"object": "list",
+		"data":   []map[string]string{{"id": "fakellm", "object": "model", "owned_by": "fakellm"}},
+	})
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {

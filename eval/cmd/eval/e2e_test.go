@@ -385,6 +385,9 @@ func TestCLIErrors(t *testing.T) {
 		{"diff needs two files", nil, []string{"--diff", "a.json"}, exitUsage, "two run files"},
 		{"diff of missing files", nil, []string{"--diff", "a.json", "b.json"}, exitFail, "read run"},
 		{"stray argument", nil, []string{"confeitaria-lu"}, exitUsage, "unexpected arguments"},
+		{"calibrate without a key", map[string]string{"REKAN_LLM_API_KEY": ""}, []string{"--calibrate"}, exitFail, "no LLM provider configured"},
+		{"calibrate against fakellm", nil, []string{"--calibrate"}, exitFail, "--calibrate needs a real provider"},
+		{"calibrate runs alone", nil, []string{"--calibrate", "--judges"}, exitUsage, "--calibrate runs alone"},
 		{"one judge too many", map[string]string{"REKAN_JUDGE_MODELS": "a,b,c"}, []string{"--judges", "--profile", "acai-belem"}, exitFail, "2 seats"},
 	}
 	for _, tt := range tests {
