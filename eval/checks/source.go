@@ -15,9 +15,6 @@ type source struct {
 	text string
 	// brief is the brief alone, folded.
 	brief string
-	// numbers are every number written in the profile or brief plus the
-	// services' prices, so a price, a quantity or a date part can be traced.
-	numbers []float64
 	// amounts are the prices and the amounts in reais the profile and brief
 	// state; a caption's price must be one of them or follow from them.
 	amounts []float64
@@ -48,11 +45,9 @@ func newSource(c Context) *source {
 		brief: digitize(Fold(c.Brief)),
 		phone: digitsOnly(b.Phone),
 	}
-	s.numbers = allNumbers(s.text)
 	for _, svc := range b.Services {
 		if svc.PriceBRL != nil {
 			s.prices = append(s.prices, *svc.PriceBRL)
-			s.numbers = append(s.numbers, *svc.PriceBRL)
 			if *svc.PriceBRL == 0 {
 				s.free = true
 			}
@@ -180,7 +175,6 @@ var (
 	monthDate  = regexp.MustCompile(`\b(\d{1,2})(?:º|o)?\s+de\s+(janeiro|fevereiro|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro)\b`)
 	dayOfMonth = regexp.MustCompile(`\bdia\s+(\d{1,2})\b`)
 	clockTime  = regexp.MustCompile(`\b(\d{1,2})(?:h(\d{2})?|:(\d{2}))(?:\b|[^0-9a-z])`)
-	anyNumber  = regexp.MustCompile(`\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?`)
 	// Phones as Brazilians write them: "(11) 98765-4321", "11 98765 4321",
 	// "+55 11 987654321", "98765-4321".
 	phoneNumber  = regexp.MustCompile(`(?:\+?55[\s.-]?)?(?:\(?\d{2}\)?[\s.-]?)?9?\d{4}[\s.-]?\d{4}\b`)
@@ -219,15 +213,6 @@ func parseNumber(intPart, frac string) float64 {
 		v += f
 	}
 	return v
-}
-
-func allNumbers(folded string) []float64 {
-	var out []float64
-	for _, m := range anyNumber.FindAllString(folded, -1) {
-		intPart, frac, _ := strings.Cut(m, ",")
-		out = append(out, parseNumber(intPart, frac))
-	}
-	return out
 }
 
 // findAmounts finds the amounts in reais of a folded text.
