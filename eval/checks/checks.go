@@ -1,7 +1,12 @@
 // Package checks runs deterministic heuristic checks on a generated post:
 // the cheap, explainable quality gate that runs on every post before an
 // operator sees it (the LLM judges of package judges run only in the eval
-// pipeline). Labels and reasons are Brazilian Portuguese because operators
+// pipeline). Format checks read the post alone; content checks read it
+// against its Context (profile, brief, previous openings, the other posts
+// of the request) and catch what an operator would reject: invented prices
+// or deadlines, copy that fits any business, clichés, repeated openings,
+// roles not fulfilled. eval/testdata/labelled holds them to measured
+// precision and recall. Labels and reasons are Brazilian Portuguese because operators
 // read them as badges; IDs are stable English slugs.
 package checks
 
