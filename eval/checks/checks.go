@@ -1,7 +1,12 @@
 // Package checks runs deterministic heuristic checks on a generated post:
 // the cheap, explainable quality gate that runs on every post before an
 // operator sees it (the LLM judges of package judges run only in the eval
-// pipeline). Labels and reasons are Brazilian Portuguese because operators
+// pipeline). Format checks read the post alone; content checks read it
+// against its Context (profile, brief, previous openings, the other posts
+// of the request) and catch what an operator would reject: invented prices
+// or deadlines, copy that fits any business, clichés, repeated openings,
+// roles not fulfilled. eval/testdata/labelled holds them to measured
+// precision and recall. Labels and reasons are Brazilian Portuguese because operators
 // read them as badges; IDs are stable English slugs.
 package checks
 
@@ -37,23 +42,58 @@ const (
 	IDNoLinks             = "no_links"
 	IDEngagementBait      = "engagement_bait"
 	IDEmojiDensity        = "emoji_density"
+	IDNothingInvented     = "nothing_invented"
+	IDSpecific            = "specific_to_business"
+	IDStockPhrases        = "no_stock_phrases"
+	IDNewHook             = "new_hook"
+	IDDistinctPosts       = "distinct_posts"
+	IDRoleFulfilled       = "role_fulfilled"
 )
+
+// Context is what a post is checked against: the profile and brief it was
+// written from, the openings the model was told not to repeat, and the other
+// posts of the same request.
+type Context struct {
+	Business content.Business
+	Brief    string
+	// PreviousHooks are the business's earlier openings sent to the model.
+	PreviousHooks []string
+	// Others are the other posts of the same request (not the post itself).
+	Others []content.Post
+}
+
+// Input is one post and its context.
+type Input struct {
+	Post content.Post
+	Context
+}
 
 type check struct {
 	id    string
 	label string
 	worst Severity
-	run   func(p content.Post) (passed bool, severity Severity, reason string)
+	run   func(in Input) (passed bool, severity Severity, reason string)
+}
+
+// onPost adapts a check that needs nothing but the post.
+func onPost(f func(p content.Post) (bool, Severity, string)) func(Input) (bool, Severity, string) {
+	return func(in Input) (bool, Severity, string) { return f(in.Post) }
 }
 
 var all = []check{
-	{IDCaptionLength, "Tamanho da legenda", SeverityError, checkCaptionLength},
-	{IDHashtags, "Hashtags", SeverityError, checkHashtags},
-	{IDBrazilianPortuguese, "Português do Brasil", SeverityError, checkBrazilianPortuguese},
-	{IDProductionNote, "Nota de produção", SeverityError, checkProductionNote},
-	{IDNoLinks, "Sem links", SeverityError, checkNoLinks},
-	{IDEngagementBait, "Sem isca de engajamento", SeverityWarning, checkEngagementBait},
-	{IDEmojiDensity, "Uso de emojis", SeverityWarning, checkEmojiDensity},
+	{IDCaptionLength, "Tamanho da legenda", SeverityError, onPost(checkCaptionLength)},
+	{IDHashtags, "Hashtags", SeverityError, onPost(checkHashtags)},
+	{IDBrazilianPortuguese, "Português do Brasil", SeverityError, onPost(checkBrazilianPortuguese)},
+	{IDProductionNote, "Nota de produção", SeverityError, onPost(checkProductionNote)},
+	{IDNoLinks, "Sem links", SeverityError, onPost(checkNoLinks)},
+	{IDEngagementBait, "Sem isca de engajamento", SeverityWarning, onPost(checkEngagementBait)},
+	{IDEmojiDensity, "Uso de emojis", SeverityWarning, onPost(checkEmojiDensity)},
+	{IDNothingInvented, "Nada inventado", SeverityError, checkNothingInvented},
+	{IDSpecific, "Fala deste negócio", SeverityError, checkSpecific},
+	{IDStockPhrases, "Sem frases feitas", SeverityError, checkStockPhrases},
+	{IDNewHook, "Gancho novo", SeverityError, checkNewHook},
+	{IDDistinctPosts, "Posts diferentes entre si", SeverityError, checkDistinctPosts},
+	{IDRoleFulfilled, "Cumpre o papel", SeverityError, checkRoleFulfilled},
 }
 
 // IDs lists every check ID in report order.
@@ -65,12 +105,12 @@ func IDs() []string {
 	return ids
 }
 
-// Run applies every check to p and returns one result per check, always in
-// the same order.
-func Run(p content.Post) []Result {
+// Run applies every check to in and returns one result per check, always
+// in the same order.
+func Run(in Input) []Result {
 	results := make([]Result, 0, len(all))
 	for _, c := range all {
-		passed, severity, reason := c.run(p)
+		passed, severity, reason := c.run(in)
 		if passed {
 			severity = c.worst
 		}
@@ -83,6 +123,20 @@ func Run(p content.Post) []Result {
 		})
 	}
 	return results
+}
+
+// RunRequest checks every post of one request, each against the others,
+// and returns the results in the posts' order.
+func RunRequest(c Context, posts []content.Post) [][]Result {
+	out := make([][]Result, len(posts))
+	for i, p := range posts {
+		in := Input{Post: p, Context: c}
+		in.Others = make([]content.Post, 0, len(posts)-1)
+		in.Others = append(in.Others, posts[:i]...)
+		in.Others = append(in.Others, posts[i+1:]...)
+		out[i] = Run(in)
+	}
+	return out
 }
 
 // AllPassed reports whether no error-severity check failed; warnings do not

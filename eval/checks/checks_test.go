@@ -24,9 +24,34 @@ func goodPost() content.Post {
 	}
 }
 
+// goodContext is the profile and brief goodPost was written from.
+func goodContext() checks.Context {
+	price := 145.0
+	return checks.Context{
+		Business: content.Business{
+			Name: "Doces da Lu", Segment: "confeitaria", City: "Belo Horizonte", State: "MG",
+			Neighbourhood: "Santa Tereza", Phone: "5531999990000",
+			Services: []content.Service{{Name: "bolo de casamento (por quilo)", PriceBRL: &price}},
+			Facts:    []string{"usa doce de leite de Carmo do Cajuru"},
+			Notes:    "encomendas com 10 dias de antecedência",
+		},
+		Brief: "fiz o bolo de casamento da Carla e do Pedro: três andares, rosa e dourado",
+	}
+}
+
+// inputOf checks p against goodContext.
+func inputOf(p content.Post) checks.Input {
+	return checks.Input{Post: p, Context: goodContext()}
+}
+
 func result(t *testing.T, p content.Post, id string) checks.Result {
 	t.Helper()
-	r, ok := checks.Find(checks.Run(p), id)
+	return resultIn(t, inputOf(p), id)
+}
+
+func resultIn(t *testing.T, in checks.Input, id string) checks.Result {
+	t.Helper()
+	r, ok := checks.Find(checks.Run(in), id)
 	if !ok {
 		t.Fatalf("no result for %s", id)
 	}
@@ -67,7 +92,7 @@ func assertResult(t *testing.T, name string, r checks.Result, w want) {
 }
 
 func TestGoodPostPassesEverything(t *testing.T) {
-	for _, r := range checks.Run(goodPost()) {
+	for _, r := range checks.Run(inputOf(goodPost())) {
 		if !r.Passed {
 			t.Errorf("%s failed: %s", r.ID, r.Reason)
 		}
@@ -75,12 +100,13 @@ func TestGoodPostPassesEverything(t *testing.T) {
 }
 
 func TestRunReportsEveryCheckInOrder(t *testing.T) {
-	wantIDs := []string{"caption_length", "hashtags", "brazilian_portuguese", "production_note", "no_links", "engagement_bait", "emoji_density"}
+	wantIDs := []string{"caption_length", "hashtags", "brazilian_portuguese", "production_note", "no_links", "engagement_bait", "emoji_density",
+		"nothing_invented", "specific_to_business", "no_stock_phrases", "new_hook", "distinct_posts", "role_fulfilled"}
 	if !reflect.DeepEqual(checks.IDs(), wantIDs) {
 		t.Fatalf("IDs %v", checks.IDs())
 	}
 	for _, p := range []content.Post{goodPost(), {}} {
-		rs := checks.Run(p)
+		rs := checks.Run(inputOf(p))
 		var ids []string
 		for _, r := range rs {
 			ids = append(ids, r.ID)
@@ -98,7 +124,7 @@ func TestRunReportsEveryCheckInOrder(t *testing.T) {
 }
 
 func TestResultJSONShape(t *testing.T) {
-	data, err := json.Marshal(checks.Run(content.Post{})[0])
+	data, err := json.Marshal(checks.Run(checks.Input{})[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +146,7 @@ func TestResultJSONShape(t *testing.T) {
 }
 
 func TestEmptyPostFailsWithErrors(t *testing.T) {
-	rs := checks.Run(content.Post{})
+	rs := checks.Run(checks.Input{})
 	if checks.AllPassed(rs) {
 		t.Fatal("an empty post passed")
 	}

@@ -26,7 +26,10 @@ func FuzzRun(f *testing.F) {
 			Hashtags:       strings.Split(hashtags, "\n"),
 			ProductionNote: note,
 		}
-		rs := checks.Run(post)
+		in := checks.Input{Post: post, Context: goodContext()}
+		in.PreviousHooks = []string{caption}
+		in.Others = []content.Post{{Hook: note, Caption: hook}}
+		rs := checks.Run(in)
 		got := make([]string, len(rs))
 		for i, r := range rs {
 			got[i] = r.ID
@@ -40,7 +43,7 @@ func FuzzRun(f *testing.F) {
 		if !reflect.DeepEqual(got, ids) {
 			t.Fatalf("IDs %v", got)
 		}
-		if !reflect.DeepEqual(rs, checks.Run(post)) {
+		if !reflect.DeepEqual(rs, checks.Run(in)) {
 			t.Fatal("Run is not deterministic")
 		}
 		if n := checks.CountEmoji(caption); n < 0 || n > len([]rune(caption)) {

@@ -3,6 +3,7 @@ package fakellm
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"time"
@@ -15,6 +16,8 @@ type ReplySpec struct {
 	Content string `json:"content"`
 	Body    string `json:"body"`
 	Times   int    `json:"times"`
+	// Fault names a mistake to plant in the default reply (see Faults).
+	Fault string `json:"fault"`
 }
 
 // Reply converts the JSON form.
@@ -25,6 +28,7 @@ func (rs ReplySpec) Reply() Reply {
 		Content: rs.Content,
 		Body:    rs.Body,
 		Times:   rs.Times,
+		Fault:   Fault(rs.Fault),
 	}
 }
 
@@ -46,13 +50,17 @@ func (s *Server) handleReplies(w http.ResponseWriter, r *http.Request) {
 		err = strictUnmarshal(trimmed, &specs)
 	}
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "body must be a JSON array of {status, delay_ms, content, body, times}: "+err.Error())
+		writeError(w, http.StatusBadRequest, "body must be a JSON array of {status, delay_ms, content, body, times, fault}: "+err.Error())
 		return
 	}
 	replies := make([]Reply, 0, len(specs))
 	for _, spec := range specs {
 		if spec.Status != 0 && (spec.Status < 100 || spec.Status > 599) {
 			writeError(w, http.StatusBadRequest, "status must be an HTTP status code")
+			return
+		}
+		if !Fault(spec.Fault).Valid() {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("unknown fault %q (known: %v)", spec.Fault, Faults))
 			return
 		}
 		if spec.DelayMS < 0 || spec.Times < 0 {

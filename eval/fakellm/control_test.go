@@ -130,3 +130,28 @@ func TestControlLatencyRequestsResetHealth(t *testing.T) {
 		t.Errorf("GET reset: %d", status)
 	}
 }
+
+func TestControlFaultAndModels(t *testing.T) {
+	fake, srv := newServer(t)
+	if status, body := control(t, "POST", srv.URL+"/_fake/replies", `{"fault":"made_up"}`); status != 400 || !strings.Contains(body, "unknown fault") {
+		t.Fatalf("unknown fault: %d %s", status, body)
+	}
+	if status, body := control(t, "POST", srv.URL+"/_fake/replies", `{"fault":"invented_price"}`); status != 200 {
+		t.Fatalf("fault: %d %s", status, body)
+	}
+	prompt := writePostsPrompt("Doce Ateliê da Lu", "produto")
+	if _, content := complete(t, srv.URL, prompt); !strings.Contains(content, "R$ 37,90") {
+		t.Errorf("scripted fault did not plant a price: %s", content)
+	}
+	if _, content := complete(t, srv.URL, prompt); strings.Contains(content, "R$ 37,90") {
+		t.Errorf("the fault outlived its script: %s", content)
+	}
+	fake.SetFault(fakellm.FaultWrongPhone)
+	if _, content := complete(t, srv.URL, prompt); !strings.Contains(content, "(11) 91234-5678") {
+		t.Errorf("SetFault did not apply to default replies: %s", content)
+	}
+	status, body := control(t, "GET", srv.URL+"/v1/models", "")
+	if status != 200 || !strings.Contains(body, `"owned_by":"fakellm"`) {
+		t.Errorf("models: %d %s", status, body)
+	}
+}

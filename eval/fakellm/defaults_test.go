@@ -12,12 +12,63 @@ import (
 )
 
 // writePostsPrompt imitates the user message of the WritePosts BAML
-// function (eval/baml_src/content.baml): indented profile lines, role lines
-// and the output format mentioning production_note.
+// function (eval/baml_src/content.baml) for a business like the test
+// profiles: indented profile lines, the brief, role lines and the output
+// format mentioning production_note.
 func writePostsPrompt(name string, roles ...string) string {
+	return renderPrompt(testContext(name), roles...)
+}
+
+func testContext(name string) checks.Context {
+	price, kilo := 42.0, 145.0
+	return checks.Context{
+		Business: content.Business{
+			Name: name, Segment: "confeitaria", City: "Belo Horizonte", State: "MG", Neighbourhood: "Santa Tereza",
+			Phone: "5531998765432",
+			Services: []content.Service{
+				{Name: "caixa com 12 brigadeiros gourmet", PriceBRL: &price},
+				{Name: "bolo de casamento (por quilo)", PriceBRL: &kilo},
+				{Name: "mesa de doces (orçamento)"},
+			},
+			Facts: []string{"aprendeu a confeitar com a avó", "usa doce de leite de Carmo do Cajuru", "entrega só aos sábados, com a própria Kombi", "faz prova de sabor com os noivos"},
+			Notes: "atende só por encomenda",
+		},
+		Brief:         "fiz um bolo de casamento rosa e dourado, três andares, com flores de açúcar",
+		PreviousHooks: []string{"Olha o que saiu aqui em Santa Tereza."},
+	}
+}
+
+func renderPrompt(c checks.Context, roles ...string) string {
 	var b strings.Builder
-	b.WriteString("Perfil do negócio:\n  Negócio: " + name + "\n  Segmento: confeitaria\n  Cidade: Belo Horizonte - MG\n\n")
-	b.WriteString("Briefing do dono (o assunto destes posts):\nfiz um bolo de casamento rosa e dourado\n\n")
+	biz := c.Business
+	fmt.Fprintf(&b, "Perfil do negócio:\n  Negócio: %s\n  Segmento: %s\n  Cidade: %s - %s\n  Bairro: %s\n", biz.Name, biz.Segment, biz.City, biz.State, biz.Neighbourhood)
+	if biz.Phone != "" {
+		fmt.Fprintf(&b, "  Telefone/WhatsApp: %s\n", biz.Phone)
+	}
+	b.WriteString("  Produtos e serviços:\n")
+	for _, s := range biz.Services {
+		if s.PriceBRL != nil {
+			cents := int(*s.PriceBRL*100 + 0.5)
+			fmt.Fprintf(&b, "  - %s (R$ %d,%02d)\n", s.Name, cents/100, cents%100)
+		} else {
+			fmt.Fprintf(&b, "  - %s\n", s.Name)
+		}
+	}
+	b.WriteString("  Fatos do negócio (use-os, são o que diferencia este negócio dos outros):\n")
+	for _, f := range biz.Facts {
+		fmt.Fprintf(&b, "  - %s\n", f)
+	}
+	if biz.Notes != "" {
+		fmt.Fprintf(&b, "  Observações do operador: %s\n", biz.Notes)
+	}
+	fmt.Fprintf(&b, "\nBriefing do dono (o assunto destes posts):\n%s\n\n", c.Brief)
+	if len(c.PreviousHooks) > 0 {
+		b.WriteString("Aberturas recentes deste negócio (não repita nem imite):\n")
+		for _, h := range c.PreviousHooks {
+			fmt.Fprintf(&b, "- %s\n", h)
+		}
+		b.WriteString("\n")
+	}
 	fmt.Fprintf(&b, "Escreva %d post(s), um para cada papel abaixo, nesta ordem:\n", len(roles))
 	for i, r := range roles {
 		fmt.Fprintf(&b, "Post %d: papel \"%s\"\n", i+1, r)
@@ -44,15 +95,20 @@ func parsePosts(t *testing.T, reply string) []content.Post {
 	return posts
 }
 
-func assertPublishable(t *testing.T, p content.Post) {
+// assertPublishable runs every check on the posts of one reply, each
+// against the context the prompt carried and the other posts.
+func assertPublishable(t *testing.T, c checks.Context, posts []content.Post) {
 	t.Helper()
-	for _, r := range checks.Run(p) {
-		if !r.Passed {
-			t.Errorf("role %q: check %s failed (%s): %s\ncaption: %q\nhashtags: %v", p.Role, r.ID, r.Severity, r.Reason, p.Caption, p.Hashtags)
+	for i, rs := range checks.RunRequest(c, posts) {
+		p := posts[i]
+		for _, r := range rs {
+			if !r.Passed {
+				t.Errorf("role %q: check %s failed (%s): %s\ncaption: %q\nhashtags: %v", p.Role, r.ID, r.Severity, r.Reason, p.Caption, p.Hashtags)
+			}
 		}
-	}
-	if first, _, _ := strings.Cut(p.Caption, "\n"); first != p.Hook {
-		t.Errorf("role %q: caption's first line %q is not the hook %q", p.Role, first, p.Hook)
+		if first, _, _ := strings.Cut(p.Caption, "\n"); first != p.Hook {
+			t.Errorf("role %q: caption's first line %q is not the hook %q", p.Role, first, p.Hook)
+		}
 	}
 }
 
@@ -74,8 +130,8 @@ func TestDefaultPostsFollowPrompt(t *testing.T) {
 			t.Errorf("post %d repeats hook %q", i, p.Hook)
 		}
 		hooks[p.Hook] = true
-		assertPublishable(t, p)
 	}
+	assertPublishable(t, testContext("Café da Vó"), posts)
 }
 
 func TestDefaultPostsPassChecksForEveryRoleAndName(t *testing.T) {
@@ -88,15 +144,18 @@ func TestDefaultPostsPassChecksForEveryRoleAndName(t *testing.T) {
 			if len(posts) != len(roles) {
 				t.Fatalf("name %q: want %d posts, got %d", name, len(roles), len(posts))
 			}
-			for _, p := range posts {
-				assertPublishable(t, p)
-			}
+			// One request holds distinct roles; the unknown one is
+			// written like "produto", so check it on its own.
+			assertPublishable(t, testContext(name), posts[:len(posts)-1])
+			assertPublishable(t, testContext(name), posts[len(posts)-1:])
 		}
 	}
 }
 
 func TestDefaultHooksVaryBetweenCalls(t *testing.T) {
-	prompt := writePostsPrompt("Doces da Lu", "produto")
+	c := testContext("Doces da Lu")
+	c.PreviousHooks = nil
+	prompt := renderPrompt(c, "produto")
 	first := parsePosts(t, fakellm.DefaultContent(prompt, 1))[0].Hook
 	second := parsePosts(t, fakellm.DefaultContent(prompt, 2))[0].Hook
 	if first == second {
@@ -115,7 +174,7 @@ func TestDefaultPostsAlternateFencedAndPlainJSON(t *testing.T) {
 }
 
 func TestDefaultSinglePostWithoutRoleLines(t *testing.T) {
-	prompt := "Negócio: Pet do Bairro\nEscreva um post.\nResponda com JSON: {role, hook, caption, hashtags, production_note}"
+	prompt := "Negócio: Pet do Bairro\nBairro: Portão\nEscreva um post.\nResponda com JSON: {role, hook, caption, hashtags, production_note}"
 	posts := parsePosts(t, fakellm.DefaultContent(prompt, 1))
 	if len(posts) != 1 {
 		t.Fatalf("want 1 post, got %d", len(posts))
@@ -123,7 +182,7 @@ func TestDefaultSinglePostWithoutRoleLines(t *testing.T) {
 	if !contains(posts[0].Hashtags, "#petdobairro") {
 		t.Errorf("hashtags %v", posts[0].Hashtags)
 	}
-	assertPublishable(t, posts[0])
+	assertPublishable(t, checks.Context{Business: content.Business{Name: "Pet do Bairro", Neighbourhood: "Portão"}}, posts)
 }
 
 func TestDefaultJudgeVerdict(t *testing.T) {
@@ -180,4 +239,47 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Each fault makes the check it is named after fail, on every post of the
+// reply, while the default reply for the same prompt passes everything.
+func TestFaultsFailTheirCheck(t *testing.T) {
+	c := testContext("Doce Ateliê da Lu")
+	want := map[fakellm.Fault]string{
+		fakellm.FaultInventedPrice: checks.IDNothingInvented,
+		fakellm.FaultWrongPhone:    checks.IDNothingInvented,
+		fakellm.FaultGeneric:       checks.IDSpecific,
+		fakellm.FaultStockPhrases:  checks.IDStockPhrases,
+		fakellm.FaultRepeatedHook:  checks.IDNewHook,
+		fakellm.FaultNoOffer:       checks.IDRoleFulfilled,
+		fakellm.FaultEuropean:      checks.IDBrazilianPortuguese,
+	}
+	if len(want) != len(fakellm.Faults) {
+		t.Fatalf("test covers %d faults, fakellm has %d", len(want), len(fakellm.Faults))
+	}
+	for fault, id := range want {
+		roles := []string{"produto", "oferta"}
+		if fault == fakellm.FaultNoOffer {
+			roles = []string{"oferta"}
+		}
+		posts := parsePosts(t, fakellm.FaultyContent(renderPrompt(c, roles...), 1, fault))
+		for i, rs := range checks.RunRequest(c, posts) {
+			r, _ := checks.Find(rs, id)
+			if r.Passed {
+				t.Errorf("fault %s: post %d passed %s\ncaption: %q", fault, i, id, posts[i].Caption)
+			}
+		}
+	}
+	assertPublishable(t, c, parsePosts(t, fakellm.DefaultContent(renderPrompt(c, "produto", "oferta"), 1)))
+}
+
+func TestFaultValid(t *testing.T) {
+	for _, f := range append(fakellm.Faults, "") {
+		if !f.Valid() {
+			t.Errorf("%q not valid", f)
+		}
+	}
+	if fakellm.Fault("made_up").Valid() {
+		t.Error("unknown fault accepted")
+	}
 }

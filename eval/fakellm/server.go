@@ -6,11 +6,12 @@
 // Replies are scripted in process (Enqueue, SetLatency) or over HTTP through
 // the control endpoints, for out-of-process users (Playwright, benchmarks):
 //
-//	POST /_fake/replies   [{"status","delay_ms","content","body","times"}…] (or one object) → {"pending":N}
+//	POST /_fake/replies   [{"status","delay_ms","content","body","times","fault"}…] (or one object) → {"pending":N}
 //	POST /_fake/latency   {"ms":N} → {"ms":N}
 //	GET  /_fake/requests  → [Request…]
 //	POST /_fake/reset     → {"status":"ok"}
 //	GET  /_fake/health    → {"status":"ok","pending":N}
+//	GET  /v1/models       → one model, owned by "fakellm"
 //
 // Without a script it answers with DefaultContent, which understands
 // Rekan's prompts.
@@ -44,6 +45,9 @@ type Reply struct {
 	Body string
 	// Times repeats this reply for that many requests (0 means 1).
 	Times int
+	// Fault, with no Content or Body, plants that mistake in the default
+	// reply (see Faults).
+	Fault Fault
 }
 
 // Message is one chat message of a recorded request, with multi-part
@@ -86,6 +90,8 @@ type Server struct {
 	// calls counts default content replies so hooks vary between calls.
 	calls int
 	seq   int
+	// fault is planted in every unscripted reply (SetFault).
+	fault Fault
 }
 
 // New returns a server with an empty script and no latency.
@@ -93,12 +99,24 @@ func New() *Server {
 	s := &Server{mux: http.NewServeMux()}
 	s.mux.HandleFunc("POST /v1/chat/completions", s.handleCompletion)
 	s.mux.HandleFunc("POST /chat/completions", s.handleCompletion)
+	s.mux.HandleFunc("GET /v1/models", s.handleModels)
+	s.mux.HandleFunc("GET /models", s.handleModels)
 	s.mux.HandleFunc("POST /_fake/replies", s.handleReplies)
 	s.mux.HandleFunc("POST /_fake/latency", s.handleLatency)
 	s.mux.HandleFunc("GET /_fake/requests", s.handleRequests)
 	s.mux.HandleFunc("POST /_fake/reset", s.handleReset)
 	s.mux.HandleFunc("GET /_fake/health", s.handleHealth)
 	return s
+}
+
+// handleModels answers OpenAI's model list with one model owned by
+// "fakellm", which is how tools tell the fake from a real provider (eval
+// --calibrate refuses it).
+func (s *Server) handleModels(w http.ResponseWriter, _ *http.Request) {
+	writeJSONBody(w, http.StatusOK, map[string]any{
+		"object": "list",
+		"data":   []map[string]string{{"id": "fakellm", "object": "model", "owned_by": "fakellm"}},
+	})
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -136,6 +154,13 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.latency = d
 }
 
+// SetFault plants f in every unscripted reply from now on ("" for none).
+func (s *Server) SetFault(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fault = f
+}
+
 // Requests returns a copy of every completion request received so far.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
@@ -169,16 +194,16 @@ func (s *Server) next(req Request) Reply {
 		}
 		r.Times = 1
 		if r.Body == "" && r.Content == "" && (r.Status == 0 || r.Status == http.StatusOK) {
-			r.Content = s.defaultContentLocked(req.Prompt())
+			r.Content = s.defaultContentLocked(req.Prompt(), r.Fault)
 		}
 		return r
 	}
-	return Reply{Delay: s.latency, Content: s.defaultContentLocked(req.Prompt())}
+	return Reply{Delay: s.latency, Content: s.defaultContentLocked(req.Prompt(), s.fault)}
 }
 
-func (s *Server) defaultContentLocked(prompt string) string {
+func (s *Server) defaultContentLocked(prompt string, fault Fault) string {
 	s.calls++
-	return DefaultContent(prompt, s.calls)
+	return FaultyContent(prompt, s.calls, fault)
 }
 
 type chatRequest struct {

@@ -56,7 +56,11 @@ func BindHooks(app core.App) {
 		}
 		e.Record.Set("hashtags", hashtags)
 		e.Record.Set("edited", true)
-		e.Record.Set("checks", checks.Run(ToContent(e.Record)))
+		in, err := CheckInput(e.App, e.Record)
+		if err != nil {
+			return e.InternalServerError("Não foi possível verificar o post.", err)
+		}
+		e.Record.Set("checks", checks.Run(in))
 		return e.Next()
 	})
 }

@@ -22,7 +22,7 @@ const (
 	msgPostNotFound     = "Post não encontrado."
 	// recentPostsForContext is how many of the business's latest ready posts
 	// feed the role rotation and the "don't repeat this opening" list.
-	recentPostsForContext = 10
+	recentPostsForContext = post.RecentForContext
 )
 
 type postsResponse struct {
@@ -115,9 +115,14 @@ func (h *handler) write(e *core.RequestEvent, biz *core.Record, posts []*core.Re
 		return h.fail(e, posts, err)
 	}
 
+	generated := make([]content.Post, len(posts))
+	for i := range posts {
+		generated[i] = withRole(result.Posts[i], roles[i])
+	}
+	checked := checks.RunRequest(checks.Context{Business: req.Business, Brief: req.Brief, PreviousHooks: req.PreviousHooks}, generated)
 	err = e.App.RunInTransaction(func(tx core.App) error {
 		for i, p := range posts {
-			fillPost(p, result.Posts[i], roles[i], result.Model)
+			fillPost(p, generated[i], result.Model, checked[i])
 			if err := tx.Save(p); err != nil {
 				return fmt.Errorf("save post %s: %w", p.Id, err)
 			}
@@ -130,11 +135,16 @@ func (h *handler) write(e *core.RequestEvent, biz *core.Record, posts []*core.Re
 	return e.JSON(http.StatusOK, postsResponse{Posts: posts})
 }
 
-func fillPost(p *core.Record, generated content.Post, role content.Role, model string) {
-	if generated.Role.Valid() {
-		role = generated.Role
+// withRole keeps the role the model reports when it is a known one, and
+// the requested role otherwise.
+func withRole(generated content.Post, requested content.Role) content.Post {
+	if !generated.Role.Valid() {
+		generated.Role = requested
 	}
-	generated.Role = role
+	return generated
+}
+
+func fillPost(p *core.Record, generated content.Post, model string, checked []checks.Result) {
 	hashtags := generated.Hashtags
 	if hashtags == nil {
 		hashtags = []string{}
@@ -142,9 +152,9 @@ func fillPost(p *core.Record, generated content.Post, role content.Role, model s
 	p.Set("caption", generated.Caption)
 	p.Set("hashtags", hashtags)
 	p.Set("production_note", generated.ProductionNote)
-	p.Set("role", string(role))
+	p.Set("role", string(generated.Role))
 	p.Set("hook", generated.Hook)
-	p.Set("checks", checks.Run(generated))
+	p.Set("checks", checked)
 	p.Set("model", model)
 	p.Set("status", post.StatusReady)
 	p.Set("error", "")

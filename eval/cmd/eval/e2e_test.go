@@ -312,6 +312,11 @@ func TestHeuristicsOnEveryProfile(t *testing.T) {
 				if c.Reason == "" || c.Label == "" {
 					t.Errorf("%s: check %s without label or reason", br.Profile.ID, c.ID)
 				}
+				// fakellm's default posts are written from the request:
+				// they must pass every check, the new ones included.
+				if !c.Passed {
+					t.Errorf("%s (%s): check %s failed: %s\ncaption: %q", br.Profile.ID, p.Role, c.ID, c.Reason, p.Caption)
+				}
 			}
 			if len(p.Verdicts) != 0 {
 				t.Errorf("%s: verdicts without --judges", br.Profile.ID)
@@ -321,7 +326,7 @@ func TestHeuristicsOnEveryProfile(t *testing.T) {
 	if len(res.run.Businesses) < 12 {
 		t.Fatalf("only %d businesses", len(res.run.Businesses))
 	}
-	if !strings.Contains(res.stdout, "of heuristic checks passed") {
+	if !strings.Contains(res.stdout, "score: 100.0% of heuristic checks passed") {
 		t.Errorf("summary:\n%s", res.stdout)
 	}
 }
@@ -380,6 +385,9 @@ func TestCLIErrors(t *testing.T) {
 		{"diff needs two files", nil, []string{"--diff", "a.json"}, exitUsage, "two run files"},
 		{"diff of missing files", nil, []string{"--diff", "a.json", "b.json"}, exitFail, "read run"},
 		{"stray argument", nil, []string{"confeitaria-lu"}, exitUsage, "unexpected arguments"},
+		{"calibrate without a key", map[string]string{"REKAN_LLM_API_KEY": ""}, []string{"--calibrate"}, exitFail, "no LLM provider configured"},
+		{"calibrate against fakellm", nil, []string{"--calibrate"}, exitFail, "--calibrate needs a real provider"},
+		{"calibrate runs alone", nil, []string{"--calibrate", "--judges"}, exitUsage, "--calibrate runs alone"},
 		{"one judge too many", map[string]string{"REKAN_JUDGE_MODELS": "a,b,c"}, []string{"--judges", "--profile", "acai-belem"}, exitFail, "2 seats"},
 	}
 	for _, tt := range tests {

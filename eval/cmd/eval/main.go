@@ -56,6 +56,7 @@ type options struct {
 	profilesDir string
 	runsDir     string
 	quiet       bool
+	calibrate   bool
 }
 
 func main() {
@@ -87,11 +88,13 @@ func parseFlags(args []string, stderr io.Writer) (options, []string, error) {
 	fs.StringVar(&o.profilesDir, "profiles", "", "profiles directory (default: eval/testdata found from the working directory)")
 	fs.StringVar(&o.runsDir, "runs", "", "where runs are saved (default: eval/runs next to the profiles)")
 	fs.BoolVar(&o.quiet, "quiet", false, "log only warnings and errors")
+	fs.BoolVar(&o.calibrate, "calibrate", false, "measure the checks and the judge panel against the labelled set (eval/testdata/labelled); needs a real provider")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: eval [flags]            generate for every profile and run the checks")
 		fmt.Fprintln(stderr, "       eval --judges [flags]   ... and ask the judge panel")
 		fmt.Fprintln(stderr, "       eval --from-run FILE    re-judge a saved run")
 		fmt.Fprintln(stderr, "       eval --diff A.json B.json")
+		fmt.Fprintln(stderr, "       eval --calibrate        agreement of checks and judges with the labelled set")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -110,6 +113,8 @@ func parseFlags(args []string, stderr io.Writer) (options, []string, error) {
 		return o, nil, fmt.Errorf("--diff needs two run files, got %d arguments", fs.NArg())
 	case !o.diff && fs.NArg() != 0:
 		return o, nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	case o.calibrate && (o.fromRun != "" || o.diff || o.chain > 1 || o.judges || o.report || o.failUnder > 0):
+		return o, nil, errors.New("--calibrate runs alone (only --profiles, --concurrency and --quiet apply)")
 	case o.fromRun != "" && o.chain > 1:
 		return o, nil, errors.New("--chain generates; it cannot be combined with --from-run")
 	}
@@ -136,6 +141,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		level = slog.LevelWarn
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if o.calibrate {
+		if err := runCalibrate(ctx, o, getenv, logger, stdout); err != nil {
+			fmt.Fprintln(stderr, "eval:", err)
+			return exitFail
+		}
+		return exitOK
+	}
 
 	result, err := execute(ctx, o, getenv, logger)
 	if err != nil {
@@ -219,7 +231,7 @@ func execute(ctx context.Context, o options, getenv func(string) string, logger 
 	limiter := judges.NewLimiter(o.concurrency)
 	p := &Pipeline{
 		Writer:  be.writer,
-		Check:   checks.Run,
+		Check:   checks.RunRequest,
 		Limiter: limiter,
 		Count:   o.count,
 		Chain:   o.chain,

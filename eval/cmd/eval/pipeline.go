@@ -19,9 +19,11 @@ import (
 // the only dependency is generation -> its own judges (and, in a chain,
 // generation -> next generation, through the hooks).
 type Pipeline struct {
-	Writer  content.Writer
-	Panel   *judges.Panel // nil: no judging
-	Check   func(content.Post) []checks.Result
+	Writer content.Writer
+	Panel  *judges.Panel // nil: no judging
+	// Check checks the posts of one generation against its context
+	// (checks.RunRequest).
+	Check   func(checks.Context, []content.Post) [][]checks.Result
 	Limiter judges.Limiter
 	Count   int
 	Chain   int
@@ -92,11 +94,19 @@ func (p *Pipeline) generate(ctx context.Context, prof profiles.Profile, g *Gener
 		return
 	}
 	g.Model = res.Model
-	g.Posts = make([]PostRun, len(res.Posts))
-	for i, post := range res.Posts {
-		g.Posts[i] = PostRun{Post: post, Checks: p.Check(post)}
-	}
+	g.Posts = p.checked(prof, *g, res.Posts)
 	p.Logger.Info("generated", "profile", prof.ID, "generation", g.Index, "posts", len(g.Posts), "ms", g.DurationMS)
+}
+
+// checked runs the checks on the posts of generation g, against what the
+// writer was given.
+func (p *Pipeline) checked(prof profiles.Profile, g Generation, posts []content.Post) []PostRun {
+	results := p.Check(checks.Context{Business: prof.Business, Brief: g.Brief, PreviousHooks: g.PreviousHooks}, posts)
+	out := make([]PostRun, len(posts))
+	for i, post := range posts {
+		out[i] = PostRun{Post: post, Checks: results[i]}
+	}
+	return out
 }
 
 // judge asks the panel every post criterion for every post, and variety for
@@ -142,10 +152,11 @@ func (p *Pipeline) Rejudge(ctx context.Context, saved []BusinessRun) []BusinessR
 		for k, g := range br.Generations {
 			ng := g
 			ng.Variety = nil
-			ng.Posts = make([]PostRun, len(g.Posts))
+			posts := make([]content.Post, len(g.Posts))
 			for j, post := range g.Posts {
-				ng.Posts[j] = PostRun{Post: post.Post, Checks: p.Check(post.Post)}
+				posts[j] = post.Post
 			}
+			ng.Posts = p.checked(br.Profile, g, posts)
 			out[i].Generations[k] = ng
 			if p.Panel == nil || len(ng.Posts) == 0 {
 				continue

@@ -5,6 +5,7 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/rekan/rekan/eval/checks"
 	"github.com/rekan/rekan/eval/judges"
 )
 
@@ -67,6 +68,7 @@ func writeSummary(w io.Writer, run *Run) {
 	fmt.Fprintln(tw, total)
 	tw.Flush()
 
+	writeFailedChecks(w, run)
 	if rate, basis, ok := rs.Score(); ok {
 		fmt.Fprintf(w, "score: %.1f%% of %s passed\n", rate*100, basis)
 	} else {
@@ -93,6 +95,48 @@ func percent(t Tally) string {
 	s := fmt.Sprintf("%.0f%%", rate*100)
 	if t.Error > 0 {
 		s += fmt.Sprintf("+%de", t.Error)
+	}
+	return s
+}
+
+// writeFailedChecks lists, per check that failed at least once, on how many
+// posts it failed and one reason, so a run shows what went wrong and not
+// only how much.
+func writeFailedChecks(w io.Writer, run *Run) {
+	failed := map[string]int{}
+	example := map[string]string{}
+	posts := 0
+	for _, br := range run.Businesses {
+		for _, g := range br.Generations {
+			for _, p := range g.Posts {
+				posts++
+				for _, c := range p.Checks {
+					if !c.Passed {
+						failed[c.ID]++
+						if example[c.ID] == "" {
+							example[c.ID] = br.Profile.ID + ": " + c.Reason
+						}
+					}
+				}
+			}
+		}
+	}
+	if len(failed) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "failed checks:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, id := range checks.IDs() {
+		if n := failed[id]; n > 0 {
+			fmt.Fprintf(tw, "  %s\t%d/%d posts\te.g. %s\n", id, n, posts, shortReason(example[id]))
+		}
+	}
+	tw.Flush()
+}
+
+func shortReason(s string) string {
+	if r := []rune(s); len(r) > 110 {
+		return string(r[:109]) + "…"
 	}
 	return s
 }

@@ -32,11 +32,15 @@ func run(args []string) error {
 	latency := flags.Duration("latency", 0, "delay of default (unscripted) replies, e.g. 300ms")
 	portFile := flags.String("port-file", "", "also write the base URL to this file once listening")
 	allowRemote := flags.Bool("allow-remote", false, "allow a non-loopback listen address")
+	fault := flags.String("fault", "", fmt.Sprintf("plant this mistake in every unscripted post reply, one of %v", fakellm.Faults))
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
 	if flags.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", flags.Args())
+	}
+	if !fakellm.Fault(*fault).Valid() {
+		return fmt.Errorf("unknown -fault %q (known: %v)", *fault, fakellm.Faults)
 	}
 	if err := checkLoopback(*addr, *allowRemote); err != nil {
 		return err
@@ -58,6 +62,7 @@ func run(args []string) error {
 	}
 	fake := fakellm.New()
 	fake.SetLatency(*latency)
+	fake.SetFault(fakellm.Fault(*fault))
 	server := &http.Server{Handler: fake, ReadHeaderTimeout: 10 * time.Second}
 
 	url := "http://" + listener.Addr().String()

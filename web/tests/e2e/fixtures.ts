@@ -14,6 +14,8 @@ export interface FakeReply {
 	content?: string;
 	body?: string;
 	times?: number;
+	/** A mistake fakellm plants in its default post (eval/fakellm Faults), e.g. "invented_price". */
+	fault?: string;
 }
 
 /** Control of the fake LLM provider (eval/fakellm) at its HTTP boundary. */

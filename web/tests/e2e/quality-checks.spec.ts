@@ -1,0 +1,88 @@
+// The quality checks end to end: a post whose caption invents a price is
+// stored with that check failed, and the operator sees why. The invented
+// price is planted by fakellm (fault "invented_price") into the post it
+// writes from the real prompt; everything else is the real stack.
+// Runs after the journey (file order), whose first step needs ana without clients.
+import { test, expect, login, apiToken, snap, expectAccessible } from './fixtures';
+
+test('a post with an invented price is stored with the check failed and its reason shown', async ({
+	page,
+	request,
+	stack,
+	fake
+}) => {
+	const [ana] = stack.operators;
+	const token = await apiToken(request, stack.baseURL, ana);
+	const anaId = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).id as string;
+	const created = await request.post(`${stack.baseURL}/api/collections/businesses/records`, {
+		headers: { Authorization: token },
+		data: {
+			owner: anaId,
+			name: 'Açaí do Seu Rai',
+			segment: 'açaí',
+			city: 'Belém',
+			state: 'PA',
+			neighbourhood: 'Jurunas',
+			services: [
+				{ name: 'açaí grosso (litro)', price_brl: 32 },
+				{ name: 'combo açaí com peixe frito', price_brl: 38 }
+			],
+			facts: ['o açaí chega de barco das ilhas pela feira do Ver-o-Peso']
+		}
+	});
+	expect(created.ok(), await created.text()).toBe(true);
+	const { id } = (await created.json()) as { id: string };
+
+	await fake.reset();
+	await fake.script([{ fault: 'invented_price' }]);
+	await page.goto(`/app/clientes/${id}`);
+	await expect(page).toHaveURL(/\/entrar\?next=/);
+	await login(page, ana);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Açaí do Seu Rai');
+	await page.getByLabel('O que aconteceu ou o que quer divulgar?').fill('o açaí grosso de hoje veio do Combu');
+	await page.getByRole('button', { name: 'Gerar post' }).click();
+	await expect(page.getByText('1 post pronto.')).toBeVisible({ timeout: 60_000 });
+	expect(await fake.pending()).toBe(0);
+
+	const post = page.locator('article[data-post]').first();
+	// The caption is the fake's post written from this profile and brief…
+	await expect(post.locator('.caption')).toContainText('Jurunas');
+	await expect(post.locator('.caption')).toContainText('R$ 37,90');
+	// …and the badge names the check and the invented price, as an error.
+	const check = post.locator('li[data-check="nothing_invented"]');
+	await expect(check).toHaveClass(/error/);
+	await expect(check.locator('.badge')).toContainText('Precisa ajustar:');
+	await expect(check.locator('.badge')).toContainText('Nada inventado');
+	await expect(check.locator('.reason')).toHaveText(
+		'Não está no perfil nem no pedido: preço “R$ 37,90”. Confirme com o dono ou tire da legenda.'
+	);
+	// The other new checks pass on the same post, and are listed as passed.
+	await post.getByText(/Ver checagens aprovadas/).click();
+	for (const passed of ['specific_to_business', 'no_stock_phrases', 'new_hook', 'role_fulfilled']) {
+		await expect(post.locator(`li[data-check="${passed}"] .badge.ok`)).toBeVisible();
+	}
+	await snap(page, 'invented-price-check');
+	await expectAccessible(page, 'post with a failed check');
+
+	// Stored that way: the server's record, not just what the page shows.
+	const postId = await post.getAttribute('data-post');
+	const stored = await request.get(`${stack.baseURL}/api/collections/posts/records/${postId}`, {
+		headers: { Authorization: token }
+	});
+	expect(stored.ok()).toBe(true);
+	const record = (await stored.json()) as { status: string; checks: { id: string; passed: boolean; severity: string; reason: string }[] };
+	expect(record.status).toBe('ready');
+	const invented = record.checks.find((c) => c.id === 'nothing_invented');
+	expect(invented).toMatchObject({ passed: false, severity: 'error' });
+	expect(invented?.reason).toContain('R$ 37,90');
+
+	// Fixing the caption re-runs the checks: the price goes, the badge goes.
+	await post.getByRole('button', { name: 'Editar' }).click();
+	const caption = post.getByLabel('Legenda');
+	const text = (await caption.inputValue()).replace(/\n\n[^\n]*R\$ 37,90[^\n]*/, '');
+	expect(text).not.toContain('R$ 37,90');
+	await caption.fill(text);
+	await post.getByRole('button', { name: 'Salvar' }).click();
+	await expect(post.getByRole('status')).toHaveText('Alterações salvas.');
+	await expect(post.locator('li[data-check="nothing_invented"].error')).toHaveCount(0);
+});
