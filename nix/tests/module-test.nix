@@ -175,12 +175,12 @@ let
       enable = true;
       domain = "rekan.example.com";
       settings.REKAN_WRITER_MODEL = "w";
-      envFile = "/run/secrets/rekan.env";
+      environmentFile = "/run/secrets/rekan.env";
     };
     services.rekan.instances.staging = {
       domain = "http://staging.example.com";
       port = 8091;
-      envFile = "/run/secrets/staging.env";
+      environmentFile = "/run/secrets/staging.env";
       adminAllowedIPs = null;
       settings = {
         REKAN_APP_NAME = "Rekan (staging)";
@@ -191,6 +191,20 @@ let
     };
   };
   tc = two.config;
+
+  renamed =
+    (eval {
+      services.rekan = {
+        enable = true;
+        domain = "rekan.example.com";
+        envFile = "/run/secrets/old.env";
+      };
+      services.rekan.instances.staging = {
+        domain = "staging.example.com";
+        port = 8091;
+        envFile = "/run/secrets/old-staging.env";
+      };
+    }).config;
   staging = tc.systemd.services.rekan-staging;
 
   # name -> bool; a failing case shows its name in the output.
@@ -210,7 +224,7 @@ let
     "webPackage default is the flake's web" = m.options.services.rekan.webPackage.default == own.web;
     "bamlRuntime default is the flake's runtime" =
       m.options.services.rekan.bamlRuntime.default == own.baml-runtime;
-    "envFile default null" = m.options.services.rekan.envFile.default == null;
+    "environmentFile default null" = m.options.services.rekan.environmentFile.default == null;
     "adminAllowedIPs default loopback" =
       mc.services.rekan.adminAllowedIPs == [
         "127.0.0.1/8"
@@ -226,8 +240,15 @@ let
     "minimal: serviceConfig is the plain service-settings.nix" =
       svc.serviceConfig == import ../service-settings.nix {
         name = "rekan";
+        execStartPre = [ "${own.api}/bin/api migrate up --dir=/var/lib/rekan" ];
         execStart = "${own.api}/bin/api serve --http=127.0.0.1:8090 --dir=/var/lib/rekan";
       };
+    "minimal: migrations run before the server starts" = svc.serviceConfig.ExecStartPre == [
+      "${own.api}/bin/api migrate up --dir=/var/lib/rekan"
+    ];
+    "two: staging migrates its own state dir" = staging.serviceConfig.ExecStartPre == [
+      "${own.api}/bin/api migrate up --dir=/var/lib/rekan-staging"
+    ];
     "minimal: hardened" =
       svc.serviceConfig.DynamicUser
       && svc.serviceConfig.ProtectSystem == "strict"
@@ -338,7 +359,7 @@ let
       ];
     "assert: no secrets in settings" =
       failedWith (enabled { settings.REKAN_LLM_API_KEY = "sk-oops"; }) == [
-        "services.rekan.settings must not hold secrets (they would land in the world-readable Nix store): move REKAN_LLM_API_KEY to services.rekan.envFile."
+        "services.rekan.settings must not hold secrets (they would land in the world-readable Nix store): move REKAN_LLM_API_KEY to services.rekan.environmentFile."
       ];
     "assert: instance names" =
       failedWith {
@@ -356,10 +377,50 @@ let
 
     # --- type errors are rejected
     "type: port must be a port" = fails (enabled { port = 70000; });
-    "type: envFile must not be in the store" = fails (enabled {
-      envFile = "/nix/store/00000000000000000000000000000000-secrets.env";
+    "type: environmentFile must not be in the store" = fails (enabled {
+      environmentFile = "/nix/store/00000000000000000000000000000000-secrets.env";
     });
-    "type: envFile must be absolute" = fails (enabled { envFile = "secrets.env"; });
+    "type: environmentFile must be absolute" = fails (enabled { environmentFile = "secrets.env"; });
+    "type: the old envFile name has the new type" = fails (enabled { envFile = "secrets.env"; });
+
+    # --- envFile, the option's first name, still works and warns
+    "rename: top-level envFile sets the EnvironmentFile" =
+      renamed.systemd.services.rekan.serviceConfig.EnvironmentFile == [ "/run/secrets/old.env" ]
+      && renamed.services.rekan.environmentFile == "/run/secrets/old.env";
+    "rename: instance envFile sets the EnvironmentFile" =
+      renamed.systemd.services.rekan-staging.serviceConfig.EnvironmentFile == [
+        "/run/secrets/old-staging.env"
+      ];
+    "rename: both uses warn, the instance's with its path" =
+      builtins.length renamed.warnings == 2
+      && builtins.any (
+        w: lib.hasPrefix "The option `services.rekan.envFile' defined in " w && lib.hasSuffix "has been renamed to `services.rekan.environmentFile'." w
+      ) renamed.warnings
+      && builtins.any (
+        w: lib.hasPrefix "services.rekan.instances.staging: The option `envFile' defined in " w && lib.hasSuffix "has been renamed to `environmentFile'." w
+      ) renamed.warnings;
+    "rename: the new name does not warn" = tc.warnings == [
+      "services.rekan.instances.staging.adminAllowedIPs is null: the PocketBase admin UI (/_/) of http://staging.example.com is reachable from anywhere."
+    ];
+
+    # --- nixosModules.default carries _file and key
+    "module: options are declared in the flake's nixosModules.default" = builtins.all (
+      f: lib.hasSuffix "/flake.nix#nixosModules.default" f
+    ) m.options.services.rekan.port.declarations;
+    "module: a second import is deduplicated by key" =
+      let
+        c =
+          (lib.evalModules {
+            modules = [
+              nixosStubs
+              rekanModule
+              rekanModule
+              { _module.args.pkgs = pkgsStub; }
+              minimal
+            ];
+          }).config;
+      in
+      builtins.attrNames c.systemd.services == [ "rekan" ];
     "type: settings values are scalars" = fails (enabled { settings.REKAN_APP_NAME = [ "x" ]; });
     "type: instance port is required" = fails {
       services.rekan.instances.staging.domain = "b.example.com";
