@@ -1,7 +1,9 @@
 # Module test without nixpkgs: evaluates the flake's real
 # nixosModules.default with lib.evalModules from nixpkgs.lib (a path given by
 # nix/checks/module.sh), against minimal declarations of the NixOS options
-# the module sets. Run:
+# the module sets. It also calls the package expressions and the flake's
+# per-system outputs with stand-in package sets that record their arguments
+# (what is named, passed and used; nothing is built). Run:
 #   nix-instantiate --eval --strict --json nix/tests/module-test.nix --arg nixpkgsLib /path/to/nixpkgs.lib
 # The result lists the failed cases; nix/checks/module.sh fails unless empty.
 { nixpkgsLib }:
@@ -207,8 +209,138 @@ let
     }).config;
   staging = tc.systemd.services.rekan-staging;
 
+  # --- the package expressions, called with stand-ins that record their
+  # arguments (nothing is built; lazy attributes such as src stay unforced).
+  marker = name: {
+    type = "derivation";
+    inherit name;
+    outPath = "/nix/store/00000000000000000000000000000000-${name}";
+  };
+  insecure = name: throw "${name} must not be used (end of life or deprecated in nixpkgs)";
+  recordingGoModule = {
+    override = o: args: {
+      inherit (o) go;
+      inherit args;
+    };
+  };
+  apiArgs =
+    extra:
+    (import ../packages/api.nix (
+      {
+        inherit lib;
+        buildGoModule = recordingGoModule;
+        buildPackages.go_1_26 = {
+          version = "1.26.8";
+        };
+        makeWrapper = marker "makeWrapper";
+        version = "0123abc";
+      }
+      // extra
+    )).args;
+  nativeApi = apiArgs { bamlRuntime = own.baml-runtime; };
+  crossApi = apiArgs { crossGoArch = "arm64"; };
+  vendorName = a: (a.overrideModAttrs { } { }).name;
+  vendorInputs = (import ../packages/vendor-inputs.nix { root = ../..; }).files;
+  webDrv = import ../packages/web.nix {
+    inherit lib;
+    stdenvNoCC.mkDerivation = f: f { src = throw "src is not needed here"; };
+    fetchPnpmDeps = args: args;
+    pnpmConfigHook = marker "pnpmConfigHook";
+    pnpm_10 = marker "pnpm" // {
+      version = "10.28.0";
+    };
+    nodejs_22 = marker "nodejs-22";
+    version = "0123abc";
+  };
+
+  # The flake's per-system outputs with a package set that records
+  # callPackage calls and throws on what must not be used.
+  stubPkgs =
+    system:
+    lib.genAttrs [
+      "go_1_26"
+      "gopls"
+      "nodejs_22"
+      "pnpm_10"
+      "chromium"
+      "caddy"
+      "nixfmt"
+      "gnumake"
+      "git"
+      "jq"
+      "curl"
+      "zstd"
+    ] marker
+    // {
+      stdenv.hostPlatform.system = system;
+      callPackage = path: args: { inherit path args; };
+      mkShell = args: args;
+      testers.runNixOSTest = t: t;
+      nodejs_20 = insecure "nodejs_20";
+      nixfmt-rfc-style = insecure "nixfmt-rfc-style";
+      pkgsCross = insecure "pkgsCross (a cross C toolchain for a pure-Go binary)";
+    };
+  pkgFlake = (import ../../flake.nix).outputs {
+    self = pkgFlake // {
+      outPath = toString ../..;
+    };
+    nixpkgs = {
+      inherit lib;
+      legacyPackages = lib.genAttrs [ "x86_64-linux" "aarch64-linux" ] stubPkgs;
+    };
+  };
+  x86 = pkgFlake.packages.x86_64-linux;
+
   # name -> bool; a failing case shows its name in the output.
   cases = {
+    # --- package expressions (issue 9 items 1-5, 7)
+    "api: goModules is named after its inputs, not the revision" =
+      builtins.match "rekan-api-go-modules-[0-9a-f]{12}" (vendorName nativeApi) != null;
+    "api: the ARM64 build shares the native goModules" = vendorName crossApi == vendorName nativeApi;
+    "api: the vendor inputs are eval's package folders, not its root" =
+      builtins.elem "eval/baml_src/content.baml" vendorInputs
+      && builtins.elem "eval/content/content.go" vendorInputs
+      && builtins.elem "api/go.sum" vendorInputs
+      && !(builtins.elem "eval/eval.mk" vendorInputs)
+      && !(builtins.elem "eval/package-lock.json" vendorInputs)
+      && !(builtins.any (lib.hasSuffix "_test.go") vendorInputs);
+    "api: the check phase tests every package against the runtime" =
+      nativeApi.doCheck
+      && lib.hasInfix (import ../packages/api-check.nix).command nativeApi.checkPhase
+      && lib.hasInfix " ./..." nativeApi.checkPhase
+      && lib.hasInfix "CI=true" nativeApi.checkPhase
+      && lib.hasInfix "REKAN_BAML_CLI=${own.baml-runtime}/bin/baml-cli" nativeApi.checkPhase
+      && lib.hasInfix "runHook preCheck" nativeApi.checkPhase;
+    "api: a native build without a runtime is refused" =
+      !(builtins.tryEval (builtins.deepSeq (apiArgs { }).pname true)).success;
+    "api: the ARM64 build exports GOARCH, moves the binary, skips check and strip" =
+      !crossApi.doCheck
+      && crossApi.dontStrip
+      && lib.hasInfix "export GOOS=linux GOARCH=arm64" crossApi.postConfigure
+      && lib.hasInfix "$GOPATH/bin/linux_arm64" crossApi.postBuild
+      && crossApi.postInstall == "";
+    "flake: api-aarch64-linux is built by the native package set" =
+      x86.api-aarch64-linux.args.crossGoArch == "arm64"
+      && baseNameOf x86.api-aarch64-linux.path == "api.nix"
+      && !(pkgFlake.packages.aarch64-linux ? api-aarch64-linux);
+    "flake: formatter is nixfmt" = pkgFlake.formatter.x86_64-linux.name == "nixfmt";
+    "flake: dev shell has Node 22" = builtins.any (
+      p: p.name or "" == "nodejs_22"
+    ) pkgFlake.devShells.x86_64-linux.default.packages;
+    "web and baml-runtime take nodejs_22, not nodejs_20" = builtins.all (
+      f:
+      let
+        a = builtins.functionArgs (import f);
+      in
+      a ? nodejs_22 && !(a ? nodejs_20)
+    ) [ ../packages/web.nix ../packages/baml-runtime.nix ];
+    "web: the pnpm deps FOD carries the lock id in pname" =
+      builtins.match "rekan-web-[0-9a-f]{12}" webDrv.pnpmDeps.pname != null
+      && !(webDrv.pnpmDeps ? version)
+      && webDrv.pnpmDeps.fetcherVersion == 3
+      && webDrv.pnpmDeps.pnpm.version == "10.28.0";
+    "web: built with Node 22" = builtins.elem "nodejs-22" (map (p: p.name) webDrv.nativeBuildInputs);
+
     # --- option declarations: types and defaults
     "port type is port" = m.options.services.rekan.port.type.name == "unsignedInt16";
     "port default 8090" = m.options.services.rekan.port.default == 8090;
