@@ -273,6 +273,15 @@ in
       [ "services" "rekan" "envFile" ]
       [ "services" "rekan" "environmentFile" ]
     )
+    # The same rename inside instances.<name> warns there (below); these
+    # warnings reach NixOS with the instance's option path.
+    {
+      warnings = lib.concatLists (
+        lib.mapAttrsToList (
+          name: inst: map (w: "services.rekan.instances.${name}: ${w}") inst.warnings
+        ) cfg.instances
+      );
+    }
   ];
 
   options.services.rekan = instanceOptions { top = true; } // {
@@ -281,8 +290,8 @@ in
     instances = mkOption {
       type = types.attrsOf (
         types.submodule {
-          # The rename's warning needs a `warnings` option where the rename
-          # lives; the top level forwards these with the instance's path.
+          # mkRenamedOptionModule only warns where a `warnings` option
+          # exists; this internal one is forwarded by the import above.
           imports = [ (lib.mkRenamedOptionModule [ "envFile" ] [ "environmentFile" ]) ];
           options = instanceOptions { top = false; } // {
             enable = mkOption {
@@ -358,19 +367,13 @@ in
         }
       ];
 
-    warnings =
-      lib.concatLists (
-        lib.mapAttrsToList (
-          unit: inst:
-          lib.optional (inst.caddy.enable && inst.adminAllowedIPs == null)
-            "${optionPath unit}.adminAllowedIPs is null: the PocketBase admin UI (/_/) of ${toString inst.domain} is reachable from anywhere."
-        ) instances
-      )
-      ++ lib.concatLists (
-        lib.mapAttrsToList (
-          name: inst: map (w: "services.rekan.instances.${name}: ${w}") inst.warnings
-        ) cfg.instances
-      );
+    warnings = lib.concatLists (
+      lib.mapAttrsToList (
+        unit: inst:
+        lib.optional (inst.caddy.enable && inst.adminAllowedIPs == null)
+          "${optionPath unit}.adminAllowedIPs is null: the PocketBase admin UI (/_/) of ${toString inst.domain} is reachable from anywhere."
+      ) instances
+    );
 
     systemd.services = lib.mapAttrs (unit: inst: {
       description = "Rekan (${unit})";
