@@ -47,6 +47,6 @@ if ! unshare --user --map-root-user --net -- env -i \
 	die "the api check phase failed in the offline namespace"
 fi
 grep -E '^(ok|FAIL|---|\?)' "$log" | sed 's/^/  /'
-grep -q '^ok  *github.com/rekan/rekan/api/internal/contentrt' "$log" ||
+grep -Eq '^ok[[:space:]]+github.com/rekan/rekan/api/internal/contentrt[[:space:]]' "$log" ||
 	die "the end-to-end generation tests (api/internal/contentrt) did not run"
 say "ok: every api test passes offline with -mod=vendor, a clean environment and CI=true"
