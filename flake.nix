@@ -2,7 +2,8 @@
   description = "Rekan: an AI content partner for Brazilian micro-entrepreneurs";
 
   # nixpkgs is the only input. flake.lock pins it; bump it with
-  # `nix flake update nixpkgs` on a machine with network (docs/deploying-nixos.md).
+  # `nix flake update nixpkgs` on a machine with network (README.md,
+  # "Bumping nixpkgs in Rekan").
   inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixpkgs-unstable";
 
   outputs =
@@ -61,23 +62,38 @@
           else
             {
               # The server is pure Go (CGO_ENABLED=0; BAML runs as a separate
-              # process), so the ARM64 VPS binary is built on an x86_64
-              # workstation. It is unwrapped: the NixOS module passes
+              # process), so the x86_64 Go of this very package set builds
+              # the ARM64 VPS binary with GOOS/GOARCH alone: pkgsCross would
+              # bring an aarch64 gcc, glibc and binutils for nothing. It
+              # reuses the native vendor FOD, runs no tests (they cannot run
+              # here) and is unwrapped: the NixOS module passes
               # REKAN_BAML_CLI itself, and the small BAML runtime derivation
-              # is built natively on the server (docs/deploying-nixos.md).
-              api-aarch64-linux = pkgs.pkgsCross.aarch64-multiplatform.callPackage ./nix/packages/api.nix {
+              # is built natively on the server (README.md, "Cross-compiled
+              # deploys").
+              api-aarch64-linux = pkgs.callPackage ./nix/packages/api.nix {
                 inherit version;
-                bamlRuntime = null;
+                crossGoArch = "arm64";
               };
             }
         )
       );
 
-      # A plain function of `self`: evaluating it (the CI gate prints
-      # "lambda") needs neither nixpkgs nor a build.
-      nixosModules.default = import ./nix/module.nix {
-        packagesFor = pkgs: self.packages.${pkgs.stdenv.hostPlatform.system};
-      };
+      # A module function (the CI gate prints "lambda") that needs neither
+      # nixpkgs nor a build to evaluate. _file names this output in
+      # evaluation errors, and key makes a second import of the same
+      # revision a no-op instead of declaring every option twice.
+      nixosModules.default =
+        { ... }:
+        {
+          _class = "nixos";
+          _file = "${toString ./flake.nix}#nixosModules.default";
+          key = "${toString ./flake.nix}#nixosModules.default";
+          imports = [
+            (import ./nix/module.nix {
+              packagesFor = pkgs: self.packages.${pkgs.stdenv.hostPlatform.system};
+            })
+          ];
+        };
 
       devShells = forAllSystems (
         system: pkgs: {
@@ -85,12 +101,12 @@
             packages = [
               pkgs.go_1_26
               pkgs.gopls
-              pkgs.nodejs_20
+              pkgs.nodejs_22
               pkgs.pnpm_10
               self.packages.${system}.baml-runtime
               pkgs.chromium
               pkgs.caddy
-              pkgs.nixfmt-rfc-style
+              pkgs.nixfmt
               pkgs.gnumake
               pkgs.git
               pkgs.jq
@@ -123,6 +139,6 @@
         }
       );
 
-      formatter = forAllSystems (_: pkgs: pkgs.nixfmt-rfc-style);
+      formatter = forAllSystems (_: pkgs: pkgs.nixfmt);
     };
 }

@@ -107,7 +107,7 @@ let
         passed as REKAN_BAML_CLI.
       '';
 
-      envFile = mkOption {
+      environmentFile = mkOption {
         type = types.nullOr types.externalPath;
         default = null;
         example = "/run/secrets/rekan.env";
@@ -132,7 +132,7 @@ let
           Non-secret configuration, passed to the server as environment
           variables (the `REKAN_*` names of `.env.example`). Booleans become
           `true`/`false`, null entries are left out. Secrets belong in
-          {option}`envFile`.
+          {option}`environmentFile`.
         '';
       };
 
@@ -171,7 +171,7 @@ let
           package
           webPackage
           bamlRuntime
-          envFile
+          environmentFile
           settings
           adminAllowedIPs
           caddy
@@ -205,6 +205,13 @@ let
     unit: inst:
     "${lib.getExe inst.package} serve --http=127.0.0.1:${toString inst.port} --dir=${stateDir unit}";
 
+  # Like nixpkgs' beszel-hub (another PocketBase application): the
+  # migrations run before the server starts, so a failing one fails the
+  # start job itself and `nixos-rebuild switch` reports it, instead of a
+  # Type=exec unit that counts as started and then crash-loops. `serve`
+  # would apply them too; by then there is nothing left to do.
+  execStartPreOf = unit: inst: [ "${lib.getExe inst.package} migrate up --dir=${stateDir unit}" ];
+
   # Runs the server binary as the service's dynamic user against its state
   # dir, like nixpkgs' gotosocial admin wrapper: `rekan operator add …`,
   # `rekan superuser upsert …`, `rekan migrate …`.
@@ -225,7 +232,7 @@ let
         "--property=UMask=0077"
         "--property=WorkingDirectory=${stateDir unit}"
       ]
-      ++ lib.optional (inst.envFile != null) "--property=EnvironmentFile=${inst.envFile}"
+      ++ lib.optional (inst.environmentFile != null) "--property=EnvironmentFile=${inst.environmentFile}"
       ++ lib.mapAttrsToList (n: v: "--setenv=${n}=${v}") env;
     in
     pkgs.writeShellScriptBin unit ''
@@ -258,17 +265,45 @@ let
   caddyInstances = lib.filterAttrs (_: inst: inst.caddy.enable) instances;
 in
 {
+  # `envFile` was this option's first name (the packaging plan and existing
+  # configurations use it); nixpkgs calls it environmentFile (pocket-id,
+  # miniflux, beszel-hub). The old name keeps working with a warning.
+  imports = [
+    (lib.mkRenamedOptionModule
+      [ "services" "rekan" "envFile" ]
+      [ "services" "rekan" "environmentFile" ]
+    )
+    # The same rename inside instances.<name> warns there (below); these
+    # warnings reach NixOS with the instance's option path.
+    {
+      warnings = lib.concatLists (
+        lib.mapAttrsToList (
+          name: inst: map (w: "services.rekan.instances.${name}: ${w}") inst.warnings
+        ) cfg.instances
+      );
+    }
+  ];
+
   options.services.rekan = instanceOptions { top = true; } // {
     enable = mkEnableOption "Rekan, the AI content partner (instance \"rekan\")";
 
     instances = mkOption {
       type = types.attrsOf (
         types.submodule {
+          # mkRenamedOptionModule only warns where a `warnings` option
+          # exists; this internal one is forwarded by the import above.
+          imports = [ (lib.mkRenamedOptionModule [ "envFile" ] [ "environmentFile" ]) ];
           options = instanceOptions { top = false; } // {
             enable = mkOption {
               type = types.bool;
               default = true;
               description = "Whether to run this instance.";
+            };
+            warnings = mkOption {
+              type = types.listOf types.str;
+              default = [ ];
+              internal = true;
+              visible = false;
             };
           };
         }
@@ -279,7 +314,7 @@ in
           staging = {
             domain = "staging.rekan.example.com";
             port = 8091;
-            envFile = "/run/secrets/rekan-staging.env";
+            environmentFile = "/run/secrets/rekan-staging.env";
           };
         }
       '';
@@ -313,7 +348,7 @@ in
               lib.concatStringsSep ", " (
                 builtins.filter (n: builtins.match secretPattern n != null) (builtins.attrNames inst.settings)
               )
-            } to ${optionPath unit}.envFile.";
+            } to ${optionPath unit}.environmentFile.";
           }
         ]) instances
       )
@@ -357,7 +392,8 @@ in
       serviceConfig = serviceSettings {
         name = unit;
         execStart = execStartOf unit inst;
-        environmentFiles = lib.optional (inst.envFile != null) inst.envFile;
+        execStartPre = execStartPreOf unit inst;
+        environmentFiles = lib.optional (inst.environmentFile != null) inst.environmentFile;
       };
     }) instances;
 

@@ -12,15 +12,15 @@ TEST_TARGETS += test-nix
 GENERATE_TARGETS += nix-hashes
 CHECK_GENERATED_TARGETS += check-nix-hashes
 
-.PHONY: deps-nix test-nix nix-hashes check-nix-hashes nix-parse nix-flake-eval nix-caddy nix-systemd nix-module
+.PHONY: deps-nix test-nix nix-hashes check-nix-hashes nix-parse nix-flake-eval nix-caddy nix-systemd nix-module nix-go-sandbox
 
 deps-nix: ## Tools of the Nix checks (Debian's nix-bin evaluates, it never builds).
 	@$(ROOT)/scripts/need --for "the offline Nix checks" nix-instantiate:nix-bin systemd-analyze:systemd jq curl git \
-		unshare:util-linux setpriv:util-linux findmnt:util-linux python3 openssl gcc
+		unshare:util-linux setpriv:util-linux findmnt:util-linux ip:iproute2 python3 openssl gcc
 
 # Order matters only for reading the log: cheap gates first. Check 3
 # (check-nix-hashes) runs with the other generated files in `make test`.
-test-nix: deps-nix nix-parse nix-flake-eval nix-systemd nix-caddy nix-module ## Every offline Nix check (parse, flake gate, hashes, systemd, Caddy, module).
+test-nix: deps-nix nix-parse nix-flake-eval nix-systemd nix-caddy nix-module nix-go-sandbox ## Every offline Nix check (parse, flake gate, hashes, systemd, Caddy, module, api check phase).
 
 nix-parse: deps-nix ## 1. Every .nix file parses; the VM test script is valid Python.
 	@bash $(NIX_CHECKS)/parse.sh
@@ -42,3 +42,6 @@ nix-systemd: deps-nix build-api build-fakellm deps-eval ## 5. Exposure <= 1.5, a
 
 nix-module: deps-nix ## 6. lib.evalModules test of nixosModules.default with the nixpkgs lib of ../shared/nix (or REKAN_NIXPKGS_LIB).
 	@bash $(NIX_CHECKS)/module.sh
+
+nix-go-sandbox: deps-nix deps-eval ## 7. api.nix's check phase (the whole api suite) offline: -mod=vendor, loopback only, clean env.
+	@bash $(NIX_CHECKS)/go-sandbox.sh

@@ -11,11 +11,15 @@
   name,
   # Full command line of the server.
   execStart,
+  # Commands run to completion before it, with the same settings (the
+  # module's `migrate up`, docs/peps/011).
+  execStartPre ? [ ],
   # Secret files (KEY=value lines); read by systemd as root, never stored.
   environmentFiles ? [ ],
 }:
 {
   Type = "exec";
+  ExecStartPre = execStartPre;
   ExecStart = execStart;
   Restart = "on-failure";
   RestartSec = "5s";

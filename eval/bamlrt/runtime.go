@@ -30,7 +30,7 @@ import (
 type Config struct {
 	// CLI is the baml-cli executable (see FindCLI).
 	CLI string
-	// Source holds the .baml files at its root (eval.BAMLSource).
+	// Source holds the .baml files at its root (bamlsrc.FS).
 	Source fs.FS
 	// Dir is a directory dedicated to the runtime: Start writes Dir/baml_src
 	// (replacing it) and runs the child there. It must be empty or hold only

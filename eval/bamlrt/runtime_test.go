@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rekan/rekan/eval"
+	bamlsrc "github.com/rekan/rekan/eval/baml_src"
 	"github.com/rekan/rekan/eval/bamlrt"
 	"github.com/rekan/rekan/eval/bamlrt/bamlrttest"
 )
@@ -121,7 +121,7 @@ func TestDotenvAboveDirIsAvoided(t *testing.T) {
 	})
 
 	rt, err := bamlrt.Start(context.Background(), bamlrt.Config{
-		CLI: cli, Source: eval.BAMLSource, Dir: given, Logger: bamlrttest.Logger(t),
+		CLI: cli, Source: bamlsrc.FS, Dir: given, Logger: bamlrttest.Logger(t),
 	})
 	if err != nil {
 		t.Fatalf("Start: %v", err)
@@ -141,7 +141,7 @@ func TestDotenvAboveDirIsAvoided(t *testing.T) {
 func TestGivenDirIsUsedWhenSafe(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "baml")
 	rt, err := bamlrt.Start(context.Background(), bamlrt.Config{
-		CLI: bamlrttest.CLI(t), Source: eval.BAMLSource, Dir: dir, Logger: bamlrttest.Logger(t),
+		CLI: bamlrttest.CLI(t), Source: bamlsrc.FS, Dir: dir, Logger: bamlrttest.Logger(t),
 	})
 	if err != nil {
 		t.Fatalf("Start: %v", err)
@@ -166,7 +166,7 @@ func TestDirWithOtherFilesIsNotUsed(t *testing.T) {
 		t.Fatal(err)
 	}
 	rt, err := bamlrt.Start(context.Background(), bamlrt.Config{
-		CLI: bamlrttest.CLI(t), Source: eval.BAMLSource, Dir: dir, Logger: bamlrttest.Logger(t),
+		CLI: bamlrttest.CLI(t), Source: bamlsrc.FS, Dir: dir, Logger: bamlrttest.Logger(t),
 	})
 	if err != nil {
 		t.Fatalf("Start: %v", err)
@@ -195,7 +195,7 @@ func TestRestartAfterKill(t *testing.T) {
 func TestCloseLeavesNoChild(t *testing.T) {
 	goroutines := runtime.NumGoroutine()
 	rt, err := bamlrt.Start(context.Background(), bamlrt.Config{
-		CLI: bamlrttest.CLI(t), Source: eval.BAMLSource, Logger: bamlrttest.Logger(t),
+		CLI: bamlrttest.CLI(t), Source: bamlsrc.FS, Logger: bamlrttest.Logger(t),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -20,6 +20,7 @@ tmp=$(new_tmp)
 # --- a) exposure score ---------------------------------------------------------
 nix-instantiate --eval --strict --json -E "import $ROOT/nix/service-settings.nix {
   name = \"rekan\";
+  execStartPre = [ \"/nix/store/00000000000000000000000000000000-rekan-api/bin/api migrate up --dir=/var/lib/rekan\" ];
   execStart = \"/nix/store/00000000000000000000000000000000-rekan-api/bin/api serve --http=127.0.0.1:8090 --dir=/var/lib/rekan\";
   environmentFiles = [ \"/run/secrets/rekan.env\" ];
 }" >"$tmp/service.json"
@@ -105,7 +106,11 @@ os.execv(sys.argv[1], sys.argv[1:])
 ' "$@"
 }
 
-# The admin command path (operator add), then the service itself.
+# ExecStartPre (migrate up on the empty state dir), the admin command path
+# (operator add), then the service itself.
+confined "$work/bin/api" migrate up --dir="$work/state" >"$tmp/migrate.log" 2>&1 ||
+	die "migrate up under the constraints failed: $(cat "$tmp/migrate.log")"
+grep -q '^Applied ' "$tmp/migrate.log" || die "migrate up applied nothing on an empty state dir: $(cat "$tmp/migrate.log")"
 confined "$work/bin/api" operator add "$email" "$password" --dir="$work/state" >"$tmp/admin.log" 2>&1 ||
 	die "operator add under the constraints failed: $(cat "$tmp/admin.log")"
 confined "$work/bin/api" serve --http=127.0.0.1:$port --dir="$work/state" >"$tmp/api.log" 2>&1 &

@@ -11,7 +11,9 @@
   fetchurl,
   autoPatchelfHook,
   makeWrapper,
-  nodejs_20,
+  # A Node release nixpkgs still supports (nodejs_20 is end of life there
+  # and marked insecure); `--jitless` is a V8 flag every release keeps.
+  nodejs_22,
 }:
 let
   lock = lib.importJSON ../../eval/package-lock.json;
@@ -85,7 +87,7 @@ stdenv.mkDerivation {
     # service's MemoryDenyWriteExecute=true forbids (BAML needs no JIT).
     # BAML_LOG defaults to warn: at info the runtime logs full prompts.
     # RUST_BACKTRACE would put backtraces into error bodies and double RSS.
-    makeWrapper ${lib.getExe nodejs_20} $out/bin/baml-cli \
+    makeWrapper ${lib.getExe nodejs_22} $out/bin/baml-cli \
       --add-flags "--jitless $modules/baml/cli.js" \
       --set-default BAML_LOG warn \
       --unset RUST_BACKTRACE

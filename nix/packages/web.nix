@@ -6,7 +6,7 @@
   fetchPnpmDeps,
   pnpmConfigHook,
   pnpm_10,
-  nodejs_20,
+  nodejs_22,
   version,
 }:
 let
@@ -30,29 +30,49 @@ let
     );
   };
 
-  # The dependency FOD is named after the lock file, not the flake revision:
-  # unchanged dependencies keep their store path across commits, and a lock
-  # change can never silently reuse a stale FOD (it refetches and fails on a
-  # stale hash instead).
-  lockId = builtins.substring 0 12 (builtins.hashFile "sha256" (root + "/pnpm-lock.yaml"));
+  # fetchPnpmDeps names its output "${pname}-pnpm-deps" and ignores
+  # `version`, so the lock's id goes into pname. The FOD then keeps its
+  # store path across commits while the dependencies stay the same, and a
+  # change of the lock (or of the files and pnpm that shape the store) gets
+  # a new path: a stale hash fails right there with a hash mismatch instead
+  # of a store that still holds the old path reusing it and pnpmConfigHook
+  # failing later with ERR_PNPM_NO_OFFLINE_TARBALL.
+  lockId = builtins.substring 0 12 (
+    builtins.hashString "sha256" (
+      builtins.concatStringsSep "\n" (
+        [
+          pnpm_10.version
+          (toString fetcherVersion)
+        ]
+        ++ map (f: "${f} ${builtins.hashFile "sha256" (root + "/${f}")}") (
+          builtins.filter (f: builtins.pathExists (root + "/${f}")) [
+            "package.json"
+            "pnpm-lock.yaml"
+            "pnpm-workspace.yaml"
+            ".npmrc"
+          ]
+        )
+      )
+    )
+  );
+  fetcherVersion = 3;
 in
 stdenvNoCC.mkDerivation (finalAttrs: {
   pname = "rekan-web";
   inherit version src;
 
   pnpmDeps = fetchPnpmDeps {
-    pname = "rekan-web";
-    version = lockId;
+    pname = "rekan-web-${lockId}";
     inherit (finalAttrs) src;
     # pnpm 10 in both places: the top-level pnpm is a newer major whose store
     # layout would not match, and fetcherVersion 3 is pnpm 10's format.
     pnpm = pnpm_10;
-    fetcherVersion = 3;
+    inherit fetcherVersion;
     hash = hashes.web.pnpmDepsHash;
   };
 
   nativeBuildInputs = [
-    nodejs_20
+    nodejs_22
     pnpm_10
     pnpmConfigHook
   ];

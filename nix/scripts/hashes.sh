@@ -41,7 +41,7 @@ memo() {
 # --- vendorHash ----------------------------------------------------------
 # nixpkgs-facts §1 recipe: copy exactly what the fileset in
 # nix/packages/api.nix keeps, then `go mod vendor` with the environment of
-# the goModules derivation.
+# the goModules derivation (pkgs/build-support/go/module.nix).
 api_files() {
 	visible_files api eval | while IFS= read -r -d '' f; do
 		case $f in
@@ -58,7 +58,30 @@ compute_vendor_hash() {
 	[ ! -e "$work/api/vendor" ] || die "api/vendor must not exist"
 	(cd "$work/api" && env GOENV=off GOFLAGS= GOWORK=off GOTOOLCHAIN=local GO111MODULE=on \
 		CGO_ENABLED=0 go mod vendor -o "$work/vendor") >&2
+	check_vendor_inputs "$work"
 	nix_hash_path "$work/vendor"
+}
+
+# api.nix names goModules after the files nix/packages/vendor-inputs.nix
+# lists; a vendored eval file missing there could change the vendor tree
+# without changing that name, and a store holding the old output would
+# then build stale eval code. Fails on any such file.
+check_vendor_inputs() {
+	local work=$1 listed vendored missing
+	listed=$(nix-instantiate --eval --strict --json \
+		-E "(import $ROOT/nix/packages/vendor-inputs.nix { root = $work; }).files" | jq -r '.[]') ||
+		die "nix/packages/vendor-inputs.nix does not evaluate"
+	vendored=$(cd "$work/vendor/github.com/rekan/rekan" && find eval -type f | sort)
+	[ -n "$vendored" ] || die "the vendor tree holds no eval file: is api's replace => ../eval gone?"
+	# The eval module root holds no package (CLAUDE.md): otherwise every
+	# file there (make fragments, READMEs, npm files) moves vendorHash.
+	if grep -Ev '^eval/[^/]+/' <<<"$vendored" | grep -q .; then
+		die "api vendors files of the eval module root (a Go package there?):
+$(grep -Ev '^eval/[^/]+/' <<<"$vendored")"
+	fi
+	missing=$(comm -23 <(printf '%s\n' "$vendored") <(sort <<<"$listed"))
+	[ -z "$missing" ] || die "vendored but not in nix/packages/vendor-inputs.nix (extend its rule):
+$missing"
 }
 
 # Not memoized: `go mod vendor` from the module cache takes seconds, and a

@@ -1,7 +1,9 @@
 # Module test without nixpkgs: evaluates the flake's real
 # nixosModules.default with lib.evalModules from nixpkgs.lib (a path given by
 # nix/checks/module.sh), against minimal declarations of the NixOS options
-# the module sets. Run:
+# the module sets. It also calls the package expressions and the flake's
+# per-system outputs with stand-in package sets that record their arguments
+# (what is named, passed and used; nothing is built). Run:
 #   nix-instantiate --eval --strict --json nix/tests/module-test.nix --arg nixpkgsLib /path/to/nixpkgs.lib
 # The result lists the failed cases; nix/checks/module.sh fails unless empty.
 { nixpkgsLib }:
@@ -175,12 +177,12 @@ let
       enable = true;
       domain = "rekan.example.com";
       settings.REKAN_WRITER_MODEL = "w";
-      envFile = "/run/secrets/rekan.env";
+      environmentFile = "/run/secrets/rekan.env";
     };
     services.rekan.instances.staging = {
       domain = "http://staging.example.com";
       port = 8091;
-      envFile = "/run/secrets/staging.env";
+      environmentFile = "/run/secrets/staging.env";
       adminAllowedIPs = null;
       settings = {
         REKAN_APP_NAME = "Rekan (staging)";
@@ -191,10 +193,154 @@ let
     };
   };
   tc = two.config;
+
+  renamed =
+    (eval {
+      services.rekan = {
+        enable = true;
+        domain = "rekan.example.com";
+        envFile = "/run/secrets/old.env";
+      };
+      services.rekan.instances.staging = {
+        domain = "staging.example.com";
+        port = 8091;
+        envFile = "/run/secrets/old-staging.env";
+      };
+    }).config;
   staging = tc.systemd.services.rekan-staging;
+
+  # --- the package expressions, called with stand-ins that record their
+  # arguments (nothing is built; lazy attributes such as src stay unforced).
+  marker = name: {
+    type = "derivation";
+    inherit name;
+    outPath = "/nix/store/00000000000000000000000000000000-${name}";
+  };
+  insecure = name: throw "${name} must not be used (end of life or deprecated in nixpkgs)";
+  recordingGoModule = {
+    override = o: args: {
+      inherit (o) go;
+      inherit args;
+    };
+  };
+  apiArgs =
+    extra:
+    (import ../packages/api.nix (
+      {
+        inherit lib;
+        buildGoModule = recordingGoModule;
+        buildPackages.go_1_26 = {
+          version = "1.26.8";
+        };
+        makeWrapper = marker "makeWrapper";
+        version = "0123abc";
+      }
+      // extra
+    )).args;
+  nativeApi = apiArgs { bamlRuntime = own.baml-runtime; };
+  crossApi = apiArgs { crossGoArch = "arm64"; };
+  vendorName = a: (a.overrideModAttrs { } { }).name;
+  vendorInputs = (import ../packages/vendor-inputs.nix { root = ../..; }).files;
+  webDrv = import ../packages/web.nix {
+    inherit lib;
+    stdenvNoCC.mkDerivation = f: f { src = throw "src is not needed here"; };
+    fetchPnpmDeps = args: args;
+    pnpmConfigHook = marker "pnpmConfigHook";
+    pnpm_10 = marker "pnpm" // {
+      version = "10.28.0";
+    };
+    nodejs_22 = marker "nodejs-22";
+    version = "0123abc";
+  };
+
+  # The flake's per-system outputs with a package set that records
+  # callPackage calls and throws on what must not be used.
+  stubPkgs =
+    system:
+    lib.genAttrs [
+      "go_1_26"
+      "gopls"
+      "nodejs_22"
+      "pnpm_10"
+      "chromium"
+      "caddy"
+      "nixfmt"
+      "gnumake"
+      "git"
+      "jq"
+      "curl"
+      "zstd"
+    ] marker
+    // {
+      stdenv.hostPlatform.system = system;
+      callPackage = path: args: { inherit path args; };
+      mkShell = args: args;
+      testers.runNixOSTest = t: t;
+      nodejs_20 = insecure "nodejs_20";
+      nixfmt-rfc-style = insecure "nixfmt-rfc-style";
+      pkgsCross = insecure "pkgsCross (a cross C toolchain for a pure-Go binary)";
+    };
+  pkgFlake = (import ../../flake.nix).outputs {
+    self = pkgFlake // {
+      outPath = toString ../..;
+    };
+    nixpkgs = {
+      inherit lib;
+      legacyPackages = lib.genAttrs [ "x86_64-linux" "aarch64-linux" ] stubPkgs;
+    };
+  };
+  x86 = pkgFlake.packages.x86_64-linux;
 
   # name -> bool; a failing case shows its name in the output.
   cases = {
+    # --- package expressions (issue 9 items 1-5, 7)
+    "api: goModules is named after its inputs, not the revision" =
+      builtins.match "rekan-api-go-modules-[0-9a-f]{12}" (vendorName nativeApi) != null;
+    "api: the ARM64 build shares the native goModules" = vendorName crossApi == vendorName nativeApi;
+    "api: the vendor inputs are eval's package folders, not its root" =
+      builtins.elem "eval/baml_src/content.baml" vendorInputs
+      && builtins.elem "eval/content/content.go" vendorInputs
+      && builtins.elem "api/go.sum" vendorInputs
+      && !(builtins.elem "eval/eval.mk" vendorInputs)
+      && !(builtins.elem "eval/package-lock.json" vendorInputs)
+      && !(builtins.any (lib.hasSuffix "_test.go") vendorInputs);
+    "api: the check phase tests every package against the runtime" =
+      nativeApi.doCheck
+      && lib.hasInfix (import ../packages/api-check.nix).command nativeApi.checkPhase
+      && lib.hasInfix " ./..." nativeApi.checkPhase
+      && lib.hasInfix "CI=true" nativeApi.checkPhase
+      && lib.hasInfix "REKAN_BAML_CLI=${own.baml-runtime}/bin/baml-cli" nativeApi.checkPhase
+      && lib.hasInfix "runHook preCheck" nativeApi.checkPhase;
+    "api: a native build without a runtime is refused" =
+      !(builtins.tryEval (builtins.deepSeq (apiArgs { }).pname true)).success;
+    "api: the ARM64 build exports GOARCH, moves the binary, skips check and strip" =
+      !crossApi.doCheck
+      && crossApi.dontStrip
+      && lib.hasInfix "export GOOS=linux GOARCH=arm64" crossApi.postConfigure
+      && lib.hasInfix "$GOPATH/bin/linux_arm64" crossApi.postBuild
+      && crossApi.postInstall == "";
+    "flake: api-aarch64-linux is built by the native package set" =
+      x86.api-aarch64-linux.args.crossGoArch == "arm64"
+      && baseNameOf x86.api-aarch64-linux.path == "api.nix"
+      && !(pkgFlake.packages.aarch64-linux ? api-aarch64-linux);
+    "flake: formatter is nixfmt" = pkgFlake.formatter.x86_64-linux.name == "nixfmt";
+    "flake: dev shell has Node 22" = builtins.any (
+      p: p.name or "" == "nodejs_22"
+    ) pkgFlake.devShells.x86_64-linux.default.packages;
+    "web and baml-runtime take nodejs_22, not nodejs_20" = builtins.all (
+      f:
+      let
+        a = builtins.functionArgs (import f);
+      in
+      a ? nodejs_22 && !(a ? nodejs_20)
+    ) [ ../packages/web.nix ../packages/baml-runtime.nix ];
+    "web: the pnpm deps FOD carries the lock id in pname" =
+      builtins.match "rekan-web-[0-9a-f]{12}" webDrv.pnpmDeps.pname != null
+      && !(webDrv.pnpmDeps ? version)
+      && webDrv.pnpmDeps.fetcherVersion == 3
+      && webDrv.pnpmDeps.pnpm.version == "10.28.0";
+    "web: built with Node 22" = builtins.elem "nodejs-22" (map (p: p.name) webDrv.nativeBuildInputs);
+
     # --- option declarations: types and defaults
     "port type is port" = m.options.services.rekan.port.type.name == "unsignedInt16";
     "port default 8090" = m.options.services.rekan.port.default == 8090;
@@ -210,7 +356,7 @@ let
     "webPackage default is the flake's web" = m.options.services.rekan.webPackage.default == own.web;
     "bamlRuntime default is the flake's runtime" =
       m.options.services.rekan.bamlRuntime.default == own.baml-runtime;
-    "envFile default null" = m.options.services.rekan.envFile.default == null;
+    "environmentFile default null" = m.options.services.rekan.environmentFile.default == null;
     "adminAllowedIPs default loopback" =
       mc.services.rekan.adminAllowedIPs == [
         "127.0.0.1/8"
@@ -226,8 +372,15 @@ let
     "minimal: serviceConfig is the plain service-settings.nix" =
       svc.serviceConfig == import ../service-settings.nix {
         name = "rekan";
+        execStartPre = [ "${own.api}/bin/api migrate up --dir=/var/lib/rekan" ];
         execStart = "${own.api}/bin/api serve --http=127.0.0.1:8090 --dir=/var/lib/rekan";
       };
+    "minimal: migrations run before the server starts" = svc.serviceConfig.ExecStartPre == [
+      "${own.api}/bin/api migrate up --dir=/var/lib/rekan"
+    ];
+    "two: staging migrates its own state dir" = staging.serviceConfig.ExecStartPre == [
+      "${own.api}/bin/api migrate up --dir=/var/lib/rekan-staging"
+    ];
     "minimal: hardened" =
       svc.serviceConfig.DynamicUser
       && svc.serviceConfig.ProtectSystem == "strict"
@@ -338,7 +491,7 @@ let
       ];
     "assert: no secrets in settings" =
       failedWith (enabled { settings.REKAN_LLM_API_KEY = "sk-oops"; }) == [
-        "services.rekan.settings must not hold secrets (they would land in the world-readable Nix store): move REKAN_LLM_API_KEY to services.rekan.envFile."
+        "services.rekan.settings must not hold secrets (they would land in the world-readable Nix store): move REKAN_LLM_API_KEY to services.rekan.environmentFile."
       ];
     "assert: instance names" =
       failedWith {
@@ -356,10 +509,50 @@ let
 
     # --- type errors are rejected
     "type: port must be a port" = fails (enabled { port = 70000; });
-    "type: envFile must not be in the store" = fails (enabled {
-      envFile = "/nix/store/00000000000000000000000000000000-secrets.env";
+    "type: environmentFile must not be in the store" = fails (enabled {
+      environmentFile = "/nix/store/00000000000000000000000000000000-secrets.env";
     });
-    "type: envFile must be absolute" = fails (enabled { envFile = "secrets.env"; });
+    "type: environmentFile must be absolute" = fails (enabled { environmentFile = "secrets.env"; });
+    "type: the old envFile name has the new type" = fails (enabled { envFile = "secrets.env"; });
+
+    # --- envFile, the option's first name, still works and warns
+    "rename: top-level envFile sets the EnvironmentFile" =
+      renamed.systemd.services.rekan.serviceConfig.EnvironmentFile == [ "/run/secrets/old.env" ]
+      && renamed.services.rekan.environmentFile == "/run/secrets/old.env";
+    "rename: instance envFile sets the EnvironmentFile" =
+      renamed.systemd.services.rekan-staging.serviceConfig.EnvironmentFile == [
+        "/run/secrets/old-staging.env"
+      ];
+    "rename: both uses warn, the instance's with its path" =
+      builtins.length renamed.warnings == 2
+      && builtins.any (
+        w: lib.hasPrefix "The option `services.rekan.envFile' defined in " w && lib.hasSuffix "has been renamed to `services.rekan.environmentFile'." w
+      ) renamed.warnings
+      && builtins.any (
+        w: lib.hasPrefix "services.rekan.instances.staging: The option `envFile' defined in " w && lib.hasSuffix "has been renamed to `environmentFile'." w
+      ) renamed.warnings;
+    "rename: the new name does not warn" = tc.warnings == [
+      "services.rekan.instances.staging.adminAllowedIPs is null: the PocketBase admin UI (/_/) of http://staging.example.com is reachable from anywhere."
+    ];
+
+    # --- nixosModules.default carries _file and key
+    "module: options are declared in the flake's nixosModules.default" = builtins.all (
+      f: lib.hasSuffix "/flake.nix#nixosModules.default" f
+    ) m.options.services.rekan.port.declarations;
+    "module: a second import is deduplicated by key" =
+      let
+        c =
+          (lib.evalModules {
+            modules = [
+              nixosStubs
+              rekanModule
+              rekanModule
+              { _module.args.pkgs = pkgsStub; }
+              minimal
+            ];
+          }).config;
+      in
+      builtins.attrNames c.systemd.services == [ "rekan" ];
     "type: settings values are scalars" = fails (enabled { settings.REKAN_APP_NAME = [ "x" ]; });
     "type: instance port is required" = fails {
       services.rekan.instances.staging.domain = "b.example.com";

@@ -12,7 +12,7 @@ import (
 	"log/slog"
 	"sync"
 
-	"github.com/rekan/rekan/eval"
+	bamlsrc "github.com/rekan/rekan/eval/baml_src"
 	"github.com/rekan/rekan/eval/bamlrt"
 	"github.com/rekan/rekan/eval/content"
 )
@@ -63,7 +63,7 @@ func (s *Service) start(ctx context.Context, logger *slog.Logger) error {
 	}
 	rt, err := bamlrt.Start(ctx, bamlrt.Config{
 		CLI:    cli,
-		Source: eval.BAMLSource,
+		Source: bamlsrc.FS,
 		Env:    s.provider.RuntimeEnv(),
 		Logger: logger,
 	})

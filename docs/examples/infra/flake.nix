@@ -4,7 +4,7 @@
 #
 #   nix flake update rekan && nixos-rebuild switch --flake .#vps
 #
-# See docs/deploying-nixos.md in the Rekan repository.
+# See "Deploying on NixOS" in the Rekan repository's README.md.
 {
   description = "Infrastructure: a VPS running Rekan";
 
@@ -13,8 +13,10 @@
     rekan = {
       url = "github:rekan/rekan";
       # One nixpkgs for the whole system. Rekan's fixed-output hashes were
-      # computed with its own pin (pnpm 10, Go 1.26); keep this nixpkgs close
-      # to Rekan's flake.lock, or drop this line to build Rekan with its pin.
+      # computed with its own pin (pnpm 10, Go 1.26); keep this nixpkgs
+      # within a few months of Rekan's flake.lock (README.md, "How close your
+      # nixpkgs must be to Rekan's"), or drop this line to build Rekan with
+      # its pin.
       inputs.nixpkgs.follows = "nixpkgs";
     };
   };
@@ -34,7 +36,7 @@
               # KEY=value lines, readable by root only, never in the store:
               #   REKAN_LLM_API_KEY=sk-or-...
               #   REKAN_LLM_FALLBACK_API_KEY=...
-              envFile = "/var/lib/secrets/rekan.env";
+              environmentFile = "/var/lib/secrets/rekan.env";
               settings = {
                 REKAN_WRITER_MODEL = "openai/gpt-4o-mini";
                 REKAN_CONTACT_PHONE = "5511999999999";
@@ -52,14 +54,14 @@
               instances.staging = {
                 domain = "staging.rekan.example.com";
                 port = 8091;
-                envFile = "/var/lib/secrets/rekan-staging.env";
+                environmentFile = "/var/lib/secrets/rekan-staging.env";
                 settings.REKAN_APP_NAME = "Rekan (staging)";
               };
             };
 
             # Building Go on a small VPS is slow: build the server on an
-            # x86_64 workstation instead (docs/deploying-nixos.md, "Cross-
-            # compiled deploys") and use these two lines:
+            # x86_64 workstation instead (README.md, "Cross-compiled
+            # deploys") and use these two lines:
             # services.rekan.package = rekan.packages.x86_64-linux.api-aarch64-linux;
             # services.rekan.webPackage = rekan.packages.x86_64-linux.web;
 

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rekan/rekan/eval"
+	bamlsrc "github.com/rekan/rekan/eval/baml_src"
 	"github.com/rekan/rekan/eval/bamlrt"
 )
 
@@ -39,7 +39,7 @@ func StartLogged(t testing.TB, env []string) (*bamlrt.Runtime, *Logs) {
 	logs := &Logs{}
 	cfg := bamlrt.Config{
 		CLI:        CLI(t),
-		Source:     eval.BAMLSource,
+		Source:     bamlsrc.FS,
 		Env:        env,
 		Logger:     slog.New(slog.NewTextHandler(io.MultiWriter(testWriter{t}, logs), &slog.HandlerOptions{Level: slog.LevelDebug})),
 		MinBackoff: 100 * time.Millisecond,

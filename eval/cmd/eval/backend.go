@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/rekan/rekan/eval"
+	bamlsrc "github.com/rekan/rekan/eval/baml_src"
 	"github.com/rekan/rekan/eval/bamlrt"
 	"github.com/rekan/rekan/eval/content"
 	"github.com/rekan/rekan/eval/judges"
@@ -49,7 +49,7 @@ func startBackend(ctx context.Context, getenv func(string) string, logger *slog.
 	}
 	rt, err := bamlrt.Start(ctx, bamlrt.Config{
 		CLI:    cli,
-		Source: eval.BAMLSource,
+		Source: bamlsrc.FS,
 		Env:    provider.RuntimeEnv(),
 		Logger: logger,
 	})
