@@ -176,9 +176,15 @@ func (s *Server) WaitHealthy(within time.Duration) error {
 // CLI runs the binary with args against dataDir and returns its exit code
 // and combined output.
 func CLI(binary, dataDir string, env []string, args ...string) (int, string, error) {
+	return CLIWithStdin(binary, dataDir, env, "", args...)
+}
+
+// CLIWithStdin is CLI with stdin.
+func CLIWithStdin(binary, dataDir string, env []string, stdin string, args ...string) (int, string, error) {
 	cmd := exec.Command(binary, append(args, "--dir", dataDir)...)
 	cmd.Dir = dataDir
 	cmd.Env = env
+	cmd.Stdin = strings.NewReader(stdin)
 	out, err := cmd.CombinedOutput()
 	var exitErr *exec.ExitError
 	if errors.As(err, &exitErr) {
