@@ -8,12 +8,16 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
+// DefaultBackupKeep is how many scheduled backups are kept when the
+// environment sets a schedule and no retention.
+const DefaultBackupKeep = 7
+
 // ApplyBackups sets the backup schedule and the S3 target from the
 // environment, like Apply: a set variable wins at every start, an unset one
 // leaves what a superuser chose in the admin UI.
 //
 //	REKAN_BACKUP_CRON                 schedule ("0 3 * * *"; "off" disables it)
-//	REKAN_BACKUP_KEEP                 scheduled backups to keep (0 keeps all)
+//	REKAN_BACKUP_KEEP                 scheduled backups to keep (>= 1; 7 when a schedule has none)
 //	REKAN_BACKUP_S3_BUCKET            setting it stores backups in S3 ("off" goes back to pb_data/backups)
 //	REKAN_BACKUP_S3_ENDPOINT, REKAN_BACKUP_S3_REGION, REKAN_BACKUP_S3_ACCESS_KEY,
 //	REKAN_BACKUP_S3_SECRET (a secret), REKAN_BACKUP_S3_FORCE_PATH_STYLE (true/false)
@@ -35,10 +39,14 @@ func ApplyBackups(app core.App, getenv func(string) string) error {
 	}
 	if raw := get("REKAN_BACKUP_KEEP"); raw != "" {
 		keep, err := strconv.Atoi(raw)
-		if err != nil || keep < 0 {
-			return fmt.Errorf("REKAN_BACKUP_KEEP must be a whole number >= 0, got %q", raw)
+		if err != nil || keep < 1 {
+			return fmt.Errorf("REKAN_BACKUP_KEEP must be a whole number >= 1, got %q", raw)
 		}
 		b.CronMaxKeep = keep
+	}
+	// PocketBase requires a retention with a schedule.
+	if b.Cron != "" && b.CronMaxKeep == 0 {
+		b.CronMaxKeep = DefaultBackupKeep
 	}
 
 	switch bucket := get("REKAN_BACKUP_S3_BUCKET"); bucket {
