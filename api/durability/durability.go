@@ -181,6 +181,10 @@ func CLI(binary, dataDir string, env []string, args ...string) (int, string, err
 
 // CLIWithStdin is CLI with stdin.
 func CLIWithStdin(binary, dataDir string, env []string, stdin string, args ...string) (int, string, error) {
+	// The data dir is also the working directory (no stray .env above it).
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return -1, "", err
+	}
 	cmd := exec.Command(binary, append(args, "--dir", dataDir)...)
 	cmd.Dir = dataDir
 	cmd.Env = env
