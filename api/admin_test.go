@@ -64,6 +64,11 @@ func TestAdminCommandDirectAndThroughServer(t *testing.T) {
 		{"list sees what the server wrote", "", []string{"operator", "list"}, 0, "alice@example.com\nbob@example.com\ncarol@example.com\n"},
 		{"superuser through the server", "", []string{"superuser", "upsert", "admin@example.com", "another-long-password"}, 0, "superuser admin@example.com saved"},
 		{"superuser update of nobody", "", []string{"superuser", "update", "nobody@example.com", "another-long-password"}, 1, "no superuser with email nobody@example.com"},
+		{"superuser create", "", []string{"superuser", "create", "second@example.com", "another-long-password"}, 0, "superuser second@example.com created"},
+		{"superuser create twice", "", []string{"superuser", "create", "second@example.com", "another-long-password"}, 1, "already exists"},
+		{"superuser short password", "", []string{"superuser", "update", "second@example.com", "short"}, 1, "save superuser"},
+		{"superuser delete", "", []string{"superuser", "delete", "second@example.com"}, 0, "superuser second@example.com deleted"},
+		{"superuser bad email", "", []string{"superuser", "upsert", "not-an-email", "another-long-password"}, 1, `invalid email "not-an-email"`},
 		{"migrate refuses", "", []string{"migrate", "up"}, 1, "a Rekan server is running on"},
 	}
 	for _, st := range steps {

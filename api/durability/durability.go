@@ -55,6 +55,10 @@ type Config struct {
 	Env []string
 }
 
+// ProbeTimeout bounds the probe write: well beyond PocketBase's 10 s
+// SQLite busy timeout, so a write that is only slow still succeeds.
+const ProbeTimeout = 30 * time.Second
+
 // Result is what a run observed.
 type Result struct {
 	// Creates and Updates are the writes acknowledged with a 2xx.
@@ -68,6 +72,9 @@ type Result struct {
 	AdminExit int
 	// BackupTime is how long POST /api/backups took.
 	BackupTime time.Duration
+	// ProbeErr is the error of a single write made after the admin
+	// commands, before the kill (nil when it was acknowledged).
+	ProbeErr error
 	// AckedAfterAdmin counts the writes acknowledged after the first admin
 	// command: the ones an outside process that drops the WAL would lose.
 	AckedAfterAdmin int
@@ -394,6 +401,18 @@ func Run(cfg Config) (Result, error) {
 		time.Sleep(gap)
 	}
 	time.Sleep(gap)
+
+	// One more write, on its own, after the admin commands: a server that
+	// stopped taking writes (rather than losing them) fails here.
+	probeCtx, probeCancel := context.WithTimeout(context.Background(), ProbeTimeout)
+	var probe struct {
+		ID string `json:"id"`
+	}
+	_, res.ProbeErr = root.Do(probeCtx, "POST", "/api/collections/businesses/records", Business(owner, "probe-0"), &probe)
+	probeCancel()
+	if res.ProbeErr == nil {
+		results = append(results, acked{names: map[string]string{probe.ID: "probe-0"}, creates: 1})
+	}
 
 	srv.Kill()
 	cancel()
