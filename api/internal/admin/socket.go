@@ -37,6 +37,9 @@ type response struct {
 	Exit   int    `json:"exit"`
 }
 
+// maxSocketPath is the smallest sun_path among the systems Go supports.
+const maxSocketPath = 104
+
 // maxRequest bounds a request body: arguments and one line of stdin.
 const maxRequest = 1 << 20
 
@@ -54,6 +57,11 @@ type Server struct {
 // the directory's Lock: a socket file left by a killed server is removed.
 func Listen(app core.App, dataDir string, commands Commands, logger *slog.Logger) (*Server, error) {
 	path := filepath.Join(dataDir, SocketFile)
+	// sun_path holds 108 bytes on Linux (104 elsewhere); say so instead of
+	// bind's "invalid argument".
+	if len(path) >= maxSocketPath {
+		return nil, fmt.Errorf("admin socket path %s is %d bytes, longer than a unix socket allows (%d): use a shorter --dir", path, len(path), maxSocketPath-1)
+	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("remove stale admin socket: %w", err)
 	}

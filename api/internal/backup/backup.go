@@ -15,6 +15,7 @@ package backup
 import (
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -138,7 +139,8 @@ func isDatabaseFile(name string) bool {
 // linkTree hard-links every regular file of src (uploaded files, anything
 // else PocketBase keeps there) into dst, leaving out the databases and the
 // excluded top-level entries. Links open nothing and cost no space; the
-// staging directory is inside src, so they never cross a filesystem.
+// staging directory is inside src, so only a separately mounted
+// subdirectory needs a copy.
 func linkTree(src, dst string, exclude []string) error {
 	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -161,12 +163,34 @@ func linkTree(src, dst string, exclude []string) error {
 			return os.MkdirAll(target, 0o700)
 		case d.Type().IsRegular():
 			if err := os.Link(path, target); err != nil {
-				return fmt.Errorf("link %s: %w", rel, err)
+				// A directory mounted from another filesystem (storage on
+				// its own disk) cannot be linked across; copy it instead.
+				if copyErr := copyFile(path, target); copyErr != nil {
+					return fmt.Errorf("link %s: %w; copy: %w", rel, err, copyErr)
+				}
 			}
 		}
 		// Sockets, symlinks and devices are not data.
 		return nil
 	})
+}
+
+// copyFile copies a regular file that is not a database.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // Name is PocketBase's backup name: prefix, the app name in snake case,
