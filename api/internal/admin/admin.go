@@ -66,10 +66,13 @@ func Bind(app *pocketbase.PocketBase, commands Commands) {
 				}
 				held = lock
 			case names[name]:
-				lock, err := forwardOrLock(dir, os.Args[1:])
+				lock, code, err := forwardOrLock(dir, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, forwardWait)
 				if err != nil {
 					fmt.Fprintln(os.Stderr, "error:", err)
 					os.Exit(1)
+				}
+				if lock == nil {
+					os.Exit(code) // the server ran it
 				}
 				held = lock
 			default:
@@ -110,38 +113,38 @@ func Bind(app *pocketbase.PocketBase, commands Commands) {
 	})
 }
 
-// forwardOrLock sends args to the server when one holds dir, printing what
-// it answers and exiting with its code; with no server it returns the lock
-// so the command runs directly.
-func forwardOrLock(dir string, args []string) (*Lock, error) {
+// forwardOrLock sends args to the server when one holds dir and returns
+// the exit code of the command it ran there; with no server it returns the
+// lock instead, and the command runs directly.
+func forwardOrLock(dir string, args []string, stdin io.Reader, stdout, stderr io.Writer, wait time.Duration) (*Lock, int, error) {
 	// Read only once a server is known to hold dir: a direct run reads
 	// stdin itself.
-	var stdin *string
-	deadline := time.Now().Add(forwardWait)
+	var line *string
+	deadline := time.Now().Add(wait)
 	for {
 		lock, ok, err := TryLock(dir)
 		if err != nil {
-			return nil, err
+			return nil, 1, err
 		}
 		if ok {
-			return lock, nil
+			return lock, 0, nil
 		}
-		if stdin == nil {
-			line, err := stdinFor(args, os.Stdin)
+		if line == nil {
+			read, err := stdinFor(args, stdin)
 			if err != nil {
-				return nil, err
+				return nil, 1, err
 			}
-			stdin = &line
+			line = &read
 		}
-		code, err := forward(dir, args, *stdin, os.Stdout, os.Stderr)
+		code, err := forward(dir, args, *line, stdout, stderr)
 		if err == nil {
-			os.Exit(code)
+			return nil, code, nil
 		}
 		if !errors.Is(err, errNoServer) {
-			return nil, fmt.Errorf("the Rekan server on %s did not run the command: %w", dir, err)
+			return nil, 1, fmt.Errorf("the Rekan server on %s did not run the command: %w", dir, err)
 		}
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("%s is in use (its lock is held) but no server answers on %s after %s; is a server starting, or another admin command running?", dir, SocketFile, forwardWait)
+			return nil, 1, fmt.Errorf("%s is in use (its lock is held) but no server answers on %s after %s; is a server starting, or another admin command running?", dir, SocketFile, wait)
 		}
 		time.Sleep(pollEvery)
 	}

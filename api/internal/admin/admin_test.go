@@ -1,7 +1,19 @@
 package admin
 
 import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+	"github.com/spf13/cobra"
 )
 
 func TestLockIsExclusiveAndReleased(t *testing.T) {
@@ -36,4 +48,79 @@ func TestCommandNameNeverHoldsArguments(t *testing.T) {
 			t.Errorf("commandName(%q) = %q, want %q", args, got, want)
 		}
 	}
+}
+
+// echoCommands is a stand-in admin command that prints its arguments and
+// the stdin line, and fails on "fail".
+func echoCommands(core.App) []*cobra.Command {
+	return []*cobra.Command{{
+		Use: "echo",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 && args[0] == "fail" {
+				return errors.New("asked to fail")
+			}
+			line, _ := io.ReadAll(cmd.InOrStdin())
+			fmt.Fprintf(cmd.OutOrStdout(), "%s|%s", strings.Join(args, ","), line)
+			return nil
+		},
+	}}
+}
+
+// TestForwardOrLock covers how a command decides: a free lock runs it
+// directly even with a stale socket file; a held lock without a socket waits
+// for the server (a server still starting) and then goes through it; a held
+// lock and no server at all ends in a clear error, not a direct run.
+func TestForwardOrLock(t *testing.T) {
+	app, err := tests.NewTestApp()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Cleanup()
+	dir := t.TempDir()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+
+	// A socket file nobody listens on, as SIGKILL leaves it.
+	stale, err := net.Listen("unix", filepath.Join(dir, SocketFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale.(*net.UnixListener).SetUnlinkOnClose(false)
+	stale.Close()
+	lock, _, err := forwardOrLock(dir, []string{"echo"}, strings.NewReader(""), io.Discard, io.Discard, time.Second)
+	if err != nil || lock == nil {
+		t.Fatalf("free lock, stale socket: lock %v err %v; want a direct run", lock, err)
+	}
+
+	// The lock held (by "a server") and nothing answers: an error, no lock.
+	started := time.Now()
+	if l, _, err := forwardOrLock(dir, []string{"echo"}, strings.NewReader(""), io.Discard, io.Discard, 300*time.Millisecond); l != nil || err == nil || !strings.Contains(err.Error(), "no server answers") {
+		t.Fatalf("held lock, no server: lock %v err %v", l, err)
+	}
+	if time.Since(started) < 300*time.Millisecond {
+		t.Error("gave up before the wait")
+	}
+
+	// The server comes up while the command waits.
+	var srv *Server
+	listening := make(chan error, 1)
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		var err error
+		srv, err = Listen(app, dir, echoCommands, logger)
+		listening <- err
+	}()
+	var out strings.Builder
+	l, code, err := forwardOrLock(dir, []string{"echo", "a", "-", "--dir", dir}, strings.NewReader("secret\nignored\n"), &out, io.Discard, 10*time.Second)
+	if lerr := <-listening; lerr != nil {
+		t.Fatal(lerr)
+	}
+	defer srv.Close()
+	if l != nil || err != nil || code != 0 || out.String() != "a,-|secret\n" {
+		t.Fatalf("through the server: lock %v code %d err %v out %q", l, code, err, out.String())
+	}
+	var errOut strings.Builder
+	if _, code, err := forwardOrLock(dir, []string{"echo", "fail"}, strings.NewReader(""), io.Discard, &errOut, time.Second); err != nil || code != 1 || !strings.Contains(errOut.String(), "error: asked to fail") {
+		t.Fatalf("failing command: code %d err %v stderr %q", code, err, errOut.String())
+	}
+	lock.Release()
 }
