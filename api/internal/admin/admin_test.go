@@ -6,8 +6,11 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -123,4 +126,53 @@ func TestForwardOrLock(t *testing.T) {
 		t.Fatalf("failing command: code %d err %v stderr %q", code, err, errOut.String())
 	}
 	lock.Release()
+}
+
+// TestSocketServesOnlyItsUserAndRoot opens the socket's file mode on purpose
+// and connects as another user: the peer check alone must refuse it.
+func TestSocketServesOnlyItsUserAndRoot(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root to connect as another user")
+	}
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		t.Fatalf("curl: %v", err)
+	}
+	app, err := tests.NewTestApp()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Cleanup()
+	dir := t.TempDir()
+	srv, err := Listen(app, dir, echoCommands, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	socket := filepath.Join(dir, SocketFile)
+	// Only the mode bits are opened; the peer check stays.
+	for _, d := range []string{filepath.Dir(dir), dir} { // t.TempDir's parent is private too
+		if err := os.Chmod(d, 0o711); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chmod(socket, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	run := func(cred *syscall.Credential) string {
+		cmd := exec.Command(curl, "-s", "-o", "/dev/null", "-w", "%{http_code}", "--unix-socket", socket,
+			"-H", "Content-Type: application/json", "--data", `{"args":["echo","hi"]}`, "http://rekan-admin/run")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("curl as %v: %v", cred, err)
+		}
+		return string(out)
+	}
+	if got := run(&syscall.Credential{Uid: 65534, Gid: 65534}); got != "403" {
+		t.Errorf("another user got %s, want 403", got)
+	}
+	if got := run(nil); got != "200" {
+		t.Errorf("root got %s, want 200", got)
+	}
 }
