@@ -39,7 +39,8 @@ func main() {
 	runtime := registerContentRuntime(app)
 	registerRoutes(app, runtime)
 	registerWebUI(app)
-	registerOperatorCommand(app)
+	registerAdminCommands(app)
+	registerBackups(app)
 
 	if err := app.Start(); err != nil {
 		slog.Error("rekan stopped", "error", err)

@@ -14,13 +14,17 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
 	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/spf13/cobra"
 
+	"github.com/rekan/rekan/api/internal/admin"
+	"github.com/rekan/rekan/api/internal/backup"
 	"github.com/rekan/rekan/api/internal/business"
 	"github.com/rekan/rekan/api/internal/contentrt"
 	"github.com/rekan/rekan/api/internal/operator"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/api/internal/routes"
 	"github.com/rekan/rekan/api/internal/settings"
+	"github.com/rekan/rekan/api/internal/superuser"
 	"github.com/rekan/rekan/api/internal/webui"
 )
 
@@ -117,7 +121,26 @@ func registerWebUI(app *pocketbase.PocketBase) {
 	})
 }
 
-// registerOperatorCommand adds `api operator add|list|passwd|remove`.
-func registerOperatorCommand(app *pocketbase.PocketBase) {
+// registerAdminCommands adds `api operator …` and replaces PocketBase's
+// `api superuser …`, and keeps every command off the databases of a running
+// server: with the server up they go through it (PEP 013).
+func registerAdminCommands(app *pocketbase.PocketBase) {
+	commands := func(app core.App) []*cobra.Command {
+		return []*cobra.Command{operator.NewCommand(app), superuser.NewCommand(app)}
+	}
+	// Listed by --help, which runs before the gate swaps in the final tree.
 	app.RootCmd.AddCommand(operator.NewCommand(app))
+	admin.Bind(app, commands)
+}
+
+// registerBackups takes backups through the server's own connections and
+// applies the backup settings the environment sets (schedule, S3).
+func registerBackups(app *pocketbase.PocketBase) {
+	backup.BindHooks(app, admin.LockFile, admin.SocketFile)
+	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		return settings.ApplyBackups(e.App, os.Getenv)
+	})
 }

@@ -214,7 +214,11 @@ let
 
   # Runs the server binary as the service's dynamic user against its state
   # dir, like nixpkgs' gotosocial admin wrapper: `rekan operator add …`,
-  # `rekan superuser upsert …`, `rekan migrate …`.
+  # `rekan superuser upsert …`. The binary itself never opens the database
+  # of a running server (PEP 013): with the service up, operator and
+  # superuser commands go through its admin socket (state dir, 0600, this
+  # uid or root) and `migrate` refuses; with it down they run directly,
+  # holding the directory's lock so the service waits for them.
   adminCommand =
     unit: inst:
     let
@@ -244,7 +248,7 @@ let
         -- ${lib.getExe inst.package} "$@" --dir=${stateDir unit}
     '';
 
-  secretPattern = ".*(API_KEY|SECRET|PASSWORD|TOKEN|ENCRYPTION_KEY).*";
+  secretPattern = ".*(API_KEY|ACCESS_KEY|SECRET|PASSWORD|TOKEN|ENCRYPTION_KEY).*";
 
   duplicates =
     attr:

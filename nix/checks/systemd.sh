@@ -130,6 +130,12 @@ done
 $(tail -n 30 "$tmp/api.log")"
 say "ok: health under the constraints: $health"
 
+# With the server up, the admin command goes through its socket (PEP 013).
+confined "$work/bin/api" operator list --dir="$work/state" >"$tmp/admin.log" 2>&1 ||
+	die "operator list through the server under the constraints failed: $(cat "$tmp/admin.log")"
+grep -qx "$email" "$tmp/admin.log" || die "operator list through the server: $(cat "$tmp/admin.log")"
+say "ok: admin command through the running server under the constraints"
+
 post=$( (generate_through "$base" "$email" "$password") ) ||
 	die "generation under the constraints failed
 $(tail -n 30 "$tmp/api.log")"

@@ -493,6 +493,16 @@ let
       failedWith (enabled { settings.REKAN_LLM_API_KEY = "sk-oops"; }) == [
         "services.rekan.settings must not hold secrets (they would land in the world-readable Nix store): move REKAN_LLM_API_KEY to services.rekan.environmentFile."
       ];
+    "assert: backup credentials are secrets too" =
+      let
+        failed = failedWith (enabled {
+          settings.REKAN_BACKUP_S3_BUCKET = "b";
+          settings.REKAN_BACKUP_S3_ACCESS_KEY = "AKIA-oops";
+          settings.REKAN_BACKUP_S3_SECRET = "oops";
+        });
+      in
+      builtins.length failed == 1
+      && lib.hasInfix "REKAN_BACKUP_S3_ACCESS_KEY, REKAN_BACKUP_S3_SECRET" (builtins.head failed);
     "assert: instance names" =
       failedWith {
         services.rekan.instances.Staging = {

@@ -123,6 +123,15 @@
               "-H 'Host: staging.localhost' http://127.0.0.1/api/collections/users/auth-with-password"
           )
 
+      with subtest("admin commands go through the running server (PEP 013)"):
+          assert machine.succeed("stat -c %a /var/lib/private/rekan/admin.sock").strip() == "600"
+          assert "maria@example.com" in machine.succeed("rekan operator list")
+          machine.fail("rekan migrate up")
+          machine.succeed("systemctl stop rekan")
+          assert "maria@example.com" in machine.succeed("rekan operator list")
+          machine.succeed("systemctl start rekan")
+          machine.wait_until_succeeds(f"curl -fsS {base}/api/health")
+
       with subtest("state lives in the dynamic user's state dir"):
           machine.succeed("test -f /var/lib/private/rekan/data.db")
           machine.succeed("test -f /var/lib/private/rekan-staging/data.db")

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/pocketbase/dbx"
@@ -25,8 +24,8 @@ const MinPasswordLength = 8
 
 // NewCommand returns `operator` with add, list, passwd and remove. Each
 // subcommand applies pending migrations first, so it works on a fresh data
-// directory before the server ever ran. Errors exit non-zero (PocketBase's
-// root command swallows returned errors).
+// directory before the server ever ran. They return their errors; the admin
+// package turns them into exit codes, in the CLI and through the server.
 func NewCommand(app core.App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "operator",
@@ -38,7 +37,7 @@ func NewCommand(app core.App) *cobra.Command {
 			Short:   "Create an operator (password '-' reads it from stdin)",
 			Args:    cobra.ArbitraryArgs,
 			Example: "  api operator add you@example.com 'a-long-password'",
-			Run: run(app, 2, func(cmd *cobra.Command, args []string) error {
+			RunE: run(app, 2, func(cmd *cobra.Command, args []string) error {
 				password, err := readPassword(args[1], cmd.InOrStdin())
 				if err != nil {
 					return err
@@ -54,7 +53,7 @@ func NewCommand(app core.App) *cobra.Command {
 			Use:   "list",
 			Short: "List operators",
 			Args:  cobra.ArbitraryArgs,
-			Run: run(app, 0, func(cmd *cobra.Command, _ []string) error {
+			RunE: run(app, 0, func(cmd *cobra.Command, _ []string) error {
 				emails, err := List(app)
 				if err != nil {
 					return err
@@ -73,7 +72,7 @@ func NewCommand(app core.App) *cobra.Command {
 			Use:   "passwd <email> <password|->",
 			Short: "Set an operator's password (password '-' reads it from stdin)",
 			Args:  cobra.ArbitraryArgs,
-			Run: run(app, 2, func(cmd *cobra.Command, args []string) error {
+			RunE: run(app, 2, func(cmd *cobra.Command, args []string) error {
 				password, err := readPassword(args[1], cmd.InOrStdin())
 				if err != nil {
 					return err
@@ -89,7 +88,7 @@ func NewCommand(app core.App) *cobra.Command {
 			Use:   "remove <email>",
 			Short: "Remove an operator and, with them, their businesses and posts",
 			Args:  cobra.ArbitraryArgs,
-			Run: run(app, 1, func(cmd *cobra.Command, args []string) error {
+			RunE: run(app, 1, func(cmd *cobra.Command, args []string) error {
 				removed, err := Remove(app, args[0])
 				if err != nil {
 					return err
@@ -102,25 +101,17 @@ func NewCommand(app core.App) *cobra.Command {
 	return cmd
 }
 
-// run checks the argument count itself and exits 1 on any failure:
-// PocketBase ignores the errors cobra returns, which would exit 0.
-func run(app core.App, nargs int, fn func(cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) {
-	return func(cmd *cobra.Command, args []string) {
-		var err error
-		switch {
-		case len(args) != nargs:
-			err = fmt.Errorf("expected %d argument(s), got %d; usage: %s", nargs, len(args), cmd.UseLine())
-		default:
-			if err = app.RunAllMigrations(); err != nil {
-				err = fmt.Errorf("apply migrations: %w", err)
-			} else {
-				err = fn(cmd, args)
-			}
+// run checks the argument count itself (with a usage line cobra's own
+// checks would not give) and applies pending migrations before fn.
+func run(app core.App, nargs int, fn func(cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != nargs {
+			return fmt.Errorf("expected %d argument(s), got %d; usage: %s", nargs, len(args), cmd.UseLine())
 		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "error:", err)
-			os.Exit(1)
+		if err := app.RunAllMigrations(); err != nil {
+			return fmt.Errorf("apply migrations: %w", err)
 		}
+		return fn(cmd, args)
 	}
 }
 

@@ -1,0 +1,10 @@
+module github.com/rekan/rekan/bench/durability
+
+go 1.26.0
+
+require github.com/rekan/rekan/api v0.0.0
+
+replace (
+	github.com/rekan/rekan/api => ../../api
+	github.com/rekan/rekan/eval => ../../eval
+)
