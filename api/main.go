@@ -37,7 +37,8 @@ func main() {
 	registerSettings(app)
 	registerRecordHooks(app)
 	runtime := registerContentRuntime(app)
-	registerRoutes(app, runtime)
+	gate := registerDrain(app)
+	registerRoutes(app, runtime, gate)
 	registerWebUI(app)
 	registerOperatorCommand(app)
 
