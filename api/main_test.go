@@ -536,3 +536,42 @@ func TestSIGTERMDrainsGenerationsInFlight(t *testing.T) {
 		t.Errorf("%d ready posts stored, want %d", ready, inFlight+admitted)
 	}
 }
+
+// The server listens before the BAML runtime answers: health is degraded
+// until then (so nothing takes it for ready), and a generation sent in that
+// window waits for the runtime instead of failing.
+func TestListensBeforeTheRuntimeIsReady(t *testing.T) {
+	cli := requireCLI(t)
+	fake := httptest.NewServer(fakellm.New())
+	defer fake.Close()
+	work := t.TempDir()
+	slowCLI := filepath.Join(work, "slow-baml-cli")
+	writeFile(t, slowCLI, "#!/bin/sh\nsleep 3\nexec "+cli+" \"$@\"\n")
+	if err := os.Chmod(slowCLI, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data := t.TempDir()
+	if r := runCLI(t, data, "", "operator", "add", "alice@example.com", "a-long-password"); r.code != 0 {
+		t.Fatalf("operator add: %+v", r)
+	}
+	s := startServerUntil(t, work, data, []string{
+		"REKAN_BAML_CLI=" + slowCLI,
+		"REKAN_LLM_BASE_URL=" + fake.URL + "/v1",
+		"REKAN_LLM_API_KEY=sk-listen-test",
+		"REKAN_WRITER_MODEL=fake-writer",
+	}, "/api/health")
+
+	status, _, body := s.call(t, "GET", "/api/rekan/health", "", "")
+	if status != 503 || !strings.Contains(body, `"status":"degraded"`) || !strings.Contains(body, `"baml_runtime":"error"`) {
+		t.Errorf("health while the runtime starts: %d %s", status, body)
+	}
+	token, businessID := s.loginWithBusiness(t, "alice@example.com", "a-long-password")
+	g := postGenerate(s.base, token, businessID, "bolo de fubá cremoso")
+	if g.err != nil || g.status != 200 || !strings.Contains(g.body, `"status":"ready"`) {
+		t.Errorf("generation while the runtime starts: %d %v %.300s", g.status, g.err, g.body)
+	}
+	status, _, body = s.call(t, "GET", "/api/rekan/health", "", "")
+	if status != 200 || !strings.Contains(body, `"status":"ok"`) {
+		t.Errorf("health once the runtime answered: %d %s", status, body)
+	}
+}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -60,7 +59,9 @@ func registerRecordHooks(app *pocketbase.PocketBase) {
 
 // registerContentRuntime starts the BAML runtime with the server and stops it
 // on shutdown. A missing baml-cli or LLM key does not stop the server: health
-// and generation report it.
+// and generation report it. The runtime starts in the background so the
+// server listens at once (health says degraded until the runtime answers;
+// a generation meanwhile waits for it).
 func registerContentRuntime(app *pocketbase.PocketBase) *contentrt.Service {
 	service := contentrt.New(os.Getenv)
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
@@ -68,7 +69,7 @@ func registerContentRuntime(app *pocketbase.PocketBase) *contentrt.Service {
 			return fmt.Errorf("fail interrupted generations: %w", err)
 		}
 		// Failures are logged and reported by health and generation.
-		_ = service.Start(context.Background(), e.App.Logger())
+		service.StartInBackground(e.App.Logger())
 		return e.Next()
 	})
 	app.OnTerminate().Bind(&hook.Handler[*core.TerminateEvent]{
