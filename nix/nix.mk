@@ -12,7 +12,7 @@ TEST_TARGETS += test-nix
 GENERATE_TARGETS += nix-hashes
 CHECK_GENERATED_TARGETS += check-nix-hashes
 
-.PHONY: deps-nix test-nix nix-hashes check-nix-hashes nix-parse nix-flake-eval nix-caddy nix-systemd nix-module
+.PHONY: deps-nix test-nix nix-hashes check-nix-hashes nix-parse nix-flake-eval nix-caddy nix-systemd nix-module nix-restart
 
 deps-nix: ## Tools of the Nix checks (Debian's nix-bin evaluates, it never builds).
 	@$(ROOT)/scripts/need nix-instantiate:nix-bin systemd-analyze:systemd jq curl git \
@@ -20,7 +20,7 @@ deps-nix: ## Tools of the Nix checks (Debian's nix-bin evaluates, it never build
 
 # Order matters only for reading the log: cheap gates first. Check 3
 # (check-nix-hashes) runs with the other generated files in `make test`.
-test-nix: deps-nix nix-parse nix-flake-eval nix-systemd nix-caddy nix-module ## Every offline Nix check (parse, flake gate, hashes, systemd, Caddy, module).
+test-nix: deps-nix nix-parse nix-flake-eval nix-systemd nix-caddy nix-module nix-restart ## Every offline Nix check (parse, flake gate, hashes, systemd, Caddy, module, restart).
 
 nix-parse: deps-nix ## 1. Every .nix file parses; the VM test script is valid Python.
 	@bash $(NIX_CHECKS)/parse.sh
@@ -42,3 +42,6 @@ nix-systemd: deps-nix build-api build-fakellm deps-eval ## 5. Exposure <= 1.5, a
 
 nix-module: deps-nix ## 6. lib.evalModules test of nixosModules.default (needs REKAN_NIXPKGS_LIB).
 	@bash $(NIX_CHECKS)/module.sh
+
+nix-restart: deps-nix build-api build-fakellm deps-eval ## 7. A restart behind the generated Caddy site block fails no request and drains generations.
+	@bash $(NIX_CHECKS)/restart.sh
