@@ -278,18 +278,9 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 
 	// The README path: log in, create a business, generate.
-	status, _, body = s.call(t, "POST", "/api/collections/users/auth-with-password", "", `{"identity":"alice@example.com","password":"a-long-password"}`)
-	var login struct {
-		Token  string `json:"token"`
-		Record struct {
-			ID string `json:"id"`
-		} `json:"record"`
-	}
-	if err := json.Unmarshal([]byte(body), &login); status != 200 || err != nil || login.Token == "" {
-		t.Fatalf("login: %d %s", status, body)
-	}
-	status, _, body = s.call(t, "POST", "/api/collections/businesses/records", login.Token,
-		`{"owner":"`+login.Record.ID+`","name":"Doceria Raiz","segment":"doceria","city":"Belo Horizonte","state":"mg","phone":"(31) 99876-5432"}`)
+	token, userID := s.login(t, "alice@example.com", "a-long-password")
+	status, _, body = s.call(t, "POST", "/api/collections/businesses/records", token,
+		`{"owner":"`+userID+`","name":"Doceria Raiz","segment":"doceria","city":"Belo Horizonte","state":"mg","phone":"(31) 99876-5432"}`)
 	var biz struct {
 		ID    string `json:"id"`
 		Phone string `json:"phone"`
@@ -297,7 +288,7 @@ func TestServeEndToEnd(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &biz); status != 200 || err != nil || biz.Phone != "5531998765432" {
 		t.Fatalf("create business: %d %s", status, body)
 	}
-	status, _, body = s.call(t, "POST", "/api/rekan/businesses/"+biz.ID+"/posts:generate", login.Token, `{"brief":"bolo de cenoura com calda","count":3}`)
+	status, _, body = s.call(t, "POST", "/api/rekan/businesses/"+biz.ID+"/posts:generate", token, `{"brief":"bolo de cenoura com calda","count":3}`)
 	var gen struct {
 		Posts []struct {
 			Caption, ProductionNote, Status string
@@ -383,9 +374,8 @@ func TestRuntimeDiesWithAKilledServer(t *testing.T) {
 	waitGone(t, kids, 10*time.Second)
 }
 
-// login authenticates alice and creates a business; it returns her token and
-// the business id.
-func (s *server) loginWithBusiness(t *testing.T, email, password string) (token, businessID string) {
+// login authenticates an operator; it returns the token and the user id.
+func (s *server) login(t *testing.T, email, password string) (token, userID string) {
 	t.Helper()
 	status, _, body := s.call(t, "POST", "/api/collections/users/auth-with-password", "",
 		fmt.Sprintf(`{"identity":%q,"password":%q}`, email, password))
@@ -398,15 +388,23 @@ func (s *server) loginWithBusiness(t *testing.T, email, password string) (token,
 	if err := json.Unmarshal([]byte(body), &login); status != 200 || err != nil || login.Token == "" {
 		t.Fatalf("login: %d %s", status, body)
 	}
-	status, _, body = s.call(t, "POST", "/api/collections/businesses/records", login.Token,
-		`{"owner":"`+login.Record.ID+`","name":"Doceria Raiz","segment":"doceria","city":"Belo Horizonte","state":"MG"}`)
+	return login.Token, login.Record.ID
+}
+
+// loginWithBusiness logs in and creates a business; it returns the token and
+// the business id.
+func (s *server) loginWithBusiness(t *testing.T, email, password string) (token, businessID string) {
+	t.Helper()
+	token, userID := s.login(t, email, password)
+	status, _, body := s.call(t, "POST", "/api/collections/businesses/records", token,
+		`{"owner":"`+userID+`","name":"Doceria Raiz","segment":"doceria","city":"Belo Horizonte","state":"MG"}`)
 	var biz struct {
 		ID string `json:"id"`
 	}
 	if err := json.Unmarshal([]byte(body), &biz); status != 200 || err != nil || biz.ID == "" {
 		t.Fatalf("create business: %d %s", status, body)
 	}
-	return login.Token, biz.ID
+	return token, biz.ID
 }
 
 type generation struct {
