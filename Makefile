@@ -17,8 +17,9 @@ GENERATE_TARGETS :=
 CHECK_GENERATED_TARGETS :=
 BENCH_TARGETS :=
 
-# eval/*.mk first: the api and web targets use its binaries.
--include $(sort $(wildcard eval/*.mk)) $(sort $(wildcard api/*.mk)) $(sort $(wildcard web/*.mk)) $(sort $(wildcard nix/*.mk))
+# eval/*.mk first: the api and web targets use its binaries; bench/*.mk
+# last, as benchmarks use everyone's targets.
+-include $(sort $(wildcard eval/*.mk)) $(sort $(wildcard api/*.mk)) $(sort $(wildcard web/*.mk)) $(sort $(wildcard nix/*.mk)) $(sort $(wildcard bench/*.mk))
 
 .PHONY: help deps run test test-suites test-fresh generate check-generated bench
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -275,18 +276,9 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 
 	// The README path: log in, create a business, generate.
-	status, _, body = s.call(t, "POST", "/api/collections/users/auth-with-password", "", `{"identity":"alice@example.com","password":"a-long-password"}`)
-	var login struct {
-		Token  string `json:"token"`
-		Record struct {
-			ID string `json:"id"`
-		} `json:"record"`
-	}
-	if err := json.Unmarshal([]byte(body), &login); status != 200 || err != nil || login.Token == "" {
-		t.Fatalf("login: %d %s", status, body)
-	}
-	status, _, body = s.call(t, "POST", "/api/collections/businesses/records", login.Token,
-		`{"owner":"`+login.Record.ID+`","name":"Doceria Raiz","segment":"doceria","city":"Belo Horizonte","state":"mg","phone":"(31) 99876-5432"}`)
+	token, userID := s.login(t, "alice@example.com", "a-long-password")
+	status, _, body = s.call(t, "POST", "/api/collections/businesses/records", token,
+		`{"owner":"`+userID+`","name":"Doceria Raiz","segment":"doceria","city":"Belo Horizonte","state":"mg","phone":"(31) 99876-5432"}`)
 	var biz struct {
 		ID    string `json:"id"`
 		Phone string `json:"phone"`
@@ -294,7 +286,7 @@ func TestServeEndToEnd(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &biz); status != 200 || err != nil || biz.Phone != "5531998765432" {
 		t.Fatalf("create business: %d %s", status, body)
 	}
-	status, _, body = s.call(t, "POST", "/api/rekan/businesses/"+biz.ID+"/posts:generate", login.Token, `{"brief":"bolo de cenoura com calda","count":3}`)
+	status, _, body = s.call(t, "POST", "/api/rekan/businesses/"+biz.ID+"/posts:generate", token, `{"brief":"bolo de cenoura com calda","count":3}`)
 	var gen struct {
 		Posts []struct {
 			Caption, ProductionNote, Status string
@@ -378,4 +370,204 @@ func TestRuntimeDiesWithAKilledServer(t *testing.T) {
 	_ = s.cmd.Process.Kill()
 	_, _ = s.cmd.Process.Wait()
 	waitGone(t, kids, 10*time.Second)
+}
+
+// login authenticates an operator; it returns the token and the user id.
+func (s *server) login(t *testing.T, email, password string) (token, userID string) {
+	t.Helper()
+	status, _, body := s.call(t, "POST", "/api/collections/users/auth-with-password", "",
+		fmt.Sprintf(`{"identity":%q,"password":%q}`, email, password))
+	var login struct {
+		Token  string `json:"token"`
+		Record struct {
+			ID string `json:"id"`
+		} `json:"record"`
+	}
+	if err := json.Unmarshal([]byte(body), &login); status != 200 || err != nil || login.Token == "" {
+		t.Fatalf("login: %d %s", status, body)
+	}
+	return login.Token, login.Record.ID
+}
+
+// loginWithBusiness logs in and creates a business; it returns the token and
+// the business id.
+func (s *server) loginWithBusiness(t *testing.T, email, password string) (token, businessID string) {
+	t.Helper()
+	token, userID := s.login(t, email, password)
+	status, _, body := s.call(t, "POST", "/api/collections/businesses/records", token,
+		`{"owner":"`+userID+`","name":"Doceria Raiz","segment":"doceria","city":"Belo Horizonte","state":"MG"}`)
+	var biz struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal([]byte(body), &biz); status != 200 || err != nil || biz.ID == "" {
+		t.Fatalf("create business: %d %s", status, body)
+	}
+	return token, biz.ID
+}
+
+type generation struct {
+	status     int
+	retryAfter string
+	body       string
+	err        error
+}
+
+// postGenerate is safe to call from any goroutine (no t.Fatal).
+func postGenerate(base, token, businessID, brief string) generation {
+	req, err := http.NewRequest("POST", base+"/api/rekan/businesses/"+businessID+"/posts:generate",
+		strings.NewReader(fmt.Sprintf(`{"brief":%q,"count":1}`, brief)))
+	if err != nil {
+		return generation{err: err}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return generation{err: err}
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	return generation{status: res.StatusCode, retryAfter: res.Header.Get("Retry-After"), body: string(raw), err: err}
+}
+
+// A deploy sends SIGTERM while generations wait on the LLM: they finish and
+// are stored, new ones are turned away with a 503 the UI can explain, and the
+// server exits cleanly once the last one is done.
+func TestSIGTERMDrainsGenerationsInFlight(t *testing.T) {
+	cli := requireCLI(t)
+	fake := fakellm.New()
+	fake.SetLatency(1500 * time.Millisecond)
+	fakeServer := httptest.NewServer(fake)
+	defer fakeServer.Close()
+
+	data := t.TempDir()
+	if r := runCLI(t, data, "", "operator", "add", "alice@example.com", "a-long-password"); r.code != 0 {
+		t.Fatalf("operator add: %+v", r)
+	}
+	env := []string{
+		"REKAN_BAML_CLI=" + cli,
+		"REKAN_LLM_BASE_URL=" + fakeServer.URL + "/v1",
+		"REKAN_LLM_API_KEY=sk-drain-test",
+		"REKAN_WRITER_MODEL=fake-writer",
+		"REKAN_DRAIN_TIMEOUT=30s",
+	}
+	s := startServer(t, t.TempDir(), data, env)
+	token, businessID := s.loginWithBusiness(t, "alice@example.com", "a-long-password")
+
+	const inFlight = 4
+	results := make(chan generation, inFlight)
+	for i := range inFlight {
+		go func() { results <- postGenerate(s.base, token, businessID, fmt.Sprintf("pedido em andamento %d", i)) }()
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for len(fake.Requests()) < inFlight {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of %d generations reached the LLM; logs:\n%s", len(fake.Requests()), inFlight, s.logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- s.cmd.Wait() }()
+
+	// The signal is handled asynchronously; a request that still got in is a
+	// generation like the others and must be stored too.
+	admitted := 0
+	var refused generation
+	for try := 0; try < 4 && refused.status == 0; try++ {
+		time.Sleep(100 * time.Millisecond)
+		g := postGenerate(s.base, token, businessID, "pedido durante o desligamento")
+		switch {
+		case g.err != nil:
+			t.Fatalf("generation during the drain: %v", g.err)
+		case g.status == 200:
+			admitted++
+		default:
+			refused = g
+		}
+	}
+	if refused.status != 503 || refused.retryAfter == "" ||
+		!strings.Contains(refused.body, "reiniciando") || !strings.Contains(refused.body, `"code":"restarting"`) {
+		t.Errorf("new generation while stopping: %d Retry-After %q %s; want 503 restarting with Retry-After",
+			refused.status, refused.retryAfter, refused.body)
+	}
+
+	for range inFlight {
+		g := <-results
+		if g.err != nil || g.status != 200 || !strings.Contains(g.body, `"status":"ready"`) {
+			t.Errorf("generation in flight during SIGTERM: %d %v %.300s", g.status, g.err, g.body)
+		}
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("server exit after the drain: %v; logs:\n%s", err, s.logs.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("server did not stop after the drain")
+	}
+
+	// Stored, not just answered: a fresh process finds them ready (a post
+	// left generating would now read failed).
+	s = startServer(t, t.TempDir(), data, env)
+	status, _, body := s.call(t, "GET", "/api/collections/posts/records?perPage=50&skipTotal=1", token, "")
+	var list struct {
+		Items []struct{ Status string } `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(body), &list); status != 200 || err != nil {
+		t.Fatalf("list posts: %d %s", status, body)
+	}
+	ready := 0
+	for _, p := range list.Items {
+		if p.Status == "ready" {
+			ready++
+		} else {
+			t.Errorf("post stored as %q after the drain", p.Status)
+		}
+	}
+	if ready != inFlight+admitted {
+		t.Errorf("%d ready posts stored, want %d", ready, inFlight+admitted)
+	}
+}
+
+// The server listens before the BAML runtime answers: health is degraded
+// until then (so nothing takes it for ready), and a generation sent in that
+// window waits for the runtime instead of failing.
+func TestListensBeforeTheRuntimeIsReady(t *testing.T) {
+	cli := requireCLI(t)
+	fake := httptest.NewServer(fakellm.New())
+	defer fake.Close()
+	work := t.TempDir()
+	slowCLI := filepath.Join(work, "slow-baml-cli")
+	writeFile(t, slowCLI, "#!/bin/sh\nsleep 3\nexec "+cli+" \"$@\"\n")
+	if err := os.Chmod(slowCLI, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data := t.TempDir()
+	if r := runCLI(t, data, "", "operator", "add", "alice@example.com", "a-long-password"); r.code != 0 {
+		t.Fatalf("operator add: %+v", r)
+	}
+	s := startServerUntil(t, work, data, []string{
+		"REKAN_BAML_CLI=" + slowCLI,
+		"REKAN_LLM_BASE_URL=" + fake.URL + "/v1",
+		"REKAN_LLM_API_KEY=sk-listen-test",
+		"REKAN_WRITER_MODEL=fake-writer",
+	}, "/api/health")
+
+	status, _, body := s.call(t, "GET", "/api/rekan/health", "", "")
+	if status != 503 || !strings.Contains(body, `"status":"degraded"`) || !strings.Contains(body, `"baml_runtime":"error"`) {
+		t.Errorf("health while the runtime starts: %d %s", status, body)
+	}
+	token, businessID := s.loginWithBusiness(t, "alice@example.com", "a-long-password")
+	g := postGenerate(s.base, token, businessID, "bolo de fubá cremoso")
+	if g.err != nil || g.status != 200 || !strings.Contains(g.body, `"status":"ready"`) {
+		t.Errorf("generation while the runtime starts: %d %v %.300s", g.status, g.err, g.body)
+	}
+	status, _, body = s.call(t, "GET", "/api/rekan/health", "", "")
+	if status != 200 || !strings.Contains(body, `"status":"ok"`) {
+		t.Errorf("health once the runtime answered: %d %s", status, body)
+	}
 }

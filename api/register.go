@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -20,6 +19,7 @@ import (
 	"github.com/rekan/rekan/api/internal/backup"
 	"github.com/rekan/rekan/api/internal/business"
 	"github.com/rekan/rekan/api/internal/contentrt"
+	"github.com/rekan/rekan/api/internal/drain"
 	"github.com/rekan/rekan/api/internal/operator"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/api/internal/routes"
@@ -63,7 +63,9 @@ func registerRecordHooks(app *pocketbase.PocketBase) {
 
 // registerContentRuntime starts the BAML runtime with the server and stops it
 // on shutdown. A missing baml-cli or LLM key does not stop the server: health
-// and generation report it.
+// and generation report it. The runtime starts in the background so the
+// server listens at once (health says degraded until the runtime answers;
+// a generation meanwhile waits for it).
 func registerContentRuntime(app *pocketbase.PocketBase) *contentrt.Service {
 	service := contentrt.New(os.Getenv)
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
@@ -71,7 +73,7 @@ func registerContentRuntime(app *pocketbase.PocketBase) *contentrt.Service {
 			return fmt.Errorf("fail interrupted generations: %w", err)
 		}
 		// Failures are logged and reported by health and generation.
-		_ = service.Start(context.Background(), e.App.Logger())
+		service.StartInBackground(e.App.Logger())
 		return e.Next()
 	})
 	app.OnTerminate().Bind(&hook.Handler[*core.TerminateEvent]{
@@ -85,8 +87,36 @@ func registerContentRuntime(app *pocketbase.PocketBase) *contentrt.Service {
 	return service
 }
 
+// registerDrain lets the generations in flight finish on SIGTERM. Its
+// terminate handler runs before PocketBase's graceful shutdown (priority
+// -9999, which allows only one second) and before the BAML runtime stops, so
+// the server keeps serving while it waits; only new generations get a 503.
+func registerDrain(app *pocketbase.PocketBase) *drain.Gate {
+	gate := &drain.Gate{}
+	timeout, timeoutErr := drain.TimeoutFromEnv(os.Getenv)
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		if timeoutErr != nil {
+			return timeoutErr
+		}
+		return e.Next()
+	})
+	app.OnTerminate().Bind(&hook.Handler[*core.TerminateEvent]{
+		Priority: -10000,
+		Func: func(e *core.TerminateEvent) error {
+			if n := gate.InFlight(); n > 0 {
+				e.App.Logger().Info("stopping: waiting for generations in flight", "generations", n, "timeout", timeout)
+			}
+			if left := gate.Drain(timeout); left > 0 {
+				e.App.Logger().Warn("stopping with generations in flight; the next start marks them failed", "generations", left)
+			}
+			return e.Next()
+		},
+	})
+	return gate
+}
+
 // registerRoutes mounts /api/rekan/.
-func registerRoutes(app *pocketbase.PocketBase, service *contentrt.Service) {
+func registerRoutes(app *pocketbase.PocketBase, service *contentrt.Service, gate *drain.Gate) {
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		routes.Bind(e.Router, routes.Deps{
 			Writer:        service,
@@ -95,6 +125,7 @@ func registerRoutes(app *pocketbase.PocketBase, service *contentrt.Service) {
 			ContactPhone:  strings.TrimSpace(os.Getenv("REKAN_CONTACT_PHONE")),
 			Version:       version,
 			Logger:        e.App.Logger(),
+			Admit:         gate.Admit,
 		})
 		return e.Next()
 	})

@@ -33,7 +33,20 @@ let
   # Caddy sets X-Forwarded-For to the connecting address itself (it trusts no
   # incoming XFF without trusted_proxies), which is what the server's
   # REKAN_TRUSTED_PROXY_HEADERS=X-Forwarded-For relies on.
-  proxy = "reverse_proxy ${upstream}";
+  #
+  # While the server restarts nothing listens on the upstream port; Caddy then
+  # holds the request and dials again every lb_try_interval instead of
+  # answering 502. A dial that fails never sent the request, so this is safe
+  # for POSTs too. lb_try_duration covers the longest gap the unit allows:
+  # the HTTP server stops (<= 1 s), the BAML runtime stops (<= 5 s),
+  # RestartSec (1 s, nix/service-settings.nix) and the new process listens
+  # (it does so before its BAML runtime is up). The drain before all this
+  # keeps the old server listening, so it adds nothing here.
+  proxy = ''
+    reverse_proxy ${upstream} {
+    		lb_try_duration 10s
+    		lb_try_interval 250ms
+    	}'';
 
   adminGuard =
     if adminAllowedIPs == null then

@@ -136,6 +136,19 @@ let
         '';
       };
 
+      drainTimeout = mkOption {
+        type = types.ints.unsigned;
+        default = if top then 60 else cfg.drainTimeout;
+        defaultText = if top then literalExpression "60" else literalExpression "config.services.rekan.drainTimeout";
+        example = 120;
+        description = ''
+          Seconds a stopping server (a deploy, a restart) waits for the
+          generations in flight to finish and be stored; new ones get a 503
+          "reiniciando" meanwhile. Passed as REKAN_DRAIN_TIMEOUT; the unit's
+          TimeoutStopSec follows it.
+        '';
+      };
+
       adminAllowedIPs = mkOption {
         type = types.nullOr (types.listOf types.str);
         default = [
@@ -173,6 +186,7 @@ let
           bamlRuntime
           environmentFile
           settings
+          drainTimeout
           adminAllowedIPs
           caddy
           ;
@@ -196,6 +210,7 @@ let
       # Only Caddy's X-Forwarded-For is trustworthy: it overwrites whatever a
       # client sent. Without Caddy in front nothing is trusted.
       REKAN_TRUSTED_PROXY_HEADERS = if inst.caddy.enable then "X-Forwarded-For" else "";
+      REKAN_DRAIN_TIMEOUT = "${toString inst.drainTimeout}s";
     }
     // lib.mapAttrs (_: v: if builtins.isBool v then lib.boolToString v else toString v) (
       lib.filterAttrs (_: v: v != null) inst.settings
@@ -343,6 +358,10 @@ in
             message = "${optionPath unit}.domain must be one Caddy site address without spaces or braces, got \"${toString inst.domain}\".";
           }
           {
+            assertion = !(inst.settings ? REKAN_DRAIN_TIMEOUT);
+            message = "${optionPath unit}.settings.REKAN_DRAIN_TIMEOUT: set ${optionPath unit}.drainTimeout instead (the unit's stop timeout follows it).";
+          }
+          {
             assertion =
               let
                 secrets = builtins.filter (n: builtins.match secretPattern n != null) (builtins.attrNames inst.settings);
@@ -398,6 +417,7 @@ in
         execStart = execStartOf unit inst;
         execStartPre = execStartPreOf unit inst;
         environmentFiles = lib.optional (inst.environmentFile != null) inst.environmentFile;
+        drainTimeoutSec = inst.drainTimeout;
       };
     }) instances;
 

@@ -12,7 +12,7 @@ TEST_TARGETS += test-nix
 GENERATE_TARGETS += nix-hashes
 CHECK_GENERATED_TARGETS += check-nix-hashes
 
-.PHONY: deps-nix test-nix nix-hashes check-nix-hashes nix-parse nix-flake-eval nix-caddy nix-systemd nix-module nix-go-sandbox
+.PHONY: deps-nix test-nix nix-hashes check-nix-hashes nix-parse nix-flake-eval nix-caddy nix-systemd nix-module nix-go-sandbox nix-restart
 
 deps-nix: ## Tools of the Nix checks (Debian's nix-bin evaluates, it never builds).
 	@$(ROOT)/scripts/need --for "the offline Nix checks" nix-instantiate:nix-bin systemd-analyze:systemd jq curl git \
@@ -20,7 +20,7 @@ deps-nix: ## Tools of the Nix checks (Debian's nix-bin evaluates, it never build
 
 # Order matters only for reading the log: cheap gates first. Check 3
 # (check-nix-hashes) runs with the other generated files in `make test`.
-test-nix: deps-nix nix-parse nix-flake-eval nix-systemd nix-caddy nix-module nix-go-sandbox ## Every offline Nix check (parse, flake gate, hashes, systemd, Caddy, module, api check phase).
+test-nix: deps-nix nix-parse nix-flake-eval nix-systemd nix-caddy nix-module nix-go-sandbox nix-restart ## Every offline Nix check (parse, flake gate, hashes, systemd, Caddy, module, api check phase, restart).
 
 nix-parse: deps-nix ## 1. Every .nix file parses; the VM test script is valid Python.
 	@bash $(NIX_CHECKS)/parse.sh
@@ -45,3 +45,6 @@ nix-module: deps-nix ## 6. lib.evalModules test of nixosModules.default with the
 
 nix-go-sandbox: deps-nix deps-eval ## 7. api.nix's check phase (the whole api suite) offline: -mod=vendor, loopback only, clean env.
 	@bash $(NIX_CHECKS)/go-sandbox.sh
+
+nix-restart: deps-nix build-api build-fakellm deps-eval ## 8. A restart behind the generated Caddy site block fails no request and drains generations.
+	@bash $(NIX_CHECKS)/restart.sh

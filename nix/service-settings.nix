@@ -16,13 +16,26 @@
   execStartPre ? [ ],
   # Secret files (KEY=value lines); read by systemd as root, never stored.
   environmentFiles ? [ ],
+  # How long a stopping server waits for generations in flight
+  # (REKAN_DRAIN_TIMEOUT, which the module sets from the same number).
+  drainTimeoutSec ? 60,
 }:
 {
   Type = "exec";
   ExecStartPre = execStartPre;
   ExecStart = execStart;
-  Restart = "on-failure";
-  RestartSec = "5s";
+  # always, not on-failure: the server exits 0 on SIGTERM, so a TERM from
+  # outside systemd (an operator's kill, a supervisor) would otherwise leave
+  # it down. `systemctl stop` is still final: systemd never restarts a unit
+  # it stopped itself. Crash loops end at the unit's start limit (5 in 5 min).
+  Restart = "always";
+  # Short, because Caddy holds requests while the upstream is away
+  # (lb_try_duration in caddy-site.nix is sized to RestartSec + stop + start).
+  RestartSec = "1s";
+  # SIGTERM drains the generations in flight for up to drainTimeoutSec, then
+  # the HTTP server (1 s), the BAML runtime (5 s to SIGKILL) and the database
+  # close: the margin covers those before systemd resorts to SIGKILL.
+  TimeoutStopSec = drainTimeoutSec + 15;
   EnvironmentFile = environmentFiles;
 
   # No .env anywhere up the tree: the server itself loads ./.env, and the

@@ -183,6 +183,7 @@ let
       domain = "http://staging.example.com";
       port = 8091;
       environmentFile = "/run/secrets/staging.env";
+      drainTimeout = 120;
       adminAllowedIPs = null;
       settings = {
         REKAN_APP_NAME = "Rekan (staging)";
@@ -385,7 +386,10 @@ let
       svc.serviceConfig.DynamicUser
       && svc.serviceConfig.ProtectSystem == "strict"
       && svc.serviceConfig.MemoryDenyWriteExecute;
-    "minimal: restarts on failure" = svc.serviceConfig.Restart == "on-failure";
+    # The server exits 0 on SIGTERM: only `always` brings it back after one.
+    "minimal: restarts always" = svc.serviceConfig.Restart == "always";
+    "minimal: stop timeout covers the drain" =
+      svc.serviceConfig.TimeoutStopSec > 60 && svc.environment.REKAN_DRAIN_TIMEOUT == "60s";
     "minimal: restart triggers" = svc.restartTriggers == [
       own.api
       own.baml-runtime
@@ -393,6 +397,7 @@ let
     "minimal: environment" = svc.environment == {
       REKAN_BAML_CLI = "${own.baml-runtime}/bin/baml-cli";
       REKAN_TRUSTED_PROXY_HEADERS = "X-Forwarded-For";
+      REKAN_DRAIN_TIMEOUT = "60s";
       REKAN_APP_NAME = "Rekan";
       REKAN_LLM_BASE_URL = "https://openrouter.ai/api/v1";
     };
@@ -428,6 +433,9 @@ let
       && staging.serviceConfig.ExecStart
         == "${own.api}/bin/api serve --http=127.0.0.1:8091 --dir=/var/lib/rekan-staging";
     "two: staging inherits the package" = tc.services.rekan.instances.staging.package == own.api;
+    "two: staging drain timeout and its stop timeout" =
+      staging.environment.REKAN_DRAIN_TIMEOUT == "120s" && staging.serviceConfig.TimeoutStopSec == 135;
+    "two: rekan keeps the default drain timeout" = tc.systemd.services.rekan.environment.REKAN_DRAIN_TIMEOUT == "60s";
     "two: env files" =
       tc.systemd.services.rekan.serviceConfig.EnvironmentFile == [ "/run/secrets/rekan.env" ]
       && staging.serviceConfig.EnvironmentFile == [ "/run/secrets/staging.env" ];
@@ -503,6 +511,10 @@ let
       in
       builtins.length failed == 1
       && lib.hasInfix "REKAN_BACKUP_S3_ACCESS_KEY, REKAN_BACKUP_S3_SECRET" (builtins.head failed);
+    "assert: drain timeout through its option" =
+      failedWith (enabled { settings.REKAN_DRAIN_TIMEOUT = "5s"; }) == [
+        "services.rekan.settings.REKAN_DRAIN_TIMEOUT: set services.rekan.drainTimeout instead (the unit's stop timeout follows it)."
+      ];
     "assert: instance names" =
       failedWith {
         services.rekan.instances.Staging = {

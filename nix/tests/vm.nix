@@ -136,6 +136,17 @@
           machine.succeed("test -f /var/lib/private/rekan/data.db")
           machine.succeed("test -f /var/lib/private/rekan-staging/data.db")
 
+      with subtest("a TERM from outside systemd: the unit comes back, Caddy fails no request"):
+          old_pid = machine.succeed("systemctl show -p MainPID --value rekan.service").strip()
+          machine.succeed(
+              "(for i in $(seq 60); do curl -fsS -o /dev/null http://localhost/api/rekan/config || exit 1; sleep 0.1; done) "
+              f"& load=$!; sleep 0.5; kill -TERM {old_pid}; wait $load"
+          )
+          machine.wait_until_succeeds(
+              f"test \"$(systemctl show -p MainPID --value rekan.service)\" != {old_pid}", timeout=30
+          )
+          machine.wait_for_unit("rekan.service")
+
       with subtest("hardening: exposure score at most 1.5"):
           print(machine.succeed("systemd-analyze security rekan.service | tail -n1"))
           machine.succeed("systemd-analyze security --threshold=15 rekan.service")

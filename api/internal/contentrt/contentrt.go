@@ -22,11 +22,19 @@ type Service struct {
 	getenv   func(string) string
 	provider content.Provider
 
-	mu       sync.RWMutex
-	runtime  *bamlrt.Runtime
-	writer   content.Writer
-	startErr error
+	// startMu serialises Start and Close; mu guards the fields below and is
+	// never held while the runtime starts, so Ping answers meanwhile.
+	startMu sync.Mutex
+
+	mu          sync.RWMutex
+	runtime     *bamlrt.Runtime
+	writer      content.Writer
+	startErr    error
+	pending     chan struct{} // closed when a background start has finished
+	cancelStart context.CancelFunc
 }
+
+var errStarting = errors.New("baml runtime starting")
 
 // New reads the provider configuration; nothing starts until Start.
 func New(getenv func(string) string) *Service {
@@ -43,6 +51,8 @@ func (s *Service) Start(ctx context.Context, logger *slog.Logger) error {
 	if logger == nil {
 		logger = slog.Default()
 	}
+	s.startMu.Lock()
+	defer s.startMu.Unlock()
 	err := s.start(ctx, logger)
 	if err != nil {
 		logger.Error("baml runtime unavailable; generation will answer 503", "error", err)
@@ -50,26 +60,37 @@ func (s *Service) Start(ctx context.Context, logger *slog.Logger) error {
 	return err
 }
 
-func (s *Service) start(ctx context.Context, logger *slog.Logger) error {
+// StartInBackground launches the runtime without waiting for it, so the
+// server listens at once. Until it is up, Ping reports it as starting and
+// WritePosts waits for it (within its context) instead of failing.
+func (s *Service) StartInBackground(logger *slog.Logger) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.runtime != nil {
+	s.pending, s.cancelStart = done, cancel
+	if s.runtime == nil {
+		s.startErr = errStarting
+	}
+	s.mu.Unlock()
+	go func() {
+		defer close(done)
+		_ = s.Start(ctx, logger)
+	}()
+}
+
+func (s *Service) start(ctx context.Context, logger *slog.Logger) error {
+	s.mu.RLock()
+	running := s.runtime != nil
+	s.mu.RUnlock()
+	if running {
 		return nil
 	}
-	cli, err := bamlrt.FindCLI(s.getenv)
+	rt, err := s.launch(ctx, logger)
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if err != nil {
-		s.startErr = fmt.Errorf("find baml-cli: %w", err)
-		return s.startErr
-	}
-	rt, err := bamlrt.Start(ctx, bamlrt.Config{
-		CLI:    cli,
-		Source: bamlsrc.FS,
-		Env:    s.provider.RuntimeEnv(),
-		Logger: logger,
-	})
-	if err != nil {
-		s.startErr = fmt.Errorf("start baml runtime: %w", err)
-		return s.startErr
+		s.startErr = err
+		return err
 	}
 	s.runtime = rt
 	s.writer = content.NewHTTPWriter(rt, s.provider)
@@ -80,17 +101,42 @@ func (s *Service) start(ctx context.Context, logger *slog.Logger) error {
 	return nil
 }
 
-// Close stops the runtime.
+func (s *Service) launch(ctx context.Context, logger *slog.Logger) (*bamlrt.Runtime, error) {
+	cli, err := bamlrt.FindCLI(s.getenv)
+	if err != nil {
+		return nil, fmt.Errorf("find baml-cli: %w", err)
+	}
+	rt, err := bamlrt.Start(ctx, bamlrt.Config{
+		CLI:    cli,
+		Source: bamlsrc.FS,
+		Env:    s.provider.RuntimeEnv(),
+		Logger: logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start baml runtime: %w", err)
+	}
+	return rt, nil
+}
+
+// Close stops the runtime, aborting a background start still under way.
 func (s *Service) Close() error {
+	s.mu.RLock()
+	cancel := s.cancelStart
+	s.mu.RUnlock()
+	if cancel != nil {
+		cancel()
+	}
+	s.startMu.Lock()
+	defer s.startMu.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.startErr = errors.New("stopped")
 	if s.runtime == nil {
 		return nil
 	}
 	err := s.runtime.Close()
 	s.runtime = nil
 	s.writer = nil
-	s.startErr = errors.New("stopped")
 	return err
 }
 
@@ -127,8 +173,20 @@ func (s *Service) WritePosts(ctx context.Context, req content.Request) (content.
 		return content.Result{}, fmt.Errorf("write posts: %w", content.ErrNotConfigured)
 	}
 	s.mu.RLock()
-	writer, startErr := s.writer, s.startErr
+	writer, startErr, pending := s.writer, s.startErr, s.pending
 	s.mu.RUnlock()
+	if writer == nil && pending != nil {
+		// A generation arriving right after a restart waits the runtime's
+		// start (a fraction of a second) rather than failing.
+		select {
+		case <-pending:
+		case <-ctx.Done():
+			return content.Result{}, fmt.Errorf("write posts: %w: %w", content.ErrRuntimeUnavailable, ctx.Err())
+		}
+		s.mu.RLock()
+		writer, startErr = s.writer, s.startErr
+		s.mu.RUnlock()
+	}
 	if writer == nil {
 		return content.Result{}, fmt.Errorf("write posts: %w: %w", content.ErrRuntimeUnavailable, startErr)
 	}

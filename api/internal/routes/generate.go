@@ -120,16 +120,10 @@ func (h *handler) write(e *core.RequestEvent, biz *core.Record, posts []*core.Re
 		generated[i] = withRole(result.Posts[i], roles[i])
 	}
 	checked := checks.RunRequest(checks.Context{Business: req.Business, Brief: req.Brief, PreviousHooks: req.PreviousHooks}, generated)
-	err = e.App.RunInTransaction(func(tx core.App) error {
-		for i, p := range posts {
-			fillPost(p, generated[i], result.Model, checked[i])
-			if err := tx.Save(p); err != nil {
-				return fmt.Errorf("save post %s: %w", p.Id, err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	for i, p := range posts {
+		fillPost(p, generated[i], result.Model, checked[i])
+	}
+	if err := saveAll(e.App, posts); err != nil {
 		return h.fail(e, posts, fmt.Errorf("store generated posts: %w", err))
 	}
 	return e.JSON(http.StatusOK, postsResponse{Posts: posts})
@@ -199,17 +193,11 @@ func classify(err error) failure {
 func (h *handler) fail(e *core.RequestEvent, posts []*core.Record, cause error) error {
 	f := classify(cause)
 	h.deps.Logger.Warn("post generation failed", "code", f.code, "posts", len(posts), "error", cause)
-	err := e.App.RunInTransaction(func(tx core.App) error {
-		for _, p := range posts {
-			p.Set("status", post.StatusFailed)
-			p.Set("error", f.message)
-			if err := tx.Save(p); err != nil {
-				return fmt.Errorf("save failed post %s: %w", p.Id, err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	for _, p := range posts {
+		p.Set("status", post.StatusFailed)
+		p.Set("error", f.message)
+	}
+	if err := saveAll(e.App, posts); err != nil {
 		h.deps.Logger.Error("could not mark posts failed", "error", err)
 	}
 	return &router.ApiError{
@@ -249,22 +237,16 @@ func createPending(app core.App, biz *core.Record, brief string, count int) ([]*
 		return nil, fmt.Errorf("find posts collection: %w", err)
 	}
 	posts := make([]*core.Record, 0, count)
-	err = app.RunInTransaction(func(tx core.App) error {
-		for range count {
-			p := core.NewRecord(collection)
-			p.Set("business", biz.Id)
-			p.Set("brief", brief)
-			p.Set("status", post.StatusGenerating)
-			p.Set("hashtags", []string{})
-			p.Set("checks", []any{})
-			if err := tx.Save(p); err != nil {
-				return fmt.Errorf("save pending post: %w", err)
-			}
-			posts = append(posts, p)
-		}
-		return nil
-	})
-	return posts, err
+	for range count {
+		p := core.NewRecord(collection)
+		p.Set("business", biz.Id)
+		p.Set("brief", brief)
+		p.Set("status", post.StatusGenerating)
+		p.Set("hashtags", []string{})
+		p.Set("checks", []any{})
+		posts = append(posts, p)
+	}
+	return posts, saveAll(app, posts)
 }
 
 // recentPost is what generation needs from a business's latest posts.

@@ -31,6 +31,9 @@ type Deps struct {
 	// Timeout bounds one call to the Writer (BAML retries included).
 	Timeout time.Duration
 	Logger  *slog.Logger
+	// Admit, when set, guards the routes that start a generation (the
+	// shutdown drain turns them away while the server stops).
+	Admit func(*core.RequestEvent) error
 }
 
 // DefaultTimeout bounds one generation; BAML's retry policy fits inside it.
@@ -48,10 +51,14 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	g := r.Group("/api/rekan")
 	g.GET("/health", h.health)
 	g.GET("/config", h.config)
-	g.POST("/businesses/{id}/posts:generate", h.generate)
+	generate := g.POST("/businesses/{id}/posts:generate", h.generate)
 	// ServeMux wildcards must fill a whole segment, so "{id}:retry" is routed
 	// as one segment and split by the handler.
-	g.POST("/posts/{action}", h.postAction)
+	retry := g.POST("/posts/{action}", h.postAction)
+	if deps.Admit != nil {
+		generate.BindFunc(deps.Admit)
+		retry.BindFunc(deps.Admit)
+	}
 }
 
 type handler struct {

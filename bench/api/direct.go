@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/rekan/rekan/eval"
+	"github.com/rekan/rekan/eval/bamlrt"
+	"github.com/rekan/rekan/eval/content"
+)
+
+// directRuntime is the baseline of the throughput ratio: a BAML runtime of
+// its own, called through the same Go client the server uses, with what the
+// server would send, so the difference is the server's own work per
+// generation (HTTP, auth, the posts' storage, the checks).
+type directRuntime struct {
+	rt     *bamlrt.Runtime
+	writer content.Writer
+}
+
+func startDirect(fakeURL string) (*directRuntime, error) {
+	getenv := func(name string) string {
+		switch name {
+		case "REKAN_LLM_BASE_URL":
+			return fakeURL + "/v1"
+		case "REKAN_LLM_API_KEY":
+			return "bench-key"
+		case "REKAN_WRITER_MODEL":
+			return "bench-writer"
+		}
+		return os.Getenv(name)
+	}
+	cli, err := bamlrt.FindCLI(getenv)
+	if err != nil {
+		return nil, err
+	}
+	provider := content.ProviderFromEnv(getenv)
+	rt, err := bamlrt.Start(context.Background(), bamlrt.Config{
+		CLI:    cli,
+		Source: eval.BAMLSource,
+		Env:    provider.RuntimeEnv(),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start the baseline BAML runtime: %w", err)
+	}
+	return &directRuntime{rt: rt, writer: content.NewHTTPWriter(rt, provider)}, nil
+}
+
+func (d *directRuntime) close() { _ = d.rt.Close() }
+
+func (d *directRuntime) generate() (time.Duration, error) {
+	price := 45.0
+	req := content.Request{
+		Business: content.Business{
+			Name: "Confeitaria Bench", Segment: "confeitaria", City: "São Paulo", State: "SP",
+			Services: []content.Service{{Name: "Bolo de cenoura", PriceBRL: &price}},
+			Facts:    []string{"receita da avó"}, Voice: "carinhosa",
+		},
+		Brief: "bolo de cenoura com calda de chocolate",
+		Roles: content.PickRoles(nil, 1),
+	}
+	start := time.Now()
+	if _, err := d.writer.WritePosts(context.Background(), req); err != nil {
+		return 0, fmt.Errorf("direct WritePosts: %w", err)
+	}
+	return time.Since(start), nil
+}
+
+// ratioRounds alternate Rekan and the direct runtime so that load from
+// elsewhere on the machine hits both sides alike.
+const ratioRounds = 5
+
+// throughputRatio returns the median over the rounds of Rekan's generations
+// per second at concurrency 16 divided by the direct runtime's, and the
+// median rates themselves.
+func throughputRatio(fakeURL string, rekan func() (time.Duration, error), n int) (ratio, rekanRate, directRate float64, err error) {
+	direct, err := startDirect(fakeURL)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer direct.close()
+	for range 20 {
+		if _, err := direct.generate(); err != nil {
+			return 0, 0, 0, err
+		}
+	}
+	var ratios, rekanRates, directRates []float64
+	for range ratioRounds {
+		r, err := measure(n, 16, rekan)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		d, err := measure(n, 16, direct.generate)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		rr, dr := float64(r.n)/r.wall.Seconds(), float64(d.n)/d.wall.Seconds()
+		rekanRates, directRates, ratios = append(rekanRates, rr), append(directRates, dr), append(ratios, rr/dr)
+	}
+	return median(ratios), median(rekanRates), median(directRates), nil
+}
+
+func median(xs []float64) float64 {
+	slices.Sort(xs)
+	return xs[len(xs)/2]
+}
