@@ -33,8 +33,10 @@ func main() {
 	app.RootCmd.Version = version
 	app.RootCmd.Short = "Rekan: Instagram content for Brazilian micro-entrepreneurs"
 
+	registerPrivateData(app)
 	registerMigrations(app)
 	registerSettings(app)
+	registerSecurity(app)
 	registerRecordHooks(app)
 	runtime := registerContentRuntime(app)
 	registerRoutes(app, runtime)
