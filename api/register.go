@@ -101,6 +101,9 @@ func registerRecordHooks(app *pocketbase.PocketBase) {
 func registerContentRuntime(app *pocketbase.PocketBase) *contentrt.Service {
 	service := contentrt.New(os.Getenv)
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		if err := service.Validate(); err != nil {
+			return err
+		}
 		if err := routes.FailInterrupted(e.App); err != nil {
 			return fmt.Errorf("fail interrupted generations: %w", err)
 		}

@@ -7,13 +7,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/rekan/rekan/api/internal/text"
 	"github.com/rekan/rekan/eval/checks"
 	"github.com/rekan/rekan/eval/content"
 )
@@ -33,10 +34,15 @@ const maxHashtags = 30
 // editableFields are the only fields an operator may change.
 var editableFields = []string{"caption", "hashtags", "production_note"}
 
-// BindHooks marks operator edits and re-runs the checks on them. The API
-// rules already refuse server-only fields; this runs after them.
+// BindHooks marks operator edits and re-runs the checks on them, and
+// refuses edits while the post is being generated (the generation would
+// overwrite them). The API rules already refuse server-only fields; this
+// runs after them.
 func BindHooks(app core.App) {
 	app.OnRecordUpdateRequest(Collection).BindFunc(func(e *core.RecordRequestEvent) error {
+		if generating(e.App, e.Record.Id) {
+			return e.Error(http.StatusConflict, MsgEditWhileGenerating, nil)
+		}
 		original := e.Record.Original()
 		changed := false
 		for _, field := range editableFields {
@@ -55,6 +61,9 @@ func BindHooks(app core.App) {
 			})
 		}
 		e.Record.Set("hashtags", hashtags)
+		for _, field := range []string{"caption", "production_note"} {
+			e.Record.Set(field, text.Trim(e.Record.GetString(field)))
+		}
 		e.Record.Set("edited", true)
 		e.Record.Set("checks", checks.Run(ToContent(e.Record)))
 		return e.Next()
@@ -91,11 +100,11 @@ func NormalizeHashtags(raw []byte) ([]string, error) {
 	}
 	tags := make([]string, 0, len(items))
 	for _, item := range items {
-		word := strings.TrimLeft(strings.TrimSpace(item), "#")
+		word := text.Trim(strings.TrimLeft(text.Trim(item), "#"))
 		if word == "" {
 			continue
 		}
-		if utf8.RuneCountInString(word) > 100 || strings.IndexFunc(word, unicode.IsSpace) >= 0 {
+		if utf8.RuneCountInString(word) > 100 || text.HasBlank(word) {
 			return nil, fmt.Errorf("Hashtag inválida: %q (uma palavra, sem espaços).", item)
 		}
 		tags = append(tags, "#"+word)

@@ -87,9 +87,11 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 	if !role.Valid() {
 		role = content.PickRoles(recentRoles(recent), 1)[0]
 	}
-	p.Set("status", post.StatusGenerating)
-	p.Set("error", "")
-	if err := e.App.Save(p); err != nil {
+	p, err = post.BeginRetry(e.App, p.Id)
+	if errors.Is(err, post.ErrGenerating) {
+		return &router.ApiError{Status: http.StatusConflict, Message: post.MsgRetryWhileGenerating, Data: map[string]any{"code": "post_generating"}}
+	}
+	if err != nil {
 		return e.InternalServerError("Não foi possível atualizar o post.", err)
 	}
 	return h.write(e, biz, []*core.Record{p}, []content.Role{role}, recentHooks(recent))
@@ -115,19 +117,17 @@ func (h *handler) write(e *core.RequestEvent, biz *core.Record, posts []*core.Re
 		return h.fail(e, posts, err)
 	}
 
-	err = e.App.RunInTransaction(func(tx core.App) error {
-		for i, p := range posts {
-			fillPost(p, result.Posts[i], roles[i], result.Model)
-			if err := tx.Save(p); err != nil {
-				return fmt.Errorf("save post %s: %w", p.Id, err)
-			}
-		}
-		return nil
+	settled, err := post.Settle(e.App, posts, func(tx core.App, p *core.Record, i int) error {
+		fillPost(p, result.Posts[i], roles[i], result.Model)
+		return tx.Save(p)
 	})
 	if err != nil {
 		return h.fail(e, posts, fmt.Errorf("store generated posts: %w", err))
 	}
-	return e.JSON(http.StatusOK, postsResponse{Posts: posts})
+	if len(settled) == 0 {
+		return &router.ApiError{Status: http.StatusNotFound, Message: post.MsgDeletedWhileWriting, Data: map[string]any{"code": "post_deleted"}}
+	}
+	return e.JSON(http.StatusOK, postsResponse{Posts: settled})
 }
 
 func fillPost(p *core.Record, generated content.Post, role content.Role, model string) {
@@ -189,23 +189,19 @@ func classify(err error) failure {
 func (h *handler) fail(e *core.RequestEvent, posts []*core.Record, cause error) error {
 	f := classify(cause)
 	h.deps.Logger.Warn("post generation failed", "code", f.code, "posts", len(posts), "error", cause)
-	err := e.App.RunInTransaction(func(tx core.App) error {
-		for _, p := range posts {
-			p.Set("status", post.StatusFailed)
-			p.Set("error", f.message)
-			if err := tx.Save(p); err != nil {
-				return fmt.Errorf("save failed post %s: %w", p.Id, err)
-			}
-		}
-		return nil
+	settled, err := post.Settle(e.App, posts, func(tx core.App, p *core.Record, _ int) error {
+		p.Set("status", post.StatusFailed)
+		p.Set("error", f.message)
+		return tx.Save(p)
 	})
 	if err != nil {
 		h.deps.Logger.Error("could not mark posts failed", "error", err)
+		settled = posts
 	}
 	return &router.ApiError{
 		Status:  f.status,
 		Message: f.message,
-		Data:    map[string]any{"code": f.code, "posts": posts},
+		Data:    map[string]any{"code": f.code, "posts": settled},
 	}
 }
 
