@@ -47,4 +47,8 @@ func main() {
 		slog.Error("rekan stopped", "error", err)
 		os.Exit(1)
 	}
+	if refusedStart != nil {
+		slog.Error("rekan refused to start", "error", refusedStart)
+		os.Exit(1)
+	}
 }

@@ -95,6 +95,11 @@ func registerRecordHooks(app *pocketbase.PocketBase) {
 	post.BindHooks(app)
 }
 
+// refusedStart is a configuration error a serve hook refused to start
+// with. PocketBase drops the serve command's error (exit status 0), so main
+// turns it into a failure exit, which systemd reports and restarts on.
+var refusedStart error
+
 // registerContentRuntime starts the BAML runtime with the server and stops it
 // on shutdown. A missing baml-cli or LLM key does not stop the server: health
 // and generation report it.
@@ -102,6 +107,7 @@ func registerContentRuntime(app *pocketbase.PocketBase) *contentrt.Service {
 	service := contentrt.New(os.Getenv)
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		if err := service.Validate(); err != nil {
+			refusedStart = err
 			return err
 		}
 		if err := routes.FailInterrupted(e.App); err != nil {

@@ -29,8 +29,11 @@ fi
 lib=$(cd "$lib" && pwd)
 version=$(cat "$lib/lib/.version" 2>/dev/null || echo unknown)
 
-out=$(nix-instantiate --eval --strict --json "$ROOT/nix/tests/module-test.nix" --arg nixpkgsLib "$lib" 2>&1) ||
-	die "the module test does not evaluate: $out"
+# Only stdout is parsed; nix's warnings (e.g. about build users) go to stderr.
+errors=$(mktemp)
+out=$(nix-instantiate --eval --strict --json "$ROOT/nix/tests/module-test.nix" --arg nixpkgsLib "$lib" 2>"$errors") ||
+	die "the module test does not evaluate: $(cat "$errors")"
+rm -f "$errors"
 total=$(jq -r .total <<<"$out")
 failed=$(jq -r '.failed[]' <<<"$out")
 [ -z "$failed" ] || die "$(wc -l <<<"$failed") of $total cases failed:
