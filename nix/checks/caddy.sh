@@ -164,11 +164,16 @@ admin_probes=(
 	"superuser token: settings|-H Authorization:$su_token|/api/settings"
 	"superuser token: backups|-H Authorization:$su_token|/api/backups"
 	"admin UI||/_/"
-	"superuser login by id, forged X-Forwarded-For|-X POST -H Content-Type:application/json -H X-Forwarded-For:$admin_ip --data $login_body|/api/collections/$su_id/auth-with-password"
+	# Caddy replaces a client's X-Forwarded-For. (Directly, this server trusts
+	# the header, as it must behind Caddy: only host processes reach its
+	# loopback port. The Go tests cover a forged header with none trusted.)
+	"superuser login by id, forged X-Forwarded-For|-X POST -H Content-Type:application/json -H X-Forwarded-For:$admin_ip --data $login_body|/api/collections/$su_id/auth-with-password|caddy"
 )
 for entry in "${admin_probes[@]}"; do
-	IFS='|' read -r name args path <<<"$entry"
-	for target in "through Caddy (no Caddy guard)|http://127.0.0.1:$outside" "directly|http://127.0.0.1:$api_port"; do
+	IFS='|' read -r name args path only <<<"$entry"
+	targets=("through Caddy (no Caddy guard)|http://127.0.0.1:$outside")
+	[ "$only" = caddy ] || targets+=("directly|http://127.0.0.1:$api_port")
+	for target in "${targets[@]}"; do
 		# shellcheck disable=SC2086 # args are single words on purpose
 		got=$(curl -s -o "$tmp/admin.out" -w '%{http_code}' $args "${target#*|}$path")
 		probe "$name from 127.0.0.1, ${target%%|*}: $got" is "$got" 403

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -40,8 +41,27 @@ var editableFields = []string{"caption", "hashtags", "production_note"}
 // runs after them.
 func BindHooks(app core.App) {
 	app.OnRecordUpdateRequest(Collection).BindFunc(func(e *core.RecordRequestEvent) error {
-		if generating(e.App, e.Record.Id) {
+		// Held until the edit is saved (e.Next), so no generation can start
+		// between the check and the write.
+		defer lockPosts(e.Record.Id)()
+		stored, err := e.App.FindRecordById(Collection, e.Record.Id)
+		if err != nil {
+			return e.NotFoundError("", err)
+		}
+		if stored.GetString("status") == StatusGenerating {
 			return e.Error(http.StatusConflict, MsgEditWhileGenerating, nil)
+		}
+		// The request loaded the post before taking the lock; a generation
+		// may have finished since. Only the editable fields the request
+		// sends are the operator's: everything else is saved as stored now.
+		info, err := e.RequestInfo()
+		if err != nil {
+			return err
+		}
+		for _, field := range e.Record.Collection().Fields.FieldNames() {
+			if field != "id" && !(slices.Contains(editableFields, field) && sent(info.Body, field)) {
+				e.Record.Set(field, stored.Get(field))
+			}
 		}
 		original := e.Record.Original()
 		changed := false
@@ -68,6 +88,17 @@ func BindHooks(app core.App) {
 		e.Record.Set("checks", checks.Run(ToContent(e.Record)))
 		return e.Next()
 	})
+}
+
+// sent reports whether the request body sets field (with or without a
+// PocketBase modifier such as "field+" or "field:…").
+func sent(body map[string]any, field string) bool {
+	for key := range body {
+		if rest, ok := strings.CutPrefix(key, field); ok && (rest == "" || strings.ContainsAny(rest[:1], ":+-")) {
+			return true
+		}
+	}
+	return false
 }
 
 // ToContent is the post as the checks see it.

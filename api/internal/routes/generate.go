@@ -88,6 +88,9 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 		role = content.PickRoles(recentRoles(recent), 1)[0]
 	}
 	p, err = post.BeginRetry(e.App, p.Id)
+	if errors.Is(err, post.ErrGone) {
+		return e.NotFoundError(msgPostNotFound, nil)
+	}
 	if errors.Is(err, post.ErrGenerating) {
 		return &router.ApiError{Status: http.StatusConflict, Message: post.MsgRetryWhileGenerating, Data: map[string]any{"code": "post_generating"}}
 	}

@@ -48,7 +48,8 @@ func bindGenerate(e *core.RequestEvent) (generateForm, error) {
 		return generateForm{}, e.BadRequestError("Corpo da requisição inválido.", nil)
 	}
 	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
+	// encoding/json would turn invalid UTF-8 into U+FFFD and call it a brief.
+	if err := json.Unmarshal(body, &fields); err != nil || fields == nil || !utf8.Valid(body) {
 		return generateForm{}, e.BadRequestError("JSON inválido no corpo da requisição.", nil)
 	}
 

@@ -136,6 +136,7 @@ func TestGenerateRejectsBadInput(t *testing.T) {
 	}{
 		{"malformed json", `{"brief":`, 400, []string{`"message":"JSON inválido no corpo da requisição."`}},
 		{"not an object", `["bolo"]`, 400, []string{`JSON inválido`}},
+		{"invalid UTF-8", "{\"brief\":\"\xff\xfe\"}", 400, []string{`JSON inválido`}},
 		{"empty body", ``, 400, []string{`JSON inválido`}},
 		{"missing brief", `{"count":1}`, 400, []string{`"brief":{"code":"validation_required","message":"Escreva o pedido do post."}`}},
 		{"null brief", `{"brief":null}`, 400, []string{`"brief":{"code":"validation_required"`}},
