@@ -120,4 +120,3 @@ func Settle(app core.App, posts []*core.Record, store func(tx core.App, current 
 	}
 	return settled, nil
 }
-
