@@ -25,8 +25,11 @@ fi
 
 # No network may be used: a fetch of nixpkgs would fail (or, with network,
 # be noticed by the store path check below).
+# Only stdout is compared; nix's warnings (e.g. about build users) go to
+# stderr and are shown on failure.
+errors=$(new_tmp)/stderr
 out=$(cd "$dir" && timeout 120 "${NIX[@]}" eval --option substituters '' \
-	.#nixosModules.default --apply builtins.typeOf 2>&1) || die "nix eval failed: $out"
+	.#nixosModules.default --apply builtins.typeOf 2>"$errors") || die "nix eval failed: $out $(cat "$errors")"
 [ "$out" = '"lambda"' ] || die "expected \"lambda\", got: $out"
 
 # The lock file itself must be the pinned one and in the format Nix writes.
