@@ -243,6 +243,9 @@ func TestServeHeadersCORSAndReservedPaths(t *testing.T) {
 		t.Errorf("preflight grant: %v", header)
 	}
 
+	if status, header, _ := send(t, client, "GET", s.base+"/_", nil, ""); status/100 != 3 || header.Get("Location") != "/_/" {
+		t.Errorf("/_: %d %v", status, header)
+	}
 	for _, path := range []string{"/API/unknown", "/Api/rekan/health", "/api/unknown", "/API", "/_app/", "/_app"} {
 		status, header, body := send(t, client, "GET", s.base+path, nil, "")
 		if status != 404 || strings.Contains(body, "<html") {
