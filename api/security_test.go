@@ -367,7 +367,7 @@ func TestServeFallbackGetsItsOwnKey(t *testing.T) {
 		"REKAN_LLM_BASE_URL=" + primary.URL + "/v1", "REKAN_LLM_API_KEY=sk-primary-secret", "REKAN_WRITER_MODEL=fake-writer",
 		"REKAN_LLM_FALLBACK_BASE_URL=" + fallback.URL + "/v1", "REKAN_LLM_FALLBACK_API_KEY=sk-fallback-key",
 	})
-	token, business := operatorWithBusiness(t, s)
+	token, business := s.loginWithBusiness(t, "alice@example.com", "a-long-password")
 	status, _, body := s.call(t, "POST", "/api/rekan/businesses/"+business+"/posts:generate", token, `{"brief":"bolo de cenoura"}`)
 	if status != 200 {
 		t.Fatalf("generate through the fallback: %d %s", status, body)
@@ -380,26 +380,4 @@ func TestServeFallbackGetsItsOwnKey(t *testing.T) {
 			t.Errorf("the fallback host got authorization %q", r.Authorization)
 		}
 	}
-}
-
-// operatorWithBusiness logs alice in and creates a business for her.
-func operatorWithBusiness(t *testing.T, s *server) (token, business string) {
-	t.Helper()
-	status, _, body := s.call(t, "POST", "/api/collections/users/auth-with-password", "", `{"identity":"alice@example.com","password":"a-long-password"}`)
-	var login struct {
-		Token  string `json:"token"`
-		Record struct {
-			ID string `json:"id"`
-		} `json:"record"`
-	}
-	if err := json.Unmarshal([]byte(body), &login); status != 200 || err != nil || login.Token == "" {
-		t.Fatalf("login: %d %s", status, body)
-	}
-	status, _, body = s.call(t, "POST", "/api/collections/businesses/records", login.Token,
-		`{"owner":"`+login.Record.ID+`","name":"Doceria Raiz","segment":"doceria","city":"Belo Horizonte","state":"mg"}`)
-	var biz struct{ ID string }
-	if err := json.Unmarshal([]byte(body), &biz); status != 200 || err != nil || biz.ID == "" {
-		t.Fatalf("create business: %d %s", status, body)
-	}
-	return login.Token, biz.ID
 }
