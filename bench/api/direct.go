@@ -9,7 +9,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/rekan/rekan/eval"
+	bamlsrc "github.com/rekan/rekan/eval/baml_src"
 	"github.com/rekan/rekan/eval/bamlrt"
 	"github.com/rekan/rekan/eval/content"
 )
@@ -42,7 +42,7 @@ func startDirect(fakeURL string) (*directRuntime, error) {
 	provider := content.ProviderFromEnv(getenv)
 	rt, err := bamlrt.Start(context.Background(), bamlrt.Config{
 		CLI:    cli,
-		Source: eval.BAMLSource,
+		Source: bamlsrc.FS,
 		Env:    provider.RuntimeEnv(),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
