@@ -476,7 +476,7 @@ func TestFakeFlag(t *testing.T) {
 	if res.code != exitOK {
 		t.Fatalf("exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
 	}
-	if !strings.Contains(res.stderr, "--fake: using fakellm, not the configured provider") {
+	if !strings.Contains(res.stderr, "--fake: using fakellm instead of any configured provider") {
 		t.Errorf("no loud warning:\n%s", res.stderr)
 	}
 	if got := h.models(); len(got) != 0 {
