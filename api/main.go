@@ -33,8 +33,10 @@ func main() {
 	app.RootCmd.Version = version
 	app.RootCmd.Short = "Rekan: Instagram content for Brazilian micro-entrepreneurs"
 
+	registerPrivateData(app)
 	registerMigrations(app)
 	registerSettings(app)
+	registerSecurity(app)
 	registerRecordHooks(app)
 	runtime := registerContentRuntime(app)
 	gate := registerDrain(app)
@@ -45,6 +47,10 @@ func main() {
 
 	if err := app.Start(); err != nil {
 		slog.Error("rekan stopped", "error", err)
+		os.Exit(1)
+	}
+	if refusedStart != nil {
+		slog.Error("rekan refused to start", "error", refusedStart)
 		os.Exit(1)
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/rekan/rekan/api/internal/operator"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/api/internal/routes"
+	"github.com/rekan/rekan/api/internal/security"
 	"github.com/rekan/rekan/api/internal/settings"
 	"github.com/rekan/rekan/api/internal/superuser"
 	"github.com/rekan/rekan/api/internal/webui"
@@ -36,6 +37,43 @@ func registerEnv() {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		slog.Warn("could not read .env", "error", err)
 	}
+}
+
+// registerPrivateData keeps the data directory (the database holds the
+// superusers' token keys) readable by the service user only: a private
+// umask for everything created from now on, and existing looser
+// permissions tightened before the database is opened.
+func registerPrivateData(app *pocketbase.PocketBase) {
+	security.PrivateUmask()
+	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
+		changed, err := security.TightenDataDir(e.App.DataDir())
+		if err != nil {
+			return fmt.Errorf("restrict the data directory: %w", err)
+		}
+		if changed > 0 {
+			slog.Warn("removed group and other permissions in the data directory", "dir", e.App.DataDir(), "entries", changed)
+		}
+		return e.Next()
+	})
+}
+
+// registerSecurity adds the admin allow-list guard, the security headers
+// and same-origin CORS (unless `serve --origins` chose origins).
+func registerSecurity(app *pocketbase.PocketBase) {
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		security.Bind(e.Router, originsGiven(app))
+		return e.Next()
+	})
+}
+
+// originsGiven reports whether `serve --origins` was passed.
+func originsGiven(app *pocketbase.PocketBase) bool {
+	serve, _, err := app.RootCmd.Find([]string{"serve"})
+	if err != nil {
+		return false
+	}
+	flag := serve.Flags().Lookup("origins")
+	return flag != nil && flag.Changed
 }
 
 // registerMigrations adds the `migrate` command. Migrations are Go code in
@@ -61,6 +99,11 @@ func registerRecordHooks(app *pocketbase.PocketBase) {
 	post.BindHooks(app)
 }
 
+// refusedStart is a configuration error a serve hook refused to start
+// with. PocketBase drops the serve command's error (exit status 0), so main
+// turns it into a failure exit, which systemd reports and restarts on.
+var refusedStart error
+
 // registerContentRuntime starts the BAML runtime with the server and stops it
 // on shutdown. A missing baml-cli or LLM key does not stop the server: health
 // and generation report it. The runtime starts in the background so the
@@ -69,6 +112,10 @@ func registerRecordHooks(app *pocketbase.PocketBase) {
 func registerContentRuntime(app *pocketbase.PocketBase) *contentrt.Service {
 	service := contentrt.New(os.Getenv)
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		if err := service.Validate(); err != nil {
+			refusedStart = err
+			return err
+		}
 		if err := routes.FailInterrupted(e.App); err != nil {
 			return fmt.Errorf("fail interrupted generations: %w", err)
 		}

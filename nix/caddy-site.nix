@@ -8,27 +8,22 @@
   # Directory of the web build (the web package's output).
   webRoot,
   # Addresses/CIDRs allowed to reach the PocketBase admin UI (/_/) and the
-  # superuser auth endpoints; null allows everyone.
+  # superuser auth endpoints; null allows everyone. A second layer only: the
+  # server refuses other addresses itself (REKAN_ADMIN_ALLOWED_IPS).
   adminAllowedIPs ? [
     "127.0.0.1/8"
     "::1/128"
   ],
 }:
 let
-  # SvelteKit's bootstrap is an inline <script>, hence 'unsafe-inline' for
-  # scripts; everything else is same-origin (the API included).
-  csp = builtins.concatStringsSep "; " [
-    "default-src 'self'"
-    "script-src 'self' 'unsafe-inline'"
-    "style-src 'self' 'unsafe-inline'"
-    "img-src 'self' data: blob:"
-    "font-src 'self' data:"
-    "connect-src 'self'"
-    "frame-ancestors 'none'"
-    "base-uri 'self'"
-    "form-action 'self'"
-    "object-src 'none'"
-  ];
+  # The security headers, shared with the server (which sends the same ones
+  # when reached directly): every response, and the web app's HTML.
+  securityHeaders = builtins.fromJSON (builtins.readFile ../api/internal/security/headers.json);
+  headerLines =
+    prefix: headers:
+    builtins.concatStringsSep "\n" (
+      map (name: "${prefix}${name} \"${headers.${name}}\"") (builtins.attrNames headers)
+    );
 
   # Caddy sets X-Forwarded-For to the connecting address itself (it trusts no
   # incoming XFF without trusted_proxies), which is what the server's
@@ -67,12 +62,7 @@ in
   encode zstd gzip
 
   header {
-  	Strict-Transport-Security "max-age=31536000; includeSubDomains"
-  	X-Content-Type-Options "nosniff"
-  	X-Frame-Options "DENY"
-  	Referrer-Policy "strict-origin-when-cross-origin"
-  	Cross-Origin-Opener-Policy "same-origin"
-  	Permissions-Policy "camera=(), microphone=(), geolocation=(), payment=()"
+  ${headerLines "\t" securityHeaders.all}
   	-Server
   }
 
@@ -88,15 +78,21 @@ in
   	${proxy}
   }
 
+  # Build assets are files or 404s, never the SPA page.
+  handle /_app/* {
+  	root * ${webRoot}
+  	header /_app/immutable/* Cache-Control "public, max-age=31536000, immutable"
+  	file_server
+  }
+
   handle {
   	root * ${webRoot}
   	@html path / *.html
   	route {
   		# Prerendered pages, then the SPA fallback for client-side routes.
   		try_files {path} {path}.html {path}/index.html /200.html
-  		header /_app/immutable/* Cache-Control "public, max-age=31536000, immutable"
   		header @html Cache-Control "no-cache"
-  		header @html Content-Security-Policy "${csp}"
+  ${headerLines "\t\theader @html " securityHeaders.html}
   		file_server
   	}
   }

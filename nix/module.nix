@@ -157,9 +157,13 @@ let
         ];
         example = [ "203.0.113.7/32" ];
         description = ''
-          Addresses or CIDR ranges allowed to reach the PocketBase admin UI
-          (`/_/`) and the superuser login through Caddy. The default keeps both
-          to the host itself (use an SSH tunnel); null allows everyone.
+          Addresses or CIDR ranges allowed superuser access: the PocketBase
+          admin UI (`/_/`), the superuser login (by collection name or id) and
+          any request carrying a superuser token. The server enforces it
+          itself (REKAN_ADMIN_ALLOWED_IPS, PocketBase's SuperuserIPs, reapplied
+          at every start); the Caddy block repeats it as a second layer. The
+          default keeps superusers to the host itself (use an SSH tunnel);
+          null allows everyone.
         '';
       };
 
@@ -211,14 +215,42 @@ let
       # client sent. Without Caddy in front nothing is trusted.
       REKAN_TRUSTED_PROXY_HEADERS = if inst.caddy.enable then "X-Forwarded-For" else "";
       REKAN_DRAIN_TIMEOUT = "${toString inst.drainTimeout}s";
+      REKAN_ADMIN_ALLOWED_IPS =
+        if inst.adminAllowedIPs == null then "0.0.0.0/0,::/0" else lib.concatStringsSep "," inst.adminAllowedIPs;
     }
     // lib.mapAttrs (_: v: if builtins.isBool v then lib.boolToString v else toString v) (
       lib.filterAttrs (_: v: v != null) inst.settings
     );
 
+  # The site's own origin, the only one CORS allows (without --origins the
+  # server allows none besides itself).
+  originOf =
+    domain:
+    let
+      address = if lib.hasInfix "://" domain then domain else "https://${domain}";
+    in
+    builtins.head (builtins.match "([a-z]+://[^/]+).*" address);
+
   execStartOf =
     unit: inst:
-    "${lib.getExe inst.package} serve --http=127.0.0.1:${toString inst.port} --dir=${stateDir unit}";
+    "${lib.getExe inst.package} serve --http=127.0.0.1:${toString inst.port} --dir=${stateDir unit}"
+    + lib.optionalString (inst.domain != null) " --origins=${originOf inst.domain}";
+
+  # The BAML runtime child listens on 0.0.0.0 (baml-cli serve 0.223.0 has no
+  # bind address) on a port the kernel picks from its ephemeral range
+  # (net.ipv4.ip_local_port_range, 32768-60999 by default). NixOS's firewall
+  # refuses inbound connections to every port not opened, which keeps it
+  # unreachable from other hosts; these warnings name what would expose it.
+  ephemeralPorts = {
+    from = 32768;
+    to = 60999;
+  };
+  firewall = config.networking.firewall;
+  openEphemeralPorts =
+    builtins.filter (p: p >= ephemeralPorts.from && p <= ephemeralPorts.to) firewall.allowedTCPPorts
+    ++ map (r: "${toString r.from}-${toString r.to}") (
+      builtins.filter (r: r.to >= ephemeralPorts.from && r.from <= ephemeralPorts.to) firewall.allowedTCPPortRanges
+    );
 
   # Like nixpkgs' beszel-hub (another PocketBase application): the
   # migrations run before the server starts, so a failing one fails the
@@ -390,13 +422,18 @@ in
         }
       ];
 
-    warnings = lib.concatLists (
-      lib.mapAttrsToList (
-        unit: inst:
-        lib.optional (inst.caddy.enable && inst.adminAllowedIPs == null)
-          "${optionPath unit}.adminAllowedIPs is null: the PocketBase admin UI (/_/) of ${toString inst.domain} is reachable from anywhere."
-      ) instances
-    );
+    warnings =
+      lib.concatLists (
+        lib.mapAttrsToList (
+          unit: inst:
+          lib.optional (inst.caddy.enable && inst.adminAllowedIPs == null)
+            "${optionPath unit}.adminAllowedIPs is null: the PocketBase admin UI (/_/) of ${toString inst.domain} is reachable from anywhere."
+        ) instances
+      )
+      ++ lib.optional (!firewall.enable)
+        "services.rekan: networking.firewall.enable is false: the BAML runtime (a child of the server, on 0.0.0.0 at a random port in ${toString ephemeralPorts.from}-${toString ephemeralPorts.to}; it answers /_debug/ping without its password) is reachable from other hosts unless another firewall drops inbound traffic."
+      ++ lib.optional (openEphemeralPorts != [ ])
+        "services.rekan: networking.firewall opens TCP ${lib.concatMapStringsSep ", " toString openEphemeralPorts}, inside the ephemeral range ${toString ephemeralPorts.from}-${toString ephemeralPorts.to} where the BAML runtime listens on 0.0.0.0; it may become reachable from other hosts.";
 
     systemd.services = lib.mapAttrs (unit: inst: {
       description = "Rekan (${unit})";

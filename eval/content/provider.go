@@ -3,6 +3,7 @@ package content
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 )
 
@@ -22,7 +23,8 @@ type Provider struct {
 	WriterModel string
 
 	// Fallback*: any of them set enables the fallback; an empty one inherits
-	// the primary's value (so a fallback can be just another model).
+	// the primary's value (so a fallback can be just another model), except
+	// the key, which only goes to the primary's own origin (see Validate).
 	FallbackBaseURL string
 	FallbackAPIKey  string
 	FallbackModel   string
@@ -82,12 +84,25 @@ func (p Provider) RuntimeEnv() []string {
 	}
 }
 
+// Validate refuses a configuration that would send the primary key to
+// another host: a fallback base URL on a different origin (scheme, host,
+// port) without a key of its own.
+func (p Provider) Validate() error {
+	if p.FallbackBaseURL == "" || p.FallbackAPIKey != "" || p.APIKey == "" || sameOrigin(p.BaseURL, p.FallbackBaseURL) {
+		return nil
+	}
+	return fmt.Errorf("REKAN_LLM_FALLBACK_BASE_URL (%s) is not on the origin of REKAN_LLM_BASE_URL (%s) and REKAN_LLM_FALLBACK_API_KEY is empty: "+
+		"the primary key is never sent to another host; set REKAN_LLM_FALLBACK_API_KEY or point the fallback at the primary's origin",
+		origin(p.FallbackBaseURL), origin(p.BaseURL))
+}
+
 func (p Provider) fallback() (baseURL, apiKey, model string) {
 	baseURL, apiKey, model = p.FallbackBaseURL, p.FallbackAPIKey, p.FallbackModel
 	if baseURL == "" {
 		baseURL = p.BaseURL
 	}
-	if apiKey == "" {
+	// Validate refuses the other case; never leak the key even without it.
+	if apiKey == "" && sameOrigin(p.BaseURL, baseURL) {
 		apiKey = p.APIKey
 	}
 	if model == "" {
@@ -130,6 +145,33 @@ func (p Provider) Secrets() []string {
 		}
 	}
 	return out
+}
+
+// sameOrigin compares scheme, host and port (default ports made explicit,
+// host case-insensitive). Unparsable URLs are never the same origin.
+func sameOrigin(a, b string) bool {
+	oa, ob := origin(a), origin(b)
+	return oa != "" && oa == ob
+}
+
+// origin is scheme://host:port of a URL, "" when it has none. Only the
+// origin ever appears in messages: a URL may carry credentials.
+func origin(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Scheme == "" || u.Hostname() == "" {
+		return ""
+	}
+	scheme := strings.ToLower(u.Scheme)
+	port := u.Port()
+	if port == "" {
+		switch scheme {
+		case "https":
+			port = "443"
+		case "http":
+			port = "80"
+		}
+	}
+	return scheme + "://" + strings.ToLower(u.Hostname()) + ":" + port
 }
 
 func splitList(s string) []string {

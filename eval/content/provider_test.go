@@ -53,3 +53,50 @@ func TestProviderRuntimeEnv(t *testing.T) {
 		t.Errorf("one judge model should judge twice:\n%s", got)
 	}
 }
+
+func TestProviderKeyStaysWithItsOrigin(t *testing.T) {
+	provider := func(vars map[string]string) content.Provider {
+		return content.ProviderFromEnv(func(k string) string { return vars[k] })
+	}
+	primary := map[string]string{"REKAN_LLM_BASE_URL": "https://openrouter.ai/api/v1", "REKAN_LLM_API_KEY": "sk-primary"}
+	with := func(extra map[string]string) map[string]string {
+		out := map[string]string{}
+		for k, v := range primary {
+			out[k] = v
+		}
+		for k, v := range extra {
+			out[k] = v
+		}
+		return out
+	}
+	cases := []struct {
+		name    string
+		vars    map[string]string
+		wantErr bool
+		wantKey string
+	}{
+		{"another host without a key", with(map[string]string{"REKAN_LLM_FALLBACK_BASE_URL": "https://api.example.com/v1"}), true, ""},
+		{"another port", with(map[string]string{"REKAN_LLM_FALLBACK_BASE_URL": "https://openrouter.ai:8443/api/v1"}), true, ""},
+		{"another scheme", with(map[string]string{"REKAN_LLM_FALLBACK_BASE_URL": "http://openrouter.ai/api/v1"}), true, ""},
+		{"credentials in the URL are another origin too", with(map[string]string{"REKAN_LLM_FALLBACK_BASE_URL": "https://openrouter.ai@evil.example/v1"}), true, ""},
+		{"same origin, other path", with(map[string]string{"REKAN_LLM_FALLBACK_BASE_URL": "https://OpenRouter.ai:443/api/v2"}), false, "sk-primary"},
+		{"another host with its own key", with(map[string]string{"REKAN_LLM_FALLBACK_BASE_URL": "https://api.example.com/v1", "REKAN_LLM_FALLBACK_API_KEY": "sk-other"}), false, "sk-other"},
+		{"just another model", with(map[string]string{"REKAN_WRITER_FALLBACK_MODEL": "m2"}), false, "sk-primary"},
+	}
+	for _, c := range cases {
+		p := provider(c.vars)
+		err := p.Validate()
+		if c.wantErr {
+			if err == nil || !strings.Contains(err.Error(), "REKAN_LLM_FALLBACK_BASE_URL") || !strings.Contains(err.Error(), "REKAN_LLM_BASE_URL") ||
+				!strings.Contains(err.Error(), "REKAN_LLM_FALLBACK_API_KEY") || strings.Contains(err.Error(), "sk-primary") {
+				t.Errorf("%s: error %v", c.name, err)
+			}
+		} else if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+		}
+		env := strings.Join(p.RuntimeEnv(), "\n") + "\n"
+		if !strings.Contains(env, "REKAN_LLM_FALLBACK_API_KEY="+c.wantKey+"\n") {
+			t.Errorf("%s: runtime env gives the fallback the wrong key:\n%s", c.name, env)
+		}
+	}
+}

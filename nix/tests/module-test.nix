@@ -116,6 +116,20 @@ let
           }
         );
       };
+      networking.firewall = {
+        enable = mkOption {
+          type = types.bool;
+          default = true;
+        };
+        allowedTCPPorts = mkOption {
+          type = types.listOf types.port;
+          default = [ ];
+        };
+        allowedTCPPortRanges = mkOption {
+          type = types.listOf (types.attrsOf types.port);
+          default = [ ];
+        };
+      };
       services.caddy = {
         enable = mkOption {
           type = types.bool;
@@ -374,7 +388,7 @@ let
       svc.serviceConfig == import ../service-settings.nix {
         name = "rekan";
         execStartPre = [ "${own.api}/bin/api migrate up --dir=/var/lib/rekan" ];
-        execStart = "${own.api}/bin/api serve --http=127.0.0.1:8090 --dir=/var/lib/rekan";
+        execStart = "${own.api}/bin/api serve --http=127.0.0.1:8090 --dir=/var/lib/rekan --origins=https://rekan.example.com";
       };
     "minimal: migrations run before the server starts" = svc.serviceConfig.ExecStartPre == [
       "${own.api}/bin/api migrate up --dir=/var/lib/rekan"
@@ -398,6 +412,7 @@ let
       REKAN_BAML_CLI = "${own.baml-runtime}/bin/baml-cli";
       REKAN_TRUSTED_PROXY_HEADERS = "X-Forwarded-For";
       REKAN_DRAIN_TIMEOUT = "60s";
+      REKAN_ADMIN_ALLOWED_IPS = "127.0.0.1/8,::1/128";
       REKAN_APP_NAME = "Rekan";
       REKAN_LLM_BASE_URL = "https://openrouter.ai/api/v1";
     };
@@ -431,7 +446,34 @@ let
     "two: staging state dir and port" =
       staging.serviceConfig.StateDirectory == "rekan-staging"
       && staging.serviceConfig.ExecStart
-        == "${own.api}/bin/api serve --http=127.0.0.1:8091 --dir=/var/lib/rekan-staging";
+        == "${own.api}/bin/api serve --http=127.0.0.1:8091 --dir=/var/lib/rekan-staging --origins=http://staging.example.com";
+    "two: an open admin list is spelled out for the server" =
+      staging.environment.REKAN_ADMIN_ALLOWED_IPS == "0.0.0.0/0,::/0";
+    "adminAllowedIPs reach the server" =
+      (eval (enabled {
+        adminAllowedIPs = [
+          "203.0.113.7/32"
+          "10.0.0.0/8"
+        ];
+      })).config.systemd.services.rekan.environment.REKAN_ADMIN_ALLOWED_IPS == "203.0.113.7/32,10.0.0.0/8";
+    "origins: a site address with a port" =
+      lib.hasSuffix " --origins=https://a.example.com:8443" (eval (enabled { domain = "a.example.com:8443"; }))
+      .config.systemd.services.rekan.serviceConfig.ExecStart;
+    "firewall off warns about the BAML runtime" =
+      builtins.any (w: lib.hasInfix "networking.firewall.enable is false: the BAML runtime" w)
+        (eval (enabled { } // { networking.firewall.enable = false; })).config.warnings;
+    "firewall opening the ephemeral range warns" =
+      let
+        w =
+          (eval (
+            enabled { }
+            // {
+              networking.firewall.allowedTCPPorts = [ 80 443 40000 ];
+              networking.firewall.allowedTCPPortRanges = [ { from = 60000; to = 61000; } ];
+            }
+          )).config.warnings;
+      in
+      builtins.any (x: lib.hasInfix "opens TCP 40000, 60000-61000, inside the ephemeral range" x) w;
     "two: staging inherits the package" = tc.services.rekan.instances.staging.package == own.api;
     "two: staging drain timeout and its stop timeout" =
       staging.environment.REKAN_DRAIN_TIMEOUT == "120s" && staging.serviceConfig.TimeoutStopSec == 135;
@@ -472,7 +514,9 @@ let
       in
       failedAssertions c == [ ]
       && !c.services.caddy.enable
-      && c.systemd.services.rekan-worker.environment.REKAN_TRUSTED_PROXY_HEADERS == "";
+      && c.systemd.services.rekan-worker.environment.REKAN_TRUSTED_PROXY_HEADERS == ""
+      && c.systemd.services.rekan-worker.serviceConfig.ExecStart
+        == "${own.api}/bin/api serve --http=127.0.0.1:9000 --dir=/var/lib/rekan-worker";
 
     # --- assertions, with full option paths
     "assert: domain required" =

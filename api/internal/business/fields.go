@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/rekan/rekan/api/internal/text"
 	"github.com/rekan/rekan/eval/content"
 )
 
@@ -26,7 +27,7 @@ const (
 
 // NormalizeState uppercases a UF and reports whether it exists.
 func NormalizeState(raw string) (string, bool) {
-	uf := strings.ToUpper(strings.TrimSpace(raw))
+	uf := strings.ToUpper(text.Trim(raw))
 	for _, known := range States {
 		if uf == known {
 			return uf, true
@@ -52,10 +53,10 @@ func ParseServices(raw []byte) ([]content.Service, error) {
 	services := make([]content.Service, 0, len(items))
 	for i, item := range items {
 		var name string
-		if err := json.Unmarshal(item["name"], &name); err != nil || strings.TrimSpace(name) == "" {
+		if err := json.Unmarshal(item["name"], &name); err != nil || text.Trim(name) == "" {
 			return nil, fmt.Errorf("O serviço %d precisa de um nome.", i+1)
 		}
-		name = strings.TrimSpace(name)
+		name = text.Trim(name)
 		if utf8.RuneCountInString(name) > maxServiceName {
 			return nil, fmt.Errorf("O nome do serviço %d passa de %d caracteres.", i+1, maxServiceName)
 		}
@@ -84,7 +85,7 @@ func ParseFacts(raw []byte) ([]string, error) {
 	}
 	facts := make([]string, 0, len(items))
 	for _, item := range items {
-		item = strings.TrimSpace(item)
+		item = text.Trim(item)
 		if item == "" {
 			continue
 		}

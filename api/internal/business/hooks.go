@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/rekan/rekan/api/internal/text"
 	"github.com/rekan/rekan/eval/content"
 )
 
@@ -24,11 +25,20 @@ func BindHooks(app core.App) {
 	})
 }
 
+// textFields are the free-text fields, trimmed by the server's one rule.
+var textFields = []string{"name", "segment", "city", "neighbourhood", "audience", "voice", "notes"}
+
 // normalize rewrites the record's fields into their canonical form and
 // returns the problems in PocketBase's validation format (Portuguese
 // messages, one per field).
 func normalize(record *core.Record, stored string) validation.Errors {
 	errs := validation.Errors{}
+
+	// Invisible characters are not content: a name of zero-width spaces is
+	// an empty (so missing) name.
+	for _, field := range textFields {
+		record.Set(field, text.Trim(record.GetString(field)))
+	}
 
 	// A stored phone is already canonical; normalising it again would read a
 	// foreign number without its "+" as a Brazilian one.

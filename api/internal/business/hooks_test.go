@@ -62,3 +62,60 @@ func TestHooksRunOnAppSave(t *testing.T) {
 		t.Fatalf("invalid state: %v", err)
 	}
 }
+
+// Invisible characters are not content: the server's one trimming rule
+// applies to every text field of a business.
+func TestInvisibleTextIsEmpty(t *testing.T) {
+	app, err := tests.NewTestApp(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Cleanup()
+	business.BindHooks(app)
+	users, _ := app.FindCollectionByNameOrId("users")
+	owner := core.NewRecord(users)
+	owner.SetEmail("op@example.com")
+	owner.SetPassword("a-long-password")
+	if err := app.Save(owner); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := app.FindCollectionByNameOrId(business.Collection)
+	base := map[string]any{"owner": owner.Id, "name": "Pet Shop", "segment": "pet shop", "city": "Natal", "state": "rn"}
+	for _, field := range []string{"name", "segment", "city"} {
+		r := core.NewRecord(c)
+		r.Load(base)
+		r.Set(field, "\u200b\ufeff\u3164 \u00a0")
+		err := app.Save(r)
+		if err == nil || !strings.Contains(err.Error(), field) {
+			t.Errorf("%s of invisible characters: %v", field, err)
+		}
+	}
+	for _, bad := range []map[string]any{
+		{"services": []map[string]any{{"name": "\u200b"}}},
+		{"state": "\u200bRN\u200b"},
+	} {
+		r := core.NewRecord(c)
+		r.Load(base)
+		r.Load(bad)
+		if _, isState := bad["state"]; isState {
+			if err := app.Save(r); err != nil || r.GetString("state") != "RN" {
+				t.Errorf("state with invisible edges: %v %q", err, r.GetString("state"))
+			}
+			continue
+		}
+		if err := app.Save(r); err == nil || !strings.Contains(err.Error(), "services") {
+			t.Errorf("service named with invisible characters: %v", err)
+		}
+	}
+	r := core.NewRecord(c)
+	r.Load(base)
+	r.Set("name", "\u200b Pet Shop \ufeff")
+	r.Set("notes", "\u2060")
+	r.Set("facts", []string{"\u200b", " banho e tosa\u200b"})
+	if err := app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	if r.GetString("name") != "Pet Shop" || r.GetString("notes") != "" || r.GetString("facts") != `["banho e tosa"]` {
+		t.Errorf("not trimmed: name %q notes %q facts %s", r.GetString("name"), r.GetString("notes"), r.GetString("facts"))
+	}
+}

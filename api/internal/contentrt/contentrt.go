@@ -45,6 +45,12 @@ func New(getenv func(string) string) *Service {
 	}
 }
 
+// Validate reports a provider configuration the server must refuse to
+// start with (content.Provider.Validate).
+func (s *Service) Validate() error {
+	return s.provider.Validate()
+}
+
 // Start launches the BAML runtime. A failure is logged and kept for Ping and
 // WritePosts; it does not stop the server.
 func (s *Service) Start(ctx context.Context, logger *slog.Logger) error {

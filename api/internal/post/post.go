@@ -7,13 +7,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/rekan/rekan/api/internal/text"
 	"github.com/rekan/rekan/eval/checks"
 	"github.com/rekan/rekan/eval/content"
 )
@@ -33,10 +35,34 @@ const maxHashtags = 30
 // editableFields are the only fields an operator may change.
 var editableFields = []string{"caption", "hashtags", "production_note"}
 
-// BindHooks marks operator edits and re-runs the checks on them. The API
-// rules already refuse server-only fields; this runs after them.
+// BindHooks marks operator edits and re-runs the checks on them, and
+// refuses edits while the post is being generated (the generation would
+// overwrite them). The API rules already refuse server-only fields; this
+// runs after them.
 func BindHooks(app core.App) {
 	app.OnRecordUpdateRequest(Collection).BindFunc(func(e *core.RecordRequestEvent) error {
+		// Held until the edit is saved (e.Next), so no generation can start
+		// between the check and the write.
+		defer lockPosts(e.Record.Id)()
+		stored, err := e.App.FindRecordById(Collection, e.Record.Id)
+		if err != nil {
+			return e.NotFoundError("", err)
+		}
+		if stored.GetString("status") == StatusGenerating {
+			return e.Error(http.StatusConflict, MsgEditWhileGenerating, nil)
+		}
+		// The request loaded the post before taking the lock; a generation
+		// may have finished since. Only the editable fields the request
+		// sends are the operator's: everything else is saved as stored now.
+		info, err := e.RequestInfo()
+		if err != nil {
+			return err
+		}
+		for _, field := range e.Record.Collection().Fields.FieldNames() {
+			if field != "id" && !(slices.Contains(editableFields, field) && sent(info.Body, field)) {
+				e.Record.Set(field, stored.Get(field))
+			}
+		}
 		original := e.Record.Original()
 		changed := false
 		for _, field := range editableFields {
@@ -55,6 +81,9 @@ func BindHooks(app core.App) {
 			})
 		}
 		e.Record.Set("hashtags", hashtags)
+		for _, field := range []string{"caption", "production_note"} {
+			e.Record.Set(field, text.Trim(e.Record.GetString(field)))
+		}
 		e.Record.Set("edited", true)
 		in, err := CheckInput(e.App, e.Record)
 		if err != nil {
@@ -63,6 +92,17 @@ func BindHooks(app core.App) {
 		e.Record.Set("checks", checks.Run(in))
 		return e.Next()
 	})
+}
+
+// sent reports whether the request body sets field (with or without a
+// PocketBase modifier such as "field+" or "field:…").
+func sent(body map[string]any, field string) bool {
+	for key := range body {
+		if rest, ok := strings.CutPrefix(key, field); ok && (rest == "" || strings.ContainsAny(rest[:1], ":+-")) {
+			return true
+		}
+	}
+	return false
 }
 
 // ToContent is the post as the checks see it.
@@ -95,11 +135,11 @@ func NormalizeHashtags(raw []byte) ([]string, error) {
 	}
 	tags := make([]string, 0, len(items))
 	for _, item := range items {
-		word := strings.TrimLeft(strings.TrimSpace(item), "#")
+		word := text.Trim(strings.TrimLeft(text.Trim(item), "#"))
 		if word == "" {
 			continue
 		}
-		if utf8.RuneCountInString(word) > 100 || strings.IndexFunc(word, unicode.IsSpace) >= 0 {
+		if utf8.RuneCountInString(word) > 100 || text.HasBlank(word) {
 			return nil, fmt.Errorf("Hashtag inválida: %q (uma palavra, sem espaços).", item)
 		}
 		tags = append(tags, "#"+word)

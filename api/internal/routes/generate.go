@@ -87,9 +87,14 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 	if !role.Valid() {
 		role = content.PickRoles(recentRoles(recent), 1)[0]
 	}
-	p.Set("status", post.StatusGenerating)
-	p.Set("error", "")
-	if err := e.App.Save(p); err != nil {
+	p, err = post.BeginRetry(e.App, p.Id)
+	if errors.Is(err, post.ErrGone) {
+		return e.NotFoundError(msgPostNotFound, nil)
+	}
+	if errors.Is(err, post.ErrGenerating) {
+		return &router.ApiError{Status: http.StatusConflict, Message: post.MsgRetryWhileGenerating, Data: map[string]any{"code": "post_generating"}}
+	}
+	if err != nil {
 		return e.InternalServerError("Não foi possível atualizar o post.", err)
 	}
 	return h.write(e, biz, []*core.Record{p}, []content.Role{role}, recentHooks(recent))
@@ -120,13 +125,17 @@ func (h *handler) write(e *core.RequestEvent, biz *core.Record, posts []*core.Re
 		generated[i] = withRole(result.Posts[i], roles[i])
 	}
 	checked := checks.RunRequest(checks.Context{Business: req.Business, Brief: req.Brief, PreviousHooks: req.PreviousHooks}, generated)
-	for i, p := range posts {
+	settled, err := post.Settle(e.App, posts, func(tx core.App, p *core.Record, i int) error {
 		fillPost(p, generated[i], result.Model, checked[i])
-	}
-	if err := saveAll(e.App, posts); err != nil {
+		return tx.Save(p)
+	})
+	if err != nil {
 		return h.fail(e, posts, fmt.Errorf("store generated posts: %w", err))
 	}
-	return e.JSON(http.StatusOK, postsResponse{Posts: posts})
+	if len(settled) == 0 {
+		return &router.ApiError{Status: http.StatusNotFound, Message: post.MsgDeletedWhileWriting, Data: map[string]any{"code": "post_deleted"}}
+	}
+	return e.JSON(http.StatusOK, postsResponse{Posts: settled})
 }
 
 // withRole keeps the role the model reports when it is a known one, and
@@ -193,17 +202,19 @@ func classify(err error) failure {
 func (h *handler) fail(e *core.RequestEvent, posts []*core.Record, cause error) error {
 	f := classify(cause)
 	h.deps.Logger.Warn("post generation failed", "code", f.code, "posts", len(posts), "error", cause)
-	for _, p := range posts {
+	settled, err := post.Settle(e.App, posts, func(tx core.App, p *core.Record, _ int) error {
 		p.Set("status", post.StatusFailed)
 		p.Set("error", f.message)
-	}
-	if err := saveAll(e.App, posts); err != nil {
+		return tx.Save(p)
+	})
+	if err != nil {
 		h.deps.Logger.Error("could not mark posts failed", "error", err)
+		settled = posts
 	}
 	return &router.ApiError{
 		Status:  f.status,
 		Message: f.message,
-		Data:    map[string]any{"code": f.code, "posts": posts},
+		Data:    map[string]any{"code": f.code, "posts": settled},
 	}
 }
 

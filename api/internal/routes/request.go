@@ -10,6 +10,8 @@ import (
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/rekan/rekan/api/internal/text"
 )
 
 const (
@@ -38,11 +40,16 @@ var (
 // naming the field, never a silent zero value.
 func bindGenerate(e *core.RequestEvent) (generateForm, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(e.Response, e.Request.Body, maxBodyBytes))
+	if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
+		return generateForm{}, e.Error(http.StatusRequestEntityTooLarge, "Corpo da requisição grande demais.", nil)
+	}
 	if err != nil {
-		return generateForm{}, e.BadRequestError("Corpo da requisição grande demais.", nil)
+		// A broken chunked encoding or a connection cut mid-body.
+		return generateForm{}, e.BadRequestError("Corpo da requisição inválido.", nil)
 	}
 	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
+	// encoding/json would turn invalid UTF-8 into U+FFFD and call it a brief.
+	if err := json.Unmarshal(body, &fields); err != nil || fields == nil || !utf8.Valid(body) {
 		return generateForm{}, e.BadRequestError("JSON inválido no corpo da requisição.", nil)
 	}
 
@@ -66,7 +73,7 @@ func bindGenerate(e *core.RequestEvent) (generateForm, error) {
 
 // validate trims the brief and checks both fields.
 func (f *generateForm) validate() error {
-	f.Brief = strings.TrimSpace(f.Brief)
+	f.Brief = text.Trim(f.Brief)
 	errs := validation.Errors{}
 	switch {
 	case f.Brief == "":

@@ -13,6 +13,8 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
+
+	"github.com/rekan/rekan/api/internal/security"
 )
 
 // ResolveDir returns the web build to serve: REKAN_WEB_DIR when set,
@@ -39,7 +41,7 @@ func Bind(r *router.Router[*core.RequestEvent], dir string) {
 
 func serve(e *core.RequestEvent, fsys fs.FS) error {
 	urlPath := path.Clean("/" + e.Request.PathValue("path"))
-	if strings.HasPrefix(urlPath, "/api/") || urlPath == "/api" || strings.HasPrefix(urlPath, "/_/") {
+	if isReserved(urlPath) {
 		return e.NotFoundError("", nil)
 	}
 	name := strings.TrimPrefix(urlPath, "/")
@@ -53,13 +55,27 @@ func serve(e *core.RequestEvent, fsys fs.FS) error {
 		}
 	}
 	// Missing assets are real 404s; everything else is a client-side route.
-	if strings.HasPrefix(urlPath, "/_app/") || path.Ext(urlPath) != "" && path.Ext(urlPath) != ".html" {
+	if underDir(urlPath, "/_app") || path.Ext(urlPath) != "" && path.Ext(urlPath) != ".html" {
 		return e.NotFoundError("", nil)
 	}
 	if isFile(fsys, "200.html") {
 		return sendFile(e, fsys, "200.html")
 	}
 	return e.NotFoundError("", nil)
+}
+
+// isReserved reports whether urlPath belongs to the server, not the web
+// app: /api and /_ in any letter case (the API's routes are case-sensitive,
+// so /API/x is an unknown API route, not a page), answered with the API's
+// JSON 404.
+func isReserved(urlPath string) bool {
+	lower := strings.ToLower(urlPath)
+	return underDir(lower, "/api") || underDir(lower, "/_")
+}
+
+// underDir reports whether the cleaned urlPath is dir or inside it.
+func underDir(urlPath, dir string) bool {
+	return urlPath == dir || strings.HasPrefix(urlPath, dir+"/")
 }
 
 func isFile(fsys fs.FS, name string) bool {
@@ -89,6 +105,7 @@ func sendFile(e *core.RequestEvent, fsys fs.FS, name string) error {
 		e.Response.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	case strings.HasSuffix(name, ".html"):
 		e.Response.Header().Set("Cache-Control", "no-cache")
+		security.SetHTMLHeaders(e.Response.Header())
 	}
 	e.Response.Header().Set("X-Content-Type-Options", "nosniff")
 	seeker, ok := f.(interface {

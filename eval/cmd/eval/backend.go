@@ -32,6 +32,9 @@ func startBackend(ctx context.Context, getenv func(string) string, logger *slog.
 	if !provider.Configured() {
 		return nil, errNoProvider
 	}
+	if err := provider.Validate(); err != nil {
+		return nil, err
+	}
 	be := &backend{writerModel: provider.WriterModel}
 	if needJudges {
 		panel, err := judges.PanelOf(provider)

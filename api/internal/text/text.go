@@ -1,0 +1,39 @@
+// Package text holds the one trimming rule for every text the server
+// validates (briefs, business fields, post edits, settings from the
+// environment): what a reader cannot see does not count as content.
+package text
+
+import (
+	"strings"
+	"unicode"
+)
+
+// invisibleLetters are letters (category Lo/So) that render as nothing and
+// are used to fake "non-empty" text.
+var invisibleLetters = []rune{
+	'\u115F', '\u1160', // Hangul choseong/jungseong fillers
+	'\u3164', '\uFFA0', // Hangul fillers
+	'\u2800', // Braille pattern blank
+}
+
+// IsBlank reports whether r shows nothing: white space (Unicode White_Space
+// and categories Zs, Zl, Zp), format characters (Cf: zero-width space and
+// joiners, BOM, word joiner, bidi marks, soft hyphen…), control characters
+// (Cc) and the filler letters above.
+func IsBlank(r rune) bool {
+	return unicode.IsSpace(r) ||
+		unicode.In(r, unicode.Zs, unicode.Zl, unicode.Zp, unicode.Cf, unicode.Cc) ||
+		strings.ContainsRune(string(invisibleLetters), r)
+}
+
+// Trim removes blank runes at both ends. A text of blank runes only becomes
+// "", so a required field made of invisible characters is empty.
+func Trim(s string) string {
+	return strings.TrimFunc(s, IsBlank)
+}
+
+// HasBlank reports whether s contains a blank rune anywhere (for one-word
+// values such as hashtags).
+func HasBlank(s string) bool {
+	return strings.IndexFunc(s, IsBlank) >= 0
+}
