@@ -5,8 +5,7 @@
 # Nix sandbox would: on a copy of the package's source with the vendor tree
 # of `go mod vendor` (-mod=vendor, GOPROXY=off), in a network namespace with
 # only loopback, with a clean environment (no HOME but $TMPDIR, PATH with
-# only Go and the base system), CI=true so a missing BAML runtime fails
-# instead of skipping (the only skips api's tests have), and REKAN_BAML_CLI
+# only Go and the base system), CI=true as in the package, and REKAN_BAML_CLI
 # pointing at a wrapper equivalent to the runtime package.
 set -euo pipefail
 CHECK_NAME=nix-go-sandbox

@@ -74,7 +74,7 @@ func echoCommands(core.App) []*cobra.Command {
 // for the server (a server still starting) and then goes through it; a held
 // lock and no server at all ends in a clear error, not a direct run.
 func TestForwardOrLock(t *testing.T) {
-	app, err := tests.NewTestApp()
+	app, err := tests.NewTestApp(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestSocketServesOnlyItsUserAndRoot(t *testing.T) {
 	if err != nil {
 		t.Fatalf("curl: %v", err)
 	}
-	app, err := tests.NewTestApp()
+	app, err := tests.NewTestApp(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,5 +174,41 @@ func TestSocketServesOnlyItsUserAndRoot(t *testing.T) {
 	}
 	if got := run(nil); got != "200" {
 		t.Errorf("root got %s, want 200", got)
+	}
+}
+
+// TestSocketInALongDataDir: a data directory whose socket path does not fit
+// sun_path (a deep checkout, a build sandbox) must still serve and forward
+// commands, and Close must remove the socket from that directory.
+func TestSocketInALongDataDir(t *testing.T) {
+	app, err := tests.NewTestApp(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Cleanup()
+	dir := filepath.Join(t.TempDir(), strings.Repeat("a-long-folder-name/", 6))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(filepath.Join(dir, SocketFile)); n < maxSocketPath {
+		t.Fatalf("the test path is only %d bytes; it must exceed sun_path", n)
+	}
+	srv, err := Listen(app, dir, echoCommands, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatalf("listen in a long data dir: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, SocketFile)); err != nil {
+		t.Fatalf("the socket is not in the data dir: %v", err)
+	}
+	var out strings.Builder
+	code, err := forward(dir, []string{"echo", "long"}, "", &out, io.Discard)
+	if err != nil || code != 0 || out.String() != "long|" {
+		t.Fatalf("forward through a long path: code %d err %v out %q", code, err, out.String())
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, SocketFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("Close left the socket behind: %v", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -40,6 +41,27 @@ type response struct {
 // maxSocketPath is the smallest sun_path among the systems Go supports.
 const maxSocketPath = 104
 
+// withSocketAddress calls use with an address for the socket in dir that
+// fits sun_path. A data directory deep in a checkout or a build sandbox
+// makes the plain path too long; on Linux the directory is then reached
+// through an open descriptor of it (/proc/self/fd/N/admin.sock), held until
+// use returns. Elsewhere a long path is an error naming the fix.
+func withSocketAddress(dir string, use func(addr string) error) error {
+	path := filepath.Join(dir, SocketFile)
+	if len(path) < maxSocketPath {
+		return use(path)
+	}
+	if runtime.GOOS != "linux" {
+		return fmt.Errorf("admin socket path %s is %d bytes, longer than a unix socket allows (%d): use a shorter --dir", path, len(path), maxSocketPath-1)
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("open the data directory for its socket: %w", err)
+	}
+	defer d.Close()
+	return use(fmt.Sprintf("/proc/self/fd/%d/%s", d.Fd(), SocketFile))
+}
+
 // maxRequest bounds a request body: arguments and one line of stdin.
 const maxRequest = 1 << 20
 
@@ -57,15 +79,21 @@ type Server struct {
 // the directory's Lock: a socket file left by a killed server is removed.
 func Listen(app core.App, dataDir string, commands Commands, logger *slog.Logger) (*Server, error) {
 	path := filepath.Join(dataDir, SocketFile)
-	// sun_path holds 108 bytes on Linux (104 elsewhere); say so instead of
-	// bind's "invalid argument".
-	if len(path) >= maxSocketPath {
-		return nil, fmt.Errorf("admin socket path %s is %d bytes, longer than a unix socket allows (%d): use a shorter --dir", path, len(path), maxSocketPath-1)
-	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("remove stale admin socket: %w", err)
 	}
-	listener, err := net.Listen("unix", path)
+	var listener net.Listener
+	err := withSocketAddress(dataDir, func(addr string) error {
+		l, err := net.Listen("unix", addr)
+		if err != nil {
+			return err
+		}
+		// The bound name may be a /proc/self/fd alias that means another
+		// directory once the descriptor closes: Close removes s.path itself.
+		l.(*net.UnixListener).SetUnlinkOnClose(false)
+		listener = l
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("listen on admin socket: %w", err)
 	}
@@ -180,10 +208,13 @@ var errNoServer = errors.New("no server on the admin socket")
 // forward sends a command line to the server on dataDir's socket and writes
 // what it printed. It returns the command's exit code.
 func forward(dataDir string, args []string, stdin string, stdout, stderr io.Writer) (int, error) {
-	path := filepath.Join(dataDir, SocketFile)
 	client := &http.Client{Transport: &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			conn, err := (&net.Dialer{}).DialContext(ctx, "unix", path)
+			var conn net.Conn
+			err := withSocketAddress(dataDir, func(addr string) (err error) {
+				conn, err = (&net.Dialer{}).DialContext(ctx, "unix", addr)
+				return err
+			})
 			if errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ECONNREFUSED) {
 				return nil, fmt.Errorf("%w: %w", errNoServer, err)
 			}

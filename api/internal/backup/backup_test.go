@@ -24,7 +24,7 @@ import (
 
 func newApp(t *testing.T, bind bool) *tests.TestApp {
 	t.Helper()
-	app, err := tests.NewTestApp()
+	app, err := tests.NewTestApp(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

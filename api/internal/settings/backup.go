@@ -8,8 +8,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// DefaultBackupKeep is how many scheduled backups are kept when the
-// environment sets a schedule and no retention.
+// DefaultBackupKeep is how many scheduled backups are kept when a schedule
+// is set and no retention is stored at all (a new instance stores
+// PocketBase's default, 3, which an unset REKAN_BACKUP_KEEP leaves alone).
 const DefaultBackupKeep = 7
 
 // ApplyBackups sets the backup schedule and the S3 target from the
@@ -17,7 +18,7 @@ const DefaultBackupKeep = 7
 // leaves what a superuser chose in the admin UI.
 //
 //	REKAN_BACKUP_CRON                 schedule ("0 3 * * *"; "off" disables it)
-//	REKAN_BACKUP_KEEP                 scheduled backups to keep (>= 1; 7 when a schedule has none)
+//	REKAN_BACKUP_KEEP                 scheduled backups to keep (>= 1; unset: the admin UI's value, 3 on a new instance)
 //	REKAN_BACKUP_S3_BUCKET            setting it stores backups in S3 ("off" goes back to pb_data/backups)
 //	REKAN_BACKUP_S3_ENDPOINT, REKAN_BACKUP_S3_REGION, REKAN_BACKUP_S3_ACCESS_KEY,
 //	REKAN_BACKUP_S3_SECRET (a secret), REKAN_BACKUP_S3_FORCE_PATH_STYLE (true/false)

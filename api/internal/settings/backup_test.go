@@ -42,8 +42,8 @@ func TestApplyBackups(t *testing.T) {
 			func(b core.BackupsConfig) bool { return b.Cron == "0 3 * * *" && b.CronMaxKeep == 7 }},
 		{"off clears the schedule", func(b *core.BackupsConfig) { b.Cron = "0 4 * * *"; b.CronMaxKeep = 2 }, map[string]string{"REKAN_BACKUP_CRON": "off"}, "",
 			func(b core.BackupsConfig) bool { return b.Cron == "" }},
-		{"a schedule without retention keeps a week", nil, map[string]string{"REKAN_BACKUP_CRON": "0 3 * * *"}, "",
-			func(b core.BackupsConfig) bool { return b.CronMaxKeep == settings.DefaultBackupKeep }},
+		{"a schedule without retention keeps the stored retention", func(b *core.BackupsConfig) { b.CronMaxKeep = 5 }, map[string]string{"REKAN_BACKUP_CRON": "0 3 * * *"}, "",
+			func(b core.BackupsConfig) bool { return b.Cron == "0 3 * * *" && b.CronMaxKeep == 5 }},
 		{"bad schedule", nil, map[string]string{"REKAN_BACKUP_CRON": "every day"}, "save backup settings", nil},
 		{"bad retention", nil, map[string]string{"REKAN_BACKUP_KEEP": "0"}, "REKAN_BACKUP_KEEP", nil},
 		{"s3", nil, s3, "",
@@ -59,7 +59,7 @@ func TestApplyBackups(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			app, err := tests.NewTestApp()
+			app, err := tests.NewTestApp(t.TempDir())
 			if err != nil {
 				t.Fatal(err)
 			}

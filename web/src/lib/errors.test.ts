@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClientResponseError } from 'pocketbase';
-import { describeError, fieldMessage, loginErrorMessage } from './errors';
+import { attempt, describeError, fieldMessage, loginErrorMessage } from './errors';
 
 function pbError(status: number, response: Record<string, unknown>, originalError?: unknown) {
 	return new ClientResponseError({ url: '/api/x', status, response, originalError });
@@ -78,5 +78,16 @@ describe('loginErrorMessage', () => {
 		expect(loginErrorMessage(pbError(400, { message: 'Failed to authenticate.' }))).toBe('E-mail ou senha incorretos.');
 		expect(loginErrorMessage(pbError(429, {}))).toMatch(/Muitas tentativas/);
 		expect(loginErrorMessage(pbError(0, {}, new TypeError('Failed to fetch')))).toMatch(/servidor/);
+	});
+});
+
+describe('attempt', () => {
+	it('passes the value through and turns a failure into its problem', async () => {
+		expect(await attempt(Promise.resolve(42))).toEqual({ ok: true, value: 42 });
+		const failed = await attempt(Promise.reject(pbError(404, { message: 'The requested resource wasn\'t found.' })));
+		expect(failed.ok).toBe(false);
+		if (failed.ok) return;
+		expect(failed.problem.kind).toBe('not_found');
+		expect(failed.problem.message).toBe('Este item não existe ou não é seu.');
 	});
 });

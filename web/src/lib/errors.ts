@@ -105,6 +105,18 @@ export function describeError(err: unknown): Problem {
 	};
 }
 
+/** A request's outcome for pages that show a failure in place: its value, or what went wrong. */
+export type Attempt<T> = { ok: true; value: T } | { ok: false; problem: Problem };
+
+/** Awaits `request`, describing a failure instead of throwing it. */
+export async function attempt<T>(request: Promise<T>): Promise<Attempt<T>> {
+	try {
+		return { ok: true, value: await request };
+	} catch (err) {
+		return { ok: false, problem: describeError(err) };
+	}
+}
+
 // PocketBase's own errors ("Failed to create record.", "Something went wrong
 // while processing your request.") are English; ours are Portuguese.
 function isGenericEnglish(message: string): boolean {

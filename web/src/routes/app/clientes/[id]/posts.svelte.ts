@@ -1,0 +1,65 @@
+// The business's posts, one page at a time, newest first. One object because
+// three parts of the page change it: the load gives the first page, the brief
+// form refreshes it after a generation, the cards edit and delete posts.
+import { tick } from 'svelte';
+import type { ListResult } from 'pocketbase';
+import { listPosts } from '$lib/api';
+import { describeError, type Attempt, type Problem } from '$lib/errors';
+import { redirectIfSessionLost } from '$lib/session-loss';
+import type { Post } from '$lib/types';
+
+export class PagedPosts {
+	posts = $state<Post[]>([]);
+	page = $state(1);
+	totalPages = $state(1);
+	totalItems = $state(0);
+	problem = $state<Problem | null>(null);
+	loading = $state(false);
+	/** Posts just generated, highlighted in the list. */
+	fresh = $state<Set<string>>(new Set());
+	readonly #businessId: string;
+
+	constructor(businessId: string, first: Attempt<ListResult<Post>>) {
+		this.#businessId = businessId;
+		if (first.ok) this.#show(first.value);
+		else this.problem = first.problem;
+	}
+
+	async load(target = this.page): Promise<void> {
+		this.loading = true;
+		this.problem = null;
+		try {
+			this.#show(await listPosts(this.#businessId, target));
+		} catch (err) {
+			this.problem = describeError(err);
+			redirectIfSessionLost(this.problem);
+		} finally {
+			this.loading = false;
+		}
+	}
+
+	/** Shows the first page with `created` highlighted and scrolled into view. */
+	async showNew(created: Post[]): Promise<void> {
+		this.fresh = new Set(created.map((p) => p.id));
+		await this.load(1);
+		await tick();
+		document.querySelector<HTMLElement>(`[data-post="${created[0]?.id}"]`)?.scrollIntoView({ block: 'start' });
+	}
+
+	replace(updated: Post): void {
+		this.posts = this.posts.map((p) => (p.id === updated.id ? updated : p));
+	}
+
+	remove(postId: string): void {
+		this.posts = this.posts.filter((p) => p.id !== postId);
+		this.totalItems = Math.max(0, this.totalItems - 1);
+		if (this.posts.length === 0 && this.page > 1) void this.load(this.page - 1);
+	}
+
+	#show(res: ListResult<Post>): void {
+		this.posts = res.items;
+		this.page = res.page;
+		this.totalPages = Math.max(1, res.totalPages);
+		this.totalItems = res.totalItems;
+	}
+}
