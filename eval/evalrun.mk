@@ -13,10 +13,13 @@ build-eval: ## Build the eval CLI into bin/eval.
 	@mkdir -p $(BIN)
 	cd $(EVAL_DIR) && go build -o $(BIN)/eval ./cmd/eval
 
-# Without REKAN_LLM_API_KEY (environment or .env) it warns loudly and uses
-# fakellm; with one it judges against the real provider.
-eval: $(EVAL_NPM_STAMP) build-eval $(BIN)/fakellm ## Run the eval pipeline (ARGS='--judges --report …'; fakellm when no provider is set).
-	@cd $(ROOT) && env -u RUST_BACKTRACE $(EVAL_DIR)/cmd/eval/eval-run $(BIN)/eval $(BIN)/fakellm $(ARGS)
+# Without REKAN_LLM_API_KEY (environment or .env, which the CLI reads) it
+# warns loudly and serves fakellm in process (--fake=auto); with one it
+# judges against the real provider. FAKELLM_FLAGS='-fault X' became
+# ARGS='--fake-fault X'.
+eval: $(EVAL_NPM_STAMP) build-eval ## Run the eval pipeline (ARGS='--judges --report …'; fakellm when no provider is set).
+	$(if $(FAKELLM_FLAGS),$(error FAKELLM_FLAGS is gone: use make eval ARGS='--fake-fault NAME' (eval/cmd/eval/README.md)))
+	@cd $(ROOT) && env -u RUST_BACKTRACE $(BIN)/eval --fake=auto $(ARGS)
 
 bench-eval: $(EVAL_NPM_STAMP) build-eval $(BIN)/fakellm ## Wall time of a full --judges run vs its critical path, fakellm at 300 ms; report screenshot.
 	@cd $(ROOT) && env -u RUST_BACKTRACE $(ROOT)/bench/eval/run $(BIN)/eval $(BIN)/fakellm $(ARTIFACTS)

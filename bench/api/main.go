@@ -10,7 +10,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -29,6 +28,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/rekan/rekan/eval/fakellm"
 )
 
 func main() {
@@ -46,6 +47,7 @@ type bench struct {
 	api, fakeURL, dataDir, workDir string
 	env                            []string
 	procs                          []*exec.Cmd
+	fake                           *fakellm.Process
 	// listening is how long the last serve took to answer PocketBase's
 	// /api/health (the listener), before the BAML runtime is up.
 	listening time.Duration
@@ -64,9 +66,10 @@ func run(apiBin, fakeBin string, n int) error {
 	defer b.stopAll()
 	b.dataDir = filepath.Join(b.workDir, "pb_data")
 
-	if b.fakeURL, err = b.startFake(fakeBin); err != nil {
+	if b.fake, err = fakellm.StartProcess(context.Background(), exec.Command(fakeBin)); err != nil {
 		return err
 	}
+	b.fakeURL = b.fake.URL
 	b.env = []string{
 		"PATH=" + os.Getenv("PATH"),
 		"REKAN_BAML_CLI=" + os.Getenv("REKAN_BAML_CLI"),
@@ -130,7 +133,7 @@ func run(apiBin, fakeBin string, n int) error {
 		return err
 	}
 	runtimePIDs := descendants(srv.Process.Pid)
-	fakePID := b.procs[0].Process.Pid
+	fakePID := b.fake.Pid()
 	cpuBefore := map[string]time.Duration{
 		"server": cpuTime(srv.Process.Pid), "runtime": cpuTimes(runtimePIDs),
 		"fakellm": cpuTime(fakePID), "bench client": cpuTime(os.Getpid()),
@@ -236,28 +239,6 @@ func measure(n, concurrency int, fn func() (time.Duration, error)) (stats, error
 	return stats{n: n, p50: pick(0.50), p99: pick(0.99), wall: time.Since(start)}, nil
 }
 
-func (b *bench) startFake(bin string) (string, error) {
-	cmd := exec.Command(bin)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return "", err
-	}
-	if err := cmd.Start(); err != nil {
-		return "", fmt.Errorf("start fakellm: %w", err)
-	}
-	b.procs = append(b.procs, cmd)
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		return "", fmt.Errorf("read fakellm address: %w", err)
-	}
-	go io.Copy(io.Discard, out)
-	url, ok := strings.CutPrefix(strings.TrimSpace(line), "fakellm listening on ")
-	if !ok {
-		return "", fmt.Errorf("unexpected fakellm output %q", line)
-	}
-	return url, nil
-}
-
 var fakeBody = []byte(`{"model":"bench-writer","messages":[{"role":"user","content":"papéis: \"produto\". Negócio: Bench"}]}`)
 
 // fakeAlone times one direct completion, the provider's share of a request.
@@ -359,6 +340,9 @@ func stop(cmd *exec.Cmd) {
 func (b *bench) stopAll() {
 	for i := len(b.procs) - 1; i >= 0; i-- {
 		stop(b.procs[i])
+	}
+	if b.fake != nil {
+		b.fake.Stop()
 	}
 }
 

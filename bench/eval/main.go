@@ -11,7 +11,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -22,6 +21,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/rekan/rekan/eval/fakellm"
 )
 
 func main() {
@@ -86,11 +87,15 @@ func run() error {
 	defer cancel()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	baseURL, stopFake, err := startFakellm(ctx, *fakeBin, work, *latency)
+	fakeCmd := exec.CommandContext(ctx, *fakeBin, "-latency", latency.String())
+	// fakellm must not outlive the benchmark, even when it is killed.
+	fakeCmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	fake, err := fakellm.StartProcess(ctx, fakeCmd)
 	if err != nil {
 		return err
 	}
-	defer stopFake()
+	defer fake.Stop()
+	baseURL := fake.URL
 
 	runsDir := filepath.Join(work, "runs")
 	cmd := exec.CommandContext(ctx, *evalBin, "--judges", "--report", "--quiet",
@@ -205,29 +210,6 @@ func run() error {
 	}
 	fmt.Printf("  report: %s, screenshot: %s\n", report, shot)
 	return nil
-}
-
-// startFakellm runs the fakellm binary on a free loopback port.
-func startFakellm(ctx context.Context, bin, work string, latency time.Duration) (string, func(), error) {
-	urlFile := filepath.Join(work, "fakellm.url")
-	cmd := exec.CommandContext(ctx, bin, "-latency", latency.String(), "-port-file", urlFile)
-	// fakellm must not outlive the benchmark, even when it is killed.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		return "", nil, fmt.Errorf("start fakellm: %w", err)
-	}
-	stop := func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	}
-	for range 100 {
-		if data, err := os.ReadFile(urlFile); err == nil && len(strings.TrimSpace(string(data))) > 0 {
-			return strings.TrimSpace(string(data)), stop, nil
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	stop()
-	return "", nil, errors.New("fakellm did not write its URL")
 }
 
 func copyFile(from, to string) error {

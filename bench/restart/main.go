@@ -13,7 +13,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -32,6 +31,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/rekan/rekan/eval/fakellm"
 )
 
 type config struct {
@@ -77,6 +78,7 @@ type stack struct {
 	server          *exec.Cmd
 	serverLog       *bytes.Buffer
 	procs           []*exec.Cmd
+	fake            *fakellm.Process
 	token, business string
 }
 
@@ -103,9 +105,10 @@ func run(c config) (bool, error) {
 	}
 	s.c = c
 
-	if s.fakeURL, err = s.startFakellm(); err != nil {
+	if s.fake, err = fakellm.StartProcess(context.Background(), exec.Command(c.fakellm)); err != nil {
 		return false, err
 	}
+	s.fakeURL = s.fake.URL
 	if s.apiPort, err = freePort(); err != nil {
 		return false, err
 	}
@@ -154,28 +157,6 @@ func run(c config) (bool, error) {
 }
 
 // --- processes -------------------------------------------------------------
-
-func (s *stack) startFakellm() (string, error) {
-	cmd := exec.Command(s.c.fakellm, "--addr", "127.0.0.1:0")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return "", err
-	}
-	if err := cmd.Start(); err != nil {
-		return "", fmt.Errorf("start fakellm: %w", err)
-	}
-	s.procs = append(s.procs, cmd)
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		return "", fmt.Errorf("read fakellm address: %w", err)
-	}
-	go io.Copy(io.Discard, out)
-	url, ok := strings.CutPrefix(strings.TrimSpace(line), "fakellm listening on ")
-	if !ok {
-		return "", fmt.Errorf("unexpected fakellm output %q", line)
-	}
-	return url, nil
-}
 
 func (s *stack) cli(args ...string) error {
 	cmd := exec.Command(s.c.api, append(args, "--dir", s.data)...)
@@ -262,6 +243,9 @@ func (s *stack) stopAll() {
 	stop(s.server)
 	for i := len(s.procs) - 1; i >= 0; i-- {
 		stop(s.procs[i])
+	}
+	if s.fake != nil {
+		s.fake.Stop()
 	}
 }
 

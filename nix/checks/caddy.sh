@@ -25,7 +25,7 @@ caddy=$(caddy_bin)
 tmp=$(new_tmp)
 mkdir -p "$tmp/home" "$tmp/data" "$tmp/run"
 baml=$(write_baml_wrapper "$tmp")
-start_fakellm "$tmp/fakellm.log"
+start_fakellm
 fake=$FAKELLM_URL
 
 # The journey expects the same instance settings as web/e2e/global-setup.ts.

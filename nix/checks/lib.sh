@@ -11,6 +11,9 @@ SHARED_DIR=${REKAN_SHARED_DIR:-$(cd "$ROOT/.." && pwd)/shared}
 VERSIONS_FILE=$ROOT/nix/checks/versions.txt
 mkdir -p "$CACHE"
 
+# shellcheck source=../../scripts/fakellm.sh
+. "$ROOT/scripts/fakellm.sh"
+
 say() { printf '%s: %s\n' "${CHECK_NAME:-nix}" "$*"; }
 die() { printf '%s: FAIL: %s\n' "${CHECK_NAME:-nix}" "$*" >&2; exit 1; }
 
@@ -119,21 +122,12 @@ WRAPPER
 	echo "$1/baml-cli"
 }
 
-# start_fakellm LOGFILE: starts bin/fakellm on a free port and sets
-# FAKELLM_URL from the port file it writes once listening (its logs are only
-# for reading). Not meant for $(…): a subshell would lose the pid and leave
-# fakellm running after the check.
+# start_fakellm: starts bin/fakellm on a free port (scripts/fakellm.sh, the
+# port file), records its pid and sets FAKELLM_URL. Not meant for $(…): a
+# subshell would lose the pid and leave fakellm running after the check.
 start_fakellm() {
-	local log=$1 urlfile
-	urlfile=$(new_tmp)/fakellm.url
-	"$ROOT/bin/fakellm" --addr 127.0.0.1:0 -port-file "$urlfile" >"$log" 2>&1 &
-	PIDS+=($!)
-	for _ in $(seq 100); do
-		[ -s "$urlfile" ] && break
-		sleep 0.1
-	done
-	[ -s "$urlfile" ] || die "fakellm did not start: $(cat "$log")"
-	FAKELLM_URL=$(cat "$urlfile")
+	fakellm_start "$ROOT/bin/fakellm" "$(new_tmp)" || die "fakellm did not start"
+	PIDS+=("$FAKELLM_PID")
 }
 
 # api_json METHOD URL [TOKEN] [BODY]: prints the body, fails on >= 400.

@@ -67,7 +67,7 @@ chown 65534:65534 "$work/state" "$work/cache"
 chmod 700 "$work/state" "$work/cache"
 chmod -R a+rX,go-w "$work/bin" "$work/lib"
 chmod 755 "$work"
-start_fakellm "$tmp/fakellm.log"
+start_fakellm
 fake=$FAKELLM_URL
 port=$(free_port)
 email="ana.$RANDOM@example.com"

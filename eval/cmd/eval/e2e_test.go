@@ -388,6 +388,11 @@ func TestCLIErrors(t *testing.T) {
 		{"calibrate without a key", map[string]string{"REKAN_LLM_API_KEY": ""}, []string{"--calibrate"}, exitFail, "no LLM provider configured"},
 		{"calibrate against fakellm", nil, []string{"--calibrate"}, exitFail, "--calibrate needs a real provider"},
 		{"calibrate runs alone", nil, []string{"--calibrate", "--judges"}, exitUsage, "--calibrate runs alone"},
+		{"calibrate falls back to no fake", map[string]string{"REKAN_LLM_API_KEY": ""}, []string{"--fake=auto", "--calibrate"}, exitFail, "--calibrate needs a real provider: REKAN_LLM_API_KEY is empty"},
+		{"calibrate refuses --fake", nil, []string{"--fake", "--calibrate"}, exitUsage, "--calibrate never runs against fakellm"},
+		{"calibrate refuses --fake-fault", nil, []string{"--fake-fault", "generic", "--calibrate"}, exitUsage, "--calibrate never runs against fakellm"},
+		{"unknown fault", nil, []string{"--fake-fault", "typo"}, exitUsage, `unknown --fake-fault "typo"`},
+		{"bad fake mode", nil, []string{"--fake=sometimes"}, exitUsage, "want true, false or auto"},
 		{"one judge too many", map[string]string{"REKAN_JUDGE_MODELS": "a,b,c"}, []string{"--judges", "--profile", "acai-belem"}, exitFail, "2 seats"},
 	}
 	for _, tt := range tests {
@@ -426,5 +431,69 @@ func TestFailUnder(t *testing.T) {
 	ok := h.run(t, "--profile", "costura-cida", "--count", "1", "--fail-under", "0.5")
 	if ok.code != exitOK {
 		t.Fatalf("checks-only run at 100%% exits %d: %s", ok.code, ok.stderr)
+	}
+}
+
+// --fake=auto (what `make eval` passes) serves fakellm in process only when
+// no provider is configured, and says so loudly; --fake-fault forces the
+// fake and plants its mistake.
+func TestFakeFlag(t *testing.T) {
+	const banner = "Every answer comes from a FAKE provider"
+	h := newHarness(t)
+
+	h.env["REKAN_LLM_API_KEY"] = ""
+	res := h.mustRun(t, "--fake=auto", "--judges", "--profile", "confeitaria-lu", "--count", "1")
+	if res.code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
+	}
+	if !strings.Contains(res.stderr, "no provider configured (REKAN_LLM_API_KEY is empty): using fakellm") || !strings.Contains(res.stderr, banner) {
+		t.Errorf("no loud warning:\n%s", res.stderr)
+	}
+	if got := h.models(); len(got) != 0 {
+		t.Errorf("the configured provider was asked without a key: %v", got)
+	}
+	if js := res.run.Models.Judges; res.run.Models.Writer != "fakellm-writer" || len(js) != 2 || js[0].Model != "fakellm-judge-a" || js[1].Model != "fakellm-judge-b" {
+		t.Errorf("models = %+v, want fakellm's", res.run.Models)
+	}
+	if !strings.Contains(res.stdout, "score: 100.0% of judge verdicts passed") {
+		t.Errorf("summary:\n%s", res.stdout)
+	}
+
+	h.env["REKAN_LLM_API_KEY"] = "test-key-not-secret"
+	res = h.mustRun(t, "--fake=auto", "--profile", "confeitaria-lu", "--count", "1")
+	if res.code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
+	}
+	if strings.Contains(res.stderr, banner) {
+		t.Errorf("warned about the fake with a provider configured:\n%s", res.stderr)
+	}
+	if got := h.models(); got["fake-writer"] != 1 {
+		t.Errorf("with a key the configured provider writes: %v", got)
+	}
+
+	h.fake.Reset()
+	res = h.mustRun(t, "--fake-fault", "invented_price", "--profile", "confeitaria-lu", "--count", "1")
+	if res.code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
+	}
+	if !strings.Contains(res.stderr, "--fake: using fakellm instead of any configured provider") {
+		t.Errorf("no loud warning:\n%s", res.stderr)
+	}
+	if got := h.models(); len(got) != 0 {
+		t.Errorf("--fake-fault asked the configured provider: %v", got)
+	}
+	failed := 0
+	for _, p := range res.run.Businesses[0].Generations[0].Posts {
+		for _, c := range p.Checks {
+			if !c.Passed {
+				if c.ID != "nothing_invented" {
+					t.Errorf("check %s failed: %s", c.ID, c.Reason)
+				}
+				failed++
+			}
+		}
+	}
+	if failed != 1 {
+		t.Fatalf("%d failed checks, want nothing_invented once", failed)
 	}
 }

@@ -2,7 +2,8 @@
 // generates content for the test business profiles (eval/testdata), runs
 // the heuristic checks, optionally asks the LLM judge panel, saves the run
 // as JSON under eval/runs/, prints a summary table and can write an HTML
-// report. It starts and stops its own BAML runtime, like the server.
+// report. It starts and stops its own BAML runtime, like the server; with
+// --fake it serves fakellm in process as the provider.
 //
 // Exit codes: 0 the run completed, 1 it could not (configuration, profiles,
 // runtime, or nothing could be generated/judged), 2 bad usage, 3 the run
@@ -28,6 +29,7 @@ import (
 	"github.com/joho/godotenv"
 
 	"github.com/rekan/rekan/eval/checks"
+	"github.com/rekan/rekan/eval/fakellm"
 	"github.com/rekan/rekan/eval/judges"
 	"github.com/rekan/rekan/eval/profiles"
 )
@@ -57,6 +59,8 @@ type options struct {
 	runsDir     string
 	quiet       bool
 	calibrate   bool
+	fake        fakeMode
+	fakeFault   fakellm.Fault
 }
 
 func main() {
@@ -89,6 +93,9 @@ func parseFlags(args []string, stderr io.Writer) (options, []string, error) {
 	fs.StringVar(&o.runsDir, "runs", "", "where runs are saved (default: eval/runs next to the profiles)")
 	fs.BoolVar(&o.quiet, "quiet", false, "log only warnings and errors")
 	fs.BoolVar(&o.calibrate, "calibrate", false, "measure the checks and the judge panel against the labelled set (eval/testdata/labelled); needs a real provider")
+	fs.Var(&o.fake, "fake", "answer every LLM call from fakellm, served in process; --fake=auto only when REKAN_LLM_API_KEY is empty (make eval). Loudly: the scores then say nothing about the prompts")
+	var fault string
+	fs.StringVar(&fault, "fake-fault", "", fmt.Sprintf("plant this `mistake` in every post fakellm writes, one of %v (implies --fake)", fakellm.Faults))
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: eval [flags]            generate for every profile and run the checks")
 		fmt.Fprintln(stderr, "       eval --judges [flags]   ... and ask the judge panel")
@@ -100,7 +107,15 @@ func parseFlags(args []string, stderr io.Writer) (options, []string, error) {
 	if err := fs.Parse(args); err != nil {
 		return o, nil, err
 	}
+	o.fakeFault = fakellm.Fault(fault)
+	if fault != "" {
+		o.fake = fakeAlways
+	}
 	switch {
+	case !o.fakeFault.Valid():
+		return o, nil, fmt.Errorf("unknown --fake-fault %q (known: %v)", fault, fakellm.Faults)
+	case o.calibrate && o.fake == fakeAlways:
+		return o, nil, errors.New("--calibrate never runs against fakellm: drop --fake and --fake-fault")
 	case o.count < 1 || o.count > 3:
 		return o, nil, fmt.Errorf("--count must be 1-3, got %d", o.count)
 	case o.chain < 1:
@@ -141,6 +156,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		level = slog.LevelWarn
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	getenv, stopFake, err := withFake(o, getenv, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "eval:", err)
+		return exitFail
+	}
+	defer stopFake()
 	if o.calibrate {
 		if err := runCalibrate(ctx, o, getenv, logger, stdout); err != nil {
 			fmt.Fprintln(stderr, "eval:", err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/rekan/rekan/eval/fakellm"
 )
 
 func TestCheckLoopback(t *testing.T) {
@@ -154,5 +157,49 @@ func TestBinaryRefusesRemoteAddress(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "--allow-remote") {
 		t.Errorf("error does not say how to override: %s", out)
+	}
+}
+
+// fakellm.StartProcess is how the benchmarks start this binary: it returns
+// once the port file names a listening server, reports a binary that exits
+// first, and stops the process it started.
+func TestStartProcess(t *testing.T) {
+	bin := buildBinary(t)
+	fake, err := fakellm.StartProcess(context.Background(), exec.Command(bin, "-fault", "generic"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fake.Stop)
+	if !strings.HasPrefix(fake.URL, "http://127.0.0.1:") || strings.HasSuffix(fake.URL, ":0") {
+		t.Fatalf("URL %q", fake.URL)
+	}
+	resp, err := http.Get(fake.URL + "/_fake/health")
+	if err != nil {
+		t.Fatalf("not listening when StartProcess returned: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("health: %d", resp.StatusCode)
+	}
+	fake.Stop()
+	if err := syscall.Kill(fake.Pid(), 0); err == nil {
+		t.Fatalf("pid %d still exists after Stop", fake.Pid())
+	}
+	if _, err := http.Get(fake.URL + "/_fake/health"); err == nil {
+		t.Fatal("still answering after Stop")
+	}
+
+	_, err = fakellm.StartProcess(context.Background(), exec.Command(bin, "-fault", "no-such-fault"))
+	if err == nil || !strings.Contains(err.Error(), "exited before listening") {
+		t.Fatalf("a binary that exits at once: %v", err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	// A process that never writes the port file ("-port-file FILE" become
+	// the shell's $0 and $1).
+	_, err = fakellm.StartProcess(ctx, exec.Command("sh", "-c", "exec sleep 30"))
+	if err == nil || !strings.Contains(err.Error(), "did not write its URL") {
+		t.Fatalf("a binary that never listens: %v", err)
 	}
 }

@@ -15,6 +15,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startFakeLLM } from './fakellm';
 import { publishStack, type Operator } from './stack';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -56,9 +57,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 		// or a .env from the checkout (its working directory is the temp dir).
 		const baseEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmp };
 
-		const fake = spawn(fakeBin, ['--addr', '127.0.0.1:0'], { cwd: tmp, env: baseEnv });
-		children.push(fake);
-		const fakeLLM = await firstMatch(fake, /fakellm listening on (http:\/\/\S+)/, join(logs, 'fakellm.log'), 15_000);
+		const fake = await startFakeLLM(fakeBin, logs, baseEnv);
+		children.push(fake.child);
+		const fakeLLM = fake.url;
 
 		const operators: [Operator, Operator] = [newOperator('ana'), newOperator('bruno')];
 		for (const op of operators) {
@@ -171,27 +172,6 @@ function pipeLogs(child: ChildProcess, file: string) {
 	const out = createWriteStream(file);
 	child.stdout?.pipe(out);
 	child.stderr?.pipe(out);
-}
-
-/** Resolves with the first capture group of a line the child prints. */
-function firstMatch(child: ChildProcess, pattern: RegExp, logFile: string, timeoutMs: number): Promise<string> {
-	pipeLogs(child, logFile);
-	return new Promise((resolveMatch, reject) => {
-		let seen = '';
-		const timer = setTimeout(() => reject(new Error(`e2e: no ${pattern} within ${timeoutMs} ms; output: ${seen}`)), timeoutMs);
-		child.stdout?.on('data', (chunk: Buffer) => {
-			seen += chunk.toString();
-			const m = pattern.exec(seen);
-			if (m) {
-				clearTimeout(timer);
-				resolveMatch(m[1]);
-			}
-		});
-		child.once('exit', (code) => {
-			clearTimeout(timer);
-			reject(new Error(`e2e: process exited with ${code} before printing ${pattern}; output: ${seen}`));
-		});
-	});
 }
 
 /** Waits until /api/rekan/health answers 200 (database and BAML runtime up). */
