@@ -13,21 +13,7 @@ import (
 
 // The hooks run on app.Save too, not only on API requests.
 func TestHooksRunOnAppSave(t *testing.T) {
-	app, err := tests.NewTestApp(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer app.Cleanup()
-	business.BindHooks(app)
-
-	users, _ := app.FindCollectionByNameOrId("users")
-	owner := core.NewRecord(users)
-	owner.SetEmail("op@example.com")
-	owner.SetPassword("a-long-password")
-	if err := app.Save(owner); err != nil {
-		t.Fatal(err)
-	}
-	c, _ := app.FindCollectionByNameOrId(business.Collection)
+	app, owner, c := appWithOperator(t)
 	r := core.NewRecord(c)
 	r.Load(map[string]any{"owner": owner.Id, "name": "Pet Shop", "segment": "pet shop", "city": "Natal", "state": "rn",
 		"phone": "+1 (415) 555-0100", "services": []map[string]any{{"name": " Banho ", "price_brl": 50}}, "facts": []string{" x "}})
@@ -66,20 +52,7 @@ func TestHooksRunOnAppSave(t *testing.T) {
 // Invisible characters are not content: the server's one trimming rule
 // applies to every text field of a business.
 func TestInvisibleTextIsEmpty(t *testing.T) {
-	app, err := tests.NewTestApp(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer app.Cleanup()
-	business.BindHooks(app)
-	users, _ := app.FindCollectionByNameOrId("users")
-	owner := core.NewRecord(users)
-	owner.SetEmail("op@example.com")
-	owner.SetPassword("a-long-password")
-	if err := app.Save(owner); err != nil {
-		t.Fatal(err)
-	}
-	c, _ := app.FindCollectionByNameOrId(business.Collection)
+	app, owner, c := appWithOperator(t)
 	base := map[string]any{"owner": owner.Id, "name": "Pet Shop", "segment": "pet shop", "city": "Natal", "state": "rn"}
 	for _, field := range []string{"name", "segment", "city"} {
 		r := core.NewRecord(c)
@@ -118,4 +91,31 @@ func TestInvisibleTextIsEmpty(t *testing.T) {
 	if r.GetString("name") != "Pet Shop" || r.GetString("notes") != "" || r.GetString("facts") != `["banho e tosa"]` {
 		t.Errorf("not trimmed: name %q notes %q facts %s", r.GetString("name"), r.GetString("notes"), r.GetString("facts"))
 	}
+}
+
+// appWithOperator is a test app with the business hooks bound, one operator
+// and the businesses collection.
+func appWithOperator(t *testing.T) (*tests.TestApp, *core.Record, *core.Collection) {
+	t.Helper()
+	app, err := tests.NewTestApp(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(app.Cleanup)
+	business.BindHooks(app)
+	users, err := app.FindCollectionByNameOrId("users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := core.NewRecord(users)
+	owner.SetEmail("op@example.com")
+	owner.SetPassword("a-long-password")
+	if err := app.Save(owner); err != nil {
+		t.Fatal(err)
+	}
+	c, err := app.FindCollectionByNameOrId(business.Collection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return app, owner, c
 }
