@@ -105,6 +105,7 @@ type WritePosts struct {
 	UnderscoreUnderscoreBamlOptions *BamlOptions `json:"__baml_options__,omitempty"`
 	Brief                           string       `json:"brief"`
 	Business                        Business     `json:"business"`
+	Photos                          []BamlImage  `json:"photos"`
 	PreviousHooks                   []string     `json:"previous_hooks"`
 	Roles                           []string     `json:"roles"`
 }
@@ -149,6 +150,7 @@ type WritePostsJSONBody struct {
 	UnderscoreUnderscoreBamlOptions *BamlOptions `json:"__baml_options__,omitempty"`
 	Brief                           string       `json:"brief"`
 	Business                        Business     `json:"business"`
+	Photos                          []BamlImage  `json:"photos"`
 	PreviousHooks                   []string     `json:"previous_hooks"`
 	Roles                           []string     `json:"roles"`
 }
