@@ -77,3 +77,13 @@ func TestPhotoMatchNeedsPhotos(t *testing.T) {
 		t.Errorf("photo_match without photos: %v", err)
 	}
 }
+
+func TestRenderPhotoPost(t *testing.T) {
+	p := content.Post{Hook: "h", Caption: "c", Hashtags: []string{"#a"}, ProductionNote: "recorte em 4:5"}
+	if RenderPhotoPost(p, 0) != RenderPost(p) {
+		t.Error("without photos the post renders as RenderPost")
+	}
+	if got := RenderPhotoPost(p, 2); !strings.HasPrefix(got, "Fotos: 2 foto(s) do dono") || !strings.HasSuffix(got, RenderPost(p)) {
+		t.Errorf("RenderPhotoPost = %q", got)
+	}
+}

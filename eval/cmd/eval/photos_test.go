@@ -73,6 +73,14 @@ func TestPhotoProfileEndToEnd(t *testing.T) {
 		if len(with) != 2 || len(without) != 9 {
 			t.Errorf("%s: %d requests with the photo, %d without; want 2 and 9", judge, len(with), len(without))
 		}
+		// The text judges know the post came with a photo (its note then
+		// fixes the photo rather than planning a shoot).
+		for _, c := range without {
+			if !strings.Contains(c.Prompt(), "Fotos: 1 foto(s) do dono enviadas com o pedido") {
+				t.Errorf("%s: a text judge is not told about the photo", judge)
+				break
+			}
+		}
 		for _, c := range with {
 			if len(c.Images) != 1 || !bytes.Equal(c.Images[0].Data, photo) {
 				t.Errorf("%s: photo judge got %d images", judge, len(c.Images))

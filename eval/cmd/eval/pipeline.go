@@ -118,7 +118,7 @@ func (p *Pipeline) judge(ctx context.Context, prof profiles.Profile, g *Generati
 	business := judges.RenderBusiness(prof.Business)
 	rendered := make([]string, len(g.Posts))
 	for i, post := range g.Posts {
-		rendered[i] = judges.RenderPost(post.Post)
+		rendered[i] = judges.RenderPhotoPost(post.Post, len(g.Photos))
 	}
 	var wg sync.WaitGroup
 	criteria := judges.CriteriaFor(len(g.Photos))
