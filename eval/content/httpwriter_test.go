@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"math/rand"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -464,5 +465,34 @@ func TestWritePostsRejectsBadPhotos(t *testing.T) {
 	ok.Photos = []content.Photo{photo, photo, photo, photo}
 	if err := ok.Validate(); err != nil {
 		t.Errorf("%d photos refused: %v", content.MaxPhotos, err)
+	}
+}
+
+// The worst case the server sends: MaxPhotos photos of 1024 px that JPEG
+// cannot compress (noise, ~700 KB each, ~3.8 MB of base64 in one call).
+// The runtime's request limit must not be what fails a generation.
+func TestWritePostsCarriesFourFullSizePhotos(t *testing.T) {
+	f := newFixture(t)
+	img := image.NewRGBA(image.Rect(0, 0, 1024, 768))
+	rand.New(rand.NewSource(1)).Read(img.Pix)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	req := sampleRequest(content.RoleProduct)
+	for range content.MaxPhotos {
+		req.Photos = append(req.Photos, content.Photo{MediaType: "image/jpeg", Data: buf.Bytes()})
+	}
+	if _, err := f.writer.WritePosts(context.Background(), req); err != nil {
+		t.Fatalf("WritePosts with %d photos of %d bytes: %v", content.MaxPhotos, buf.Len(), err)
+	}
+	calls := f.fake.Requests()
+	if len(calls) != 1 || len(calls[0].Images) != content.MaxPhotos {
+		t.Fatalf("provider saw %d requests", len(calls))
+	}
+	for i, got := range calls[0].Images {
+		if got.Width != 1024 || got.Height != 768 || !bytes.Equal(got.Data, buf.Bytes()) {
+			t.Errorf("image %d: %dx%d, %d bytes", i, got.Width, got.Height, got.Bytes)
+		}
 	}
 }

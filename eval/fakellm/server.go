@@ -15,6 +15,13 @@
 //
 // Without a script it answers with DefaultContent, which understands
 // Rekan's prompts.
+//
+// Messages may be OpenAI multimodal ones (content as an array of `text` and
+// `image_url` parts): the text is flattened into Message.Content, and every
+// image is decoded and recorded in Request.Images (see Image: media type,
+// real format, bytes, sha256, width, height, metadata segments), so tests
+// can assert how many photos reached the provider, how big and whether any
+// EXIF survived.
 package fakellm
 
 import (
