@@ -8,8 +8,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/rekan/rekan/api/internal/text"
 	"github.com/rekan/rekan/eval/content"
+	"github.com/rekan/rekan/eval/text"
 )
 
 // States are the 27 federative units of Brazil.
@@ -17,13 +17,6 @@ var States = []string{
 	"AC", "AL", "AP", "AM", "BA", "CE", "DF", "ES", "GO", "MA", "MT", "MS", "MG", "PA",
 	"PB", "PR", "PE", "PI", "RJ", "RN", "RS", "RO", "RR", "SC", "SP", "SE", "TO",
 }
-
-const (
-	maxServices    = 50
-	maxServiceName = 120
-	maxFacts       = 30
-	maxFactLength  = 300
-)
 
 // NormalizeState uppercases a UF and reports whether it exists.
 func NormalizeState(raw string) (string, bool) {
@@ -47,8 +40,8 @@ func ParseServices(raw []byte) ([]content.Service, error) {
 	if err := json.Unmarshal(raw, &items); err != nil {
 		return nil, errors.New("Serviços devem ser uma lista de objetos com nome e preço.")
 	}
-	if len(items) > maxServices {
-		return nil, fmt.Errorf("No máximo %d serviços.", maxServices)
+	if len(items) > content.MaxOfferings {
+		return nil, fmt.Errorf("No máximo %d serviços.", content.MaxOfferings)
 	}
 	services := make([]content.Service, 0, len(items))
 	for i, item := range items {
@@ -57,8 +50,8 @@ func ParseServices(raw []byte) ([]content.Service, error) {
 			return nil, fmt.Errorf("O serviço %d precisa de um nome.", i+1)
 		}
 		name = text.Trim(name)
-		if utf8.RuneCountInString(name) > maxServiceName {
-			return nil, fmt.Errorf("O nome do serviço %d passa de %d caracteres.", i+1, maxServiceName)
+		if utf8.RuneCountInString(name) > content.MaxOfferingNameRunes {
+			return nil, fmt.Errorf("O nome do serviço %d passa de %d caracteres.", i+1, content.MaxOfferingNameRunes)
 		}
 		service := content.Service{Name: name}
 		if price, ok := item["price_brl"]; ok && !isEmptyJSON(price) {
@@ -89,13 +82,13 @@ func ParseFacts(raw []byte) ([]string, error) {
 		if item == "" {
 			continue
 		}
-		if utf8.RuneCountInString(item) > maxFactLength {
-			return nil, fmt.Errorf("Cada diferencial pode ter no máximo %d caracteres.", maxFactLength)
+		if utf8.RuneCountInString(item) > content.MaxFactRunes {
+			return nil, fmt.Errorf("Cada diferencial pode ter no máximo %d caracteres.", content.MaxFactRunes)
 		}
 		facts = append(facts, item)
 	}
-	if len(facts) > maxFacts {
-		return nil, fmt.Errorf("No máximo %d diferenciais.", maxFacts)
+	if len(facts) > content.MaxFacts {
+		return nil, fmt.Errorf("No máximo %d diferenciais.", content.MaxFacts)
 	}
 	return facts, nil
 }

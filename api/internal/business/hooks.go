@@ -7,8 +7,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
-	"github.com/rekan/rekan/api/internal/text"
 	"github.com/rekan/rekan/eval/content"
+	"github.com/rekan/rekan/eval/text"
 )
 
 // Collection is the name of the businesses collection.
