@@ -2,6 +2,7 @@
 // rules so operators see every problem at once, in Portuguese, next to the
 // field; the server stays the authority (its field errors are shown the same way).
 import { parseBRL, formatBRL } from './format';
+import { SERVER_LIMITS } from './limits.gen';
 import type { BusinessInput, Service } from './types';
 
 /** The 27 federative units, as the server accepts them. */
@@ -41,20 +42,13 @@ export function isUF(value: string): boolean {
 	return ufCodes.has(value);
 }
 
-/** Field limits, in characters (or items for lists), as in the server's migrations. */
+/**
+ * Field limits, in characters (or items for lists): the server's, generated
+ * from its constants, plus the price cap only this form applies.
+ */
 export const LIMITS = {
-	name: 120,
-	segment: 80,
-	city: 80,
-	neighbourhood: 80,
-	audience: 500,
-	voice: 1000,
-	notes: 2000,
-	services: 50,
-	serviceName: 120,
-	maxPrice: 1_000_000,
-	facts: 30,
-	fact: 300
+	...SERVER_LIMITS,
+	maxPrice: 1_000_000
 } as const;
 
 export type PhoneResult = { ok: true; digits: string } | { ok: false; message: string };
@@ -236,7 +230,13 @@ export function validateBusiness(form: BusinessForm): ValidationResult {
 }
 
 /** Limit of a brief, in characters (the server rejects longer ones). */
-export const BRIEF_MAX = 2000;
+export const BRIEF_MAX = SERVER_LIMITS.brief;
+
+/** How many posts one generation may ask for, in order. */
+export const POST_COUNTS: readonly number[] = Array.from(
+	{ length: SERVER_LIMITS.postsMax - SERVER_LIMITS.postsMin + 1 },
+	(_, i) => SERVER_LIMITS.postsMin + i
+);
 
 /**
  * Length as the server counts it: Unicode code points of the trimmed text
