@@ -16,7 +16,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -29,6 +28,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rekan/rekan/bench/internal/proc"
 	"github.com/rekan/rekan/eval/fakellm"
 )
 
@@ -263,19 +263,10 @@ func (b *bench) cli(args ...string) error {
 	return nil
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 // serve starts the server on dataDir and returns once /api/rekan/health
 // answers 200, with the time that took.
 func (b *bench) serve(dataDir string) (*exec.Cmd, string, time.Duration, error) {
-	port, err := freePort()
+	port, err := proc.FreePort()
 	if err != nil {
 		return nil, "", 0, err
 	}
@@ -318,28 +309,13 @@ func (b *bench) timeToHealthy(dataDir string) (time.Duration, error) {
 	if err != nil {
 		return 0, err
 	}
-	stop(cmd)
+	stopProcess(cmd)
 	return took, nil
-}
-
-func stop(cmd *exec.Cmd) {
-	if cmd.ProcessState != nil {
-		return
-	}
-	_ = cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		_ = cmd.Process.Kill()
-		<-done
-	}
 }
 
 func (b *bench) stopAll() {
 	for i := len(b.procs) - 1; i >= 0; i-- {
-		stop(b.procs[i])
+		stopProcess(b.procs[i])
 	}
 	if b.fake != nil {
 		b.fake.Stop()
@@ -518,3 +494,6 @@ func measureLists(base, token, businessID string, n int) ([]listCost, error) {
 	}
 	return out, nil
 }
+
+// stopProcess gives a child 10 seconds to finish.
+func stopProcess(cmd *exec.Cmd) { proc.Stop(cmd, os.Interrupt, 10*time.Second) }

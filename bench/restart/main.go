@@ -32,6 +32,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/rekan/rekan/bench/internal/proc"
 	"github.com/rekan/rekan/eval/fakellm"
 )
 
@@ -109,7 +110,7 @@ func run(c config) (bool, error) {
 		return false, err
 	}
 	s.fakeURL = s.fake.URL
-	if s.apiPort, err = freePort(); err != nil {
+	if s.apiPort, err = proc.FreePort(); err != nil {
 		return false, err
 	}
 	s.env = []string{
@@ -194,7 +195,7 @@ func (s *stack) startCaddy() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	port, err := freePort()
+	port, err := proc.FreePort()
 	if err != nil {
 		return "", err
 	}
@@ -224,25 +225,10 @@ func (s *stack) startCaddy() (string, error) {
 	return "", fmt.Errorf("caddy did not answer within 30s:\n%s", logs.String())
 }
 
-func stop(cmd *exec.Cmd) {
-	if cmd == nil || cmd.Process == nil || cmd.ProcessState != nil {
-		return
-	}
-	_ = cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(15 * time.Second):
-		_ = cmd.Process.Kill()
-		<-done
-	}
-}
-
 func (s *stack) stopAll() {
-	stop(s.server)
+	stopProcess(s.server)
 	for i := len(s.procs) - 1; i >= 0; i-- {
-		stop(s.procs[i])
+		stopProcess(s.procs[i])
 	}
 	if s.fake != nil {
 		s.fake.Stop()
@@ -544,15 +530,6 @@ func (s *stack) setup() error {
 	return nil
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 func urlEscape(s string) string {
 	var b strings.Builder
 	for _, r := range []byte(s) {
@@ -566,3 +543,6 @@ func urlEscape(s string) string {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// stopProcess gives a child 15 seconds to finish.
+func stopProcess(cmd *exec.Cmd) { proc.Stop(cmd, syscall.SIGTERM, 15*time.Second) }

@@ -1,0 +1,3 @@
+module github.com/rekan/rekan/bench/internal/proc
+
+go 1.26.0
