@@ -100,9 +100,9 @@ func (w *HTTPWriter) body(req Request) bamlapi.WritePostsJSONRequestBody {
 }
 
 func toAPIBusiness(b Business) bamlapi.Business {
-	services := make([]bamlapi.Service, 0, len(b.Services))
+	services := make([]bamlapi.Offering, 0, len(b.Services))
 	for _, s := range b.Services {
-		service := bamlapi.Service{Name: s.Name}
+		service := bamlapi.Offering{Name: s.Name}
 		if s.PriceBRL != nil {
 			price := float32(*s.PriceBRL)
 			service.PriceBrl = &price

@@ -32,9 +32,9 @@ func NormalizeState(raw string) (string, bool) {
 // ParseServices validates the services JSON: a list of objects with a
 // non-empty name and a price in reais that is a number ≥ 0 or null. It
 // returns the canonical list (names trimmed, unknown keys dropped).
-func ParseServices(raw []byte) ([]content.Service, error) {
+func ParseServices(raw []byte) ([]content.Offering, error) {
 	if isEmptyJSON(raw) {
-		return []content.Service{}, nil
+		return []content.Offering{}, nil
 	}
 	var items []map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &items); err != nil {
@@ -43,7 +43,7 @@ func ParseServices(raw []byte) ([]content.Service, error) {
 	if len(items) > content.MaxOfferings {
 		return nil, fmt.Errorf("No máximo %d serviços.", content.MaxOfferings)
 	}
-	services := make([]content.Service, 0, len(items))
+	services := make([]content.Offering, 0, len(items))
 	for i, item := range items {
 		var name string
 		if err := json.Unmarshal(item["name"], &name); err != nil || text.Trim(name) == "" {
@@ -53,7 +53,7 @@ func ParseServices(raw []byte) ([]content.Service, error) {
 		if utf8.RuneCountInString(name) > content.MaxOfferingNameRunes {
 			return nil, fmt.Errorf("O nome do serviço %d passa de %d caracteres.", i+1, content.MaxOfferingNameRunes)
 		}
-		service := content.Service{Name: name}
+		service := content.Offering{Name: name}
 		if price, ok := item["price_brl"]; ok && !isEmptyJSON(price) {
 			var value float64
 			if err := json.Unmarshal(price, &value); err != nil || value < 0 {

@@ -115,7 +115,7 @@ func rawJSON(record *core.Record, field string) []byte {
 func Profile(record *core.Record) content.Business {
 	services, err := ParseServices(rawJSON(record, "services"))
 	if err != nil {
-		services = []content.Service{}
+		services = []content.Offering{}
 	}
 	facts, err := ParseFacts(rawJSON(record, "facts"))
 	if err != nil {
