@@ -19,6 +19,8 @@ type Offering struct {
 
 // Business is the profile the prompts see. It mirrors the `businesses`
 // collection minus storage fields (owner, ids, timestamps).
+// Not bamlapi.Business: the generated type has *string optionals and float32
+// prices (OpenAPI "number"); checks and judges read plain strings and reais.
 type Business struct {
 	Name          string     `json:"name"`
 	Segment       string     `json:"segment"`

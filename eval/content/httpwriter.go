@@ -99,6 +99,8 @@ func (w *HTTPWriter) body(req Request) bamlapi.WritePostsJSONRequestBody {
 	return body
 }
 
+// toAPIBusiness is the one crossing from the domain type to the generated
+// one (see Business for why there are two).
 func toAPIBusiness(b Business) bamlapi.Business {
 	services := make([]bamlapi.Offering, 0, len(b.Services))
 	for _, s := range b.Services {

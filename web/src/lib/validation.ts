@@ -3,7 +3,7 @@
 // field; the server stays the authority (its field errors are shown the same way).
 import { parseBRL, formatBRL } from './format';
 import { SERVER_LIMITS } from './limits.gen';
-import type { BusinessInput, Service } from './types';
+import type { BusinessInput, Offering } from './types';
 
 /** The 27 federative units, as the server accepts them. */
 export const UFS = [
@@ -183,7 +183,7 @@ export function validateBusiness(form: BusinessForm): ValidationResult {
 	const phone = normalisePhone(form.phone);
 	if (!phone.ok) errors.phone = phone.message;
 
-	const services: Service[] = [];
+	const services: Offering[] = [];
 	const rows = form.services.filter((s) => s.name.trim() !== '' || s.price.trim() !== '');
 	if (rows.length > LIMITS.services) errors.services = `No máximo ${LIMITS.services} serviços.`;
 	form.services.forEach((row, i) => {
