@@ -28,7 +28,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/rekan/rekan/bench/internal/proc"
+	"github.com/rekan/rekan/bench/internal/harness"
 	"github.com/rekan/rekan/eval/fakellm"
 )
 
@@ -113,7 +113,7 @@ func run(apiBin, fakeBin string, n int) error {
 
 	generate := func() (time.Duration, error) {
 		start := time.Now()
-		status, body, err := call(base, "POST", "/api/rekan/businesses/"+businessID+"/posts:generate", token, `{"brief":"bolo de cenoura com calda de chocolate","count":1}`)
+		status, body, err := harness.Call(context.Background(), client, base, "POST", "/api/rekan/businesses/"+businessID+"/posts:generate", token, `{"brief":"bolo de cenoura com calda de chocolate","count":1}`)
 		elapsed := time.Since(start)
 		if err != nil {
 			return 0, err
@@ -266,7 +266,7 @@ func (b *bench) cli(args ...string) error {
 // serve starts the server on dataDir and returns once /api/rekan/health
 // answers 200, with the time that took.
 func (b *bench) serve(dataDir string) (*exec.Cmd, string, time.Duration, error) {
-	port, err := proc.FreePort()
+	port, err := harness.FreePort()
 	if err != nil {
 		return nil, "", 0, err
 	}
@@ -351,26 +351,8 @@ func setup(base string) (token, businessID string, err error) {
 
 var client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 
-func call(base, method, path, token, body string) (int, string, error) {
-	req, err := http.NewRequestWithContext(context.Background(), method, base+path, strings.NewReader(body))
-	if err != nil {
-		return 0, "", err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", token)
-	}
-	res, err := client.Do(req)
-	if err != nil {
-		return 0, "", err
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	return res.StatusCode, string(raw), err
-}
-
 func callJSON(base, method, path, token, body string, out any) error {
-	status, raw, err := call(base, method, path, token, body)
+	status, raw, err := harness.Call(context.Background(), client, base, method, path, token, body)
 	if err != nil {
 		return err
 	}
@@ -469,7 +451,7 @@ func measureLists(base, token, businessID string, n int) ([]listCost, error) {
 		time1 := func(path string) func() (time.Duration, error) {
 			return func() (time.Duration, error) {
 				start := time.Now()
-				status, body, err := call(base, "GET", path, token, "")
+				status, body, err := harness.Call(context.Background(), client, base, "GET", path, token, "")
 				if err == nil && status != 200 {
 					err = fmt.Errorf("GET %s: %d %s", path, status, body)
 				}
@@ -496,4 +478,4 @@ func measureLists(base, token, businessID string, n int) ([]listCost, error) {
 }
 
 // stopProcess gives a child 10 seconds to finish.
-func stopProcess(cmd *exec.Cmd) { proc.Stop(cmd, os.Interrupt, 10*time.Second) }
+func stopProcess(cmd *exec.Cmd) { harness.Stop(cmd, os.Interrupt, 10*time.Second) }
