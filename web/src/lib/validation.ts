@@ -99,20 +99,11 @@ export interface ServiceRow {
 	price: string;
 }
 
-/** The business form's state: strings and editable lists. */
-export interface BusinessForm {
-	name: string;
-	segment: string;
-	city: string;
-	state: string;
-	neighbourhood: string;
-	phone: string;
+/** The business form's state: the business's text fields, and editable lists. */
+export type BusinessForm = Omit<BusinessInput, 'services' | 'facts'> & {
 	services: ServiceRow[];
-	audience: string;
-	voice: string;
 	facts: string[];
-	notes: string;
-}
+};
 
 export function emptyForm(): BusinessForm {
 	return {
