@@ -33,7 +33,7 @@ func init() {
 			&core.TextField{Name: "state", Required: true, Max: 2},
 			&core.TextField{Name: "neighbourhood", Max: content.MaxNeighbourhoodRunes},
 			// Digits only, E.164 without the plus; a record hook normalises it.
-			&core.TextField{Name: "phone", Max: 15, Pattern: `^[0-9]*$`},
+			&core.TextField{Name: "phone", Max: content.MaxPhoneDigits, Pattern: `^[0-9]*$`},
 			&core.JSONField{Name: "services", MaxSize: 20000},
 			&core.TextField{Name: "audience", Max: content.MaxAudienceRunes},
 			&core.TextField{Name: "voice", Max: content.MaxVoiceRunes},

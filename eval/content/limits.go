@@ -34,8 +34,12 @@ const (
 	MaxAudienceRunes      = 500
 	MaxVoiceRunes         = 1000
 	MaxNotesRunes         = 2000
-	MaxOfferings          = 50
-	MaxOfferingNameRunes  = 120
-	MaxFacts              = 30
-	MaxFactRunes          = 300
+	// A phone is stored as E.164 digits without the plus; 8 to 15 is all
+	// that can be checked of a foreign number.
+	MinPhoneDigits       = 8
+	MaxPhoneDigits       = 15
+	MaxOfferings         = 50
+	MaxOfferingNameRunes = 120
+	MaxFacts             = 30
+	MaxFactRunes         = 300
 )

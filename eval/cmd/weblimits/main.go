@@ -33,6 +33,8 @@ var limits = []limit{
 	{"segment", content.MaxSegmentRunes, "characters of a segment"},
 	{"city", content.MaxCityRunes, "characters of a city"},
 	{"neighbourhood", content.MaxNeighbourhoodRunes, "characters of a neighbourhood"},
+	{"phoneMinDigits", content.MinPhoneDigits, "digits of a foreign phone, at least"},
+	{"phoneMaxDigits", content.MaxPhoneDigits, "digits of a phone (E.164), at most"},
 	{"audience", content.MaxAudienceRunes, "characters of the audience"},
 	{"voice", content.MaxVoiceRunes, "characters of the voice"},
 	{"notes", content.MaxNotesRunes, "characters of the notes"},

@@ -17,6 +17,10 @@ export const SERVER_LIMITS = {
 	city: 80,
 	/** characters of a neighbourhood */
 	neighbourhood: 80,
+	/** digits of a foreign phone, at least */
+	phoneMinDigits: 8,
+	/** digits of a phone (E.164), at most */
+	phoneMaxDigits: 15,
 	/** characters of the audience */
 	audience: 500,
 	/** characters of the voice */

@@ -72,7 +72,8 @@ export function normalisePhone(input: string): PhoneResult {
 	if (raw.startsWith('00')) digits = digits.slice(2);
 
 	if (international && !digits.startsWith('55')) {
-		if (digits.length < 8 || digits.length > 15) return { ok: false, message: PHONE_MESSAGE };
+		if (digits.length < SERVER_LIMITS.phoneMinDigits || digits.length > SERVER_LIMITS.phoneMaxDigits)
+			return { ok: false, message: PHONE_MESSAGE };
 		return { ok: true, digits };
 	}
 	if (!international) {
