@@ -27,7 +27,10 @@ type HTTPWriter struct {
 var _ Writer = (*HTTPWriter)(nil)
 
 // NewHTTPWriter returns a Writer backed by rt. p must be the configuration
-// the runtime was started with (p.RuntimeEnv()).
+// the runtime was started with (p.RuntimeEnv()), and a configured one: the
+// caller that owns the runtime gates "no LLM key" (ErrNotConfigured) before
+// any request reaches a writer (contentrt in the server, startBackend in the
+// eval CLI).
 func NewHTTPWriter(rt *bamlrt.Runtime, p Provider) *HTTPWriter {
 	return &HTTPWriter{
 		rt:       rt,
@@ -46,9 +49,6 @@ func NewHTTPWriter(rt *bamlrt.Runtime, p Provider) *HTTPWriter {
 func (w *HTTPWriter) WritePosts(ctx context.Context, req Request) (Result, error) {
 	if err := req.Validate(); err != nil {
 		return Result{}, err
-	}
-	if !w.provider.Configured() {
-		return Result{}, fmt.Errorf("write posts: %w", ErrNotConfigured)
 	}
 	if w.rt == nil || !w.rt.Running() {
 		return Result{}, fmt.Errorf("write posts: %w: not running (starting or restarting)", ErrRuntimeUnavailable)
@@ -84,7 +84,7 @@ func (w *HTTPWriter) body(req Request) bamlapi.WritePostsJSONRequestBody {
 	}
 	body := bamlapi.WritePostsJSONRequestBody{
 		Business:      toAPIBusiness(req.Business),
-		Brief:         strings.TrimSpace(req.Brief),
+		Brief:         req.Brief,
 		Roles:         roles,
 		PreviousHooks: nonNil(req.PreviousHooks),
 		Photos:        APIPhotos(req.Photos),
@@ -112,10 +112,12 @@ func APIPhotos(photos []Photo) []bamlapi.BamlImage {
 	return out
 }
 
+// toAPIBusiness is the one crossing from the domain type to the generated
+// one (see Business for why there are two).
 func toAPIBusiness(b Business) bamlapi.Business {
-	services := make([]bamlapi.Service, 0, len(b.Services))
+	services := make([]bamlapi.Offering, 0, len(b.Services))
 	for _, s := range b.Services {
-		service := bamlapi.Service{Name: s.Name}
+		service := bamlapi.Offering{Name: s.Name}
 		if s.PriceBRL != nil {
 			price := float32(*s.PriceBRL)
 			service.PriceBrl = &price
@@ -163,7 +165,7 @@ func normalise(got []bamlapi.Post, roles []Role) ([]Post, error) {
 		posts[i] = Post{
 			Hook:           strings.TrimSpace(hook),
 			Caption:        caption,
-			Hashtags:       normaliseHashtags(g.Hashtags),
+			Hashtags:       RepairHashtags(g.Hashtags),
 			ProductionNote: strings.TrimSpace(g.ProductionNote),
 		}
 		role := Role(strings.ToLower(strings.TrimSpace(g.Role)))
@@ -185,27 +187,6 @@ func normalise(got []bamlapi.Post, roles []Role) ([]Post, error) {
 		taken[roles[next]] = true
 	}
 	return posts, nil
-}
-
-// normaliseHashtags gives every tag exactly one leading # and no spaces, and
-// drops empty and repeated (case-insensitively) tags.
-func normaliseHashtags(tags []string) []string {
-	out := make([]string, 0, len(tags))
-	seen := make(map[string]bool, len(tags))
-	for _, tag := range tags {
-		tag = strings.Join(strings.Fields(tag), "")
-		tag = strings.TrimLeft(tag, "#")
-		if tag == "" {
-			continue
-		}
-		key := strings.ToLower(tag)
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		out = append(out, "#"+tag)
-	}
-	return out
 }
 
 func optional(s string) *string {

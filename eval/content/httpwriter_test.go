@@ -58,7 +58,7 @@ func sampleRequest(roles ...content.Role) content.Request {
 			City:          "Belo Horizonte",
 			State:         "MG",
 			Neighbourhood: "Santa Tereza",
-			Services:      []content.Service{{Name: "Bolo de casamento (kg)", PriceBRL: &price}, {Name: "Brigadeiro"}, {Name: "Docinho", PriceBRL: &small}},
+			Services:      []content.Offering{{Name: "Bolo de casamento (kg)", PriceBRL: &price}, {Name: "Brigadeiro"}, {Name: "Docinho", PriceBRL: &small}},
 			Voice:         "carinhosa",
 			Facts:         []string{"usa chocolate belga"},
 		},
@@ -231,24 +231,6 @@ func TestWritePostsTooFewPosts(t *testing.T) {
 	_, err := f.writer.WritePosts(context.Background(), sampleRequest(content.RoleProduct, content.RoleTip))
 	if !errors.Is(err, content.ErrInvalidOutput) {
 		t.Fatalf("err = %v, want ErrInvalidOutput", err)
-	}
-}
-
-func TestWritePostsNotConfigured(t *testing.T) {
-	f := newFixture(t)
-	p := f.provider
-	p.APIKey = ""
-	w := content.NewHTTPWriter(f.rt, p)
-	_, err := w.WritePosts(context.Background(), sampleRequest(content.RoleProduct))
-	if !errors.Is(err, content.ErrNotConfigured) {
-		t.Fatalf("err = %v, want ErrNotConfigured", err)
-	}
-	// Not configured means no runtime is needed at all.
-	if _, err := content.NewHTTPWriter(nil, p).WritePosts(context.Background(), sampleRequest(content.RoleProduct)); !errors.Is(err, content.ErrNotConfigured) {
-		t.Fatalf("without runtime: err = %v, want ErrNotConfigured", err)
-	}
-	if n := len(f.fake.Requests()); n != 0 {
-		t.Errorf("provider saw %d requests", n)
 	}
 }
 

@@ -28,9 +28,6 @@ import (
 	"github.com/rekan/rekan/eval/content"
 )
 
-// MaxBriefRunes mirrors the server's limit on a brief.
-const MaxBriefRunes = 2000
-
 // MaxPhotoBytes bounds a profile's photo file: test photos are meant to be
 // small, already at the size the server would send (content.Photo).
 const MaxPhotoBytes = 1 << 20
@@ -229,8 +226,8 @@ func (p Profile) validate(name string) error {
 	}
 	if blank(p.Brief) {
 		bad("brief", "is required")
-	} else if n := utf8.RuneCountInString(p.Brief); n > MaxBriefRunes {
-		bad("brief", fmt.Sprintf("has %d characters, the limit is %d", n, MaxBriefRunes))
+	} else if n := utf8.RuneCountInString(p.Brief); n > content.MaxBriefRunes {
+		bad("brief", fmt.Sprintf("has %d characters, the limit is %d", n, content.MaxBriefRunes))
 	}
 	if blank(p.Name) {
 		bad("name", "is required")
