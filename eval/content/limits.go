@@ -17,6 +17,10 @@ const (
 	// posts about one brief start to repeat each other.
 	MinPostsPerRequest = 1
 	MaxPostsPerRequest = 3
+	// MaxPhotos bounds the client's photos sent with one brief: a
+	// carousel's worth, and what one prompt carries without crowding out
+	// the text.
+	MaxPhotos = 4
 )
 
 // A post.

@@ -29,6 +29,7 @@ var limits = []limit{
 	{"brief", content.MaxBriefRunes, "characters of a brief"},
 	{"postsMin", content.MinPostsPerRequest, "posts per generation, at least"},
 	{"postsMax", content.MaxPostsPerRequest, "posts per generation, at most"},
+	{"photos", content.MaxPhotos, "photos sent with one brief, at most"},
 	{"name", content.MaxBusinessNameRunes, "characters of a business name"},
 	{"segment", content.MaxSegmentRunes, "characters of a segment"},
 	{"city", content.MaxCityRunes, "characters of a city"},
