@@ -1,0 +1,322 @@
+// Package photo turns an uploaded photo into what Rekan keeps and what it
+// sends the model: it reads at most MaxFileBytes, refuses anything that is
+// not a whole JPEG, PNG or WebP picture of sane dimensions, applies the
+// EXIF orientation, and re-encodes two JPEGs with no metadata at all (a
+// client's photo must not carry the GPS position of their home): one of at
+// most StoreEdge pixels on the long edge to store, one of at most ModelEdge
+// for the LLM.
+//
+// Decoding is the only step whose memory grows with the upload (a 10 MB
+// JPEG can hold 50 megapixels); decodes share one memory budget (see
+// decodeBudget), so many concurrent uploads queue instead of adding up.
+package photo
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"io"
+
+	"golang.org/x/image/webp"
+	"golang.org/x/sync/semaphore"
+)
+
+// Limits of an upload.
+const (
+	// MaxFileBytes is the largest photo file accepted.
+	MaxFileBytes = 10 << 20
+	// MaxPixels bounds the decoded size (a 48-megapixel phone photo fits);
+	// it is checked from the header, before anything is decoded.
+	MaxPixels = 50_000_000
+	// StoreEdge is the long edge of the stored copy (what the web app
+	// uploads, and more than Instagram shows).
+	StoreEdge = 1600
+	// ModelEdge is the long edge of the copy sent to the LLM: what vision
+	// models look at, without paying for more tokens.
+	ModelEdge = 1024
+	// Quality of both JPEGs.
+	Quality = 85
+	// MediaType of both copies.
+	MediaType = "image/jpeg"
+)
+
+// maxHeaderBytes bounds what is read before the pixel data (EXIF, ICC
+// profiles): it is kept in memory to replay into the decoder.
+const maxHeaderBytes = 1 << 20
+
+// decodeBudget is how many bytes of decoded pixels may be held at once by
+// all uploads together. A photo larger than the whole budget still decodes,
+// alone.
+var decodeBudget = semaphore.NewWeighted(decodeBudgetBytes)
+
+const decodeBudgetBytes = 64 << 20
+
+// Messages for the operator.
+const (
+	MsgTooLarge   = "Cada foto pode ter no máximo 10 MB."
+	MsgHEIC       = "Fotos HEIC (padrão do iPhone) não são aceitas: envie em JPEG, PNG ou WebP."
+	MsgNotAPhoto  = "O arquivo não é uma foto JPEG, PNG ou WebP."
+	MsgCorrupt    = "A foto está incompleta ou corrompida. Envie o arquivo original de novo."
+	MsgTooManyPx  = "A foto tem resolução grande demais (máximo de 50 megapixels)."
+	MsgBadHeader  = "A foto tem metadados grandes demais para ser lida."
+	MsgEmptyPhoto = "A foto está vazia."
+)
+
+// Error is a photo refused for what it is; Message is for the operator.
+type Error struct {
+	Message string
+	cause   error
+}
+
+func (e *Error) Error() string {
+	if e.cause != nil {
+		return fmt.Sprintf("photo refused: %s: %v", e.Message, e.cause)
+	}
+	return "photo refused: " + e.Message
+}
+
+func (e *Error) Unwrap() error { return e.cause }
+
+func refuse(msg string, cause error) error { return &Error{Message: msg, cause: cause} }
+
+// Photo is an accepted upload, re-encoded.
+type Photo struct {
+	// Stored is the copy to keep (long edge ≤ StoreEdge).
+	Stored []byte
+	// Model is the copy for the LLM (long edge ≤ ModelEdge).
+	Model []byte
+	// Width and Height are the stored copy's, after orientation.
+	Width, Height int
+}
+
+// Process reads one photo from r (never more than MaxFileBytes+1 bytes) and
+// re-encodes it. A refused photo is an *Error; any other error is the
+// context's or the reader's.
+func Process(ctx context.Context, r io.Reader) (Photo, error) {
+	limited := &limitReader{r: r, left: MaxFileBytes}
+	br := bufio.NewReaderSize(limited, 64<<10)
+	head, err := br.Peek(32)
+	if limited.exceeded {
+		return Photo{}, refuse(MsgTooLarge, nil)
+	}
+	if len(head) == 0 {
+		if err != nil && !errors.Is(err, io.EOF) {
+			return Photo{}, fmt.Errorf("read photo: %w", err)
+		}
+		return Photo{}, refuse(MsgEmptyPhoto, nil)
+	}
+	format := sniff(head)
+	switch format {
+	case "":
+		if isHEIF(head) {
+			return Photo{}, refuse(MsgHEIC, nil)
+		}
+		return Photo{}, refuse(MsgNotAPhoto, nil)
+	}
+
+	header := &cappedBuffer{max: maxHeaderBytes}
+	cfg, err := decodeConfig(format, io.TeeReader(br, header))
+	if limited.exceeded {
+		return Photo{}, refuse(MsgTooLarge, nil)
+	}
+	if header.overflow {
+		return Photo{}, refuse(MsgBadHeader, nil)
+	}
+	if err != nil {
+		if readErr := limited.err; readErr != nil {
+			return Photo{}, fmt.Errorf("read photo: %w", readErr)
+		}
+		return Photo{}, refuse(MsgCorrupt, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return Photo{}, refuse(MsgCorrupt, errors.New("zero dimension"))
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
+		return Photo{}, refuse(MsgTooManyPx, fmt.Errorf("%dx%d", cfg.Width, cfg.Height))
+	}
+
+	orientation := 1
+	var info jpegInfo
+	if format == "jpeg" {
+		info = scanJPEG(header.Bytes())
+		orientation = info.orientation
+	}
+	weight := min(decodedBytes(format, cfg, info)+outputBytes, decodeBudgetBytes)
+	if err := decodeBudget.Acquire(ctx, weight); err != nil {
+		return Photo{}, err
+	}
+	img, err := decode(format, io.MultiReader(bytes.NewReader(header.Bytes()), br))
+	header = nil
+	if limited.exceeded {
+		decodeBudget.Release(weight)
+		return Photo{}, refuse(MsgTooLarge, nil)
+	}
+	if err != nil {
+		decodeBudget.Release(weight)
+		if readErr := limited.err; readErr != nil {
+			return Photo{}, fmt.Errorf("read photo: %w", readErr)
+		}
+		return Photo{}, refuse(MsgCorrupt, err)
+	}
+	stored, model := scaleBoth(img, StoreEdge, ModelEdge)
+	img = nil
+	decodeBudget.Release(weight)
+
+	// Bytes after the picture (a phone's appended video, padding) count
+	// towards the limit but are not kept.
+	if _, err := io.Copy(io.Discard, br); limited.exceeded {
+		return Photo{}, refuse(MsgTooLarge, nil)
+	} else if err != nil {
+		return Photo{}, fmt.Errorf("read photo: %w", err)
+	}
+
+	stored = orient(stored, orientation)
+	model = orient(model, orientation)
+	var p Photo
+	p.Width, p.Height = stored.Rect.Dx(), stored.Rect.Dy()
+	if p.Stored, err = encode(stored); err != nil {
+		return Photo{}, err
+	}
+	if p.Model, err = encode(model); err != nil {
+		return Photo{}, err
+	}
+	return p, nil
+}
+
+// outputBytes is what scaling holds besides the decoded picture: the two
+// RGBA copies and their JPEG encodings.
+const outputBytes = (StoreEdge*StoreEdge + ModelEdge*ModelEdge) * 5
+
+func encode(img *image.RGBA) ([]byte, error) {
+	var buf bytes.Buffer
+	// Go's encoder writes no APP segments: no EXIF, no XMP, no ICC.
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: Quality}); err != nil {
+		return nil, fmt.Errorf("encode jpeg: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// sniff names the format from the magic bytes, never from the file name or
+// the client's content type.
+func sniff(head []byte) string {
+	switch {
+	case bytes.HasPrefix(head, []byte{0xff, 0xd8, 0xff}):
+		return "jpeg"
+	case bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")):
+		return "png"
+	case len(head) >= 12 && bytes.Equal(head[:4], []byte("RIFF")) && bytes.Equal(head[8:12], []byte("WEBP")):
+		return "webp"
+	}
+	return ""
+}
+
+// isHEIF recognises an ISO BMFF file of the HEIF family (HEIC, AVIF), so
+// the operator learns what to change instead of "not a photo".
+func isHEIF(head []byte) bool {
+	if len(head) < 12 || !bytes.Equal(head[4:8], []byte("ftyp")) {
+		return false
+	}
+	switch string(head[8:12]) {
+	case "heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1", "avif", "avis":
+		return true
+	}
+	return false
+}
+
+func decodeConfig(format string, r io.Reader) (image.Config, error) {
+	switch format {
+	case "jpeg":
+		return jpeg.DecodeConfig(r)
+	case "png":
+		return png.DecodeConfig(r)
+	default:
+		return webp.DecodeConfig(r)
+	}
+}
+
+func decode(format string, r io.Reader) (image.Image, error) {
+	switch format {
+	case "jpeg":
+		return jpeg.Decode(r)
+	case "png":
+		return png.Decode(r)
+	default:
+		return webp.Decode(r)
+	}
+}
+
+// decodedBytes estimates the memory of the decoded picture.
+func decodedBytes(format string, cfg image.Config, info jpegInfo) int64 {
+	pixels := int64(cfg.Width) * int64(cfg.Height)
+	switch cfg.ColorModel {
+	case color.GrayModel:
+		return pixels
+	case color.Gray16Model:
+		return pixels * 2
+	case color.YCbCrModel:
+		if format == "jpeg" && info.chromaDivisor > 0 {
+			return pixels + 2*pixels/int64(info.chromaDivisor)
+		}
+		return pixels * 3
+	case color.NYCbCrAModel:
+		return pixels * 4
+	case color.RGBA64Model, color.NRGBA64Model:
+		return pixels * 8
+	}
+	if _, ok := cfg.ColorModel.(color.Palette); ok {
+		return pixels
+	}
+	return pixels * 4
+}
+
+// limitReader reads at most left bytes and records whether the source had
+// more, or failed.
+type limitReader struct {
+	r        io.Reader
+	left     int64
+	exceeded bool
+	err      error
+}
+
+var errTooLarge = errors.New("photo larger than the limit")
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.exceeded {
+		return 0, errTooLarge
+	}
+	if int64(len(p)) > l.left+1 {
+		p = p[:l.left+1]
+	}
+	n, err := l.r.Read(p)
+	if int64(n) > l.left {
+		l.exceeded = true
+		l.left = 0
+		return 0, errTooLarge
+	}
+	l.left -= int64(n)
+	if err != nil && !errors.Is(err, io.EOF) {
+		l.err = err
+	}
+	return n, err
+}
+
+// cappedBuffer keeps what is written up to max bytes and then fails.
+type cappedBuffer struct {
+	bytes.Buffer
+	max      int
+	overflow bool
+}
+
+func (c *cappedBuffer) Write(p []byte) (int, error) {
+	if c.Len()+len(p) > c.max {
+		c.overflow = true
+		return 0, errors.New("header too large")
+	}
+	return c.Buffer.Write(p)
+}
