@@ -41,6 +41,19 @@ type Request struct {
 	// PreviousHooks are the opening lines of the business's recent posts, so
 	// the model does not open the same way twice.
 	PreviousHooks []string
+	// Photos are the client's photos the posts are about (at most
+	// MaxPhotos); none means the writer works from the brief alone.
+	Photos []Photo
+}
+
+// MaxPhotos is how many photos one request (and one post) may carry.
+const MaxPhotos = 4
+
+// Photo is an image the writer sees: a JPEG of at most 1024 px on the long
+// edge, without metadata.
+type Photo struct {
+	MediaType string
+	Data      []byte
 }
 
 // Post is one generated, ready-to-post piece of Instagram content.

@@ -17,11 +17,6 @@ import (
 	"github.com/rekan/rekan/api/internal/photo/phototest"
 )
 
-var (
-	red  = color.RGBA{220, 20, 20, 255}
-	blue = color.RGBA{20, 20, 220, 255}
-)
-
 func process(t *testing.T, data []byte) photo.Photo {
 	t.Helper()
 	p, err := photo.Process(context.Background(), bytes.NewReader(data))
@@ -43,7 +38,7 @@ func decodeJPEG(t *testing.T, data []byte) image.Image {
 // A phone photo with EXIF (GPS) and XMP goes in; what comes out, both
 // copies, has no APP1 segment, no "Exif", no XMP and not the GPS bytes.
 func TestMetadataIsRemoved(t *testing.T) {
-	in := phototest.JPEG(2400, 1800, red, blue, 1)
+	in := phototest.JPEG(2400, 1800, phototest.Red, phototest.Blue, 1)
 	if !bytes.Contains(in, phototest.GPSMarker) || !bytes.Contains(in, []byte("Exif\x00\x00")) {
 		t.Fatal("the fixture carries no GPS position")
 	}
@@ -71,7 +66,7 @@ func TestMetadataIsRemoved(t *testing.T) {
 
 // A small photo is re-encoded (metadata gone) but not enlarged.
 func TestSmallPhotoKeepsItsSize(t *testing.T) {
-	p := process(t, phototest.JPEG(300, 200, red, blue, 0))
+	p := process(t, phototest.JPEG(300, 200, phototest.Red, phototest.Blue, 0))
 	if got := decodeJPEG(t, p.Model).Bounds().Size(); got != image.Pt(300, 200) {
 		t.Errorf("size %v", got)
 	}
@@ -86,13 +81,13 @@ func near(c color.Color, want color.RGBA) bool {
 	return d(r, want.R) && d(g, want.G) && d(b, want.B)
 }
 
-// The picture is red on its left half and blue on its right; the EXIF
+// The picture is phototest.Red on its left half and phototest.Blue on its right; the EXIF
 // orientation says how to turn it, and the output is already turned.
 func TestOrientationIsApplied(t *testing.T) {
 	for _, tc := range []struct {
 		orientation   int
 		size          image.Point
-		first, second image.Point // where red and blue land
+		first, second image.Point // where phototest.Red and phototest.Blue land
 	}{
 		{1, image.Pt(400, 200), image.Pt(50, 100), image.Pt(350, 100)},
 		{3, image.Pt(400, 200), image.Pt(350, 100), image.Pt(50, 100)},
@@ -100,14 +95,14 @@ func TestOrientationIsApplied(t *testing.T) {
 		{8, image.Pt(200, 400), image.Pt(100, 350), image.Pt(100, 50)},
 		{2, image.Pt(400, 200), image.Pt(350, 100), image.Pt(50, 100)},
 	} {
-		p := process(t, phototest.JPEG(400, 200, red, blue, tc.orientation))
+		p := process(t, phototest.JPEG(400, 200, phototest.Red, phototest.Blue, tc.orientation))
 		for name, data := range map[string][]byte{"stored": p.Stored, "model": p.Model} {
 			img := decodeJPEG(t, data)
 			if img.Bounds().Size() != tc.size {
 				t.Errorf("orientation %d %s: size %v, want %v", tc.orientation, name, img.Bounds().Size(), tc.size)
 				continue
 			}
-			if !near(img.At(tc.first.X, tc.first.Y), red) || !near(img.At(tc.second.X, tc.second.Y), blue) {
+			if !near(img.At(tc.first.X, tc.first.Y), phototest.Red) || !near(img.At(tc.second.X, tc.second.Y), phototest.Blue) {
 				t.Errorf("orientation %d %s: at %v %v, at %v %v", tc.orientation, name,
 					tc.first, img.At(tc.first.X, tc.first.Y), tc.second, img.At(tc.second.X, tc.second.Y))
 			}
@@ -175,7 +170,7 @@ func crc(b []byte) uint32 {
 
 // jpegClaiming rewrites the SOF dimensions of a real JPEG.
 func jpegClaiming(w, h uint16) []byte {
-	data := phototest.JPEG(16, 16, red, blue, 0)
+	data := phototest.JPEG(16, 16, phototest.Red, phototest.Blue, 0)
 	for i := 2; i+9 < len(data); {
 		if data[i+1] == 0xc0 {
 			binary.BigEndian.PutUint16(data[i+5:], h)
@@ -190,7 +185,7 @@ func jpegClaiming(w, h uint16) []byte {
 // hugeReader is a valid JPEG followed by zeros, n bytes in all, produced
 // as it is read.
 func hugeReader(n int64) io.Reader {
-	head := phototest.JPEG(64, 64, red, blue, 0)
+	head := phototest.JPEG(64, 64, phototest.Red, phototest.Blue, 0)
 	return io.MultiReader(bytes.NewReader(head), io.LimitReader(zeros{}, n-int64(len(head))))
 }
 
@@ -201,7 +196,7 @@ func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 // Every kind of bad upload is refused with its message, before any pixel
 // is decoded where the header tells.
 func TestBadUploadsAreRefused(t *testing.T) {
-	good := phototest.JPEG(600, 400, red, blue, 6)
+	good := phototest.JPEG(600, 400, phototest.Red, phototest.Blue, 6)
 	heic := append([]byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), make([]byte, 100)...)
 	avif := append([]byte("\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1"), make([]byte, 100)...)
 	for _, tc := range []struct {
@@ -250,7 +245,7 @@ func TestExactlyTheLimitIsAccepted(t *testing.T) {
 
 // A reader that fails is the server's problem, not the photo's.
 func TestReadErrorIsNotARefusal(t *testing.T) {
-	broken := io.MultiReader(bytes.NewReader(phototest.JPEG(64, 64, red, blue, 0)[:300]), failing{})
+	broken := io.MultiReader(bytes.NewReader(phototest.JPEG(64, 64, phototest.Red, phototest.Blue, 0)[:300]), failing{})
 	_, err := photo.Process(context.Background(), broken)
 	var refused *photo.Error
 	if err == nil || errors.As(err, &refused) {
@@ -274,7 +269,7 @@ func garble(jpg []byte) []byte {
 
 // bigHeader is a JPEG whose APP segments before the frame exceed 1 MB.
 func bigHeader() []byte {
-	jpg := phototest.JPEG(16, 16, red, blue, 0)
+	jpg := phototest.JPEG(16, 16, phototest.Red, phototest.Blue, 0)
 	out := append([]byte{}, jpg[:2]...)
 	seg := make([]byte, 65000)
 	for range 20 {

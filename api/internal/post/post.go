@@ -1,5 +1,6 @@
 // Package post owns the `posts` collection's invariants: posts are created
-// by the server only, operators edit caption, hashtags and production note,
+// by the server only, operators edit caption, hashtags, production note and
+// photos,
 // and the quality badges (checks) always describe the current text.
 package post
 
@@ -32,8 +33,13 @@ const (
 
 const maxHashtags = 30
 
-// editableFields are the only fields an operator may change.
+// editableFields are the text fields an operator may change; the checks
+// describe them.
 var editableFields = []string{"caption", "hashtags", "production_note"}
+
+// operatorFields are all the fields an operator may change: the text and
+// the photos.
+var operatorFields = append(slices.Clone(editableFields), PhotosField)
 
 // BindHooks marks operator edits and re-runs the checks on them, and
 // refuses edits while the post is being generated (the generation would
@@ -41,6 +47,11 @@ var editableFields = []string{"caption", "hashtags", "production_note"}
 // runs after them.
 func BindHooks(app core.App) {
 	app.OnRecordUpdateRequest(Collection).BindFunc(func(e *core.RecordRequestEvent) error {
+		// Decoding photos takes a while: before the lock, so no generation
+		// waits for it.
+		if err := reencodeUploads(e); err != nil {
+			return err
+		}
 		// Held until the edit is saved (e.Next), so no generation can start
 		// between the check and the write.
 		defer lockPosts(e.Record.Id)()
@@ -59,7 +70,7 @@ func BindHooks(app core.App) {
 			return err
 		}
 		for _, field := range e.Record.Collection().Fields.FieldNames() {
-			if field != "id" && !(slices.Contains(editableFields, field) && sent(info.Body, field)) {
+			if field != "id" && !(slices.Contains(operatorFields, field) && sent(info.Body, field)) {
 				e.Record.Set(field, stored.Get(field))
 			}
 		}

@@ -11,6 +11,12 @@ import (
 	"image/jpeg"
 )
 
+// Two colours far apart, to find where a half of a picture went.
+var (
+	Red  = color.RGBA{220, 20, 20, 255}
+	Blue = color.RGBA{20, 20, 220, 255}
+)
+
 // JPEG is a w×h JPEG whose left half is left and right half is right,
 // carrying an EXIF block with the given orientation (0: none) and a GPS
 // position (the latitude rational's bytes are GPSMarker), and an XMP block.
