@@ -132,42 +132,6 @@ func TestPNGAndWebP(t *testing.T) {
 	}
 }
 
-// pngHeader is a PNG signature and IHDR claiming w×h; a decoder that
-// trusted it would allocate w*h*4 bytes.
-func pngHeader(w, h uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := binary.BigEndian.AppendUint32(nil, w)
-	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
-	ihdr = append(ihdr, 8, 6, 0, 0, 0)
-	binary.Write(&b, binary.BigEndian, uint32(len(ihdr)))
-	chunk := append([]byte("IHDR"), ihdr...)
-	b.Write(chunk)
-	binary.Write(&b, binary.BigEndian, crc(chunk))
-	return b.Bytes()
-}
-
-func crc(b []byte) uint32 {
-	// PNG's CRC-32 (IEEE).
-	var table [256]uint32
-	for n := range table {
-		c := uint32(n)
-		for range 8 {
-			if c&1 == 1 {
-				c = 0xedb88320 ^ (c >> 1)
-			} else {
-				c >>= 1
-			}
-		}
-		table[n] = c
-	}
-	c := ^uint32(0)
-	for _, v := range b {
-		c = table[byte(c)^v] ^ (c >> 8)
-	}
-	return ^c
-}
-
 // jpegClaiming rewrites the SOF dimensions of a real JPEG.
 func jpegClaiming(w, h uint16) []byte {
 	data := phototest.JPEG(16, 16, phototest.Red, phototest.Blue, 0)
@@ -197,7 +161,6 @@ func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 // is decoded where the header tells.
 func TestBadUploadsAreRefused(t *testing.T) {
 	good := phototest.JPEG(600, 400, phototest.Red, phototest.Blue, 6)
-	heic := append([]byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), make([]byte, 100)...)
 	avif := append([]byte("\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1"), make([]byte, 100)...)
 	for _, tc := range []struct {
 		name string
@@ -208,13 +171,13 @@ func TestBadUploadsAreRefused(t *testing.T) {
 		{"a text file named .jpg", strings.NewReader("isto não é uma foto, é um texto renomeado para foto.jpg\n"), photo.MsgNotAPhoto},
 		{"a gif", strings.NewReader("GIF89a\x01\x00\x01\x00\x00\x00\x00;"), photo.MsgNotAPhoto},
 		{"a pdf", strings.NewReader("%PDF-1.4\n%âãÏÓ\n"), photo.MsgNotAPhoto},
-		{"heic", bytes.NewReader(heic), photo.MsgHEIC},
+		{"heic", bytes.NewReader(phototest.HEIC), photo.MsgHEIC},
 		{"avif", bytes.NewReader(avif), photo.MsgHEIC},
 		{"a truncated jpeg", bytes.NewReader(good[:len(good)/2]), photo.MsgCorrupt},
 		{"a jpeg cut in its header", bytes.NewReader(good[:40]), photo.MsgCorrupt},
 		{"a jpeg with its scan garbled", bytes.NewReader(garble(good)), photo.MsgCorrupt},
-		{"a png bomb", bytes.NewReader(pngHeader(100000, 100000)), photo.MsgTooManyPx},
-		{"a png just over the cap", bytes.NewReader(pngHeader(10000, 5001)), photo.MsgTooManyPx},
+		{"a png bomb", bytes.NewReader(phototest.PNGClaiming(100000, 100000)), photo.MsgTooManyPx},
+		{"a png just over the cap", bytes.NewReader(phototest.PNGClaiming(10000, 5001)), photo.MsgTooManyPx},
 		{"a jpeg bomb", bytes.NewReader(jpegClaiming(65000, 65000)), photo.MsgTooManyPx},
 		{"over 10 MB", hugeReader(photo.MaxFileBytes + 1), photo.MsgTooLarge},
 		{"far over 10 MB", hugeReader(1 << 30), photo.MsgTooLarge},

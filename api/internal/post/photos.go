@@ -98,3 +98,40 @@ func photoValues(record *core.Record) []any {
 	}
 	return nil
 }
+
+// ModelPhotos reads a post's stored photos back and makes the copies the
+// writer sees, so a retry sees what the first generation saw.
+func ModelPhotos(ctx context.Context, app core.App, record *core.Record) ([]content.Photo, error) {
+	names := record.GetStringSlice(PhotosField)
+	if len(names) == 0 {
+		return nil, nil
+	}
+	fsys, err := app.NewFilesystem()
+	if err != nil {
+		return nil, fmt.Errorf("open storage: %w", err)
+	}
+	defer fsys.Close()
+	photos := make([]content.Photo, 0, len(names))
+	for _, name := range names {
+		p, err := readStored(ctx, fsys, record.BaseFilesPath()+"/"+name)
+		if err != nil {
+			return nil, fmt.Errorf("photo %s of post %s: %w", name, record.Id, err)
+		}
+		photos = append(photos, ToContentPhoto(p))
+	}
+	return photos, nil
+}
+
+func readStored(ctx context.Context, fsys *filesystem.System, key string) (photo.Photo, error) {
+	r, err := fsys.GetReader(key)
+	if err != nil {
+		return photo.Photo{}, err
+	}
+	defer r.Close()
+	return photo.Process(ctx, r)
+}
+
+// ToContentPhoto is the copy of p the writer sees.
+func ToContentPhoto(p photo.Photo) content.Photo {
+	return content.Photo{MediaType: photo.MediaType, Data: p.Model}
+}

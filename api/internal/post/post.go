@@ -1,7 +1,6 @@
 // Package post owns the `posts` collection's invariants: posts are created
 // by the server only, operators edit caption, hashtags, production note and
-// photos,
-// and the quality badges (checks) always describe the current text.
+// photos, and the quality badges (checks) always describe the current text.
 package post
 
 import (

@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"github.com/rekan/rekan/api/internal/business"
+	"github.com/rekan/rekan/api/internal/photo"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/eval/checks"
 	"github.com/rekan/rekan/eval/content"
@@ -36,6 +37,11 @@ func (h *handler) generate(e *core.RequestEvent) error {
 	if err := requireOperator(e); err != nil {
 		return err
 	}
+	// Before the body: photos are not decoded for someone else's business.
+	biz, err := findOwnedBusiness(e.App, e.Request.PathValue("id"), e.Auth.Id)
+	if err != nil {
+		return e.NotFoundError(msgBusinessNotFound, nil)
+	}
 	form, err := bindGenerate(e)
 	if err != nil {
 		return err
@@ -43,12 +49,8 @@ func (h *handler) generate(e *core.RequestEvent) error {
 	if err := form.validate(); err != nil {
 		return e.BadRequestError(msgInvalidData, err)
 	}
-	biz, err := findOwnedBusiness(e.App, e.Request.PathValue("id"), e.Auth.Id)
-	if err != nil {
-		return e.NotFoundError(msgBusinessNotFound, nil)
-	}
 
-	posts, err := createPending(e.App, biz, form.Brief, form.Count)
+	posts, err := createPending(e.App, biz, form.Brief, form.Count, form.Photos)
 	if err != nil {
 		return e.InternalServerError("Não foi possível guardar o pedido.", err)
 	}
@@ -57,7 +59,11 @@ func (h *handler) generate(e *core.RequestEvent) error {
 		return e.InternalServerError("Não foi possível ler os posts recentes.", err)
 	}
 	roles := content.PickRoles(recentRoles(recent), form.Count)
-	return h.write(e, biz, posts, roles, recentHooks(recent))
+	photos := make([]content.Photo, len(form.Photos))
+	for i, p := range form.Photos {
+		photos[i] = post.ToContentPhoto(p)
+	}
+	return h.write(e, biz, posts, roles, recentHooks(recent), photos)
 }
 
 // postAction routes POST /api/rekan/posts/{id}:{action}; retry is the only
@@ -87,6 +93,12 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 	if !role.Valid() {
 		role = content.PickRoles(recentRoles(recent), 1)[0]
 	}
+	// Read before the post is marked generating: a photo that cannot be
+	// read fails the retry without touching the post.
+	photos, err := post.ModelPhotos(e.Request.Context(), e.App, p)
+	if err != nil {
+		return e.InternalServerError("Não foi possível ler as fotos do post.", err)
+	}
 	p, err = post.BeginRetry(e.App, p.Id)
 	if errors.Is(err, post.ErrGone) {
 		return e.NotFoundError(msgPostNotFound, nil)
@@ -97,12 +109,12 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 	if err != nil {
 		return e.InternalServerError("Não foi possível atualizar o post.", err)
 	}
-	return h.write(e, biz, []*core.Record{p}, []content.Role{role}, recentHooks(recent))
+	return h.write(e, biz, []*core.Record{p}, []content.Role{role}, recentHooks(recent), photos)
 }
 
 // write calls the Writer for the pending posts and stores the outcome. It
 // keeps going when the client disconnects: the result is stored either way.
-func (h *handler) write(e *core.RequestEvent, biz *core.Record, posts []*core.Record, roles []content.Role, hooks []string) error {
+func (h *handler) write(e *core.RequestEvent, biz *core.Record, posts []*core.Record, roles []content.Role, hooks []string, photos []content.Photo) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(e.Request.Context()), h.deps.Timeout)
 	defer cancel()
 
@@ -111,6 +123,7 @@ func (h *handler) write(e *core.RequestEvent, biz *core.Record, posts []*core.Re
 		Brief:         posts[0].GetString("brief"),
 		Roles:         roles,
 		PreviousHooks: hooks,
+		Photos:        photos,
 	}
 	result, err := h.deps.Writer.WritePosts(ctx, req)
 	if err == nil && len(result.Posts) < len(posts) {
@@ -241,8 +254,10 @@ func findOwnedPost(app core.App, id, owner string) (*core.Record, *core.Record, 
 	return p, biz, nil
 }
 
-// createPending stores the brief before anything can fail.
-func createPending(app core.App, biz *core.Record, brief string, count int) ([]*core.Record, error) {
+// createPending stores the brief and the photos before anything can fail:
+// every post of the request gets its own copy of each photo, all posts and
+// files or none.
+func createPending(app core.App, biz *core.Record, brief string, count int, photos []photo.Photo) ([]*core.Record, error) {
 	collection, err := app.FindCachedCollectionByNameOrId(post.Collection)
 	if err != nil {
 		return nil, fmt.Errorf("find posts collection: %w", err)
@@ -255,6 +270,15 @@ func createPending(app core.App, biz *core.Record, brief string, count int) ([]*
 		p.Set("status", post.StatusGenerating)
 		p.Set("hashtags", []string{})
 		p.Set("checks", []any{})
+		files := make([]any, 0, len(photos))
+		for _, ph := range photos {
+			f, err := post.PhotoFile(ph)
+			if err != nil {
+				return nil, err
+			}
+			files = append(files, f)
+		}
+		p.Set(post.PhotosField, files)
 		posts = append(posts, p)
 	}
 	return posts, saveAll(app, posts)

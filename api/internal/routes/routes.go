@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
@@ -51,7 +52,9 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	g := r.Group("/api/rekan")
 	g.GET("/health", h.health)
 	g.GET("/config", h.config)
-	generate := g.POST("/businesses/{id}/posts:generate", h.generate)
+	generate := g.POST("/businesses/{id}/posts:generate", h.generate).
+		// Photos: above PocketBase's default limit; the route bounds each part.
+		Bind(apis.BodyLimit(maxMultipartBytes))
 	// ServeMux wildcards must fill a whole segment, so "{id}:retry" is routed
 	// as one segment and split by the handler.
 	retry := g.POST("/posts/{action}", h.postAction)

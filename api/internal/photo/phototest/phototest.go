@@ -6,6 +6,7 @@ package phototest
 import (
 	"bytes"
 	"encoding/binary"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -156,4 +157,21 @@ func Segments(jpg []byte) []byte {
 		i += 2 + int(binary.BigEndian.Uint16(jpg[i+2:]))
 	}
 	return markers
+}
+
+// HEIC is the start of an iPhone HEIC file (its ftyp box) and some bytes.
+var HEIC = append([]byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), make([]byte, 64)...)
+
+// PNGClaiming is a PNG signature and header claiming w×h pixels and no
+// pixel data: a decoder that trusted it would allocate w*h*4 bytes.
+func PNGClaiming(w, h uint32) []byte {
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	chunk := binary.BigEndian.AppendUint32([]byte("IHDR"), w)
+	chunk = binary.BigEndian.AppendUint32(chunk, h)
+	chunk = append(chunk, 8, 6, 0, 0, 0)
+	binary.Write(&b, binary.BigEndian, uint32(len(chunk)-4))
+	b.Write(chunk)
+	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(chunk))
+	return b.Bytes()
 }
