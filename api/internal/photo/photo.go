@@ -22,6 +22,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"runtime"
 
 	"golang.org/x/image/webp"
 	"golang.org/x/sync/semaphore"
@@ -56,6 +57,10 @@ const maxHeaderBytes = 1 << 20
 var decodeBudget = semaphore.NewWeighted(decodeBudgetBytes)
 
 const decodeBudgetBytes = 64 << 20
+
+// collectAfterBytes: a decode at least this large is collected right away
+// (a 12-megapixel photo is about 18 MB; a web upload of 1600 px, 4 MB).
+const collectAfterBytes = 16 << 20
 
 // Messages for the operator.
 const (
@@ -166,6 +171,12 @@ func Process(ctx context.Context, r io.Reader) (Photo, error) {
 	}
 	stored, model := scaleBoth(img, StoreEdge, ModelEdge)
 	img = nil
+	if weight >= collectAfterBytes {
+		// The decoded picture is garbage now. Left to GOGC's pacing the
+		// heap would grow by about as much again before it is reclaimed,
+		// so the next decode would take fresh memory instead of this.
+		runtime.GC()
+	}
 	decodeBudget.Release(weight)
 
 	// Bytes after the picture (a phone's appended video, padding) count

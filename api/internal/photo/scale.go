@@ -14,13 +14,27 @@ import (
 func scaleBoth(img image.Image, edgeA, edgeB int) (*image.RGBA, *image.RGBA) {
 	b := img.Bounds()
 	sw, sh := b.Dx(), b.Dy()
-	a := newBoxScaler(sw, sh, edgeA)
-	c := newBoxScaler(sw, sh, edgeB)
+	_, ycc := img.(*image.YCbCr)
+	a := newBoxScaler(sw, sh, edgeA, ycc)
+	c := newBoxScaler(sw, sh, edgeB, ycc)
 	row := make([]uint8, 3*sw)
 	for y := range sh {
 		readRow(img, b.Min.Y+y, row)
-		a.add(y, row)
-		c.add(y, row)
+		a.startRow(y)
+		c.startRow(y)
+		// One pass over the row for both outputs: this loop runs once per
+		// source pixel, tens of millions of times per photo.
+		as, cs := a.sums, c.sums
+		for x, dx := range a.colOf {
+			p := row[3*x : 3*x+3 : 3*x+3]
+			da, dc := 3*int(dx), 3*int(c.colOf[x])
+			as[da] += uint32(p[0])
+			as[da+1] += uint32(p[1])
+			as[da+2] += uint32(p[2])
+			cs[dc] += uint32(p[0])
+			cs[dc+1] += uint32(p[1])
+			cs[dc+2] += uint32(p[2])
+		}
 	}
 	a.flush()
 	c.flush()
@@ -41,39 +55,39 @@ func fitWithin(sw, sh, edge int) (int, int) {
 
 type boxScaler struct {
 	sw, sh, dw, dh int
-	dst            *image.RGBA
-	colOf          []int    // output column of each source column
-	colCount       []uint32 // source columns per output column
-	sums           []uint32 // r, g, b sums of the current output row
-	row, rows      int      // current output row, source rows summed into it
+	// ycc: the sums are of Y, Cb, Cr (averaging commutes with the affine
+	// conversion, so it runs once per output pixel instead of per input).
+	ycc       bool
+	dst       *image.RGBA
+	colOf     []int32  // output column of each source column
+	colCount  []uint32 // source columns per output column
+	sums      []uint32 // r, g, b sums of the current output row
+	row, rows int      // current output row, source rows summed into it
 }
 
-func newBoxScaler(sw, sh, edge int) *boxScaler {
+func newBoxScaler(sw, sh, edge int, ycc bool) *boxScaler {
 	dw, dh := fitWithin(sw, sh, edge)
 	s := &boxScaler{
-		sw: sw, sh: sh, dw: dw, dh: dh,
+		sw: sw, sh: sh, dw: dw, dh: dh, ycc: ycc,
 		dst:      image.NewRGBA(image.Rect(0, 0, dw, dh)),
-		colOf:    make([]int, sw),
+		colOf:    make([]int32, sw),
 		colCount: make([]uint32, dw),
 		sums:     make([]uint32, 3*dw),
 	}
 	for x := range sw {
 		dx := x * dw / sw
-		s.colOf[x] = dx
+		s.colOf[x] = int32(dx)
 		s.colCount[dx]++
 	}
 	return s
 }
 
-func (s *boxScaler) add(y int, row []uint8) {
+// startRow moves to the output row of source row y, storing the finished
+// one.
+func (s *boxScaler) startRow(y int) {
 	if dy := y * s.dh / s.sh; dy != s.row {
 		s.flush()
 		s.row = dy
-	}
-	for x, dx := range s.colOf {
-		s.sums[3*dx] += uint32(row[3*x])
-		s.sums[3*dx+1] += uint32(row[3*x+1])
-		s.sums[3*dx+2] += uint32(row[3*x+2])
 	}
 	s.rows++
 }
@@ -85,27 +99,35 @@ func (s *boxScaler) flush() {
 	out := s.dst.Pix[s.row*s.dst.Stride:]
 	for dx := range s.dw {
 		n := s.colCount[dx] * uint32(s.rows)
+		var v [3]uint8
 		for c := range 3 {
-			out[4*dx+c] = uint8((s.sums[3*dx+c] + n/2) / n)
+			v[c] = uint8((s.sums[3*dx+c] + n/2) / n)
 			s.sums[3*dx+c] = 0
 		}
-		out[4*dx+3] = 0xff
+		if s.ycc {
+			v[0], v[1], v[2] = color.YCbCrToRGB(v[0], v[1], v[2])
+		}
+		out[4*dx], out[4*dx+1], out[4*dx+2], out[4*dx+3] = v[0], v[1], v[2], 0xff
 	}
 	s.rows = 0
 }
 
-// readRow writes row y of img as 8-bit RGB over white into row. The types
-// image/jpeg, image/png and x/image/webp return for photos have fast
-// paths; anything else (CMYK JPEGs, 16-bit PNGs) goes through At.
+// readRow writes row y of img into row: Y, Cb, Cr for a YCbCr picture,
+// 8-bit RGB over white for any other. The types image/jpeg, image/png and
+// x/image/webp return for photos have fast paths; anything else (CMYK
+// JPEGs, 16-bit PNGs) goes through At.
 func readRow(img image.Image, y int, row []uint8) {
 	b := img.Bounds()
 	switch m := img.(type) {
 	case *image.YCbCr:
+		hs, vs := chromaShifts(m.SubsampleRatio)
+		ys := m.Y[(y-m.Rect.Min.Y)*m.YStride:]
+		base := ((y >> vs) - (m.Rect.Min.Y >> vs)) * m.CStride
+		minX := m.Rect.Min.X
+		cb, cr := m.Cb[base:], m.Cr[base:]
 		for x := range b.Dx() {
-			yi := m.YOffset(b.Min.X+x, y)
-			ci := m.COffset(b.Min.X+x, y)
-			r, g, bl := color.YCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
-			row[3*x], row[3*x+1], row[3*x+2] = r, g, bl
+			ci := ((x + minX) >> hs) - (minX >> hs)
+			row[3*x], row[3*x+1], row[3*x+2] = ys[x], cb[ci], cr[ci]
 		}
 	case *image.Gray:
 		pix := m.Pix[(y-m.Rect.Min.Y)*m.Stride:]
@@ -136,6 +158,24 @@ func readRow(img image.Image, y int, row []uint8) {
 			row[3*x], row[3*x+1], row[3*x+2] = uint8((r+white)>>8), uint8((g+white)>>8), uint8((bl+white)>>8)
 		}
 	}
+}
+
+// chromaShifts are the horizontal and vertical subsampling of a YCbCr
+// picture as shifts.
+func chromaShifts(r image.YCbCrSubsampleRatio) (h, v int) {
+	switch r {
+	case image.YCbCrSubsampleRatio422:
+		return 1, 0
+	case image.YCbCrSubsampleRatio420:
+		return 1, 1
+	case image.YCbCrSubsampleRatio440:
+		return 0, 1
+	case image.YCbCrSubsampleRatio411:
+		return 2, 0
+	case image.YCbCrSubsampleRatio410:
+		return 2, 1
+	}
+	return 0, 0
 }
 
 // orient applies an EXIF orientation (1-8) so the picture is upright

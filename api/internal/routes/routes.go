@@ -54,7 +54,7 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	g.GET("/config", h.config)
 	generate := g.POST("/businesses/{id}/posts:generate", h.generate).
 		// Photos: above PocketBase's default limit; the route bounds each part.
-		Bind(apis.BodyLimit(maxMultipartBytes))
+		Bind(streamBody(), apis.BodyLimit(maxMultipartBytes))
 	// ServeMux wildcards must fill a whole segment, so "{id}:retry" is routed
 	// as one segment and split by the handler.
 	retry := g.POST("/posts/{action}", h.postAction)

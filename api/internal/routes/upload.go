@@ -12,6 +12,8 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/router"
 
 	"github.com/rekan/rekan/api/internal/photo"
 	"github.com/rekan/rekan/api/internal/post"
@@ -30,6 +32,25 @@ var (
 	msgBadBody  = "Corpo da requisição inválido."
 	msgTooLarge = "Corpo da requisição grande demais."
 )
+
+// streamBody hands the route the request body as it arrives. PocketBase
+// copies every body a handler reads so that it can be read again (16 MB in
+// memory, the rest in a temporary file); an upload of four photos would be
+// held whole, and eight of them would cost hundreds of megabytes. The route
+// reads its body once. It runs before the body limit, which then wraps the
+// raw body.
+func streamBody() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id:       "rekanStreamBody",
+		Priority: apis.DefaultBodyLimitMiddlewarePriority - 1,
+		Func: func(e *core.RequestEvent) error {
+			if body, ok := e.Request.Body.(*router.RereadableReadCloser); ok {
+				e.Request.Body = body.ReadCloser
+			}
+			return e.Next()
+		},
+	}
+}
 
 // isMultipart reports whether the request is multipart/form-data.
 func isMultipart(r *http.Request) bool {
