@@ -135,3 +135,12 @@ func readStored(ctx context.Context, fsys *filesystem.System, key string) (photo
 func ToContentPhoto(p photo.Photo) content.Photo {
 	return content.Photo{MediaType: photo.MediaType, Data: p.Model}
 }
+
+// ContentPhotos are the copies of photos the writer sees.
+func ContentPhotos(photos []photo.Photo) []content.Photo {
+	out := make([]content.Photo, len(photos))
+	for i, p := range photos {
+		out[i] = ToContentPhoto(p)
+	}
+	return out
+}

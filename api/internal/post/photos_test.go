@@ -58,7 +58,6 @@ func expiredFileToken(t testing.TB, app core.App, userID string) string {
 // business: not to another operator's, not without a token, not to an
 // expired one, not to an auth token passed as a file token.
 func TestPhotoFilesAreProtected(t *testing.T) {
-	fx := testutil.SeedT(t)
 	jpg := phototest.JPEG(800, 600, phototest.Red, phototest.Blue, 0)
 	for _, tc := range []struct {
 		name   string
@@ -106,7 +105,6 @@ func photoPart(data []byte) testutil.Part {
 // Portuguese with nothing written, a fifth is refused, one can be removed,
 // and no photo changes while the post is generating.
 func TestEditingPhotos(t *testing.T) {
-	fx := testutil.SeedT(t)
 	postURL := "/api/collections/posts/records/"
 	gps := phototest.JPEG(3200, 2400, phototest.Red, phototest.Blue, 6)
 	small := phototest.JPEG(300, 200, phototest.Red, phototest.Blue, 0)
