@@ -258,3 +258,37 @@ func jsonString(s string) string {
 	raw, _ := json.Marshal(s)
 	return strings.Trim(string(raw), `"`)
 }
+
+// A superuser creating a post in the admin UI uploads through the same
+// re-encoding: no metadata is stored.
+func TestSuperuserUploadsAreReencoded(t *testing.T) {
+	body, contentType := testutil.Multipart(t, map[string]string{"business": fx.AliceBusiness, "brief": "bolo", "status": "ready"},
+		testutil.Part{Field: "photos", Name: "IMG.jpg", ContentType: "image/jpeg", Data: phototest.JPEG(2000, 1000, phototest.Red, phototest.Blue, 0)})
+	s := tests.ApiScenario{
+		Name:            "a superuser's post with a GPS photo",
+		Method:          http.MethodPost,
+		URL:             "/api/collections/posts/records",
+		Body:            body,
+		Headers:         map[string]string{"Authorization": fx.SuperuserToken, "Content-Type": contentType},
+		TestAppFactory:  fx.NewApp,
+		ExpectedStatus:  200,
+		ExpectedContent: []string{`"photos":["foto_`},
+		AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+			var created struct {
+				ID string `json:"id"`
+			}
+			if err := json.NewDecoder(res.Body).Decode(&created); err != nil {
+				t.Fatal(err)
+			}
+			p := testutil.FindPost(t, app, created.ID)
+			stored := testutil.StoredFile(t, app, p, p.GetStringSlice(post.PhotosField)[0])
+			if bytes.Contains(stored, phototest.GPSMarker) || bytes.Contains(stored, []byte("Exif")) {
+				t.Error("the superuser's upload kept its metadata")
+			}
+			if cfg, err := jpeg.DecodeConfig(bytes.NewReader(stored)); err != nil || cfg.Width != 1600 {
+				t.Errorf("stored %+v %v", cfg, err)
+			}
+		},
+	}
+	s.Test(t)
+}

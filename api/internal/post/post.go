@@ -45,6 +45,14 @@ var operatorFields = append(slices.Clone(editableFields), PhotosField)
 // overwrite them). The API rules already refuse server-only fields; this
 // runs after them.
 func BindHooks(app core.App) {
+	// Only superusers may create posts through the API (the admin UI); their
+	// uploads are re-encoded like everyone's.
+	app.OnRecordCreateRequest(Collection).BindFunc(func(e *core.RecordRequestEvent) error {
+		if err := reencodeUploads(e); err != nil {
+			return err
+		}
+		return e.Next()
+	})
 	app.OnRecordUpdateRequest(Collection).BindFunc(func(e *core.RecordRequestEvent) error {
 		// Decoding photos takes a while: before the lock, so no generation
 		// waits for it.
