@@ -27,7 +27,7 @@ func init() {
 			Name:      "photos",
 			MaxSelect: content.MaxPhotos,
 			MaxSize:   photo.MaxFileBytes,
-			MimeTypes: []string{"image/jpeg", "image/png", "image/webp"},
+			MimeTypes: content.PhotoMediaTypes,
 			Thumbs:    PhotoThumbs,
 			Protected: true,
 		})
