@@ -10,6 +10,9 @@ type jpegInfo struct {
 	// chromaDivisor is how much smaller each chroma plane is than the luma
 	// plane (4 for 4:2:0); 0 when unknown.
 	chromaDivisor int
+	// progressive: the frame is progressive (SOF2), whose decoding holds
+	// all coefficients besides the picture.
+	progressive bool
 }
 
 // scanJPEG walks the marker segments of a JPEG header up to the start of
@@ -48,6 +51,7 @@ func scanJPEG(b []byte) jpegInfo {
 			}
 		case isSOF(marker):
 			info.chromaDivisor = chromaDivisor(segment)
+			info.progressive = marker == 0xc2 || marker == 0xc6 || marker == 0xca || marker == 0xce
 		}
 		i += 2 + length
 	}

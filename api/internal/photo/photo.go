@@ -117,8 +117,7 @@ func Process(ctx context.Context, r io.Reader) (Photo, error) {
 		return Photo{}, refuse(MsgEmptyPhoto, nil)
 	}
 	format := sniff(head)
-	switch format {
-	case "":
+	if format == "" {
 		if isHEIF(head) {
 			return Photo{}, refuse(MsgHEIC, nil)
 		}
@@ -152,7 +151,8 @@ func Process(ctx context.Context, r io.Reader) (Photo, error) {
 		info = scanJPEG(header.Bytes())
 		orientation = info.orientation
 	}
-	weight := min(decodedBytes(format, cfg, info)+outputBytes, decodeBudgetBytes)
+	pixelBytes := decodedBytes(format, cfg, info)
+	weight := min(pixelBytes+outputBytes, decodeBudgetBytes)
 	if err := decodeBudget.Acquire(ctx, weight); err != nil {
 		return Photo{}, err
 	}
@@ -171,7 +171,7 @@ func Process(ctx context.Context, r io.Reader) (Photo, error) {
 	}
 	stored, model := scaleBoth(img, StoreEdge, ModelEdge)
 	img = nil
-	if weight >= collectAfterBytes {
+	if pixelBytes >= collectAfterBytes {
 		// The decoded picture is garbage now. Left to GOGC's pacing the
 		// heap would grow by about as much again before it is reclaimed,
 		// so the next decode would take fresh memory instead of this.
@@ -264,6 +264,16 @@ func decode(format string, r io.Reader) (image.Image, error) {
 
 // decodedBytes estimates the memory of the decoded picture.
 func decodedBytes(format string, cfg image.Config, info jpegInfo) int64 {
+	n := pictureBytes(format, cfg, info)
+	if info.progressive {
+		// image/jpeg keeps every DCT coefficient (an int16 per sample)
+		// until the last scan.
+		n += 2 * n
+	}
+	return n
+}
+
+func pictureBytes(format string, cfg image.Config, info jpegInfo) int64 {
 	pixels := int64(cfg.Width) * int64(cfg.Height)
 	switch cfg.ColorModel {
 	case color.GrayModel:
