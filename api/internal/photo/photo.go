@@ -6,8 +6,9 @@
 // most StoreEdge pixels on the long edge to store, one of at most ModelEdge
 // for the LLM.
 //
-// Decoding is the only step whose memory grows with the upload (a 10 MB
-// JPEG can hold 50 megapixels); decodes share one memory budget (see
+// An upload is received whole into an unlinked temporary file first, then
+// decoded. Decoding is the only step whose memory grows with the upload (a
+// 10 MB JPEG can hold 50 megapixels); decodes share one memory budget (see
 // decodeBudget), so many concurrent uploads queue instead of adding up.
 package photo
 
@@ -22,6 +23,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"os"
 	"runtime"
 
 	"golang.org/x/image/webp"
@@ -47,8 +49,9 @@ const (
 	MediaType = "image/jpeg"
 )
 
-// maxHeaderBytes bounds what is read before the pixel data (EXIF, ICC
-// profiles): it is kept in memory to replay into the decoder.
+// maxHeaderBytes is how much of a JPEG is searched for its EXIF
+// orientation and frame header (the EXIF block is at most 64 KB and comes
+// first; ICC profiles may precede the frame).
 const maxHeaderBytes = 1 << 20
 
 // decodeBudget is how many bytes of decoded pixels may be held at once by
@@ -69,7 +72,6 @@ const (
 	MsgNotAPhoto  = "O arquivo não é uma foto JPEG, PNG ou WebP."
 	MsgCorrupt    = "A foto está incompleta ou corrompida. Envie o arquivo original de novo."
 	MsgTooManyPx  = "A foto tem resolução grande demais (máximo de 50 megapixels)."
-	MsgBadHeader  = "A foto tem metadados grandes demais para ser lida."
 	MsgEmptyPhoto = "A foto está vazia."
 )
 
@@ -104,18 +106,46 @@ type Photo struct {
 // re-encodes it. A refused photo is an *Error; any other error is the
 // context's or the reader's.
 func Process(ctx context.Context, r io.Reader) (Photo, error) {
-	limited := &limitReader{r: r, left: MaxFileBytes}
-	br := bufio.NewReaderSize(limited, 64<<10)
-	head, err := br.Peek(32)
-	if limited.exceeded {
-		return Photo{}, refuse(MsgTooLarge, nil)
+	f, err := spool(r)
+	if err != nil {
+		return Photo{}, err
 	}
-	if len(head) == 0 {
-		if err != nil && !errors.Is(err, io.EOF) {
-			return Photo{}, fmt.Errorf("read photo: %w", err)
-		}
-		return Photo{}, refuse(MsgEmptyPhoto, nil)
+	defer f.Close()
+	return process(ctx, f)
+}
+
+// spool receives the whole upload into an unlinked temporary file before
+// anything is decoded: the decode budget is never held while a slow client
+// trickles bytes in, and the file costs the page cache, not the process's
+// memory. Nothing is left behind, even by a crash.
+func spool(r io.Reader) (*os.File, error) {
+	f, err := os.CreateTemp("", "rekan-photo-")
+	if err != nil {
+		return nil, fmt.Errorf("spool photo: %w", err)
 	}
+	_ = os.Remove(f.Name())
+	n, err := io.Copy(f, io.LimitReader(r, MaxFileBytes+1))
+	switch {
+	case err != nil:
+		f.Close()
+		return nil, fmt.Errorf("read photo: %w", err)
+	case n > MaxFileBytes:
+		f.Close()
+		return nil, refuse(MsgTooLarge, nil)
+	case n == 0:
+		f.Close()
+		return nil, refuse(MsgEmptyPhoto, nil)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("spool photo: %w", err)
+	}
+	return f, nil
+}
+
+func process(ctx context.Context, f *os.File) (Photo, error) {
+	br := bufio.NewReaderSize(f, 64<<10)
+	head, _ := br.Peek(32)
 	format := sniff(head)
 	if format == "" {
 		if isHEIF(head) {
@@ -123,19 +153,8 @@ func Process(ctx context.Context, r io.Reader) (Photo, error) {
 		}
 		return Photo{}, refuse(MsgNotAPhoto, nil)
 	}
-
-	header := &cappedBuffer{max: maxHeaderBytes}
-	cfg, err := decodeConfig(format, io.TeeReader(br, header))
-	if limited.exceeded {
-		return Photo{}, refuse(MsgTooLarge, nil)
-	}
-	if header.overflow {
-		return Photo{}, refuse(MsgBadHeader, nil)
-	}
+	cfg, err := decodeConfig(format, br)
 	if err != nil {
-		if readErr := limited.err; readErr != nil {
-			return Photo{}, fmt.Errorf("read photo: %w", readErr)
-		}
 		return Photo{}, refuse(MsgCorrupt, err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
@@ -145,50 +164,25 @@ func Process(ctx context.Context, r io.Reader) (Photo, error) {
 		return Photo{}, refuse(MsgTooManyPx, fmt.Errorf("%dx%d", cfg.Width, cfg.Height))
 	}
 
-	orientation := 1
 	var info jpegInfo
 	if format == "jpeg" {
-		info = scanJPEG(header.Bytes())
-		orientation = info.orientation
+		header := make([]byte, maxHeaderBytes)
+		n, _ := f.ReadAt(header, 0)
+		info = scanJPEG(header[:n])
 	}
 	pixelBytes := decodedBytes(format, cfg, info)
 	weight := min(pixelBytes+outputBytes, decodeBudgetBytes)
 	if err := decodeBudget.Acquire(ctx, weight); err != nil {
 		return Photo{}, err
 	}
-	img, err := decode(format, io.MultiReader(bytes.NewReader(header.Bytes()), br))
-	header = nil
-	if limited.exceeded {
-		decodeBudget.Release(weight)
-		return Photo{}, refuse(MsgTooLarge, nil)
-	}
-	if err != nil {
-		decodeBudget.Release(weight)
-		if readErr := limited.err; readErr != nil {
-			return Photo{}, fmt.Errorf("read photo: %w", readErr)
-		}
-		return Photo{}, refuse(MsgCorrupt, err)
-	}
-	stored, model := scaleBoth(img, StoreEdge, ModelEdge)
-	img = nil
-	if pixelBytes >= collectAfterBytes {
-		// The decoded picture is garbage now. Left to GOGC's pacing the
-		// heap would grow by about as much again before it is reclaimed,
-		// so the next decode would take fresh memory instead of this.
-		runtime.GC()
-	}
+	stored, model, err := decodeScaled(f, format, pixelBytes)
 	decodeBudget.Release(weight)
-
-	// Bytes after the picture (a phone's appended video, padding) count
-	// towards the limit but are not kept.
-	if _, err := io.Copy(io.Discard, br); limited.exceeded {
-		return Photo{}, refuse(MsgTooLarge, nil)
-	} else if err != nil {
-		return Photo{}, fmt.Errorf("read photo: %w", err)
+	if err != nil {
+		return Photo{}, err
 	}
 
-	stored = orient(stored, orientation)
-	model = orient(model, orientation)
+	stored = orient(stored, info.orientation)
+	model = orient(model, info.orientation)
 	var p Photo
 	p.Width, p.Height = stored.Rect.Dx(), stored.Rect.Dy()
 	if p.Stored, err = encode(stored); err != nil {
@@ -198,6 +192,27 @@ func Process(ctx context.Context, r io.Reader) (Photo, error) {
 		return Photo{}, err
 	}
 	return p, nil
+}
+
+// decodeScaled decodes the spooled photo and returns its two scaled
+// copies; the decoded picture is dropped before it returns.
+func decodeScaled(f *os.File, format string, pixelBytes int64) (*image.RGBA, *image.RGBA, error) {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, nil, fmt.Errorf("rewind photo: %w", err)
+	}
+	img, err := decode(format, bufio.NewReaderSize(f, 64<<10))
+	if err != nil {
+		return nil, nil, refuse(MsgCorrupt, err)
+	}
+	stored, model := scaleBoth(img, StoreEdge, ModelEdge)
+	img = nil
+	if pixelBytes >= collectAfterBytes {
+		// The decoded picture is garbage now. Left to GOGC's pacing the
+		// heap would grow by about as much again before it is reclaimed,
+		// so the next decode would take fresh memory instead of this.
+		runtime.GC()
+	}
+	return stored, model, nil
 }
 
 // outputBytes is what scaling holds besides the decoded picture: the two
@@ -294,50 +309,4 @@ func pictureBytes(format string, cfg image.Config, info jpegInfo) int64 {
 		return pixels
 	}
 	return pixels * 4
-}
-
-// limitReader reads at most left bytes and records whether the source had
-// more, or failed.
-type limitReader struct {
-	r        io.Reader
-	left     int64
-	exceeded bool
-	err      error
-}
-
-var errTooLarge = errors.New("photo larger than the limit")
-
-func (l *limitReader) Read(p []byte) (int, error) {
-	if l.exceeded {
-		return 0, errTooLarge
-	}
-	if int64(len(p)) > l.left+1 {
-		p = p[:l.left+1]
-	}
-	n, err := l.r.Read(p)
-	if int64(n) > l.left {
-		l.exceeded = true
-		l.left = 0
-		return 0, errTooLarge
-	}
-	l.left -= int64(n)
-	if err != nil && !errors.Is(err, io.EOF) {
-		l.err = err
-	}
-	return n, err
-}
-
-// cappedBuffer keeps what is written up to max bytes and then fails.
-type cappedBuffer struct {
-	bytes.Buffer
-	max      int
-	overflow bool
-}
-
-func (c *cappedBuffer) Write(p []byte) (int, error) {
-	if c.Len()+len(p) > c.max {
-		c.overflow = true
-		return 0, errors.New("header too large")
-	}
-	return c.Buffer.Write(p)
 }

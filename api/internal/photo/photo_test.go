@@ -12,6 +12,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rekan/rekan/api/internal/photo"
 	"github.com/rekan/rekan/api/internal/photo/phototest"
@@ -181,7 +182,6 @@ func TestBadUploadsAreRefused(t *testing.T) {
 		{"a jpeg bomb", bytes.NewReader(jpegClaiming(65000, 65000)), photo.MsgTooManyPx},
 		{"over 10 MB", hugeReader(photo.MaxFileBytes + 1), photo.MsgTooLarge},
 		{"far over 10 MB", hugeReader(1 << 30), photo.MsgTooLarge},
-		{"a huge header", bytes.NewReader(bigHeader()), photo.MsgBadHeader},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := photo.Process(context.Background(), tc.in)
@@ -230,6 +230,15 @@ func garble(jpg []byte) []byte {
 	return out
 }
 
+// Over a megabyte of metadata before the frame (ICC profiles, a maker's
+// blocks) is still a photo; none of it is kept.
+func TestLargeMetadataIsStripped(t *testing.T) {
+	p := process(t, bigHeader())
+	if segments := phototest.Segments(p.Stored); bytes.IndexByte(segments, 0xe2) >= 0 || len(p.Stored) > 100<<10 {
+		t.Errorf("stored %d bytes, segments %x", len(p.Stored), segments)
+	}
+}
+
 // bigHeader is a JPEG whose APP segments before the frame exceed 1 MB.
 func bigHeader() []byte {
 	jpg := phototest.JPEG(16, 16, phototest.Red, phototest.Blue, 0)
@@ -241,4 +250,42 @@ func bigHeader() []byte {
 		out = append(out, seg...)
 	}
 	return append(out, jpg[2:]...)
+}
+
+// blocked is a reader that waits until released, like a client that
+// stopped sending halfway through a photo.
+type blocked chan struct{}
+
+func (b blocked) Read([]byte) (int, error) { <-b; return 0, io.ErrUnexpectedEOF }
+
+// A client that stalls halfway through a big photo holds no part of the
+// decode budget: other uploads, each needing most of it, go through.
+func TestStalledUploadBlocksNoOne(t *testing.T) {
+	big := phototest.JPEG(4000, 3000, phototest.Red, phototest.Blue, 0)
+	stall := make(blocked)
+	defer close(stall)
+	stalled := make(chan error, 1)
+	go func() {
+		_, err := photo.Process(context.Background(), io.MultiReader(bytes.NewReader(big[:len(big)/2]), stall))
+		stalled <- err
+	}()
+	done := make(chan error, 3)
+	for range 3 {
+		go func() {
+			_, err := photo.Process(context.Background(), bytes.NewReader(big))
+			done <- err
+		}()
+	}
+	for range 3 {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case err := <-stalled:
+			t.Fatalf("the stalled upload returned: %v", err)
+		case <-time.After(60 * time.Second):
+			t.Fatal("uploads wait behind a stalled one")
+		}
+	}
 }
