@@ -159,7 +159,8 @@ func run(binary, fakeBin string, concurrency, perRequest, size int) error {
 	rise := float64(peak-before) / 1024
 	fmt.Printf("  server RSS before %6.1f MB, peak %6.1f MB, after %6.1f MB\n", float64(before)/1024, float64(peak)/1024, float64(after)/1024)
 	fmt.Printf("  peak RSS rise     %6.1f MB   target ≤ %d MB   ratio %.2f\n", rise, targetRiseMB, rise/targetRiseMB)
-	fmt.Printf("  wall %.1fs, request latency min %.1fs max %.1fs\n", wall.Seconds(), latencies[0].Seconds(), latencies[len(latencies)-1].Seconds())
+	fmt.Printf("  wall %.1fs (%.2f photos/s decoded, stored and sent), request latency min %.1fs max %.1fs\n",
+		wall.Seconds(), float64(concurrency*perRequest)/wall.Seconds(), latencies[0].Seconds(), latencies[len(latencies)-1].Seconds())
 	return nil
 }
 
