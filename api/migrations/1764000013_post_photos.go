@@ -4,7 +4,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 
-	"github.com/rekan/rekan/api/internal/photo"
 	"github.com/rekan/rekan/eval/content"
 )
 
@@ -26,7 +25,7 @@ func init() {
 		c.Fields.Add(&core.FileField{
 			Name:      "photos",
 			MaxSelect: content.MaxPhotos,
-			MaxSize:   photo.MaxFileBytes,
+			MaxSize:   content.MaxPhotoBytes,
 			MimeTypes: content.PhotoMediaTypes,
 			Thumbs:    PhotoThumbs,
 			Protected: true,

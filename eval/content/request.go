@@ -7,14 +7,6 @@ import (
 	"strings"
 )
 
-// MaxPostsPerRequest bounds one generation: more posts about one brief start
-// to repeat each other.
-const MaxPostsPerRequest = 3
-
-// MaxPhotos bounds the photos of one request: a carousel's worth, and what
-// one prompt can carry without crowding out the text.
-const MaxPhotos = 4
-
 // PhotoMediaTypes are the image types every provider behind the BAML
 // runtime accepts as image parts.
 var PhotoMediaTypes = []string{"image/jpeg", "image/png", "image/webp"}
@@ -23,11 +15,12 @@ var PhotoMediaTypes = []string{"image/jpeg", "image/png", "image/webp"}
 // nothing was sent to the LLM.
 var ErrInvalidRequest = errors.New("invalid content request")
 
-// Validate checks what every Writer needs: 1-3 distinct known roles, a brief,
-// a business name and at most MaxPhotos non-empty photos of known types.
+// Validate checks what every Writer needs: 1-3 (MinPostsPerRequest to
+// MaxPostsPerRequest) distinct known roles, a brief, a business name and at
+// most MaxPhotos non-empty photos of known types.
 func (r Request) Validate() error {
-	if len(r.Roles) == 0 || len(r.Roles) > MaxPostsPerRequest {
-		return fmt.Errorf("%w: %d roles requested, want 1 to %d", ErrInvalidRequest, len(r.Roles), MaxPostsPerRequest)
+	if len(r.Roles) < MinPostsPerRequest || len(r.Roles) > MaxPostsPerRequest {
+		return fmt.Errorf("%w: %d roles requested, want %d to %d", ErrInvalidRequest, len(r.Roles), MinPostsPerRequest, MaxPostsPerRequest)
 	}
 	seen := make(map[Role]bool, len(r.Roles))
 	for _, role := range r.Roles {

@@ -28,18 +28,20 @@ import (
 
 	"golang.org/x/image/webp"
 	"golang.org/x/sync/semaphore"
+
+	"github.com/rekan/rekan/eval/content"
 )
 
-// Limits of an upload.
+// Limits of an upload (eval/content/limits.go has them all).
 const (
 	// MaxFileBytes is the largest photo file accepted.
-	MaxFileBytes = 10 << 20
-	// MaxPixels bounds the decoded size (a 48-megapixel phone photo fits);
-	// it is checked from the header, before anything is decoded.
-	MaxPixels = 50_000_000
+	MaxFileBytes = content.MaxPhotoBytes
+	// MaxPixels bounds the decoded size; it is checked from the header,
+	// before anything is decoded.
+	MaxPixels = content.MaxPhotoPixels
 	// StoreEdge is the long edge of the stored copy (what the web app
 	// uploads, and more than Instagram shows).
-	StoreEdge = 1600
+	StoreEdge = content.PhotoEdge
 	// ModelEdge is the long edge of the copy sent to the LLM: what vision
 	// models look at, without paying for more tokens.
 	ModelEdge = 1024
@@ -66,12 +68,12 @@ const decodeBudgetBytes = 64 << 20
 const collectAfterBytes = 16 << 20
 
 // Messages for the operator.
-const (
-	MsgTooLarge   = "Cada foto pode ter no máximo 10 MB."
+var (
+	MsgTooLarge   = fmt.Sprintf("Cada foto pode ter no máximo %d MB.", MaxFileBytes>>20)
 	MsgHEIC       = "Fotos HEIC (padrão do iPhone) não são aceitas: envie em JPEG, PNG ou WebP."
 	MsgNotAPhoto  = "O arquivo não é uma foto JPEG, PNG ou WebP."
 	MsgCorrupt    = "A foto está incompleta ou corrompida. Envie o arquivo original de novo."
-	MsgTooManyPx  = "A foto tem resolução grande demais (máximo de 50 megapixels)."
+	MsgTooManyPx  = fmt.Sprintf("A foto tem resolução grande demais (máximo de %d megapixels).", MaxPixels/1_000_000)
 	MsgEmptyPhoto = "A foto está vazia."
 )
 

@@ -26,7 +26,7 @@ const maxMultipartBytes = content.MaxPhotos*photo.MaxFileBytes + 1<<20
 
 // maxFieldBytes bounds a text field of a multipart body (a brief of 2000
 // characters of up to 4 bytes each).
-const maxFieldBytes = 4*maxBriefRunes + 1024
+const maxFieldBytes = 4*content.MaxBriefRunes + 1024
 
 var (
 	msgBadBody  = "Corpo da requisição inválido."
