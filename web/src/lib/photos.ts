@@ -15,6 +15,12 @@ export const PHOTO_MAX_COUNT = 4;
 export const PHOTO_LONG_EDGE = 1600;
 /** JPEG quality of an uploaded photo. */
 export const PHOTO_QUALITY = 0.85;
+/**
+ * Bytes an uploaded photo should stay under; a grainy low-light photo that
+ * passes it at PHOTO_QUALITY is encoded again at PHOTO_QUALITY_FALLBACK.
+ */
+export const PHOTO_UPLOAD_BUDGET_BYTES = 600 * 1024;
+export const PHOTO_QUALITY_FALLBACK = 0.75;
 /** Files larger than this are refused before decoding (no phone photo is this big). */
 export const PHOTO_SOURCE_MAX_BYTES = 50 * 1024 * 1024;
 /** Decoded images larger than this are refused (a decompression bomb, not a photo). */
@@ -86,7 +92,9 @@ export async function scalePhoto(file: File, name = 'foto.jpg'): Promise<ScaledP
 			throw new PhotoError(`“${file.name}” tem resolução alta demais para uma foto.`);
 		}
 		const size = fitWithin(image.width, image.height, PHOTO_LONG_EDGE);
-		const blob = await encodeJPEG(image.source, size.width, size.height);
+		const encode = drawScaled(image.source, size.width, size.height);
+		let blob = await encode(PHOTO_QUALITY);
+		if (blob.size > PHOTO_UPLOAD_BUDGET_BYTES) blob = await encode(PHOTO_QUALITY_FALLBACK);
 		return {
 			file: new File([blob], name, { type: 'image/jpeg', lastModified: Date.now() }),
 			width: size.width,
@@ -127,16 +135,18 @@ async function decode(file: File): Promise<Decoded> {
 	return { source: img, width: img.naturalWidth, height: img.naturalHeight, close: () => URL.revokeObjectURL(url) };
 }
 
-async function encodeJPEG(source: CanvasImageSource, width: number, height: number): Promise<Blob> {
+/** Draws `source` at `width`×`height` once; the result encodes as JPEG at any quality. */
+function drawScaled(source: CanvasImageSource, width: number, height: number): (quality: number) => Promise<Blob> {
 	// OffscreenCanvas where there is one: it encodes without a DOM element.
 	if (typeof OffscreenCanvas === 'function') {
 		const canvas = new OffscreenCanvas(width, height);
 		draw(canvas.getContext('2d'), source, width, height);
-		return checked(await canvas.convertToBlob({ type: 'image/jpeg', quality: PHOTO_QUALITY }));
+		return async (quality) => checked(await canvas.convertToBlob({ type: 'image/jpeg', quality }));
 	}
 	const canvas = Object.assign(document.createElement('canvas'), { width, height });
 	draw(canvas.getContext('2d'), source, width, height);
-	return checked(await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', PHOTO_QUALITY)));
+	return async (quality) =>
+		checked(await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', quality)));
 }
 
 function draw(
