@@ -18,6 +18,21 @@ export interface FakeReply {
 	fault?: string;
 }
 
+/** An image_url part as fakellm recorded it (eval/fakellm/images.go). */
+export interface FakeImage {
+	media_type: string;
+	format: string;
+	bytes: number;
+	width: number;
+	height: number;
+	segments: string[];
+	has_exif: boolean;
+	has_metadata: boolean;
+	error?: string;
+	/** The decoded file, base64. */
+	data?: string;
+}
+
 /** Control of the fake LLM provider (eval/fakellm) at its HTTP boundary. */
 export class FakeLLM {
 	constructor(
@@ -34,6 +49,13 @@ export class FakeLLM {
 		const res = await this.request.get(`${this.url}/_fake/requests`);
 		expect(res.ok()).toBe(true);
 		return (await res.json()) as unknown[];
+	}
+
+	/** Every image the provider received, in order, with its bytes (fakellm's Image records). */
+	async images(): Promise<FakeImage[]> {
+		const res = await this.request.get(`${this.url}/_fake/requests?image_data=1`);
+		expect(res.ok()).toBe(true);
+		return ((await res.json()) as { images?: FakeImage[] }[]).flatMap((r) => r.images ?? []);
 	}
 
 	async pending(): Promise<number> {

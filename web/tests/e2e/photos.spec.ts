@@ -61,19 +61,6 @@ async function sentUploads(page: Page): Promise<{ url: string; parts: SentPart[]
 	return page.evaluate(() => (window as unknown as { uploads: { url: string; parts: SentPart[] }[] }).uploads);
 }
 
-/** Every data URL of an image anywhere in what fakellm recorded. */
-function imageDataURLs(recorded: unknown): string[] {
-	const found: string[] = [];
-	const walk = (v: unknown) => {
-		if (typeof v === 'string') {
-			if (v.startsWith('data:image/')) found.push(v);
-		} else if (Array.isArray(v)) v.forEach(walk);
-		else if (v && typeof v === 'object') Object.values(v).forEach(walk);
-	};
-	walk(recorded);
-	return found;
-}
-
 function expectCleanJPEG(bytes: Uint8Array, longEdge: number, what: string) {
 	const info = inspectJPEG(bytes);
 	expect(Math.max(info.width, info.height), `${what}: long edge`).toBeLessThanOrEqual(longEdge);
@@ -179,11 +166,13 @@ test('photos: attach, scale, generate, see, download, share, send for approval, 
 		const post = page.locator('article[data-post]').first();
 		postId = (await post.getAttribute('data-post'))!;
 
-		const sent = imageDataURLs(await fake.requests());
+		const sent = await fake.images();
 		expect(sent, 'images the provider received').toHaveLength(2);
-		for (const [i, url] of sent.entries()) {
-			expect(url).toMatch(/^data:image\/jpeg;base64,/);
-			expectCleanJPEG(Buffer.from(url.slice(url.indexOf(',') + 1), 'base64'), 1024, `photo ${i + 1} sent to the LLM`);
+		for (const [i, image] of sent.entries()) {
+			expect(image).toMatchObject({ media_type: 'image/jpeg', format: 'jpeg', has_exif: false, has_metadata: false });
+			expect(image.error).toBeUndefined();
+			const info = expectCleanJPEG(Buffer.from(image.data!, 'base64'), 1024, `photo ${i + 1} sent to the LLM`);
+			expect([info.width, info.height]).toEqual([image.width, image.height]);
 		}
 		// The form is ready for the next brief.
 		await expect(previews).toHaveCount(0);
@@ -197,6 +186,7 @@ test('photos: attach, scale, generate, see, download, share, send for approval, 
 
 	await test.step('the post shows its photos through protected thumbs', async () => {
 		await expect(postPhotos).toHaveCount(2);
+		await expect(post.getByText('Como ajustar as fotos')).toBeVisible();
 		for (const img of await postPhotos.all()) {
 			await expect(img).toHaveAttribute('src', /[?&]token=[^&]+/);
 			await expect(img).toHaveAttribute('src', /[?&]thumb=400x400/);
@@ -340,4 +330,42 @@ test('without a phone the approval button says what is missing', async ({ page, 
 		`/app/clientes/${businessId}/editar`
 	);
 	await expect(post.getByRole('list', { name: 'Fotos do post' })).toHaveCount(0);
+});
+
+test('a failed generation keeps its photos; retry sends them to the writer again', async ({ page, request, stack, fake }) => {
+	const [ana] = stack.operators;
+	const token = await apiToken(request, stack.baseURL, ana);
+	const businessId = await createBusiness(request, stack.baseURL, token, { name: 'Bordados da Rita', phone: '11987654321' });
+	await page.goto(`/entrar?next=${encodeURIComponent(`/app/clientes/${businessId}`)}`);
+	await login(page, ana);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bordados da Rita');
+
+	const photo = await phonePhoto(page, 2400, 1800, 44, 6);
+	await page.getByLabel('Adicionar fotos', { exact: true }).setInputFiles({ name: 'IMG_0044.JPG', mimeType: 'image/jpeg', buffer: photo });
+	await expect(page.getByRole('list', { name: 'Fotos escolhidas' }).getByRole('img')).toHaveCount(1);
+	await page.getByLabel('O que aconteceu ou o que quer divulgar?').fill('toalhinhas');
+
+	await fake.reset();
+	// The writer client makes 1 attempt + 3 retries (eval/baml_src/clients.baml).
+	await fake.script([{ status: 500, body: '{"error":{"message":"upstream exploded"}}', times: 4 }]);
+	await page.getByRole('button', { name: 'Gerar post' }).click();
+	const alert = page.locator('[data-problem="provider"]');
+	await expect(alert).toContainText('Não foi possível gerar', { timeout: 60_000 });
+	expect(await fake.images(), 'every attempt carried the photo').toHaveLength(4);
+	const failed = page.locator('article[data-post].failed');
+	await expect(failed).toHaveCount(1);
+	await expect(failed.getByRole('list', { name: 'Fotos do post' }).getByRole('img')).toHaveCount(1);
+	// The form keeps what was sent, in case the operator wants to change it.
+	await expect(page.getByRole('list', { name: 'Fotos escolhidas' }).getByRole('img')).toHaveCount(1);
+
+	await fake.reset();
+	await alert.getByRole('button', { name: 'Tentar de novo' }).click();
+	await expect(page.getByText('1 post pronto.')).toBeVisible({ timeout: 60_000 });
+	const sent = await fake.images();
+	expect(sent).toHaveLength(1);
+	expectCleanJPEG(Buffer.from(sent[0].data!, 'base64'), 1024, 'photo sent again on retry');
+	const post = page.locator('article[data-post]').first();
+	await expect(post).not.toHaveClass(/failed/);
+	await expect(post.getByRole('list', { name: 'Fotos do post' }).getByRole('img')).toHaveCount(1);
+	await expect(page.getByRole('list', { name: 'Fotos escolhidas' })).toHaveCount(0);
 });
