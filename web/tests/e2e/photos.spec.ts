@@ -135,6 +135,11 @@ test('photos: attach, scale, generate, see, download, share, send for approval, 
 			await expect.poll(() => img.evaluate((el: HTMLImageElement) => [el.naturalWidth, el.naturalHeight])).toEqual([1200, 1600]);
 		}
 		await expect(page.getByRole('button', { name: 'Remover foto 1' })).toBeVisible();
+		// Like the brief, chosen photos survive a reload (a phone may discard the tab while the camera is open).
+		await page.getByLabel('O que aconteceu ou o que quer divulgar?').fill('vestidos');
+		await page.reload();
+		await expect(previews).toHaveCount(2);
+		await expect(page.getByLabel('O que aconteceu ou o que quer divulgar?')).toHaveValue('vestidos');
 		await snap(page, 'photos-attached');
 		await expectAccessible(page, 'brief form with photos');
 	});
@@ -143,7 +148,6 @@ test('photos: attach, scale, generate, see, download, share, send for approval, 
 	let captionText = '';
 	await test.step('generate with one word: the browser uploads two scaled photos, the writer gets two smaller ones', async () => {
 		await fake.reset();
-		await page.getByLabel('O que aconteceu ou o que quer divulgar?').fill('vestidos');
 		await page.getByRole('button', { name: 'Gerar post' }).click();
 		const uploads = await sentUploads(page);
 		expect(uploads.map((u) => new URL(u.url).pathname)).toEqual([`/api/rekan/businesses/${businessId}/posts:generate`]);
@@ -174,7 +178,10 @@ test('photos: attach, scale, generate, see, download, share, send for approval, 
 			const info = expectCleanJPEG(Buffer.from(image.data!, 'base64'), 1024, `photo ${i + 1} sent to the LLM`);
 			expect([info.width, info.height]).toEqual([image.width, image.height]);
 		}
-		// The form is ready for the next brief.
+		// The form is ready for the next brief, with nothing kept for it.
+		await expect(previews).toHaveCount(0);
+		await page.reload();
+		await expect(page.locator(`article[data-post="${postId}"]`)).toBeVisible();
 		await expect(previews).toHaveCount(0);
 		captionText = (await post.locator('.caption').innerText()).trim();
 		expect(captionText).not.toBe('');
