@@ -109,29 +109,29 @@ var refusedStart error
 // and generation report it. The runtime starts in the background so the
 // server listens at once (health says degraded until the runtime answers;
 // a generation meanwhile waits for it).
-func registerContentRuntime(app *pocketbase.PocketBase) *contentrt.Service {
-	service := contentrt.New(os.Getenv)
+func registerContentRuntime(app *pocketbase.PocketBase) *contentrt.Runtime {
+	runtime := contentrt.New(os.Getenv)
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
-		if err := service.Validate(); err != nil {
+		if err := runtime.Validate(); err != nil {
 			refusedStart = err
 			return err
 		}
-		if err := routes.FailInterrupted(e.App); err != nil {
-			return fmt.Errorf("fail interrupted generations: %w", err)
+		if err := post.FailInterrupted(e.App); err != nil {
+			return err
 		}
 		// Failures are logged and reported by health and generation.
-		service.StartInBackground(e.App.Logger())
+		runtime.StartInBackground(e.App.Logger())
 		return e.Next()
 	})
 	app.OnTerminate().Bind(&hook.Handler[*core.TerminateEvent]{
 		Func: func(e *core.TerminateEvent) error {
-			if err := service.Close(); err != nil {
+			if err := runtime.Close(); err != nil {
 				e.App.Logger().Warn("stop baml runtime", "error", err)
 			}
 			return e.Next()
 		},
 	})
-	return service
+	return runtime
 }
 
 // registerDrain lets the generations in flight finish on SIGTERM. Its
@@ -163,16 +163,14 @@ func registerDrain(app *pocketbase.PocketBase) *drain.Gate {
 }
 
 // registerRoutes mounts /api/rekan/.
-func registerRoutes(app *pocketbase.PocketBase, service *contentrt.Service, gate *drain.Gate) {
+func registerRoutes(app *pocketbase.PocketBase, runtime *contentrt.Runtime, gate *drain.Gate) {
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		routes.Bind(e.Router, routes.Deps{
-			Writer:        service,
-			Runtime:       service,
-			LLMConfigured: service.LLMConfigured,
-			ContactPhone:  strings.TrimSpace(os.Getenv("REKAN_CONTACT_PHONE")),
-			Version:       version,
-			Logger:        e.App.Logger(),
-			Admit:         gate.Admit,
+			Content:      runtime,
+			ContactPhone: strings.TrimSpace(os.Getenv("REKAN_CONTACT_PHONE")),
+			Version:      version,
+			Logger:       e.App.Logger(),
+			Admit:        gate.Admit,
 		})
 		return e.Next()
 	})

@@ -35,7 +35,9 @@ type Business struct {
 // Request asks for len(Roles) posts (1-3) about one brief.
 type Request struct {
 	Business Business
-	Brief    string
+	// Brief is sent as given: the caller validated it where it took it as
+	// input (the server's generate route trims it; profiles.Parse).
+	Brief string
 	// Roles holds one distinct content role per wanted post (see PickRoles).
 	Roles []Role
 	// PreviousHooks are the opening lines of the business's recent posts, so

@@ -26,7 +26,10 @@ type HTTPWriter struct {
 var _ Writer = (*HTTPWriter)(nil)
 
 // NewHTTPWriter returns a Writer backed by rt. p must be the configuration
-// the runtime was started with (p.RuntimeEnv()).
+// the runtime was started with (p.RuntimeEnv()), and a configured one: the
+// caller that owns the runtime gates "no LLM key" (ErrNotConfigured) before
+// any request reaches a writer (contentrt in the server, startBackend in the
+// eval CLI).
 func NewHTTPWriter(rt *bamlrt.Runtime, p Provider) *HTTPWriter {
 	return &HTTPWriter{
 		rt:       rt,
@@ -45,9 +48,6 @@ func NewHTTPWriter(rt *bamlrt.Runtime, p Provider) *HTTPWriter {
 func (w *HTTPWriter) WritePosts(ctx context.Context, req Request) (Result, error) {
 	if err := req.Validate(); err != nil {
 		return Result{}, err
-	}
-	if !w.provider.Configured() {
-		return Result{}, fmt.Errorf("write posts: %w", ErrNotConfigured)
 	}
 	if w.rt == nil || !w.rt.Running() {
 		return Result{}, fmt.Errorf("write posts: %w: not running (starting or restarting)", ErrRuntimeUnavailable)
@@ -83,7 +83,7 @@ func (w *HTTPWriter) body(req Request) bamlapi.WritePostsJSONRequestBody {
 	}
 	body := bamlapi.WritePostsJSONRequestBody{
 		Business:      toAPIBusiness(req.Business),
-		Brief:         strings.TrimSpace(req.Brief),
+		Brief:         req.Brief,
 		Roles:         roles,
 		PreviousHooks: nonNil(req.PreviousHooks),
 	}

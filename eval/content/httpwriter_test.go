@@ -228,24 +228,6 @@ func TestWritePostsTooFewPosts(t *testing.T) {
 	}
 }
 
-func TestWritePostsNotConfigured(t *testing.T) {
-	f := newFixture(t)
-	p := f.provider
-	p.APIKey = ""
-	w := content.NewHTTPWriter(f.rt, p)
-	_, err := w.WritePosts(context.Background(), sampleRequest(content.RoleProduct))
-	if !errors.Is(err, content.ErrNotConfigured) {
-		t.Fatalf("err = %v, want ErrNotConfigured", err)
-	}
-	// Not configured means no runtime is needed at all.
-	if _, err := content.NewHTTPWriter(nil, p).WritePosts(context.Background(), sampleRequest(content.RoleProduct)); !errors.Is(err, content.ErrNotConfigured) {
-		t.Fatalf("without runtime: err = %v, want ErrNotConfigured", err)
-	}
-	if n := len(f.fake.Requests()); n != 0 {
-		t.Errorf("provider saw %d requests", n)
-	}
-}
-
 func TestWritePostsRejectsBadRequests(t *testing.T) {
 	f := newFixture(t)
 	bad := map[string]content.Request{

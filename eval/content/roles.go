@@ -1,5 +1,7 @@
 package content
 
+import "slices"
+
 // Role is the job a post does for the business. Rotating roles keeps a
 // client's feed from becoming a wall of product shots.
 type Role string
@@ -20,12 +22,7 @@ var Roles = []Role{RoleProduct, RoleBackstage, RoleStory, RoleTip, RoleOffer, Ro
 
 // Valid reports whether r belongs to the pool.
 func (r Role) Valid() bool {
-	for _, known := range Roles {
-		if r == known {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(Roles, r)
 }
 
 // PickRoles returns n distinct roles, continuing the rotation after the most
@@ -40,7 +37,7 @@ func PickRoles(recent []Role, n int) []Role {
 	}
 	start := 0
 	for _, r := range recent {
-		if idx := indexOf(r); idx >= 0 {
+		if idx := slices.Index(Roles, r); idx >= 0 {
 			start = idx + 1
 			break
 		}
@@ -50,13 +47,4 @@ func PickRoles(recent []Role, n int) []Role {
 		picked = append(picked, Roles[(start+i)%len(Roles)])
 	}
 	return picked
-}
-
-func indexOf(r Role) int {
-	for i, known := range Roles {
-		if r == known {
-			return i
-		}
-	}
-	return -1
 }

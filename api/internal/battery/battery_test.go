@@ -64,10 +64,6 @@ func (w *writer) WritePosts(_ context.Context, req content.Request) (content.Res
 	return content.Result{Posts: posts, Model: "battery"}, nil
 }
 
-type pinger struct{}
-
-func (pinger) Ping(context.Context) error { return nil }
-
 // newApp is the server as main wires it: settings from a default
 // environment, the security boundaries, the routes.
 func newApp(t testing.TB) *tests.TestApp {
@@ -83,7 +79,7 @@ func wire(w content.Writer) func(testing.TB, *tests.TestApp, *core.ServeEvent) {
 	return func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
 		e.Router.Bind(apis.CORS(apis.CORSConfig{}))
 		security.Bind(e.Router, false)
-		routes.Bind(e.Router, routes.Deps{Writer: w, Runtime: pinger{}, LLMConfigured: func() bool { return true }, Version: "battery"})
+		routes.Bind(e.Router, routes.Deps{Content: testutil.Content{Writer: w, Configured: true}, Version: "battery"})
 	}
 }
 
@@ -409,7 +405,7 @@ func TestConcurrentRequestsOnOnePost(t *testing.T) {
 				t.Fatal(err)
 			}
 			security.Bind(r, false)
-			routes.Bind(r, routes.Deps{Writer: w, Runtime: pinger{}, LLMConfigured: func() bool { return true }, Version: "battery"})
+			routes.Bind(r, routes.Deps{Content: testutil.Content{Writer: w, Configured: true}, Version: "battery"})
 			mux, err := r.BuildMux()
 			if err != nil {
 				t.Fatal(err)

@@ -1,6 +1,8 @@
 // Package contentrt runs the content side of the server: it starts the BAML
 // runtime (a supervised `baml-cli serve` child) with the server, stops it on
 // shutdown, and exposes the result as a content.Writer plus a health probe.
+// It is the one gate of "is an LLM configured": without a key, WritePosts
+// fails with content.ErrNotConfigured before anything reaches a writer.
 // The server must keep running without baml-cli or an LLM key, so both are
 // reported instead of being fatal.
 package contentrt
@@ -17,8 +19,10 @@ import (
 	"github.com/rekan/rekan/eval/content"
 )
 
-// Service is safe for concurrent use.
-type Service struct {
+// Runtime is the server's content runtime: the supervised BAML runtime, the
+// writer on top of it, and the provider configuration. It is safe for
+// concurrent use.
+type Runtime struct {
 	getenv   func(string) string
 	provider content.Provider
 
@@ -37,8 +41,8 @@ type Service struct {
 var errStarting = errors.New("baml runtime starting")
 
 // New reads the provider configuration; nothing starts until Start.
-func New(getenv func(string) string) *Service {
-	return &Service{
+func New(getenv func(string) string) *Runtime {
+	return &Runtime{
 		getenv:   getenv,
 		provider: content.ProviderFromEnv(getenv),
 		startErr: errors.New("not started"),
@@ -47,13 +51,13 @@ func New(getenv func(string) string) *Service {
 
 // Validate reports a provider configuration the server must refuse to
 // start with (content.Provider.Validate).
-func (s *Service) Validate() error {
+func (s *Runtime) Validate() error {
 	return s.provider.Validate()
 }
 
 // Start launches the BAML runtime. A failure is logged and kept for Ping and
 // WritePosts; it does not stop the server.
-func (s *Service) Start(ctx context.Context, logger *slog.Logger) error {
+func (s *Runtime) Start(ctx context.Context, logger *slog.Logger) error {
 	if logger == nil {
 		logger = slog.Default()
 	}
@@ -69,7 +73,7 @@ func (s *Service) Start(ctx context.Context, logger *slog.Logger) error {
 // StartInBackground launches the runtime without waiting for it, so the
 // server listens at once. Until it is up, Ping reports it as starting and
 // WritePosts waits for it (within its context) instead of failing.
-func (s *Service) StartInBackground(logger *slog.Logger) {
+func (s *Runtime) StartInBackground(logger *slog.Logger) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	s.mu.Lock()
@@ -84,7 +88,7 @@ func (s *Service) StartInBackground(logger *slog.Logger) {
 	}()
 }
 
-func (s *Service) start(ctx context.Context, logger *slog.Logger) error {
+func (s *Runtime) start(ctx context.Context, logger *slog.Logger) error {
 	s.mu.RLock()
 	running := s.runtime != nil
 	s.mu.RUnlock()
@@ -107,7 +111,7 @@ func (s *Service) start(ctx context.Context, logger *slog.Logger) error {
 	return nil
 }
 
-func (s *Service) launch(ctx context.Context, logger *slog.Logger) (*bamlrt.Runtime, error) {
+func (s *Runtime) launch(ctx context.Context, logger *slog.Logger) (*bamlrt.Runtime, error) {
 	cli, err := bamlrt.FindCLI(s.getenv)
 	if err != nil {
 		return nil, fmt.Errorf("find baml-cli: %w", err)
@@ -125,7 +129,7 @@ func (s *Service) launch(ctx context.Context, logger *slog.Logger) (*bamlrt.Runt
 }
 
 // Close stops the runtime, aborting a background start still under way.
-func (s *Service) Close() error {
+func (s *Runtime) Close() error {
 	s.mu.RLock()
 	cancel := s.cancelStart
 	s.mu.RUnlock()
@@ -147,12 +151,12 @@ func (s *Service) Close() error {
 }
 
 // LLMConfigured reports whether a provider key is set.
-func (s *Service) LLMConfigured() bool {
+func (s *Runtime) LLMConfigured() bool {
 	return s.provider.Configured()
 }
 
 // Ping reports whether the runtime answers.
-func (s *Service) Ping(ctx context.Context) error {
+func (s *Runtime) Ping(ctx context.Context) error {
 	s.mu.RLock()
 	rt, startErr := s.runtime, s.startErr
 	s.mu.RUnlock()
@@ -163,7 +167,7 @@ func (s *Service) Ping(ctx context.Context) error {
 }
 
 // PID is the runtime child's process id (0 when not running).
-func (s *Service) PID() int {
+func (s *Runtime) PID() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.runtime == nil {
@@ -173,8 +177,9 @@ func (s *Service) PID() int {
 }
 
 // WritePosts implements content.Writer. Without an LLM key it fails fast
-// with ErrNotConfigured instead of sending a keyless request.
-func (s *Service) WritePosts(ctx context.Context, req content.Request) (content.Result, error) {
+// with ErrNotConfigured, runtime or not, instead of sending a keyless
+// request.
+func (s *Runtime) WritePosts(ctx context.Context, req content.Request) (content.Result, error) {
 	if !s.provider.Configured() {
 		return content.Result{}, fmt.Errorf("write posts: %w", content.ErrNotConfigured)
 	}

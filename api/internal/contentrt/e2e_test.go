@@ -33,7 +33,7 @@ const apiKey = "sk-test-e2e-key"
 // routes over real HTTP, the real BAML runtime, and fakellm as the provider.
 type stack struct {
 	app     *tests.TestApp
-	service *contentrt.Service
+	runtime *contentrt.Runtime
 	fake    *fakellm.Server
 	url     string
 }
@@ -62,15 +62,15 @@ func newStack(t *testing.T, key string, timeout time.Duration) *stack {
 		t.Fatalf("baml-cli is required (run make deps): %v", err)
 	}
 
-	service := contentrt.New(getenv)
+	runtime := contentrt.New(getenv)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		logger = slog.Default()
 	}
-	if err := service.Start(context.Background(), logger); err != nil {
+	if err := runtime.Start(context.Background(), logger); err != nil {
 		t.Fatalf("start content runtime: %v", err)
 	}
-	t.Cleanup(func() { _ = service.Close() })
+	t.Cleanup(func() { _ = runtime.Close() })
 
 	app := fx.NewApp(t)
 	t.Cleanup(app.Cleanup)
@@ -83,8 +83,7 @@ func newStack(t *testing.T, key string, timeout time.Duration) *stack {
 		t.Fatal(err)
 	}
 	routes.Bind(r, routes.Deps{
-		Writer: service, Runtime: service, LLMConfigured: service.LLMConfigured,
-		Version: "e2e", Timeout: timeout,
+		Content: runtime, Version: "e2e", Timeout: timeout,
 	})
 	mux, err := r.BuildMux()
 	if err != nil {
@@ -92,7 +91,7 @@ func newStack(t *testing.T, key string, timeout time.Duration) *stack {
 	}
 	server := httptest.NewServer(mux)
 	t.Cleanup(server.Close)
-	return &stack{app: app, service: service, fake: fake, url: server.URL}
+	return &stack{app: app, runtime: runtime, fake: fake, url: server.URL}
 }
 
 type response struct {
@@ -266,7 +265,7 @@ func TestEndToEndGeneration(t *testing.T) {
 	t.Run("runtime killed mid-flight: 503, degraded, back within seconds", func(t *testing.T) {
 		s.fake.Reset()
 		s.fake.Enqueue(fakellm.Reply{Delay: 5 * time.Second})
-		pid := s.service.PID()
+		pid := s.runtime.PID()
 		if pid == 0 {
 			t.Fatal("no runtime pid")
 		}
@@ -304,8 +303,8 @@ func TestEndToEndGeneration(t *testing.T) {
 		if h := s.health(t); h.status != 200 {
 			t.Fatalf("runtime not back after %s: %s", time.Since(killed), h.raw)
 		}
-		t.Logf("runtime back %s after the kill (pid %d -> %d)", time.Since(killed).Round(time.Millisecond), pid, s.service.PID())
-		if s.service.PID() == pid {
+		t.Logf("runtime back %s after the kill (pid %d -> %d)", time.Since(killed).Round(time.Millisecond), pid, s.runtime.PID())
+		if s.runtime.PID() == pid {
 			t.Error("same pid after the kill")
 		}
 

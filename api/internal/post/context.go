@@ -11,11 +11,47 @@ import (
 
 	"github.com/rekan/rekan/api/internal/business"
 	"github.com/rekan/rekan/eval/checks"
+	"github.com/rekan/rekan/eval/content"
 )
 
 // RecentForContext is how many of a business's latest ready posts feed the
 // role rotation and the "don't repeat this opening" list sent to the model.
 const RecentForContext = 10
+
+// Recent is what a generation takes from a business's latest ready posts,
+// newest first: their roles (the rotation continues after them) and their
+// openings (the model must not repeat them).
+type Recent struct {
+	Roles []content.Role
+	Hooks []string
+}
+
+// RecentOf returns the business's latest RecentForContext ready posts,
+// leaving out exceptID (the post being retried). A plain query: hydrating
+// full records costs more than the rest of the generate route.
+func RecentOf(app core.App, businessID, exceptID string) (Recent, error) {
+	var rows []struct {
+		Role string `db:"role"`
+		Hook string `db:"hook"`
+	}
+	err := app.DB().Select("role", "hook").From(Collection).
+		Where(dbx.HashExp{"business": businessID, "status": StatusReady}).
+		AndWhere(dbx.Not(dbx.HashExp{"id": exceptID})).
+		OrderBy("created DESC").
+		Limit(RecentForContext).
+		All(&rows)
+	if err != nil {
+		return Recent{}, fmt.Errorf("recent posts of %s: %w", businessID, err)
+	}
+	recent := Recent{Roles: make([]content.Role, 0, len(rows)), Hooks: make([]string, 0, len(rows))}
+	for _, row := range rows {
+		recent.Roles = append(recent.Roles, content.Role(row.Role))
+		if hook := strings.TrimSpace(row.Hook); hook != "" {
+			recent.Hooks = append(recent.Hooks, hook)
+		}
+	}
+	return recent, nil
+}
 
 // sameRequestWindow: the posts of one request are created in one
 // transaction, so siblings share business and brief and were created within

@@ -17,11 +17,6 @@ import (
 // other posts of its request (same brief, created together), not against
 // a later request with the same brief.
 func TestCheckInputRebuildsTheContext(t *testing.T) {
-	fx, err := testutil.Seed()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fx.Cleanup()
 	app := fx.NewApp(t)
 	defer app.Cleanup()
 

@@ -5,17 +5,22 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"sync"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/rekan/rekan/eval/checks"
+	"github.com/rekan/rekan/eval/content"
 )
 
-// Messages of the lifecycle conflicts, for the operator.
+// Messages of the lifecycle (conflicts, interruptions), for the operator.
 const (
 	MsgRetryWhileGenerating = "Este post ainda está sendo gerado. Espere terminar antes de tentar de novo."
 	MsgEditWhileGenerating  = "Este post ainda está sendo gerado. Espere terminar antes de editar."
 	MsgDeletedWhileWriting  = "O post foi apagado durante a geração; nada foi guardado."
+	MsgInterrupted          = "A geração foi interrompida. Tente de novo."
 )
 
 // ErrGenerating is returned by BeginRetry for a post that is already being
@@ -84,39 +89,166 @@ func BeginRetry(app core.App, id string) (*core.Record, error) {
 	return p, nil
 }
 
-// Settle stores the outcome of a generation: inside one transaction it
-// re-reads each post and calls store(tx, current, i) for those still
-// generating. A post deleted meanwhile gets nothing stored and is left out
-// of the result; one that is no longer generating (an operator's edit that
-// raced the start, an interrupted generation) is kept as it is. The result
-// is the posts as they are now, in order.
-func Settle(app core.App, posts []*core.Record, store func(tx core.App, current *core.Record, i int) error) ([]*core.Record, error) {
-	settled := make([]*core.Record, 0, len(posts))
+// CreatePending stores count posts of the brief for the business, all
+// generating, all or none: the brief is kept before anything can fail.
+func CreatePending(app core.App, businessID, brief string, count int) ([]*core.Record, error) {
+	collection, err := app.FindCachedCollectionByNameOrId(Collection)
+	if err != nil {
+		return nil, fmt.Errorf("find posts collection: %w", err)
+	}
+	posts := make([]*core.Record, 0, count)
+	for range count {
+		p := core.NewRecord(collection)
+		p.Set("business", businessID)
+		p.Set("brief", brief)
+		p.Set("status", StatusGenerating)
+		p.Set("hashtags", []string{})
+		p.Set("checks", []any{})
+		posts = append(posts, p)
+	}
+	if _, err := saveAll(app, posts); err != nil {
+		return nil, err
+	}
+	return posts, nil
+}
+
+// Complete stores a generation's posts: generated[i], its checks and the
+// model go into posts[i], which becomes ready (see settle for the posts
+// edited or deleted meanwhile).
+func Complete(app core.App, posts []*core.Record, generated []content.Post, model string, checked [][]checks.Result) ([]*core.Record, error) {
+	return settle(app, posts, func(p *core.Record, i int) {
+		hashtags := generated[i].Hashtags
+		if hashtags == nil {
+			hashtags = []string{}
+		}
+		p.Set("caption", generated[i].Caption)
+		p.Set("hashtags", hashtags)
+		p.Set("production_note", generated[i].ProductionNote)
+		p.Set("role", string(generated[i].Role))
+		p.Set("hook", generated[i].Hook)
+		p.Set("checks", checked[i])
+		p.Set("model", model)
+		p.Set("status", StatusReady)
+		p.Set("error", "")
+		// A regenerated post is the model's text again, not the operator's.
+		p.Set("edited", false)
+	})
+}
+
+// Fail marks the posts of a failed generation failed with message (for the
+// operator); their brief stays, so they can be retried.
+func Fail(app core.App, posts []*core.Record, message string) ([]*core.Record, error) {
+	return settle(app, posts, func(p *core.Record, _ int) {
+		p.Set("status", StatusFailed)
+		p.Set("error", message)
+	})
+}
+
+// FailInterrupted marks posts left generating by a previous process (a
+// crash or kill mid-generation) failed, so the operator can retry them. It
+// runs before the server serves, when nothing of this process generates.
+func FailInterrupted(app core.App) error {
+	_, err := app.DB().Update(Collection,
+		dbx.Params{"status": StatusFailed, "error": MsgInterrupted},
+		dbx.HashExp{"status": StatusGenerating},
+	).Execute()
+	if err != nil {
+		return fmt.Errorf("mark interrupted posts failed: %w", err)
+	}
+	return nil
+}
+
+// settle stores the outcome of a generation: it re-reads each post and
+// calls store(current, i) on those still generating. A post deleted
+// meanwhile gets nothing stored and is left out of the result; one that is
+// no longer generating (an operator's edit that raced the start, an
+// interrupted generation) is kept as it is. The result is the posts as they
+// are now, in order. The stripes hold off every other change of status of
+// these posts (edits, retries) until the end; a delete is the one change
+// that can still race, and saveAll sees it inside its transaction.
+func settle(app core.App, posts []*core.Record, store func(current *core.Record, i int)) ([]*core.Record, error) {
 	ids := make([]string, 0, len(posts))
 	for _, p := range posts {
 		ids = append(ids, p.Id)
 	}
 	defer lockPosts(ids...)()
-	err := app.RunInTransaction(func(tx core.App) error {
-		for i, p := range posts {
-			current, err := tx.FindRecordById(Collection, p.Id)
-			if errors.Is(err, sql.ErrNoRows) {
-				continue // deleted while the LLM was writing
-			}
-			if err != nil {
-				return fmt.Errorf("reload post %s: %w", p.Id, err)
-			}
-			if current.GetString("status") == StatusGenerating {
-				if err := store(tx, current, i); err != nil {
-					return fmt.Errorf("store post %s: %w", p.Id, err)
+	settled := make([]*core.Record, 0, len(posts))
+	var changed []*core.Record
+	for i, p := range posts {
+		current, err := app.FindRecordById(Collection, p.Id)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // deleted while the LLM was writing
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reload post %s: %w", p.Id, err)
+		}
+		if current.GetString("status") == StatusGenerating {
+			store(current, i)
+			changed = append(changed, current)
+		}
+		settled = append(settled, current)
+	}
+	gone, err := saveAll(app, changed)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(settled, func(r *core.Record) bool { return gone[r.Id] }), nil
+}
+
+// saveAll stores records all or none: new ones are inserted, stored ones
+// updated unless they were deleted meanwhile (returned in gone, nothing
+// stored for them). PocketBase has one writer connection: saving inside
+// RunInTransaction validates there too (the relation check reads the
+// business), so every generation in flight queued behind those reads. Here
+// validation runs first, on the read pool, and the write holds the writer
+// only for the inserts or updates; one new record needs no explicit
+// transaction (its statement is atomic). The hooks are the same ones Save
+// runs: Validate triggers the validate hooks, SaveNoValidate the rest.
+func saveAll(app core.App, records []*core.Record) (gone map[string]bool, err error) {
+	for _, r := range records {
+		if err := app.Validate(r); err != nil {
+			return nil, fmt.Errorf("validate post %s: %w", r.Id, err)
+		}
+	}
+	switch {
+	case len(records) == 0:
+		return nil, nil
+	case len(records) == 1 && records[0].IsNew():
+		if err := app.SaveNoValidate(records[0]); err != nil {
+			return nil, fmt.Errorf("save post %s: %w", records[0].Id, err)
+		}
+		return nil, nil
+	}
+	gone = map[string]bool{}
+	err = app.RunInTransaction(func(tx core.App) error {
+		for _, r := range records {
+			if !r.IsNew() {
+				stored, err := isStored(tx, r.Id)
+				if err != nil {
+					return err
+				}
+				if !stored {
+					gone[r.Id] = true
+					continue
 				}
 			}
-			settled = append(settled, current)
+			if err := tx.SaveNoValidate(r); err != nil {
+				return fmt.Errorf("save post %s: %w", r.Id, err)
+			}
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return settled, nil
+	return gone, nil
+}
+
+func isStored(tx core.App, id string) (bool, error) {
+	var n int
+	err := tx.DB().Select("COUNT(*)").From(Collection).Where(dbx.HashExp{"id": id}).Row(&n)
+	if err != nil {
+		return false, fmt.Errorf("look up post %s: %w", id, err)
+	}
+	return n > 0, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 
 	"github.com/rekan/rekan/api/internal/routes"
+	"github.com/rekan/rekan/api/internal/testutil"
 )
 
 // BenchmarkGenerate profiles the route's own cost (the Writer is scripted):
@@ -22,7 +23,7 @@ func BenchmarkGenerate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	routes.Bind(r, routes.Deps{Writer: &scriptedWriter{}, Runtime: pinger{}, LLMConfigured: func() bool { return true }})
+	routes.Bind(r, routes.Deps{Content: testutil.Content{Writer: &scriptedWriter{}, Configured: true}})
 	mux, err := r.BuildMux()
 	if err != nil {
 		b.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
@@ -20,9 +19,7 @@ import (
 const (
 	msgBusinessNotFound = "Negócio não encontrado."
 	msgPostNotFound     = "Post não encontrado."
-	// recentPostsForContext is how many of the business's latest ready posts
-	// feed the role rotation and the "don't repeat this opening" list.
-	recentPostsForContext = post.RecentForContext
+	msgRecentPosts      = "Não foi possível ler os posts recentes."
 )
 
 type postsResponse struct {
@@ -33,9 +30,6 @@ type postsResponse struct {
 // fills them in. The posts exist before the LLM is called, so a failure
 // leaves them as failed posts the operator can retry, never a lost brief.
 func (h *handler) generate(e *core.RequestEvent) error {
-	if err := requireOperator(e); err != nil {
-		return err
-	}
 	form, err := bindGenerate(e)
 	if err != nil {
 		return err
@@ -48,16 +42,20 @@ func (h *handler) generate(e *core.RequestEvent) error {
 		return e.NotFoundError(msgBusinessNotFound, nil)
 	}
 
-	posts, err := createPending(e.App, biz, form.Brief, form.Count)
+	posts, err := post.CreatePending(e.App, biz.Id, form.Brief, form.Count)
 	if err != nil {
 		return e.InternalServerError("Não foi possível guardar o pedido.", err)
 	}
-	recent, err := recentPosts(e.App, biz.Id, "")
+	recent, err := post.RecentOf(e.App, biz.Id, "")
 	if err != nil {
-		return e.InternalServerError("Não foi possível ler os posts recentes.", err)
+		return e.InternalServerError(msgRecentPosts, err)
 	}
-	roles := content.PickRoles(recentRoles(recent), form.Count)
-	return h.write(e, biz, posts, roles, recentHooks(recent))
+	return h.write(e, posts, content.Request{
+		Business:      business.Profile(biz),
+		Brief:         form.Brief,
+		Roles:         content.PickRoles(recent.Roles, form.Count),
+		PreviousHooks: recent.Hooks,
+	})
 }
 
 // postAction routes POST /api/rekan/posts/{id}:{action}; retry is the only
@@ -72,20 +70,17 @@ func (h *handler) postAction(e *core.RequestEvent) error {
 
 // retry regenerates one post from its stored brief, keeping its role.
 func (h *handler) retry(e *core.RequestEvent, id string) error {
-	if err := requireOperator(e); err != nil {
-		return err
-	}
 	p, biz, err := findOwnedPost(e.App, id, e.Auth.Id)
 	if err != nil {
 		return e.NotFoundError(msgPostNotFound, nil)
 	}
-	recent, err := recentPosts(e.App, biz.Id, p.Id)
+	recent, err := post.RecentOf(e.App, biz.Id, p.Id)
 	if err != nil {
-		return e.InternalServerError("Não foi possível ler os posts recentes.", err)
+		return e.InternalServerError(msgRecentPosts, err)
 	}
 	role := content.Role(p.GetString("role"))
 	if !role.Valid() {
-		role = content.PickRoles(recentRoles(recent), 1)[0]
+		role = content.PickRoles(recent.Roles, 1)[0]
 	}
 	p, err = post.BeginRetry(e.App, p.Id)
 	if errors.Is(err, post.ErrGone) {
@@ -97,22 +92,22 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 	if err != nil {
 		return e.InternalServerError("Não foi possível atualizar o post.", err)
 	}
-	return h.write(e, biz, []*core.Record{p}, []content.Role{role}, recentHooks(recent))
+	return h.write(e, []*core.Record{p}, content.Request{
+		Business:      business.Profile(biz),
+		Brief:         p.GetString("brief"),
+		Roles:         []content.Role{role},
+		PreviousHooks: recent.Hooks,
+	})
 }
 
-// write calls the Writer for the pending posts and stores the outcome. It
-// keeps going when the client disconnects: the result is stored either way.
-func (h *handler) write(e *core.RequestEvent, biz *core.Record, posts []*core.Record, roles []content.Role, hooks []string) error {
+// write asks the Writer for req (one role per pending post) and stores the
+// outcome in posts. It keeps going when the client disconnects: the result
+// is stored either way.
+func (h *handler) write(e *core.RequestEvent, posts []*core.Record, req content.Request) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(e.Request.Context()), h.deps.Timeout)
 	defer cancel()
 
-	req := content.Request{
-		Business:      business.Profile(biz),
-		Brief:         posts[0].GetString("brief"),
-		Roles:         roles,
-		PreviousHooks: hooks,
-	}
-	result, err := h.deps.Writer.WritePosts(ctx, req)
+	result, err := h.deps.Content.WritePosts(ctx, req)
 	if err == nil && len(result.Posts) < len(posts) {
 		err = fmt.Errorf("writer returned %d of %d posts: %w", len(result.Posts), len(posts), content.ErrInvalidOutput)
 	}
@@ -122,13 +117,10 @@ func (h *handler) write(e *core.RequestEvent, biz *core.Record, posts []*core.Re
 
 	generated := make([]content.Post, len(posts))
 	for i := range posts {
-		generated[i] = withRole(result.Posts[i], roles[i])
+		generated[i] = withRole(result.Posts[i], req.Roles[i])
 	}
 	checked := checks.RunRequest(checks.Context{Business: req.Business, Brief: req.Brief, PreviousHooks: req.PreviousHooks}, generated)
-	settled, err := post.Settle(e.App, posts, func(tx core.App, p *core.Record, i int) error {
-		fillPost(p, generated[i], result.Model, checked[i])
-		return tx.Save(p)
-	})
+	settled, err := post.Complete(e.App, posts, generated, result.Model, checked)
 	if err != nil {
 		return h.fail(e, posts, fmt.Errorf("store generated posts: %w", err))
 	}
@@ -145,24 +137,6 @@ func withRole(generated content.Post, requested content.Role) content.Post {
 		generated.Role = requested
 	}
 	return generated
-}
-
-func fillPost(p *core.Record, generated content.Post, model string, checked []checks.Result) {
-	hashtags := generated.Hashtags
-	if hashtags == nil {
-		hashtags = []string{}
-	}
-	p.Set("caption", generated.Caption)
-	p.Set("hashtags", hashtags)
-	p.Set("production_note", generated.ProductionNote)
-	p.Set("role", string(generated.Role))
-	p.Set("hook", generated.Hook)
-	p.Set("checks", checked)
-	p.Set("model", model)
-	p.Set("status", post.StatusReady)
-	p.Set("error", "")
-	// A regenerated post is the model's text again, not the operator's.
-	p.Set("edited", false)
 }
 
 // failure is how a Writer error reaches the operator.
@@ -202,11 +176,7 @@ func classify(err error) failure {
 func (h *handler) fail(e *core.RequestEvent, posts []*core.Record, cause error) error {
 	f := classify(cause)
 	h.deps.Logger.Warn("post generation failed", "code", f.code, "posts", len(posts), "error", cause)
-	settled, err := post.Settle(e.App, posts, func(tx core.App, p *core.Record, _ int) error {
-		p.Set("status", post.StatusFailed)
-		p.Set("error", f.message)
-		return tx.Save(p)
-	})
+	settled, err := post.Fail(e.App, posts, f.message)
 	if err != nil {
 		h.deps.Logger.Error("could not mark posts failed", "error", err)
 		settled = posts
@@ -239,73 +209,4 @@ func findOwnedPost(app core.App, id, owner string) (*core.Record, *core.Record, 
 		return nil, nil, err
 	}
 	return p, biz, nil
-}
-
-// createPending stores the brief before anything can fail.
-func createPending(app core.App, biz *core.Record, brief string, count int) ([]*core.Record, error) {
-	collection, err := app.FindCachedCollectionByNameOrId(post.Collection)
-	if err != nil {
-		return nil, fmt.Errorf("find posts collection: %w", err)
-	}
-	posts := make([]*core.Record, 0, count)
-	for range count {
-		p := core.NewRecord(collection)
-		p.Set("business", biz.Id)
-		p.Set("brief", brief)
-		p.Set("status", post.StatusGenerating)
-		p.Set("hashtags", []string{})
-		p.Set("checks", []any{})
-		posts = append(posts, p)
-	}
-	return posts, saveAll(app, posts)
-}
-
-// recentPost is what generation needs from a business's latest posts.
-type recentPost struct {
-	Role string `db:"role"`
-	Hook string `db:"hook"`
-}
-
-// recentPosts returns the role and hook of the business's latest ready
-// posts, newest first, leaving out exceptID (the post being retried). A
-// plain query: hydrating full records costs more than the rest of the route.
-func recentPosts(app core.App, businessID, exceptID string) ([]recentPost, error) {
-	var rows []recentPost
-	err := app.DB().Select("role", "hook").From(post.Collection).
-		Where(dbx.HashExp{"business": businessID, "status": post.StatusReady}).
-		AndWhere(dbx.Not(dbx.HashExp{"id": exceptID})).
-		OrderBy("created DESC").
-		Limit(recentPostsForContext).
-		All(&rows)
-	if err != nil {
-		return nil, fmt.Errorf("recent posts of %s: %w", businessID, err)
-	}
-	return rows, nil
-}
-
-func recentRoles(posts []recentPost) []content.Role {
-	roles := make([]content.Role, 0, len(posts))
-	for _, p := range posts {
-		roles = append(roles, content.Role(p.Role))
-	}
-	return roles
-}
-
-func recentHooks(posts []recentPost) []string {
-	hooks := make([]string, 0, len(posts))
-	for _, p := range posts {
-		if hook := strings.TrimSpace(p.Hook); hook != "" {
-			hooks = append(hooks, hook)
-		}
-	}
-	return hooks
-}
-
-// FailInterrupted marks posts left "generating" by a previous process (a
-// crash or kill mid-generation) as failed, so the operator can retry them.
-func FailInterrupted(app core.App) error {
-	_, err := app.DB().NewQuery(
-		"UPDATE posts SET status = 'failed', error = {:error} WHERE status = 'generating'",
-	).Bind(dbx.Params{"error": "A geração foi interrompida. Tente de novo."}).Execute()
-	return err
 }

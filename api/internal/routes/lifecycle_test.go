@@ -63,7 +63,7 @@ func liveServer(t *testing.T, writer content.Writer) (*tests.TestApp, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	routes.Bind(r, routes.Deps{Writer: writer, Runtime: pinger{}, LLMConfigured: func() bool { return true }, Version: "test"})
+	routes.Bind(r, routes.Deps{Content: testutil.Content{Writer: writer, Configured: true}, Version: "test"})
 	mux, err := r.BuildMux()
 	if err != nil {
 		t.Fatal(err)

@@ -19,7 +19,7 @@ type configResponse struct {
 func (h *handler) config(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, configResponse{
 		AppName:       e.App.Settings().Meta.AppName,
-		LLMConfigured: h.deps.LLMConfigured(),
+		LLMConfigured: h.deps.Content.LLMConfigured(),
 		ContactPhone:  h.deps.ContactPhone,
 		Version:       h.deps.Version,
 	})
@@ -44,14 +44,14 @@ func (h *handler) health(e *core.RequestEvent) error {
 	ctx, cancel := context.WithTimeout(e.Request.Context(), healthProbeTimeout)
 	defer cancel()
 
-	res := healthResponse{Status: "ok", Database: "ok", BAMLRuntime: "ok", LLMConfigured: h.deps.LLMConfigured()}
+	res := healthResponse{Status: "ok", Database: "ok", BAMLRuntime: "ok", LLMConfigured: h.deps.Content.LLMConfigured()}
 	var reasons []string
 	if _, err := e.App.DB().NewQuery("SELECT 1").WithContext(ctx).Execute(); err != nil {
 		res.Database = "error"
 		reasons = append(reasons, "database not answering")
 		e.App.Logger().Warn("health: database", "error", err)
 	}
-	if err := h.deps.Runtime.Ping(ctx); err != nil {
+	if err := h.deps.Content.Ping(ctx); err != nil {
 		res.BAMLRuntime = "error"
 		reasons = append(reasons, "baml runtime not answering")
 		e.App.Logger().Warn("health: baml runtime", "error", err)

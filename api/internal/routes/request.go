@@ -94,17 +94,4 @@ func isNull(raw json.RawMessage) bool {
 	return strings.TrimSpace(string(raw)) == "null"
 }
 
-// requireOperator is the guard of the generation routes: a logged-in
-// operator (users collection). Superusers manage the instance; they do not
-// own businesses.
-func requireOperator(e *core.RequestEvent) error {
-	if e.Auth == nil {
-		return e.UnauthorizedError("Faça login para continuar.", nil)
-	}
-	if e.Auth.Collection().Name != "users" {
-		return e.ForbiddenError("Apenas operadores podem gerar posts.", nil)
-	}
-	return nil
-}
-
 var errNotOwned = errors.New("record missing or owned by someone else")

@@ -1,7 +1,7 @@
 // Package routes holds Rekan's custom HTTP routes under /api/rekan/.
 // Handlers read guard → bind → validate → act → respond and depend only on
-// content.Writer and a health probe, so any Writer (the BAML runtime today)
-// can sit behind them.
+// Content, so any content.Writer (the BAML runtime today) can sit behind
+// them. The posts' lifecycle (pending, ready, failed) is package post's.
 package routes
 
 import (
@@ -9,25 +9,29 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"github.com/rekan/rekan/eval/content"
 )
 
-// Pinger reports whether the content runtime answers.
-type Pinger interface {
+// Content is what the routes need from the content side (the server's is
+// contentrt.Runtime). WritePosts fails with content.ErrNotConfigured when
+// no LLM provider is configured.
+type Content interface {
+	content.Writer
+	// Ping reports whether the runtime behind the writer answers.
 	Ping(ctx context.Context) error
+	// LLMConfigured reports whether an LLM provider key is set.
+	LLMConfigured() bool
 }
 
 // Deps is what the routes need from the rest of the server.
 type Deps struct {
-	Writer  content.Writer
-	Runtime Pinger
-	// LLMConfigured reports whether an LLM provider key is set.
-	LLMConfigured func() bool
-	ContactPhone  string
-	Version       string
+	Content      Content
+	ContactPhone string
+	Version      string
 	// Timeout bounds one call to the Writer (BAML retries included).
 	Timeout time.Duration
 	Logger  *slog.Logger
@@ -51,10 +55,14 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	g := r.Group("/api/rekan")
 	g.GET("/health", h.health)
 	g.GET("/config", h.config)
-	generate := g.POST("/businesses/{id}/posts:generate", h.generate)
+	// The operator routes need a logged-in operator (users collection);
+	// superusers manage the instance, they do not own businesses. Handlers
+	// check only ownership.
+	operator := g.Group("").Bind(apis.RequireAuth("users"))
+	generate := operator.POST("/businesses/{id}/posts:generate", h.generate)
 	// ServeMux wildcards must fill a whole segment, so "{id}:retry" is routed
 	// as one segment and split by the handler.
-	retry := g.POST("/posts/{action}", h.postAction)
+	retry := operator.POST("/posts/{action}", h.postAction)
 	if deps.Admit != nil {
 		generate.BindFunc(deps.Admit)
 		retry.BindFunc(deps.Admit)
