@@ -16,9 +16,14 @@ class FileToken {
 	value = $state('');
 	#pending: Promise<string> | null = null;
 
+	/** Whether the current token is good for at least RENEW_MARGIN_S more seconds. */
+	valid(): boolean {
+		return this.value !== '' && !isTokenExpired(this.value, RENEW_MARGIN_S);
+	}
+
 	/** A token valid for at least RENEW_MARGIN_S more seconds; one request for many callers. */
 	fresh(): Promise<string> {
-		if (this.value && !isTokenExpired(this.value, RENEW_MARGIN_S)) return Promise.resolve(this.value);
+		if (this.valid()) return Promise.resolve(this.value);
 		this.#pending ??= pb.files
 			.getToken({ requestKey: null })
 			.then((token) => (this.value = token))

@@ -100,13 +100,21 @@ test('photos: attach, scale, generate, see, download, share, send for approval, 
 	const picker = page.locator('[data-photo-picker]').first();
 	const previews = page.getByRole('list', { name: 'Fotos escolhidas' }).getByRole('img');
 
-	await test.step('a file that is not a photo is refused in Portuguese', async () => {
+	await test.step('files that are not photos are refused in Portuguese', async () => {
 		await page.getByLabel('Adicionar fotos', { exact: true }).setInputFiles({
 			name: 'cardapio.pdf',
 			mimeType: 'application/pdf',
 			buffer: Buffer.from('%PDF-1.4\n%âãÏÓ\n')
 		});
 		await expect(picker.getByRole('alert')).toHaveText('“cardapio.pdf” não é uma foto. Escolha imagens JPEG, PNG ou WebP.');
+		await expect(previews).toHaveCount(0);
+		// A text file renamed to .jpg claims to be an image: decoding decides.
+		await page.getByLabel('Adicionar fotos', { exact: true }).setInputFiles({
+			name: 'foto.jpg',
+			mimeType: 'image/jpeg',
+			buffer: Buffer.from('não sou uma foto\n'.repeat(50))
+		});
+		await expect(picker.getByRole('alert')).toHaveText('Não foi possível abrir “foto.jpg”. Escolha uma foto JPEG, PNG ou WebP.');
 		await expect(previews).toHaveCount(0);
 	});
 
@@ -199,6 +207,12 @@ test('photos: attach, scale, generate, see, download, share, send for approval, 
 			await expect(img).toHaveAttribute('src', /[?&]thumb=400x400/);
 			await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(400);
 		}
+		// Each thumb opens the large version (PocketBase's 1080x0 thumb) in a new tab.
+		const large = post.getByRole('link', { name: 'Foto 1 de 2 (abrir maior)' });
+		await expect(large).toHaveAttribute('target', '_blank');
+		const largeRes = await request.get(new URL((await large.getAttribute('href'))!, stack.baseURL).toString());
+		expect(largeRes.status()).toBe(200);
+		expect(inspectJPEG(await largeRes.body())).toMatchObject({ width: 1080, height: 1440 });
 		const hashtags = (await post.locator('.hashtags').innerText()).trim();
 		expectedText = `${captionText}\n\n${hashtags}`;
 		await snap(page, 'post-with-photos');
