@@ -63,9 +63,9 @@ describe('sharing files', () => {
 		}
 	});
 
-	it('tells a closed sheet apart from a sheet that cannot open', async () => {
+	it('tells a closed sheet apart from one refused for want of a recent tap', async () => {
 		expect(await shareFiles([photo], 'x', fakeNavigator({ canShare: true, share: 'abort' }).nav)).toBe('cancelled');
-		expect(await shareFiles([photo], 'x', fakeNavigator({ canShare: true, share: 'denied' }).nav)).toBe('unsupported');
+		expect(await shareFiles([photo], 'x', fakeNavigator({ canShare: true, share: 'denied' }).nav)).toBe('blocked');
 	});
 
 	it('shares text alone when there are no photos', async () => {

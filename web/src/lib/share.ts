@@ -22,7 +22,12 @@ export function canShareFiles(files: File[], nav: Navigator = navigator): boolea
 	}
 }
 
-export type ShareOutcome = 'shared' | 'cancelled' | 'unsupported';
+/**
+ * "blocked": the browser can share but refused now, typically because the
+ * tap that asked for it is too long ago (fetching the photos took a while);
+ * another tap works.
+ */
+export type ShareOutcome = 'shared' | 'cancelled' | 'blocked' | 'unsupported';
 
 /** Opens the share sheet with `files` and `text`; "unsupported" when the browser cannot. */
 export async function shareFiles(files: File[], text: string, nav: Navigator = navigator): Promise<ShareOutcome> {
@@ -34,7 +39,7 @@ export async function shareFiles(files: File[], text: string, nav: Navigator = n
 	} catch (err) {
 		// The operator closed the sheet: nothing to fall back to.
 		if (err instanceof DOMException && err.name === 'AbortError') return 'cancelled';
-		// NotAllowedError and friends: the sheet cannot open here.
+		if (err instanceof DOMException && err.name === 'NotAllowedError') return 'blocked';
 		return 'unsupported';
 	}
 }

@@ -230,17 +230,26 @@ test('photos: attach, scale, generate, see, download, share, send for approval, 
 	});
 
 	await test.step('share: the system sheet gets both files and the text where it can', async () => {
+		// A phone's share sheet, stubbed at the browser API. The first call is
+		// refused as when the tap is too long ago (the photos were downloading).
 		await page.evaluate(() => {
 			const w = window as unknown as { shared: { files: { name: string; type: string; size: number }[]; text?: string }[] };
 			w.shared = [];
+			let refuse = true;
 			Object.defineProperty(navigator, 'canShare', { configurable: true, value: (d: ShareData) => Boolean(d.files?.length) });
 			Object.defineProperty(navigator, 'share', {
 				configurable: true,
 				value: async (d: ShareData) => {
+					if (refuse) {
+						refuse = false;
+						throw new DOMException('Must be handling a user gesture to perform a share request.', 'NotAllowedError');
+					}
 					w.shared.push({ files: (d.files ?? []).map((f) => ({ name: f.name, type: f.type, size: f.size })), text: d.text });
 				}
 			});
 		});
+		await post.getByRole('button', { name: 'Compartilhar' }).click();
+		await expect(post.getByRole('status')).toHaveText('Fotos prontas. Toque em Compartilhar de novo.');
 		await post.getByRole('button', { name: 'Compartilhar' }).click();
 		await expect(post.getByRole('status')).toHaveText('Post compartilhado.');
 		const shared = await page.evaluate(() => (window as unknown as { shared: unknown[] }).shared);
