@@ -9,8 +9,13 @@ WEB_NODE_MIN := 20.19
 DEPS_TARGETS += deps-web
 TEST_TARGETS += test-web
 BENCH_TARGETS += bench-web
+GENERATE_TARGETS += generate-web-limits
+CHECK_GENERATED_TARGETS += check-generated-web-limits
 
-.PHONY: deps-web build-web check-web unit-web e2e-web test-web bench-web
+# The server's limits as the forms check them, written from eval/content.
+WEB_LIMITS := $(WEB_DIR)/src/lib/limits.gen.ts
+
+.PHONY: deps-web build-web check-web unit-web e2e-web test-web bench-web generate-web-limits check-generated-web-limits
 
 deps-web: ## Install pnpm (pinned) and the web app's packages.
 	@$(ROOT)/scripts/need --for "the web app build" node:nodejs npm
@@ -20,6 +25,18 @@ deps-web: ## Install pnpm (pinned) and the web app's packages.
 		npm install --global --no-fund --no-audit "pnpm@$(WEB_PNPM_VERSION)" >/dev/null; \
 	fi
 	@cd $(WEB_DIR) && pnpm install --frozen-lockfile --reporter=silent
+
+generate-web-limits: ## Regenerate web/src/lib/limits.gen.ts from eval/content's limits.
+	@tmp=$$(mktemp) && go -C $(ROOT)/eval run ./cmd/weblimits >"$$tmp" && mv "$$tmp" $(WEB_LIMITS)
+
+check-generated-web-limits: ## Fail when web/src/lib/limits.gen.ts is stale.
+	@tmp=$$(mktemp); trap 'rm -f "$$tmp"' EXIT; \
+	go -C $(ROOT)/eval run ./cmd/weblimits >"$$tmp" || exit 1; \
+	if ! cmp -s "$$tmp" $(WEB_LIMITS); then \
+		echo "check-generated-web-limits: web/src/lib/limits.gen.ts is stale; run 'make generate-web-limits'" >&2; \
+		diff -u $(WEB_LIMITS) "$$tmp" >&2 || true; \
+		exit 1; \
+	fi
 
 build-web: deps-web ## Build the static web app into web/build (200.html fallback).
 	@cd $(WEB_DIR) && log=$$(mktemp) && { pnpm build >"$$log" 2>&1 || { cat "$$log" >&2; rm -f "$$log"; exit 1; }; } && rm -f "$$log"

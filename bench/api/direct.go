@@ -59,7 +59,7 @@ func (d *directRuntime) generate() (time.Duration, error) {
 	req := content.Request{
 		Business: content.Business{
 			Name: "Confeitaria Bench", Segment: "confeitaria", City: "São Paulo", State: "SP",
-			Services: []content.Service{{Name: "Bolo de cenoura", PriceBRL: &price}},
+			Services: []content.Offering{{Name: "Bolo de cenoura", PriceBRL: &price}},
 			Facts:    []string{"receita da avó"}, Voice: "carinhosa",
 		},
 		Brief: "bolo de cenoura com calda de chocolate",

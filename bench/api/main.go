@@ -16,7 +16,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -29,6 +28,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rekan/rekan/bench/internal/harness"
 	"github.com/rekan/rekan/eval/fakellm"
 )
 
@@ -113,7 +113,7 @@ func run(apiBin, fakeBin string, n int) error {
 
 	generate := func() (time.Duration, error) {
 		start := time.Now()
-		status, body, err := call(base, "POST", "/api/rekan/businesses/"+businessID+"/posts:generate", token, `{"brief":"bolo de cenoura com calda de chocolate","count":1}`)
+		status, body, err := harness.Call(context.Background(), client, base, "POST", "/api/rekan/businesses/"+businessID+"/posts:generate", token, `{"brief":"bolo de cenoura com calda de chocolate","count":1}`)
 		elapsed := time.Since(start)
 		if err != nil {
 			return 0, err
@@ -263,19 +263,10 @@ func (b *bench) cli(args ...string) error {
 	return nil
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 // serve starts the server on dataDir and returns once /api/rekan/health
 // answers 200, with the time that took.
 func (b *bench) serve(dataDir string) (*exec.Cmd, string, time.Duration, error) {
-	port, err := freePort()
+	port, err := harness.FreePort()
 	if err != nil {
 		return nil, "", 0, err
 	}
@@ -318,28 +309,13 @@ func (b *bench) timeToHealthy(dataDir string) (time.Duration, error) {
 	if err != nil {
 		return 0, err
 	}
-	stop(cmd)
+	stopProcess(cmd)
 	return took, nil
-}
-
-func stop(cmd *exec.Cmd) {
-	if cmd.ProcessState != nil {
-		return
-	}
-	_ = cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		_ = cmd.Process.Kill()
-		<-done
-	}
 }
 
 func (b *bench) stopAll() {
 	for i := len(b.procs) - 1; i >= 0; i-- {
-		stop(b.procs[i])
+		stopProcess(b.procs[i])
 	}
 	if b.fake != nil {
 		b.fake.Stop()
@@ -375,26 +351,8 @@ func setup(base string) (token, businessID string, err error) {
 
 var client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 
-func call(base, method, path, token, body string) (int, string, error) {
-	req, err := http.NewRequestWithContext(context.Background(), method, base+path, strings.NewReader(body))
-	if err != nil {
-		return 0, "", err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", token)
-	}
-	res, err := client.Do(req)
-	if err != nil {
-		return 0, "", err
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	return res.StatusCode, string(raw), err
-}
-
 func callJSON(base, method, path, token, body string, out any) error {
-	status, raw, err := call(base, method, path, token, body)
+	status, raw, err := harness.Call(context.Background(), client, base, method, path, token, body)
 	if err != nil {
 		return err
 	}
@@ -493,7 +451,7 @@ func measureLists(base, token, businessID string, n int) ([]listCost, error) {
 		time1 := func(path string) func() (time.Duration, error) {
 			return func() (time.Duration, error) {
 				start := time.Now()
-				status, body, err := call(base, "GET", path, token, "")
+				status, body, err := harness.Call(context.Background(), client, base, "GET", path, token, "")
 				if err == nil && status != 200 {
 					err = fmt.Errorf("GET %s: %d %s", path, status, body)
 				}
@@ -518,3 +476,6 @@ func measureLists(base, token, businessID string, n int) ([]listCost, error) {
 	}
 	return out, nil
 }
+
+// stopProcess gives a child 10 seconds to finish.
+func stopProcess(cmd *exec.Cmd) { harness.Stop(cmd, os.Interrupt, 10*time.Second) }

@@ -32,6 +32,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/rekan/rekan/bench/internal/harness"
 	"github.com/rekan/rekan/eval/fakellm"
 )
 
@@ -109,7 +110,7 @@ func run(c config) (bool, error) {
 		return false, err
 	}
 	s.fakeURL = s.fake.URL
-	if s.apiPort, err = freePort(); err != nil {
+	if s.apiPort, err = harness.FreePort(); err != nil {
 		return false, err
 	}
 	s.env = []string{
@@ -194,7 +195,7 @@ func (s *stack) startCaddy() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	port, err := freePort()
+	port, err := harness.FreePort()
 	if err != nil {
 		return "", err
 	}
@@ -216,7 +217,7 @@ func (s *stack) startCaddy() (string, error) {
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		if status, _, err := call(context.Background(), base, "GET", "/api/rekan/config", "", ""); err == nil && status == 200 {
+		if status, _, err := harness.Call(context.Background(), client, base, "GET", "/api/rekan/config", "", ""); err == nil && status == 200 {
 			return base, nil
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -224,25 +225,10 @@ func (s *stack) startCaddy() (string, error) {
 	return "", fmt.Errorf("caddy did not answer within 30s:\n%s", logs.String())
 }
 
-func stop(cmd *exec.Cmd) {
-	if cmd == nil || cmd.Process == nil || cmd.ProcessState != nil {
-		return
-	}
-	_ = cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(15 * time.Second):
-		_ = cmd.Process.Kill()
-		<-done
-	}
-}
-
 func (s *stack) stopAll() {
-	stop(s.server)
+	stopProcess(s.server)
 	for i := len(s.procs) - 1; i >= 0; i-- {
-		stop(s.procs[i])
+		stopProcess(s.procs[i])
 	}
 	if s.fake != nil {
 		s.fake.Stop()
@@ -356,7 +342,7 @@ func (s *stack) generate(brief string) generation {
 }
 
 func (s *stack) fakeLatency(d time.Duration) error {
-	status, body, err := call(context.Background(), s.fakeURL, "POST", "/_fake/latency", "", fmt.Sprintf(`{"ms":%d}`, d.Milliseconds()))
+	status, body, err := harness.Call(context.Background(), client, s.fakeURL, "POST", "/_fake/latency", "", fmt.Sprintf(`{"ms":%d}`, d.Milliseconds()))
 	if err == nil && status != 200 {
 		err = fmt.Errorf("fakellm latency: %d %s", status, body)
 	}
@@ -364,7 +350,7 @@ func (s *stack) fakeLatency(d time.Duration) error {
 }
 
 func (s *stack) fakeRequests() (int, error) {
-	status, body, err := call(context.Background(), s.fakeURL, "GET", "/_fake/requests", "", "")
+	status, body, err := harness.Call(context.Background(), client, s.fakeURL, "GET", "/_fake/requests", "", "")
 	if err != nil {
 		return 0, err
 	}
@@ -413,7 +399,7 @@ func (s *stack) startLoad() *loadRun {
 				}
 				path := paths[seq.Add(1)%int64(len(paths))]
 				start := time.Now()
-				status, body, err := call(context.Background(), s.base, "GET", path, s.token, "")
+				status, body, err := harness.Call(context.Background(), client, s.base, "GET", path, s.token, "")
 				took := time.Since(start)
 				l.mu.Lock()
 				l.r.total++
@@ -483,29 +469,11 @@ func orDash(s string) string {
 
 var client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}, Timeout: 2 * time.Minute}
 
-func call(ctx context.Context, base, method, path, token, body string) (int, string, error) {
-	req, err := http.NewRequestWithContext(ctx, method, base+path, strings.NewReader(body))
-	if err != nil {
-		return 0, "", err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", token)
-	}
-	res, err := client.Do(req)
-	if err != nil {
-		return 0, "", err
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	return res.StatusCode, string(raw), err
-}
-
 // setup lifts the rate limits for loopback (every client comes from
 // 127.0.0.1 here, so the 300 requests per 10 s of /api/ would be what gets
 // measured), logs in and creates a business.
 func (s *stack) setup() error {
-	status, body, err := call(context.Background(), s.base, "POST", "/api/collections/_superusers/auth-with-password", "",
+	status, body, err := harness.Call(context.Background(), client, s.base, "POST", "/api/collections/_superusers/auth-with-password", "",
 		`{"identity":"root@example.com","password":"root-password-1"}`)
 	if err != nil || status != 200 {
 		return fmt.Errorf("superuser login: %d %v %s", status, err, body)
@@ -514,11 +482,11 @@ func (s *stack) setup() error {
 	if err := json.Unmarshal([]byte(body), &su); err != nil {
 		return err
 	}
-	status, body, err = call(context.Background(), s.base, "PATCH", "/api/settings", su.Token, `{"rateLimits":{"excludedIPs":["127.0.0.1"]}}`)
+	status, body, err = harness.Call(context.Background(), client, s.base, "PATCH", "/api/settings", su.Token, `{"rateLimits":{"excludedIPs":["127.0.0.1"]}}`)
 	if err != nil || status != 200 {
 		return fmt.Errorf("lift the rate limits for loopback: %d %v %s", status, err, body)
 	}
-	status, body, err = call(context.Background(), s.base, "POST", "/api/collections/users/auth-with-password", "",
+	status, body, err = harness.Call(context.Background(), client, s.base, "POST", "/api/collections/users/auth-with-password", "",
 		`{"identity":"bench@example.com","password":"bench-password-1"}`)
 	if err != nil || status != 200 {
 		return fmt.Errorf("login: %d %v %s", status, err, body)
@@ -531,7 +499,7 @@ func (s *stack) setup() error {
 		return err
 	}
 	s.token = login.Token
-	status, body, err = call(context.Background(), s.base, "POST", "/api/collections/businesses/records", s.token,
+	status, body, err = harness.Call(context.Background(), client, s.base, "POST", "/api/collections/businesses/records", s.token,
 		`{"owner":"`+login.Record.ID+`","name":"Confeitaria Bench","segment":"confeitaria","city":"São Paulo","state":"SP"}`)
 	if err != nil || status != 200 {
 		return fmt.Errorf("create business: %d %v %s", status, err, body)
@@ -542,15 +510,6 @@ func (s *stack) setup() error {
 	}
 	s.business = biz.ID
 	return nil
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 func urlEscape(s string) string {
@@ -566,3 +525,6 @@ func urlEscape(s string) string {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// stopProcess gives a child 15 seconds to finish.
+func stopProcess(cmd *exec.Cmd) { harness.Stop(cmd, syscall.SIGTERM, 15*time.Second) }

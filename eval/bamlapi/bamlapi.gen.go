@@ -24,17 +24,17 @@ type BamlOptions struct {
 
 // Business defines model for Business.
 type Business struct {
-	Audience      *string   `json:"audience,omitempty"`
-	City          string    `json:"city"`
-	Facts         []string  `json:"facts"`
-	Name          string    `json:"name"`
-	Neighbourhood *string   `json:"neighbourhood,omitempty"`
-	Notes         *string   `json:"notes,omitempty"`
-	Phone         *string   `json:"phone,omitempty"`
-	Segment       string    `json:"segment"`
-	Services      []Service `json:"services"`
-	State         string    `json:"state"`
-	Voice         *string   `json:"voice,omitempty"`
+	Audience      *string    `json:"audience,omitempty"`
+	City          string     `json:"city"`
+	Facts         []string   `json:"facts"`
+	Name          string     `json:"name"`
+	Neighbourhood *string    `json:"neighbourhood,omitempty"`
+	Notes         *string    `json:"notes,omitempty"`
+	Phone         *string    `json:"phone,omitempty"`
+	Segment       string     `json:"segment"`
+	Services      []Offering `json:"services"`
+	State         string     `json:"state"`
+	Voice         *string    `json:"voice,omitempty"`
 }
 
 // ClientProperty defines model for ClientProperty.
@@ -50,6 +50,12 @@ type JudgeVerdict struct {
 	Reasoning string `json:"reasoning"`
 }
 
+// Offering defines model for Offering.
+type Offering struct {
+	Name     string   `json:"name"`
+	PriceBrl *float32 `json:"price_brl,omitempty"`
+}
+
 // Post defines model for Post.
 type Post struct {
 	Caption        string   `json:"caption"`
@@ -57,12 +63,6 @@ type Post struct {
 	Hook           string   `json:"hook"`
 	ProductionNote string   `json:"production_note"`
 	Role           string   `json:"role"`
-}
-
-// Service defines model for Service.
-type Service struct {
-	Name     string   `json:"name"`
-	PriceBrl *float32 `json:"price_brl,omitempty"`
 }
 
 // JudgeActionability defines model for JudgeActionability.

@@ -31,7 +31,7 @@ func goodContext() checks.Context {
 		Business: content.Business{
 			Name: "Doces da Lu", Segment: "confeitaria", City: "Belo Horizonte", State: "MG",
 			Neighbourhood: "Santa Tereza", Phone: "5531999990000",
-			Services: []content.Service{{Name: "bolo de casamento (por quilo)", PriceBRL: &price}},
+			Services: []content.Offering{{Name: "bolo de casamento (por quilo)", PriceBRL: &price}},
 			Facts:    []string{"usa doce de leite de Carmo do Cajuru"},
 			Notes:    "encomendas com 10 dias de antecedência",
 		},

@@ -10,26 +10,29 @@ import (
 	"errors"
 )
 
-// Service is one thing a business sells, with an optional price in reais.
-type Service struct {
+// Offering is one thing a business sells (a product or a service), with an
+// optional price in reais. The profile keeps them in its "services" field.
+type Offering struct {
 	Name     string   `json:"name"`
 	PriceBRL *float64 `json:"price_brl,omitempty"`
 }
 
 // Business is the profile the prompts see. It mirrors the `businesses`
 // collection minus storage fields (owner, ids, timestamps).
+// Not bamlapi.Business: the generated type has *string optionals and float32
+// prices (OpenAPI "number"); checks and judges read plain strings and reais.
 type Business struct {
-	Name          string    `json:"name"`
-	Segment       string    `json:"segment"`
-	City          string    `json:"city"`
-	State         string    `json:"state"`
-	Neighbourhood string    `json:"neighbourhood,omitempty"`
-	Phone         string    `json:"phone,omitempty"`
-	Services      []Service `json:"services"`
-	Audience      string    `json:"audience,omitempty"`
-	Voice         string    `json:"voice,omitempty"`
-	Facts         []string  `json:"facts"`
-	Notes         string    `json:"notes,omitempty"`
+	Name          string     `json:"name"`
+	Segment       string     `json:"segment"`
+	City          string     `json:"city"`
+	State         string     `json:"state"`
+	Neighbourhood string     `json:"neighbourhood,omitempty"`
+	Phone         string     `json:"phone,omitempty"`
+	Services      []Offering `json:"services"`
+	Audience      string     `json:"audience,omitempty"`
+	Voice         string     `json:"voice,omitempty"`
+	Facts         []string   `json:"facts"`
+	Notes         string     `json:"notes,omitempty"`
 }
 
 // Request asks for len(Roles) posts (1-3) about one brief.

@@ -99,10 +99,12 @@ func (w *HTTPWriter) body(req Request) bamlapi.WritePostsJSONRequestBody {
 	return body
 }
 
+// toAPIBusiness is the one crossing from the domain type to the generated
+// one (see Business for why there are two).
 func toAPIBusiness(b Business) bamlapi.Business {
-	services := make([]bamlapi.Service, 0, len(b.Services))
+	services := make([]bamlapi.Offering, 0, len(b.Services))
 	for _, s := range b.Services {
-		service := bamlapi.Service{Name: s.Name}
+		service := bamlapi.Offering{Name: s.Name}
 		if s.PriceBRL != nil {
 			price := float32(*s.PriceBRL)
 			service.PriceBrl = &price
@@ -150,7 +152,7 @@ func normalise(got []bamlapi.Post, roles []Role) ([]Post, error) {
 		posts[i] = Post{
 			Hook:           strings.TrimSpace(hook),
 			Caption:        caption,
-			Hashtags:       normaliseHashtags(g.Hashtags),
+			Hashtags:       RepairHashtags(g.Hashtags),
 			ProductionNote: strings.TrimSpace(g.ProductionNote),
 		}
 		role := Role(strings.ToLower(strings.TrimSpace(g.Role)))
@@ -172,27 +174,6 @@ func normalise(got []bamlapi.Post, roles []Role) ([]Post, error) {
 		taken[roles[next]] = true
 	}
 	return posts, nil
-}
-
-// normaliseHashtags gives every tag exactly one leading # and no spaces, and
-// drops empty and repeated (case-insensitively) tags.
-func normaliseHashtags(tags []string) []string {
-	out := make([]string, 0, len(tags))
-	seen := make(map[string]bool, len(tags))
-	for _, tag := range tags {
-		tag = strings.Join(strings.Fields(tag), "")
-		tag = strings.TrimLeft(tag, "#")
-		if tag == "" {
-			continue
-		}
-		key := strings.ToLower(tag)
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		out = append(out, "#"+tag)
-	}
-	return out
 }
 
 func optional(s string) *string {

@@ -52,7 +52,7 @@ func sampleRequest(roles ...content.Role) content.Request {
 			City:          "Belo Horizonte",
 			State:         "MG",
 			Neighbourhood: "Santa Tereza",
-			Services:      []content.Service{{Name: "Bolo de casamento (kg)", PriceBRL: &price}, {Name: "Brigadeiro"}, {Name: "Docinho", PriceBRL: &small}},
+			Services:      []content.Offering{{Name: "Bolo de casamento (kg)", PriceBRL: &price}, {Name: "Brigadeiro"}, {Name: "Docinho", PriceBRL: &small}},
 			Voice:         "carinhosa",
 			Facts:         []string{"usa chocolate belga"},
 		},

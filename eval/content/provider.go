@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/rekan/rekan/eval/text"
 )
 
 // Defaults match .env.example.
@@ -49,7 +51,7 @@ func ProviderFromEnv(getenv func(string) string) Provider {
 		FallbackBaseURL: value("REKAN_LLM_FALLBACK_BASE_URL", ""),
 		FallbackAPIKey:  value("REKAN_LLM_FALLBACK_API_KEY", ""),
 		FallbackModel:   value("REKAN_WRITER_FALLBACK_MODEL", ""),
-		JudgeModels:     splitList(value("REKAN_JUDGE_MODELS", DefaultJudgeModels)),
+		JudgeModels:     text.SplitList(value("REKAN_JUDGE_MODELS", DefaultJudgeModels)),
 	}
 }
 
@@ -172,14 +174,4 @@ func origin(raw string) string {
 		}
 	}
 	return scheme + "://" + strings.ToLower(u.Hostname()) + ":" + port
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, part := range strings.Split(s, ",") {
-		if part = strings.TrimSpace(part); part != "" {
-			out = append(out, part)
-		}
-	}
-	return out
 }

@@ -25,7 +25,7 @@ func testContext(name string) checks.Context {
 		Business: content.Business{
 			Name: name, Segment: "confeitaria", City: "Belo Horizonte", State: "MG", Neighbourhood: "Santa Tereza",
 			Phone: "5531998765432",
-			Services: []content.Service{
+			Services: []content.Offering{
 				{Name: "caixa com 12 brigadeiros gourmet", PriceBRL: &price},
 				{Name: "bolo de casamento (por quilo)", PriceBRL: &kilo},
 				{Name: "mesa de doces (orçamento)"},

@@ -187,7 +187,7 @@ func TestRender(t *testing.T) {
 	price := 12.5
 	b := content.Business{
 		Name: "Açaí Tamoio", Segment: "açaí", City: "Belém", State: "PA", Neighbourhood: "Jurunas",
-		Voice: "paraense", Services: []content.Service{{Name: "litro", PriceBRL: &price}, {Name: "farinha"}},
+		Voice: "paraense", Services: []content.Offering{{Name: "litro", PriceBRL: &price}, {Name: "farinha"}},
 		Facts: []string{"barco às 5h"},
 	}
 	got := RenderBusiness(b)

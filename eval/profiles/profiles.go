@@ -23,9 +23,6 @@ import (
 	"github.com/rekan/rekan/eval/content"
 )
 
-// MaxBriefRunes mirrors the server's limit on a brief.
-const MaxBriefRunes = 2000
-
 // Profile is one test business with the brief to generate for.
 type Profile struct {
 	ID    string `json:"id"`
@@ -181,8 +178,8 @@ func (p Profile) validate(name string) error {
 	}
 	if blank(p.Brief) {
 		bad("brief", "is required")
-	} else if n := utf8.RuneCountInString(p.Brief); n > MaxBriefRunes {
-		bad("brief", fmt.Sprintf("has %d characters, the limit is %d", n, MaxBriefRunes))
+	} else if n := utf8.RuneCountInString(p.Brief); n > content.MaxBriefRunes {
+		bad("brief", fmt.Sprintf("has %d characters, the limit is %d", n, content.MaxBriefRunes))
 	}
 	if blank(p.Name) {
 		bad("name", "is required")

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/rekan/rekan/api/internal/text"
 	"github.com/rekan/rekan/eval/content"
+	"github.com/rekan/rekan/eval/text"
 )
 
 // States are the 27 federative units of Brazil.
@@ -17,13 +17,6 @@ var States = []string{
 	"AC", "AL", "AP", "AM", "BA", "CE", "DF", "ES", "GO", "MA", "MT", "MS", "MG", "PA",
 	"PB", "PR", "PE", "PI", "RJ", "RN", "RS", "RO", "RR", "SC", "SP", "SE", "TO",
 }
-
-const (
-	maxServices    = 50
-	maxServiceName = 120
-	maxFacts       = 30
-	maxFactLength  = 300
-)
 
 // NormalizeState uppercases a UF and reports whether it exists.
 func NormalizeState(raw string) (string, bool) {
@@ -39,28 +32,28 @@ func NormalizeState(raw string) (string, bool) {
 // ParseServices validates the services JSON: a list of objects with a
 // non-empty name and a price in reais that is a number ≥ 0 or null. It
 // returns the canonical list (names trimmed, unknown keys dropped).
-func ParseServices(raw []byte) ([]content.Service, error) {
+func ParseServices(raw []byte) ([]content.Offering, error) {
 	if isEmptyJSON(raw) {
-		return []content.Service{}, nil
+		return []content.Offering{}, nil
 	}
 	var items []map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &items); err != nil {
 		return nil, errors.New("Serviços devem ser uma lista de objetos com nome e preço.")
 	}
-	if len(items) > maxServices {
-		return nil, fmt.Errorf("No máximo %d serviços.", maxServices)
+	if len(items) > content.MaxOfferings {
+		return nil, fmt.Errorf("No máximo %d serviços.", content.MaxOfferings)
 	}
-	services := make([]content.Service, 0, len(items))
+	services := make([]content.Offering, 0, len(items))
 	for i, item := range items {
 		var name string
 		if err := json.Unmarshal(item["name"], &name); err != nil || text.Trim(name) == "" {
 			return nil, fmt.Errorf("O serviço %d precisa de um nome.", i+1)
 		}
 		name = text.Trim(name)
-		if utf8.RuneCountInString(name) > maxServiceName {
-			return nil, fmt.Errorf("O nome do serviço %d passa de %d caracteres.", i+1, maxServiceName)
+		if utf8.RuneCountInString(name) > content.MaxOfferingNameRunes {
+			return nil, fmt.Errorf("O nome do serviço %d passa de %d caracteres.", i+1, content.MaxOfferingNameRunes)
 		}
-		service := content.Service{Name: name}
+		service := content.Offering{Name: name}
 		if price, ok := item["price_brl"]; ok && !isEmptyJSON(price) {
 			var value float64
 			if err := json.Unmarshal(price, &value); err != nil || value < 0 {
@@ -89,13 +82,13 @@ func ParseFacts(raw []byte) ([]string, error) {
 		if item == "" {
 			continue
 		}
-		if utf8.RuneCountInString(item) > maxFactLength {
-			return nil, fmt.Errorf("Cada diferencial pode ter no máximo %d caracteres.", maxFactLength)
+		if utf8.RuneCountInString(item) > content.MaxFactRunes {
+			return nil, fmt.Errorf("Cada diferencial pode ter no máximo %d caracteres.", content.MaxFactRunes)
 		}
 		facts = append(facts, item)
 	}
-	if len(facts) > maxFacts {
-		return nil, fmt.Errorf("No máximo %d diferenciais.", maxFacts)
+	if len(facts) > content.MaxFacts {
+		return nil, fmt.Errorf("No máximo %d diferenciais.", content.MaxFacts)
 	}
 	return facts, nil
 }

@@ -7,8 +7,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
-	"github.com/rekan/rekan/api/internal/text"
 	"github.com/rekan/rekan/eval/content"
+	"github.com/rekan/rekan/eval/text"
 )
 
 // Collection is the name of the businesses collection.
@@ -115,7 +115,7 @@ func rawJSON(record *core.Record, field string) []byte {
 func Profile(record *core.Record) content.Business {
 	services, err := ParseServices(rawJSON(record, "services"))
 	if err != nil {
-		services = []content.Service{}
+		services = []content.Offering{}
 	}
 	facts, err := ParseFacts(rawJSON(record, "facts"))
 	if err != nil {

@@ -6,6 +6,8 @@ package business
 import (
 	"errors"
 	"strings"
+
+	"github.com/rekan/rekan/eval/content"
 )
 
 // ErrInvalidPhone is returned for numbers that cannot be a phone number.
@@ -39,7 +41,7 @@ func NormalizePhone(raw string) (string, error) {
 
 	if international && !strings.HasPrefix(d, "55") {
 		// Foreign number: only E.164's length bounds can be checked.
-		if len(d) < 8 || len(d) > 15 {
+		if len(d) < content.MinPhoneDigits || len(d) > content.MaxPhoneDigits {
 			return "", ErrInvalidPhone
 		}
 		return d, nil

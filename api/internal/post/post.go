@@ -5,19 +5,16 @@ package post
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/rekan/rekan/api/internal/text"
 	"github.com/rekan/rekan/eval/checks"
 	"github.com/rekan/rekan/eval/content"
+	"github.com/rekan/rekan/eval/text"
 )
 
 // Collection is the name of the posts collection.
@@ -29,8 +26,6 @@ const (
 	StatusReady      = "ready"
 	StatusFailed     = "failed"
 )
-
-const maxHashtags = 30
 
 // editableFields are the only fields an operator may change.
 var editableFields = []string{"caption", "hashtags", "production_note"}
@@ -74,7 +69,7 @@ func BindHooks(app core.App) {
 			return e.Next()
 		}
 
-		hashtags, err := NormalizeHashtags(rawJSON(e.Record.Get("hashtags")))
+		hashtags, err := content.ParseHashtags(rawJSON(e.Record.Get("hashtags")))
 		if err != nil {
 			return e.BadRequestError("Dados inválidos.", validation.Errors{
 				"hashtags": validation.NewError("validation_invalid_hashtags", err.Error()),
@@ -116,35 +111,6 @@ func ToContent(record *core.Record) content.Post {
 		Hashtags:       hashtags,
 		ProductionNote: record.GetString("production_note"),
 	}
-}
-
-// NormalizeHashtags accepts a JSON list of words with or without the leading
-// '#' and returns them each with exactly one '#'. The format rules proper
-// (count, duplicates) are the checks' business; this only refuses what cannot
-// be a hashtag at all.
-func NormalizeHashtags(raw []byte) ([]string, error) {
-	if len(strings.TrimSpace(string(raw))) == 0 || string(raw) == "null" {
-		return []string{}, nil
-	}
-	var items []string
-	if err := json.Unmarshal(raw, &items); err != nil {
-		return nil, errors.New("As hashtags devem ser uma lista de textos.")
-	}
-	if len(items) > maxHashtags {
-		return nil, fmt.Errorf("No máximo %d hashtags.", maxHashtags)
-	}
-	tags := make([]string, 0, len(items))
-	for _, item := range items {
-		word := text.Trim(strings.TrimLeft(text.Trim(item), "#"))
-		if word == "" {
-			continue
-		}
-		if utf8.RuneCountInString(word) > 100 || text.HasBlank(word) {
-			return nil, fmt.Errorf("Hashtag inválida: %q (uma palavra, sem espaços).", item)
-		}
-		tags = append(tags, "#"+word)
-	}
-	return tags, nil
 }
 
 func rawJSON(v any) []byte {

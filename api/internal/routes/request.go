@@ -3,6 +3,7 @@ package routes
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -11,15 +12,11 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/rekan/rekan/api/internal/text"
+	"github.com/rekan/rekan/eval/content"
+	"github.com/rekan/rekan/eval/text"
 )
 
-const (
-	maxBriefRunes = 2000
-	minCount      = 1
-	maxCount      = 3
-	maxBodyBytes  = 64 << 10
-)
+const maxBodyBytes = 64 << 10
 
 // generateForm is the body of posts:generate. Unknown fields are ignored so
 // older and newer clients keep working; known fields must have their type.
@@ -32,8 +29,8 @@ var (
 	msgInvalidData = "Dados inválidos."
 	msgBriefType   = "O pedido deve ser um texto."
 	msgBriefEmpty  = "Escreva o pedido do post."
-	msgBriefLong   = "O pedido pode ter no máximo 2000 caracteres."
-	msgCount       = "A quantidade deve ser um número inteiro de 1 a 3."
+	msgBriefLong   = fmt.Sprintf("O pedido pode ter no máximo %d caracteres.", content.MaxBriefRunes)
+	msgCount       = fmt.Sprintf("A quantidade deve ser um número inteiro de %d a %d.", content.MinPostsPerRequest, content.MaxPostsPerRequest)
 )
 
 // bindGenerate decodes the body strictly enough that a wrong type is a 400
@@ -78,10 +75,10 @@ func (f *generateForm) validate() error {
 	switch {
 	case f.Brief == "":
 		errs["brief"] = validation.NewError("validation_required", msgBriefEmpty)
-	case utf8.RuneCountInString(f.Brief) > maxBriefRunes:
+	case utf8.RuneCountInString(f.Brief) > content.MaxBriefRunes:
 		errs["brief"] = validation.NewError("validation_max_text_constraint", msgBriefLong)
 	}
-	if f.Count < minCount || f.Count > maxCount {
+	if f.Count < content.MinPostsPerRequest || f.Count > content.MaxPostsPerRequest {
 		errs["count"] = validation.NewError("validation_invalid_count", msgCount)
 	}
 	if len(errs) > 0 {

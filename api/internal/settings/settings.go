@@ -9,12 +9,11 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/rekan/rekan/api/internal/text"
 	"github.com/rekan/rekan/api/migrations"
+	"github.com/rekan/rekan/eval/text"
 )
 
 // DefaultAppName is the name when REKAN_APP_NAME is empty.
@@ -54,7 +53,7 @@ func Apply(app core.App, getenv func(string) string) error {
 	}
 	// Only headers a proxy in front overwrites can be trusted; with none
 	// configured the connection's address is the client's.
-	s.TrustedProxy.Headers = splitList(getenv("REKAN_TRUSTED_PROXY_HEADERS"))
+	s.TrustedProxy.Headers = text.SplitList(getenv("REKAN_TRUSTED_PROXY_HEADERS"))
 	s.TrustedProxy.UseLeftmostIP = false
 	s.SuperuserIPs = adminIPs
 	s.RateLimits.Enabled = true
@@ -77,7 +76,7 @@ func Apply(app core.App, getenv func(string) string) error {
 // or CIDR ranges, DefaultAdminAllowedIPs when empty. Everyone is
 // "0.0.0.0/0,::/0", spelled out on purpose.
 func AdminAllowedIPs(getenv func(string) string) ([]string, error) {
-	items := splitList(getenv("REKAN_ADMIN_ALLOWED_IPS"))
+	items := text.SplitList(getenv("REKAN_ADMIN_ALLOWED_IPS"))
 	if len(items) == 0 {
 		return slices.Clone(DefaultAdminAllowedIPs), nil
 	}
@@ -96,14 +95,4 @@ func AdminAllowedIPs(getenv func(string) string) ([]string, error) {
 // cleanText trims like every text field the server validates.
 func cleanText(s string) string {
 	return text.Trim(s)
-}
-
-func splitList(raw string) []string {
-	items := []string{}
-	for _, item := range strings.Split(raw, ",") {
-		if item = cleanText(item); item != "" {
-			items = append(items, item)
-		}
-	}
-	return items
 }

@@ -1,12 +1,15 @@
 // Package webui serves the SvelteKit build (adapter-static) the way Caddy
 // does in production: files as they are, prerendered pages without their
 // .html, and 200.html for every other client-side route.
+//
+// Files go out through PocketBase's e.FileFS. apis.Static itself does not
+// fit: its fallback is index.html (here the prerendered landing page, not
+// the SPA shell 200.html), it does not resolve "/page" to page.html, and it
+// redirects trailing slashes.
 package webui
 
 import (
-	"errors"
 	"io/fs"
-	"net/http"
 	"os"
 	"path"
 	"strings"
@@ -86,20 +89,9 @@ func isFile(fsys fs.FS, name string) bool {
 	return err == nil && !info.IsDir()
 }
 
+// sendFile serves name with the headers its kind needs (set first: FileFS
+// writes the response).
 func sendFile(e *core.RequestEvent, fsys fs.FS, name string) error {
-	f, err := fsys.Open(name)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return e.NotFoundError("", nil)
-		}
-		return e.InternalServerError("", err)
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return e.InternalServerError("", err)
-	}
-
 	switch {
 	case strings.HasPrefix(name, "_app/immutable/"):
 		e.Response.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
@@ -108,13 +100,5 @@ func sendFile(e *core.RequestEvent, fsys fs.FS, name string) error {
 		security.SetHTMLHeaders(e.Response.Header())
 	}
 	e.Response.Header().Set("X-Content-Type-Options", "nosniff")
-	seeker, ok := f.(interface {
-		Read([]byte) (int, error)
-		Seek(int64, int) (int64, error)
-	})
-	if !ok {
-		return e.InternalServerError("", errors.New("file is not seekable"))
-	}
-	http.ServeContent(e.Response, e.Request, name, info.ModTime(), seeker)
-	return nil
+	return e.FileFS(fsys, name)
 }

@@ -24,14 +24,15 @@ import (
 	"strings"
 	"syscall"
 	"time"
-	"unicode"
 
 	"github.com/joho/godotenv"
 
 	"github.com/rekan/rekan/eval/checks"
+	"github.com/rekan/rekan/eval/content"
 	"github.com/rekan/rekan/eval/fakellm"
 	"github.com/rekan/rekan/eval/judges"
 	"github.com/rekan/rekan/eval/profiles"
+	"github.com/rekan/rekan/eval/text"
 )
 
 const (
@@ -82,7 +83,7 @@ func parseFlags(args []string, stderr io.Writer) (options, []string, error) {
 	fs.SetOutput(stderr)
 	fs.BoolVar(&o.judges, "judges", false, "ask the LLM judge panel (two models from REKAN_JUDGE_MODELS)")
 	fs.StringVar(&o.profiles, "profile", "", "only these profiles (comma-separated ids, e.g. confeitaria-lu)")
-	fs.IntVar(&o.count, "count", 2, "posts per generation (1-3)")
+	fs.IntVar(&o.count, "count", 2, fmt.Sprintf("posts per generation (%d-%d)", content.MinPostsPerRequest, content.MaxPostsPerRequest))
 	fs.IntVar(&o.chain, "chain", 1, "consecutive generations for one profile, feeding hooks forward")
 	fs.StringVar(&o.fromRun, "from-run", "", "re-check and re-judge the posts of a saved run `FILE` without generating (implies --judges)")
 	fs.BoolVar(&o.diff, "diff", false, "compare two saved runs: eval --diff A.json B.json")
@@ -116,8 +117,8 @@ func parseFlags(args []string, stderr io.Writer) (options, []string, error) {
 		return o, nil, fmt.Errorf("unknown --fake-fault %q (known: %v)", fault, fakellm.Faults)
 	case o.calibrate && o.fake == fakeAlways:
 		return o, nil, errors.New("--calibrate never runs against fakellm: drop --fake and --fake-fault")
-	case o.count < 1 || o.count > 3:
-		return o, nil, fmt.Errorf("--count must be 1-3, got %d", o.count)
+	case o.count < content.MinPostsPerRequest || o.count > content.MaxPostsPerRequest:
+		return o, nil, fmt.Errorf("--count must be %d-%d, got %d", content.MinPostsPerRequest, content.MaxPostsPerRequest, o.count)
 	case o.chain < 1:
 		return o, nil, fmt.Errorf("--chain must be at least 1, got %d", o.chain)
 	case o.concurrency < 1:
@@ -211,7 +212,7 @@ func execute(ctx context.Context, o options, getenv func(string) string, logger 
 	var saved *Run
 	var list []profiles.Profile
 	var err error
-	names := splitList(o.profiles)
+	names := text.SplitList(o.profiles)
 	if o.fromRun != "" {
 		if saved, err = loadRun(o.fromRun); err != nil {
 			return finished{}, err
@@ -370,9 +371,4 @@ func resolveRunsDir(o options) (string, error) {
 		dir = found
 	}
 	return filepath.Join(filepath.Dir(filepath.Clean(dir)), "runs"), nil
-}
-
-// splitList splits "a, b,c" into ids; profile ids never hold spaces.
-func splitList(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
 }

@@ -37,7 +37,7 @@ func craftedRun(id string, spec map[string]map[judges.Criterion][]judges.Status)
 		crit := spec[bid]
 		prof := profiles.Profile{ID: bid, Brief: "briefing de " + bid, Business: content.Business{
 			Name: "Negócio " + bid, Segment: "seg", City: "Recife", State: "PE",
-			Services: []content.Service{{Name: "serviço", PriceBRL: &price}}, Facts: []string{"fato"},
+			Services: []content.Offering{{Name: "serviço", PriceBRL: &price}}, Facts: []string{"fato"},
 		}}
 		g := Generation{Brief: prof.Brief, Roles: []content.Role{content.RoleProduct, content.RoleBackstage}, Model: "writer-m"}
 		for i := 0; i < 2; i++ {

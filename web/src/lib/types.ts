@@ -9,11 +9,13 @@ export interface RuntimeConfig {
 	version: string;
 }
 
-export interface Service {
+/** One thing the business sells (eval/content.Offering). */
+export interface Offering {
 	name: string;
 	price_brl?: number | null;
 }
 
+/** Hand-written: PocketBase records have no generated TS type; fields as in api/migrations/1764000001_businesses.go. */
 export interface Business {
 	id: string;
 	owner: string;
@@ -23,7 +25,7 @@ export interface Business {
 	state: string;
 	neighbourhood: string;
 	phone: string;
-	services: Service[] | null;
+	services: Offering[] | null;
 	audience: string;
 	voice: string;
 	facts: string[] | null;

@@ -2,7 +2,8 @@
 // rules so operators see every problem at once, in Portuguese, next to the
 // field; the server stays the authority (its field errors are shown the same way).
 import { parseBRL, formatBRL } from './format';
-import type { BusinessInput, Service } from './types';
+import { SERVER_LIMITS } from './limits.gen';
+import type { BusinessInput, Offering } from './types';
 
 /** The 27 federative units, as the server accepts them. */
 export const UFS = [
@@ -41,20 +42,13 @@ export function isUF(value: string): boolean {
 	return ufCodes.has(value);
 }
 
-/** Field limits, in characters (or items for lists), as in the server's migrations. */
+/**
+ * Field limits, in characters (or items for lists): the server's, generated
+ * from its constants, plus the price cap only this form applies.
+ */
 export const LIMITS = {
-	name: 120,
-	segment: 80,
-	city: 80,
-	neighbourhood: 80,
-	audience: 500,
-	voice: 1000,
-	notes: 2000,
-	services: 50,
-	serviceName: 120,
-	maxPrice: 1_000_000,
-	facts: 30,
-	fact: 300
+	...SERVER_LIMITS,
+	maxPrice: 1_000_000
 } as const;
 
 export type PhoneResult = { ok: true; digits: string } | { ok: false; message: string };
@@ -78,7 +72,8 @@ export function normalisePhone(input: string): PhoneResult {
 	if (raw.startsWith('00')) digits = digits.slice(2);
 
 	if (international && !digits.startsWith('55')) {
-		if (digits.length < 8 || digits.length > 15) return { ok: false, message: PHONE_MESSAGE };
+		if (digits.length < SERVER_LIMITS.phoneMinDigits || digits.length > SERVER_LIMITS.phoneMaxDigits)
+			return { ok: false, message: PHONE_MESSAGE };
 		return { ok: true, digits };
 	}
 	if (!international) {
@@ -105,20 +100,11 @@ export interface ServiceRow {
 	price: string;
 }
 
-/** The business form's state: strings and editable lists. */
-export interface BusinessForm {
-	name: string;
-	segment: string;
-	city: string;
-	state: string;
-	neighbourhood: string;
-	phone: string;
+/** The business form's state: the business's text fields, and editable lists. */
+export type BusinessForm = Omit<BusinessInput, 'services' | 'facts'> & {
 	services: ServiceRow[];
-	audience: string;
-	voice: string;
 	facts: string[];
-	notes: string;
-}
+};
 
 export function emptyForm(): BusinessForm {
 	return {
@@ -189,7 +175,7 @@ export function validateBusiness(form: BusinessForm): ValidationResult {
 	const phone = normalisePhone(form.phone);
 	if (!phone.ok) errors.phone = phone.message;
 
-	const services: Service[] = [];
+	const services: Offering[] = [];
 	const rows = form.services.filter((s) => s.name.trim() !== '' || s.price.trim() !== '');
 	if (rows.length > LIMITS.services) errors.services = `No máximo ${LIMITS.services} serviços.`;
 	form.services.forEach((row, i) => {
@@ -236,7 +222,13 @@ export function validateBusiness(form: BusinessForm): ValidationResult {
 }
 
 /** Limit of a brief, in characters (the server rejects longer ones). */
-export const BRIEF_MAX = 2000;
+export const BRIEF_MAX = SERVER_LIMITS.brief;
+
+/** How many posts one generation may ask for, in order. */
+export const POST_COUNTS: readonly number[] = Array.from(
+	{ length: SERVER_LIMITS.postsMax - SERVER_LIMITS.postsMin + 1 },
+	(_, i) => SERVER_LIMITS.postsMin + i
+);
 
 /**
  * Length as the server counts it: Unicode code points of the trimmed text

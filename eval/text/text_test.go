@@ -1,9 +1,10 @@
 package text_test
 
 import (
+	"slices"
 	"testing"
 
-	"github.com/rekan/rekan/api/internal/text"
+	"github.com/rekan/rekan/eval/text"
 )
 
 func TestTrim(t *testing.T) {
@@ -27,5 +28,20 @@ func TestTrim(t *testing.T) {
 	}
 	if !text.HasBlank("bo\u200bla") || text.HasBlank("bolo") {
 		t.Error("HasBlank")
+	}
+}
+
+func TestSplitList(t *testing.T) {
+	cases := map[string][]string{
+		"":                         {},
+		" , ,":                     {},
+		"a, b,c":                   {"a", "b", "c"},
+		"X-Forwarded-For,\u200b":   {"X-Forwarded-For"},
+		" 10.0.0.0/8 , 127.0.0.1 ": {"10.0.0.0/8", "127.0.0.1"},
+	}
+	for in, want := range cases {
+		if got := text.SplitList(in); got == nil || !slices.Equal(got, want) {
+			t.Errorf("SplitList(%q) = %#v, want %q", in, got, want)
+		}
 	}
 }

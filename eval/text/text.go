@@ -37,3 +37,15 @@ func Trim(s string) string {
 func HasBlank(s string) bool {
 	return strings.IndexFunc(s, IsBlank) >= 0
 }
+
+// SplitList splits a comma-separated list ("a, b,c", as the environment
+// and the CLIs take them), trimming each item and dropping empty ones.
+func SplitList(raw string) []string {
+	items := []string{}
+	for _, item := range strings.Split(raw, ",") {
+		if item = Trim(item); item != "" {
+			items = append(items, item)
+		}
+	}
+	return items
+}

@@ -1,0 +1,45 @@
+package content
+
+// The limits on what an operator writes and what a post holds, each written
+// once. The server (migrations, validation), the eval CLI and the test
+// profiles use these constants; the web app reads the ones it checks from
+// web/src/lib/limits.gen.ts, which `make generate` writes from them (see
+// eval/cmd/weblimits). A new limit goes here, and into weblimits when the
+// web app checks it before sending.
+//
+// Text lengths count characters (runes), as PocketBase's TextField.Max does.
+
+// A generation request.
+const (
+	// MaxBriefRunes bounds the operator's brief.
+	MaxBriefRunes = 2000
+	// MinPostsPerRequest and MaxPostsPerRequest bound one generation: more
+	// posts about one brief start to repeat each other.
+	MinPostsPerRequest = 1
+	MaxPostsPerRequest = 3
+)
+
+// A post.
+const (
+	MaxHashtags     = 30
+	MaxHashtagRunes = 100
+)
+
+// A business profile (the `businesses` collection and Business).
+const (
+	MaxBusinessNameRunes  = 120
+	MaxSegmentRunes       = 80
+	MaxCityRunes          = 80
+	MaxNeighbourhoodRunes = 80
+	MaxAudienceRunes      = 500
+	MaxVoiceRunes         = 1000
+	MaxNotesRunes         = 2000
+	// A phone is stored as E.164 digits without the plus; 8 to 15 is all
+	// that can be checked of a foreign number.
+	MinPhoneDigits       = 8
+	MaxPhoneDigits       = 15
+	MaxOfferings         = 50
+	MaxOfferingNameRunes = 120
+	MaxFacts             = 30
+	MaxFactRunes         = 300
+)
