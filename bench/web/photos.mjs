@@ -29,18 +29,23 @@ const executablePath = process.env.REKAN_CHROMIUM ?? '/usr/bin/chromium';
 const TARGET_MS = 1500;
 const TARGET_BYTES = 600 * 1024;
 
-// The modules the page imports, compiled from their TypeScript sources.
-const modules = {
-	'/photos.js': 'src/lib/photos.ts',
-	'/jpeg.js': 'tests/e2e/jpeg.ts',
-	'/synthetic-photo.js': 'tests/e2e/synthetic-photo.ts'
-};
+// The modules the page imports, compiled from their TypeScript sources,
+// with the relative modules they import (served next to them).
 const compiled = {};
-for (const [path, source] of Object.entries(modules)) {
-	compiled[path] = ts.transpileModule(readFileSync(join(web, source), 'utf8'), {
+function compile(path, source) {
+	if (compiled[path]) return;
+	let js = ts.transpileModule(readFileSync(source, 'utf8'), {
 		compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 }
 	}).outputText;
+	js = js.replace(/from '\.\/([\w.-]+)'/g, (_, name) => {
+		compile(`/${name}.js`, join(dirname(source), `${name}.ts`));
+		return `from './${name}.js'`;
+	});
+	compiled[path] = js;
 }
+compile('/photos.js', join(web, 'src/lib/photos.ts'));
+compile('/jpeg.js', join(web, 'tests/e2e/jpeg.ts'));
+compile('/synthetic-photo.js', join(web, 'tests/e2e/synthetic-photo.ts'));
 
 const server = createServer((req, res) => {
 	const js = compiled[req.url ?? ''];

@@ -6,8 +6,8 @@
 // The server decodes and re-encodes again; this is about bytes on the wire
 // and about metadata never leaving the phone.
 //
-// Self-contained on purpose (no imports): bench/web/photos.mjs runs this very
-// file in Chromium.
+// bench/web/photos.mjs runs this very file in Chromium: keep its imports to
+// relative modules of src/lib (no $lib, no SDK).
 
 /** Photos per post (the server's `posts.photos` field holds at most 4). */
 export const PHOTO_MAX_COUNT = 4;

@@ -1,6 +1,7 @@
 // Getting a finished post out of Rekan: to the client for approval over
 // WhatsApp, to Instagram through the phone's share sheet, or as files and
 // copied text where the browser cannot share files.
+import { SERVER_LIMITS } from './limits.gen';
 
 /**
  * wa.me link that opens a chat with `phone` (E.164 digits, as businesses are
@@ -8,7 +9,7 @@
  */
 export function whatsappLink(phone: string, text: string): string | null {
 	const digits = phone.replace(/\D/g, '');
-	if (digits.length < 8) return null;
+	if (digits.length < SERVER_LIMITS.phoneMinDigits) return null;
 	return `https://wa.me/${digits}?text=${encodeURIComponent(text)}`;
 }
 
