@@ -6,7 +6,7 @@
 // (size, EXIF orientation applied, no metadata left). Exits 1 when a figure
 // is outside its target or the output is wrong.
 //
-//   node bench/web/photos.mjs          # or: make bench-photos
+//   node bench/web/photos.mjs          # or: make bench-web-photos
 //   RUNS=9 node bench/web/photos.mjs   # more timed runs (default 5)
 //
 // The photo is synthetic (web/tests/e2e/synthetic-photo.ts: background,
