@@ -4,7 +4,8 @@
 // fake provider), and the post card downloads, shares and sends them.
 import { readFileSync } from 'node:fs';
 import type { APIRequestContext, Page } from '@playwright/test';
-import { test, expect, snap, login, apiToken, expectAccessible } from './fixtures';
+import { test, expect, snap, expectAccessible } from './fixtures';
+import { readStack, type Operator } from './stack';
 import { containsASCII, FIXTURE_MAKE, inspectJPEG, withExif } from './jpeg';
 import { paintPhoto } from './synthetic-photo';
 
@@ -72,14 +73,44 @@ function expectCleanJPEG(bytes: Uint8Array, longEdge: number, what: string) {
 	return info;
 }
 
-async function createBusiness(request: APIRequestContext, baseURL: string, token: string, data: Record<string, unknown>) {
-	const owner = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).id as string;
-	const res = await request.post(`${baseURL}/api/collections/businesses/records`, {
-		headers: { Authorization: token },
-		data: { owner, segment: 'ateliê de costura', city: 'Campinas', state: 'SP', ...data }
+interface Session {
+	token: string;
+	record: { id: string };
+}
+
+// One password login per operator for this file: the server allows ten a
+// minute per address, and the journey before it uses most of them.
+const sessions = new Map<string, Session>();
+
+test.beforeAll(async ({ playwright }) => {
+	const stack = readStack();
+	const api = await playwright.request.newContext({ baseURL: stack.baseURL });
+	for (const op of stack.operators) {
+		const res = await api.post('/api/collections/users/auth-with-password', {
+			data: { identity: op.email, password: op.password }
+		});
+		expect(res.ok(), await res.text()).toBe(true);
+		sessions.set(op.email, (await res.json()) as Session);
+	}
+	await api.dispose();
+});
+
+/**
+ * Signs the page in as `operator` (the SDK's stored session, as the login
+ * page leaves it), creates a business for them and opens its page.
+ */
+async function openNewBusiness(page: Page, request: APIRequestContext, operator: Operator, data: Record<string, unknown>) {
+	const session = sessions.get(operator.email)!;
+	await page.addInitScript((auth) => localStorage.setItem('pocketbase_auth', JSON.stringify(auth)), session);
+	const res = await request.post('/api/collections/businesses/records', {
+		headers: { Authorization: session.token },
+		data: { owner: session.record.id, segment: 'ateliê de costura', city: 'Campinas', state: 'SP', ...data }
 	});
 	expect(res.ok(), await res.text()).toBe(true);
-	return ((await res.json()) as { id: string }).id;
+	const businessId = ((await res.json()) as { id: string }).id;
+	await page.goto(`/app/clientes/${businessId}`);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(String(data.name));
+	return { businessId, token: session.token };
 }
 
 test('photos: attach, scale, generate, see, download, share, send for approval, edit; files stay private', async ({
@@ -89,13 +120,8 @@ test('photos: attach, scale, generate, see, download, share, send for approval, 
 	fake
 }) => {
 	const [ana, bruno] = stack.operators;
-	const anaToken = await apiToken(request, stack.baseURL, ana);
-	const businessId = await createBusiness(request, stack.baseURL, anaToken, { name: BUSINESS, phone: '(19) 99876-5432' });
-
 	await recordUploads(page);
-	await page.goto(`/entrar?next=${encodeURIComponent(`/app/clientes/${businessId}`)}`);
-	await login(page, ana);
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText(BUSINESS);
+	const { businessId, token: anaToken } = await openNewBusiness(page, request, ana, { name: BUSINESS, phone: '(19) 99876-5432' });
 
 	const picker = page.locator('[data-photo-picker]').first();
 	const previews = page.getByRole('list', { name: 'Fotos escolhidas' }).getByRole('img');
@@ -329,7 +355,7 @@ test('photos: attach, scale, generate, see, download, share, send for approval, 
 		expect(owner.headers()['content-type']).toBe('image/jpeg');
 
 		expect((await request.get(fileURL)).status()).toBe(404);
-		const brunoToken = await apiToken(request, stack.baseURL, bruno);
+		const brunoToken = sessions.get(bruno.email)!.token;
 		const other = await request.get(`${fileURL}?token=${await fileToken(brunoToken)}`);
 		expect(other.status()).toBe(404);
 		expect((await other.body()).length).toBeLessThan(1000); // an error, not the photo
@@ -338,8 +364,7 @@ test('photos: attach, scale, generate, see, download, share, send for approval, 
 
 test('without a phone the approval button says what is missing', async ({ page, request, stack }) => {
 	const [ana] = stack.operators;
-	const token = await apiToken(request, stack.baseURL, ana);
-	const businessId = await createBusiness(request, stack.baseURL, token, { name: 'Costura da Nena' });
+	const { businessId, token } = await openNewBusiness(page, request, ana, { name: 'Costura da Nena' });
 	// JSON without photos, as before photos existed.
 	const generated = await request.post(`${stack.baseURL}/api/rekan/businesses/${businessId}/posts:generate`, {
 		headers: { Authorization: token },
@@ -349,8 +374,7 @@ test('without a phone the approval button says what is missing', async ({ page, 
 	const [created] = ((await generated.json()) as { posts: { id: string; photos?: string[] }[] }).posts;
 	expect(created.photos ?? []).toEqual([]);
 
-	await page.goto(`/entrar?next=${encodeURIComponent(`/app/clientes/${businessId}`)}`);
-	await login(page, ana);
+	await page.reload();
 	const post = page.locator(`article[data-post="${created.id}"]`);
 	await expect(post.getByRole('button', { name: 'Enviar para o cliente aprovar' })).toBeDisabled();
 	await expect(post.getByRole('link', { name: 'Enviar para o cliente aprovar' })).toHaveCount(0);
@@ -364,11 +388,7 @@ test('without a phone the approval button says what is missing', async ({ page, 
 
 test('a failed generation keeps its photos; retry sends them to the writer again', async ({ page, request, stack, fake }) => {
 	const [ana] = stack.operators;
-	const token = await apiToken(request, stack.baseURL, ana);
-	const businessId = await createBusiness(request, stack.baseURL, token, { name: 'Bordados da Rita', phone: '11987654321' });
-	await page.goto(`/entrar?next=${encodeURIComponent(`/app/clientes/${businessId}`)}`);
-	await login(page, ana);
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bordados da Rita');
+	await openNewBusiness(page, request, ana, { name: 'Bordados da Rita', phone: '11987654321' });
 
 	const photo = await phonePhoto(page, 2400, 1800, 44, 6);
 	await page.getByLabel('Adicionar fotos', { exact: true }).setInputFiles({ name: 'IMG_0044.JPG', mimeType: 'image/jpeg', buffer: photo });
