@@ -10,6 +10,8 @@ require (
 	github.com/pocketbase/pocketbase v0.39.11
 	github.com/rekan/rekan/eval v0.0.0
 	github.com/spf13/cobra v1.10.2
+	golang.org/x/image v0.45.0
+	golang.org/x/sync v0.22.0
 )
 
 require (
@@ -33,10 +35,8 @@ require (
 	github.com/spf13/pflag v1.0.10 // indirect
 	go.shabbyrobe.org/gocovmerge v0.0.0-20230507111327-fa4f82cfbf4d // indirect
 	golang.org/x/crypto v0.55.0 // indirect
-	golang.org/x/image v0.45.0 // indirect
 	golang.org/x/net v0.58.0 // indirect
 	golang.org/x/oauth2 v0.36.0 // indirect
-	golang.org/x/sync v0.22.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
 	golang.org/x/text v0.41.0 // indirect
 	golang.org/x/tools v0.49.0 // indirect

@@ -293,8 +293,18 @@ func TestServeMalformedChunkedBody(t *testing.T) {
 	}
 	s := startServerUntil(t, t.TempDir(), data, []string{"REKAN_BAML_CLI=/nonexistent"}, "/api/health")
 	_, _, body := s.call(t, "POST", "/api/collections/users/auth-with-password", "", `{"identity":"alice@example.com","password":"a-long-password"}`)
-	var login struct{ Token string }
+	var login struct {
+		Token  string
+		Record struct{ ID string }
+	}
 	_ = json.Unmarshal([]byte(body), &login)
+	// Her own business: the route checks ownership before it reads the body.
+	_, _, body = s.call(t, "POST", "/api/collections/businesses/records", login.Token,
+		`{"owner":"`+login.Record.ID+`","name":"Confeitaria da Lu","segment":"confeitaria","city":"São Paulo","state":"SP"}`)
+	var biz struct{ ID string }
+	if err := json.Unmarshal([]byte(body), &biz); err != nil || biz.ID == "" {
+		t.Fatalf("create business: %s", body)
+	}
 
 	conn, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
 	if err != nil {
@@ -302,8 +312,8 @@ func TestServeMalformedChunkedBody(t *testing.T) {
 	}
 	defer conn.Close()
 	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
-	fmt.Fprintf(conn, "POST /api/rekan/businesses/abc/posts:generate HTTP/1.1\r\nHost: x\r\nAuthorization: %s\r\n"+
-		"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"bri\r\nzz-not-hex\r\n\r\n", login.Token)
+	fmt.Fprintf(conn, "POST /api/rekan/businesses/%s/posts:generate HTTP/1.1\r\nHost: x\r\nAuthorization: %s\r\n"+
+		"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"bri\r\nzz-not-hex\r\n\r\n", biz.ID, login.Token)
 	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		t.Fatal(err)

@@ -107,6 +107,11 @@ func assertUp(t *testing.T, app core.App) {
 	if posts.CreateRule != nil {
 		t.Errorf("posts can be created through the API: %q", *posts.CreateRule)
 	}
+	photos, ok := posts.Fields.GetByName("photos").(*core.FileField)
+	if !ok || !photos.Protected || photos.MaxSelect != 4 || photos.MaxSize != 10<<20 || !slices.Equal(photos.Thumbs, migrations.PhotoThumbs) ||
+		!slices.Equal(photos.MimeTypes, []string{"image/jpeg", "image/png", "image/webp"}) {
+		t.Errorf("posts.photos: %+v", posts.Fields.GetByName("photos"))
+	}
 	if !hasIndex(posts, "idx_posts_business_created") {
 		t.Errorf("posts indexes: %v", posts.Indexes)
 	}

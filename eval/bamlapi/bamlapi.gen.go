@@ -86,6 +86,14 @@ type JudgeNaturalness struct {
 	Post                            string       `json:"post"`
 }
 
+// JudgePhotoMatch defines model for JudgePhotoMatch.
+type JudgePhotoMatch struct {
+	UnderscoreUnderscoreBamlOptions *BamlOptions `json:"__baml_options__,omitempty"`
+	Business                        string       `json:"business"`
+	Photos                          []BamlImage  `json:"photos"`
+	Post                            string       `json:"post"`
+}
+
 // JudgeSpecificity defines model for JudgeSpecificity.
 type JudgeSpecificity struct {
 	UnderscoreUnderscoreBamlOptions *BamlOptions `json:"__baml_options__,omitempty"`
@@ -105,6 +113,7 @@ type WritePosts struct {
 	UnderscoreUnderscoreBamlOptions *BamlOptions `json:"__baml_options__,omitempty"`
 	Brief                           string       `json:"brief"`
 	Business                        Business     `json:"business"`
+	Photos                          []BamlImage  `json:"photos"`
 	PreviousHooks                   []string     `json:"previous_hooks"`
 	Roles                           []string     `json:"roles"`
 }
@@ -130,6 +139,14 @@ type JudgeNaturalnessJSONBody struct {
 	Post                            string       `json:"post"`
 }
 
+// JudgePhotoMatchJSONBody defines parameters for JudgePhotoMatch.
+type JudgePhotoMatchJSONBody struct {
+	UnderscoreUnderscoreBamlOptions *BamlOptions `json:"__baml_options__,omitempty"`
+	Business                        string       `json:"business"`
+	Photos                          []BamlImage  `json:"photos"`
+	Post                            string       `json:"post"`
+}
+
 // JudgeSpecificityJSONBody defines parameters for JudgeSpecificity.
 type JudgeSpecificityJSONBody struct {
 	UnderscoreUnderscoreBamlOptions *BamlOptions `json:"__baml_options__,omitempty"`
@@ -149,6 +166,7 @@ type WritePostsJSONBody struct {
 	UnderscoreUnderscoreBamlOptions *BamlOptions `json:"__baml_options__,omitempty"`
 	Brief                           string       `json:"brief"`
 	Business                        Business     `json:"business"`
+	Photos                          []BamlImage  `json:"photos"`
 	PreviousHooks                   []string     `json:"previous_hooks"`
 	Roles                           []string     `json:"roles"`
 }
@@ -161,6 +179,9 @@ type JudgeHookJSONRequestBody JudgeHookJSONBody
 
 // JudgeNaturalnessJSONRequestBody defines body for JudgeNaturalness for application/json ContentType.
 type JudgeNaturalnessJSONRequestBody JudgeNaturalnessJSONBody
+
+// JudgePhotoMatchJSONRequestBody defines body for JudgePhotoMatch for application/json ContentType.
+type JudgePhotoMatchJSONRequestBody JudgePhotoMatchJSONBody
 
 // JudgeSpecificityJSONRequestBody defines body for JudgeSpecificity for application/json ContentType.
 type JudgeSpecificityJSONRequestBody JudgeSpecificityJSONBody
@@ -269,6 +290,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	JudgeNaturalness(ctx context.Context, body JudgeNaturalnessJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// JudgePhotoMatchWithBody performs a POST /call/JudgePhotoMatch (the `JudgePhotoMatch` operationId) request,
+	// with any type of body and a specified content type.
+	JudgePhotoMatchWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// JudgePhotoMatch performs a POST /call/JudgePhotoMatch (the `JudgePhotoMatch` operationId) request.
+	// Takes a body of the `application/json` content type.
+	JudgePhotoMatch(ctx context.Context, body JudgePhotoMatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// JudgeSpecificityWithBody performs a POST /call/JudgeSpecificity (the `JudgeSpecificity` operationId) request,
 	// with any type of body and a specified content type.
 	JudgeSpecificityWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -368,6 +397,34 @@ func (c *Client) JudgeNaturalnessWithBody(ctx context.Context, contentType strin
 // Takes a body of the `application/json` content type.
 func (c *Client) JudgeNaturalness(ctx context.Context, body JudgeNaturalnessJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewJudgeNaturalnessRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// JudgePhotoMatchWithBody performs a POST /call/JudgePhotoMatch (the `JudgePhotoMatch` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) JudgePhotoMatchWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewJudgePhotoMatchRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// JudgePhotoMatch performs a POST /call/JudgePhotoMatch (the `JudgePhotoMatch` operationId) request.
+// Takes a body of the `application/json` content type.
+func (c *Client) JudgePhotoMatch(ctx context.Context, body JudgePhotoMatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewJudgePhotoMatchRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -582,6 +639,46 @@ func NewJudgeNaturalnessRequestWithBody(server string, contentType string, body 
 	return req, nil
 }
 
+// NewJudgePhotoMatchRequest calls the generic JudgePhotoMatch builder with application/json body
+func NewJudgePhotoMatchRequest(server string, body JudgePhotoMatchJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewJudgePhotoMatchRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewJudgePhotoMatchRequestWithBody constructs an http.Request for the JudgePhotoMatch method, with any body, and a specified content type
+func NewJudgePhotoMatchRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/call/JudgePhotoMatch")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewJudgeSpecificityRequest calls the generic JudgeSpecificity builder with application/json body
 func NewJudgeSpecificityRequest(server string, body JudgeSpecificityJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -776,6 +873,16 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	JudgeNaturalnessWithResponse(ctx context.Context, body JudgeNaturalnessJSONRequestBody, reqEditors ...RequestEditorFn) (*JudgeNaturalnessResponse, error)
 
+	// JudgePhotoMatchWithBodyWithResponse performs a POST /call/JudgePhotoMatch (the `JudgePhotoMatch` operationId) request,
+	// with any type of body and a specified content type.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	JudgePhotoMatchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*JudgePhotoMatchResponse, error)
+
+	// JudgePhotoMatchWithResponse performs a POST /call/JudgePhotoMatch (the `JudgePhotoMatch` operationId) request.
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	JudgePhotoMatchWithResponse(ctx context.Context, body JudgePhotoMatchJSONRequestBody, reqEditors ...RequestEditorFn) (*JudgePhotoMatchResponse, error)
+
 	// JudgeSpecificityWithBodyWithResponse performs a POST /call/JudgeSpecificity (the `JudgeSpecificity` operationId) request,
 	// with any type of body and a specified content type.
 	//
@@ -924,6 +1031,47 @@ func (r JudgeNaturalnessResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r JudgeNaturalnessResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type JudgePhotoMatchResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *JudgeVerdict
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r JudgePhotoMatchResponse) GetJSON200() *JudgeVerdict {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r JudgePhotoMatchResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r JudgePhotoMatchResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r JudgePhotoMatchResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r JudgePhotoMatchResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -1119,6 +1267,28 @@ func (c *ClientWithResponses) JudgeNaturalnessWithResponse(ctx context.Context, 
 	return ParseJudgeNaturalnessResponse(rsp)
 }
 
+// JudgePhotoMatchWithBodyWithResponse performs a POST /call/JudgePhotoMatch (the `JudgePhotoMatch` operationId) request,
+// with any type of body and a specified content type.
+//
+// Returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) JudgePhotoMatchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*JudgePhotoMatchResponse, error) {
+	rsp, err := c.JudgePhotoMatchWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseJudgePhotoMatchResponse(rsp)
+}
+
+// JudgePhotoMatchWithResponse performs a POST /call/JudgePhotoMatch (the `JudgePhotoMatch` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) JudgePhotoMatchWithResponse(ctx context.Context, body JudgePhotoMatchJSONRequestBody, reqEditors ...RequestEditorFn) (*JudgePhotoMatchResponse, error) {
+	rsp, err := c.JudgePhotoMatch(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseJudgePhotoMatchResponse(rsp)
+}
+
 // JudgeSpecificityWithBodyWithResponse performs a POST /call/JudgeSpecificity (the `JudgeSpecificity` operationId) request,
 // with any type of body and a specified content type.
 //
@@ -1246,6 +1416,32 @@ func ParseJudgeNaturalnessResponse(rsp *http.Response) (*JudgeNaturalnessRespons
 	}
 
 	response := &JudgeNaturalnessResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest JudgeVerdict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseJudgePhotoMatchResponse parses an HTTP response from a JudgePhotoMatchWithResponse call
+func ParseJudgePhotoMatchResponse(rsp *http.Response) (*JudgePhotoMatchResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &JudgePhotoMatchResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}

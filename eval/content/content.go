@@ -46,6 +46,20 @@ type Request struct {
 	// PreviousHooks are the opening lines of the business's recent posts, so
 	// the model does not open the same way twice.
 	PreviousHooks []string
+	// Photos are the client's photos the posts are about (0 to MaxPhotos),
+	// sent to the model as images. Without photos the prompt is the
+	// text-only one.
+	Photos []Photo
+}
+
+// Photo is one image as the model receives it. Callers send a copy already
+// scaled for the provider and stripped of metadata (the server re-encodes
+// uploads as JPEG of at most 1024 px on the long edge): the writer passes
+// the bytes on as they are.
+type Photo struct {
+	// MediaType is one of PhotoMediaTypes, e.g. "image/jpeg".
+	MediaType string `json:"media_type"`
+	Data      []byte `json:"data"`
 }
 
 // Post is one generated, ready-to-post piece of Instagram content.

@@ -2,6 +2,7 @@ package content
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"strings"
@@ -86,6 +87,7 @@ func (w *HTTPWriter) body(req Request) bamlapi.WritePostsJSONRequestBody {
 		Brief:         req.Brief,
 		Roles:         roles,
 		PreviousHooks: nonNil(req.PreviousHooks),
+		Photos:        APIPhotos(req.Photos),
 	}
 	if !w.provider.HasFallback() {
 		// Skip the fallback chain: without a second provider it would only
@@ -97,6 +99,17 @@ func (w *HTTPWriter) body(req Request) bamlapi.WritePostsJSONRequestBody {
 		body.UnderscoreUnderscoreBamlOptions = options
 	}
 	return body
+}
+
+// APIPhotos turns photos into BAML image arguments (base64 and media type;
+// the runtime hands them to the provider as data URLs). Never nil: the
+// runtime requires the argument even when there are no photos.
+func APIPhotos(photos []Photo) []bamlapi.BamlImage {
+	out := make([]bamlapi.BamlImage, len(photos))
+	for i, p := range photos {
+		out[i] = bamlapi.BamlImage{Base64: base64.StdEncoding.EncodeToString(p.Data), MediaType: p.MediaType}
+	}
+	return out
 }
 
 // toAPIBusiness is the one crossing from the domain type to the generated

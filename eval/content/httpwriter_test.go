@@ -1,10 +1,16 @@
 package content_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"math/rand"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -313,5 +319,162 @@ func TestWritePostsFallsBackToSecondProvider(t *testing.T) {
 	calls := secondary.Requests()
 	if len(calls) != 1 || calls[0].Model != "backup-model" || calls[0].Authorization != "Bearer sk-second" {
 		t.Errorf("secondary saw %+v", calls)
+	}
+}
+
+// testPhoto encodes a small JPEG of w x h pixels (a colour per call, so two
+// photos differ) the way the server sends one: no metadata segments.
+func testPhoto(t *testing.T, w, h int, shade uint8) content.Photo {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.Set(x, y, color.RGBA{R: 230, G: shade, B: uint8(x * 255 / w), A: 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85}); err != nil {
+		t.Fatal(err)
+	}
+	return content.Photo{MediaType: "image/jpeg", Data: buf.Bytes()}
+}
+
+func TestWritePostsSendsPhotosAsImageParts(t *testing.T) {
+	f := newFixture(t)
+	req := sampleRequest(content.RoleProduct, content.RoleBackstage)
+	req.Photos = []content.Photo{testPhoto(t, 96, 64, 120), testPhoto(t, 40, 72, 200)}
+
+	res, err := f.writer.WritePosts(context.Background(), req)
+	if err != nil {
+		t.Fatalf("WritePosts: %v", err)
+	}
+	if len(res.Posts) != 2 {
+		t.Fatalf("%d posts, want 2", len(res.Posts))
+	}
+	calls := f.fake.Requests()
+	if len(calls) != 1 {
+		t.Fatalf("provider saw %d requests, want 1", len(calls))
+	}
+	images := calls[0].Images
+	if len(images) != len(req.Photos) {
+		t.Fatalf("provider saw %d images, want %d: %+v", len(images), len(req.Photos), images)
+	}
+	sizes := [][2]int{{96, 64}, {40, 72}}
+	for i, img := range images {
+		if img.Error != "" || img.MediaType != "image/jpeg" || img.Format != "jpeg" {
+			t.Errorf("image %d: %+v", i, img)
+		}
+		if !bytes.Equal(img.Data, req.Photos[i].Data) {
+			t.Errorf("image %d: provider got %d bytes, not the %d sent", i, len(img.Data), len(req.Photos[i].Data))
+		}
+		if img.Width != sizes[i][0] || img.Height != sizes[i][1] || img.HasMetadata {
+			t.Errorf("image %d: %dx%d metadata %v (%q)", i, img.Width, img.Height, img.HasMetadata, img.Segments)
+		}
+		if calls[0].Messages[img.Message].Role != "user" {
+			t.Errorf("image %d in a %q message", i, calls[0].Messages[img.Message].Role)
+		}
+	}
+	prompt := calls[0].Prompt()
+	for _, want := range []string{"Fotos do dono para estes posts (2)", "Foto 1:", "Foto 2:", "recortar", "não manda tirar outra foto"} {
+		if !strings.Contains(prompt, want) {
+			t.Errorf("prompt with photos lacks %q:\n%s", want, prompt)
+		}
+	}
+}
+
+// photoOnlyLine matches the lines content.baml renders only when photos
+// are sent (inside `{% if photos %}`).
+var photoOnlyLine = regexp.MustCompile(`^(- Com fotos.*|Fotos do dono para estes posts .*|Foto \d+:)$`)
+
+func TestWritePostsWithoutPhotosKeepsTheTextPrompt(t *testing.T) {
+	f := newFixture(t)
+	plain := sampleRequest(content.RoleProduct)
+	withPhotos := sampleRequest(content.RoleProduct)
+	withPhotos.Photos = []content.Photo{testPhoto(t, 32, 32, 10), testPhoto(t, 32, 32, 90), testPhoto(t, 32, 32, 170)}
+	for _, req := range []content.Request{plain, withPhotos} {
+		if _, err := f.writer.WritePosts(context.Background(), req); err != nil {
+			t.Fatalf("WritePosts: %v", err)
+		}
+	}
+	calls := f.fake.Requests()
+	if len(calls) != 2 {
+		t.Fatalf("provider saw %d requests, want 2", len(calls))
+	}
+	if n := len(calls[0].Images); n != 0 {
+		t.Fatalf("no photos sent, provider saw %d images", n)
+	}
+	if n := len(calls[1].Images); n != 3 {
+		t.Fatalf("3 photos sent, provider saw %d images", n)
+	}
+	text := calls[0].Prompt()
+	if strings.Contains(text, "Foto 1") || strings.Contains(text, "Com fotos") {
+		t.Fatalf("prompt without photos mentions photos:\n%s", text)
+	}
+	// The photo prompt is the text prompt plus the photo-only lines (the
+	// images split the user message into parts, which the record joins
+	// with newlines): any photo block leaking outside its `if` shows here.
+	var kept []string
+	for _, line := range strings.Split(calls[1].Prompt(), "\n") {
+		if !photoOnlyLine.MatchString(line) {
+			kept = append(kept, line)
+		}
+	}
+	if got := strings.Join(kept, "\n"); got != text {
+		t.Errorf("photo prompt minus its photo lines differs from the text prompt:\n--- without photos\n%s\n--- with photos, photo lines removed\n%s", text, got)
+	}
+}
+
+func TestWritePostsRejectsBadPhotos(t *testing.T) {
+	f := newFixture(t)
+	photo := testPhoto(t, 8, 8, 0)
+	bad := map[string][]content.Photo{
+		"five photos":   {photo, photo, photo, photo, photo},
+		"no media type": {{Data: photo.Data}},
+		"heic":          {{MediaType: "image/heic", Data: photo.Data}},
+		"empty":         {{MediaType: "image/jpeg"}},
+	}
+	for name, photos := range bad {
+		req := sampleRequest(content.RoleTip)
+		req.Photos = photos
+		if _, err := f.writer.WritePosts(context.Background(), req); !errors.Is(err, content.ErrInvalidRequest) {
+			t.Errorf("%s: err = %v, want ErrInvalidRequest", name, err)
+		}
+	}
+	if n := len(f.fake.Requests()); n != 0 {
+		t.Errorf("provider saw %d requests", n)
+	}
+	ok := sampleRequest(content.RoleTip)
+	ok.Photos = []content.Photo{photo, photo, photo, photo}
+	if err := ok.Validate(); err != nil {
+		t.Errorf("%d photos refused: %v", content.MaxPhotos, err)
+	}
+}
+
+// The worst case the server sends: MaxPhotos photos of 1024 px that JPEG
+// cannot compress (noise, ~700 KB each, ~3.8 MB of base64 in one call).
+// The runtime's request limit must not be what fails a generation.
+func TestWritePostsCarriesFourFullSizePhotos(t *testing.T) {
+	f := newFixture(t)
+	img := image.NewRGBA(image.Rect(0, 0, 1024, 768))
+	rand.New(rand.NewSource(1)).Read(img.Pix)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	req := sampleRequest(content.RoleProduct)
+	for range content.MaxPhotos {
+		req.Photos = append(req.Photos, content.Photo{MediaType: "image/jpeg", Data: buf.Bytes()})
+	}
+	if _, err := f.writer.WritePosts(context.Background(), req); err != nil {
+		t.Fatalf("WritePosts with %d photos of %d bytes: %v", content.MaxPhotos, buf.Len(), err)
+	}
+	calls := f.fake.Requests()
+	if len(calls) != 1 || len(calls[0].Images) != content.MaxPhotos {
+		t.Fatalf("provider saw %d requests", len(calls))
+	}
+	for i, got := range calls[0].Images {
+		if got.Width != 1024 || got.Height != 768 || !bytes.Equal(got.Data, buf.Bytes()) {
+			t.Errorf("image %d: %dx%d, %d bytes", i, got.Width, got.Height, got.Bytes)
+		}
 	}
 }

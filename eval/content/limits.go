@@ -19,6 +19,21 @@ const (
 	MaxPostsPerRequest = 3
 )
 
+// The photos of a request (and of a post).
+const (
+	// MaxPhotos bounds the photos of one request: a carousel's worth, and
+	// what one prompt can carry without crowding out the text.
+	MaxPhotos = 4
+	// MaxPhotoBytes bounds one uploaded photo file.
+	MaxPhotoBytes = 10 << 20
+	// MaxPhotoPixels bounds a photo's decoded size (a 48-megapixel phone
+	// photo fits); the server checks it from the header, before decoding.
+	MaxPhotoPixels = 50_000_000
+	// PhotoEdge is the long edge, in pixels, of a stored photo: the web
+	// app scales to it before uploading, the server re-encodes to it.
+	PhotoEdge = 1600
+)
+
 // A post.
 const (
 	MaxHashtags     = 30

@@ -90,8 +90,21 @@ func (s *Server) handleLatency(w http.ResponseWriter, r *http.Request) {
 	writeJSONBody(w, http.StatusOK, map[string]int64{"ms": *body.MS})
 }
 
-func (s *Server) handleRequests(w http.ResponseWriter, _ *http.Request) {
-	writeJSONBody(w, http.StatusOK, s.Requests())
+// handleRequests lists the records. Images come without their bytes (a
+// few photos would make the listing megabytes long) unless ?image_data=1.
+func (s *Server) handleRequests(w http.ResponseWriter, r *http.Request) {
+	requests := s.Requests()
+	if r.URL.Query().Get("image_data") != "1" {
+		for i := range requests {
+			images := make([]Image, len(requests[i].Images))
+			for j, img := range requests[i].Images {
+				img.Data = nil
+				images[j] = img
+			}
+			requests[i].Images = images
+		}
+	}
+	writeJSONBody(w, http.StatusOK, requests)
 }
 
 func (s *Server) handleReset(w http.ResponseWriter, _ *http.Request) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -16,6 +17,7 @@ var (
 	roleLine     = regexp.MustCompile(`Post \d+: papel "([a-z]+)"`)
 	fieldLine    = regexp.MustCompile(`(?m)^[ \t]*(Segmento|Cidade|Bairro|Telefone/WhatsApp|Observações do operador):[ \t]*(.+?)[ \t]*\r?$`)
 	priceSuffix  = regexp.MustCompile(`\s*\(R\$ ([0-9.]+,[0-9]{2})\)\s*$`)
+	photosLine   = regexp.MustCompile(`Fotos do dono para estes posts \((\d+)\)`)
 )
 
 // DefaultContent is the reply given when no script applies. It reads the
@@ -26,6 +28,9 @@ var (
 //     prompt carries (business name, city and neighbourhood, a product and
 //     its price, a fact, the brief), so the checks see realistic text that
 //     invents nothing and does not repeat the openings the prompt lists;
+//     when the prompt says it carries photos ("Fotos do dono para estes
+//     posts (N)"), the production notes say how to crop and fix them
+//     instead of how to shoot;
 //   - a judge prompt (mentions `reasoning` and `pass`, no role lines) gets
 //     {"reasoning": "...", "pass": true};
 //   - a prompt mentioning production_note or `Negócio:` without role lines
@@ -91,6 +96,8 @@ type request struct {
 	facts                                            []string
 	brief                                            string
 	previousHooks                                    []string
+	// photos is how many photos the prompt says it carries.
+	photos int
 }
 
 // parseRequest reads the profile, brief and previous hooks the WritePosts
@@ -159,6 +166,9 @@ func parseRequest(prompt string) request {
 		case "hooks":
 			r.previousHooks = append(r.previousHooks, item)
 		}
+	}
+	if m := photosLine.FindStringSubmatch(prompt); m != nil {
+		r.photos, _ = strconv.Atoi(m[1])
 	}
 	if r.name == "" {
 		r.name = "nossa loja"
@@ -412,8 +422,22 @@ func buildPost(r request, role string, call int, used []string) content.Post {
 		Hook:           hook,
 		Caption:        caption,
 		Hashtags:       hashtagsFor(r, d.tag),
-		ProductionNote: d.note(r),
+		ProductionNote: r.productionNote(d, call),
 	}
+}
+
+// productionNote is the draft's shooting advice, or, when the prompt came
+// with photos, advice on the photo sent (as the prompt then asks).
+func (r request) productionNote(d draft, call int) string {
+	if r.photos == 0 {
+		return d.note(r)
+	}
+	photo := call%r.photos + 1
+	note := fmt.Sprintf("Use a foto %d como capa: recorte na vertical em 4:5 com %s no centro, endireite se estiver torta e clareie um pouco as sombras.", photo, r.productName())
+	if r.photos > 1 {
+		note += fmt.Sprintf(" Monte um carrossel com as %d fotos, na ordem em que chegaram.", r.photos)
+	}
+	return note
 }
 
 // withoutRepeat drops the body paragraphs that retell the brief when the

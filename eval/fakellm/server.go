@@ -8,13 +8,20 @@
 //
 //	POST /_fake/replies   [{"status","delay_ms","content","body","times","fault"}…] (or one object) → {"pending":N}
 //	POST /_fake/latency   {"ms":N} → {"ms":N}
-//	GET  /_fake/requests  → [Request…]
+//	GET  /_fake/requests  → [Request…] (?image_data=1: with each image's bytes)
 //	POST /_fake/reset     → {"status":"ok"}
 //	GET  /_fake/health    → {"status":"ok","pending":N}
 //	GET  /v1/models       → one model, owned by "fakellm"
 //
 // Without a script it answers with DefaultContent, which understands
 // Rekan's prompts.
+//
+// Messages may be OpenAI multimodal ones (content as an array of `text` and
+// `image_url` parts): the text is flattened into Message.Content, and every
+// image is decoded and recorded in Request.Images (see Image: media type,
+// real format, bytes, sha256, width, height, metadata segments), so tests
+// can assert how many photos reached the provider, how big and whether any
+// EXIF survived.
 package fakellm
 
 import (
@@ -29,8 +36,9 @@ import (
 	"time"
 )
 
-// maxRequestBytes bounds what a (possibly hostile) client can make us buffer.
-const maxRequestBytes = 8 << 20
+// maxRequestBytes bounds what a (possibly hostile) client can make us buffer:
+// room for a prompt with a few full-size photos as base64 data URLs.
+const maxRequestBytes = 32 << 20
 
 // Reply scripts the answer to one completion request.
 type Reply struct {
@@ -51,7 +59,7 @@ type Reply struct {
 }
 
 // Message is one chat message of a recorded request, with multi-part
-// content flattened to its text.
+// content flattened to its text (its images are in Request.Images).
 type Message struct {
 	Role    string `json:"role"`
 	Content string `json:"content"`
@@ -62,7 +70,10 @@ type Request struct {
 	Path     string    `json:"path"`
 	Model    string    `json:"model"`
 	Messages []Message `json:"messages"`
-	Stream   bool      `json:"stream"`
+	// Images are the image_url parts of every message, in order (never
+	// nil, so the JSON listing always has the array).
+	Images []Image `json:"images"`
+	Stream bool    `json:"stream"`
 	// HasAuthorization and Authorization let tests assert that the API key
 	// configured upstream really reaches the provider.
 	HasAuthorization bool      `json:"has_authorization"`
@@ -218,29 +229,39 @@ type chatRequest struct {
 	} `json:"stream_options"`
 }
 
-// flattenContent accepts both a string and OpenAI's array of content parts.
-func flattenContent(raw json.RawMessage) string {
+// readContent accepts both a string and OpenAI's array of content parts
+// (`text` and `image_url`); it returns the text parts joined by newlines
+// and the images, read by readImage.
+func readContent(message int, raw json.RawMessage) (string, []Image) {
 	if len(raw) == 0 || string(raw) == "null" {
-		return ""
+		return "", nil
 	}
 	var text string
 	if err := json.Unmarshal(raw, &text); err == nil {
-		return text
+		return text, nil
 	}
 	var parts []struct {
-		Type string `json:"type"`
-		Text string `json:"text"`
+		Type     string `json:"type"`
+		Text     string `json:"text"`
+		ImageURL *struct {
+			URL    string `json:"url"`
+			Detail string `json:"detail"`
+		} `json:"image_url"`
 	}
 	if err := json.Unmarshal(raw, &parts); err != nil {
-		return string(raw)
+		return string(raw), nil
 	}
 	texts := make([]string, 0, len(parts))
-	for _, p := range parts {
+	var images []Image
+	for i, p := range parts {
 		if p.Text != "" {
 			texts = append(texts, p.Text)
 		}
+		if p.Type == "image_url" && p.ImageURL != nil {
+			images = append(images, readImage(message, i, p.ImageURL.URL, p.ImageURL.Detail))
+		}
 	}
-	return strings.Join(texts, "\n")
+	return strings.Join(texts, "\n"), images
 }
 
 func (s *Server) handleCompletion(w http.ResponseWriter, r *http.Request) {
@@ -264,13 +285,16 @@ func (s *Server) handleCompletion(w http.ResponseWriter, r *http.Request) {
 		Stream:   cr.Stream,
 		Time:     time.Now(),
 		Messages: make([]Message, 0, len(cr.Messages)),
+		Images:   []Image{},
 	}
 	if auth, ok := r.Header["Authorization"]; ok {
 		req.HasAuthorization = true
 		req.Authorization = strings.Join(auth, ", ")
 	}
-	for _, m := range cr.Messages {
-		req.Messages = append(req.Messages, Message{Role: m.Role, Content: flattenContent(m.Content)})
+	for i, m := range cr.Messages {
+		text, images := readContent(i, m.Content)
+		req.Messages = append(req.Messages, Message{Role: m.Role, Content: text})
+		req.Images = append(req.Images, images...)
 	}
 
 	reply := s.next(req)

@@ -38,7 +38,7 @@ type answer interface {
 	GetBody() []byte
 }
 
-// call adapts one generated method, so the five criteria share one path.
+// call adapts one generated method, so every criterion shares one path.
 func call[B any, R answer](ctx context.Context, method func(context.Context, B, ...bamlapi.RequestEditorFn) (R, error), body B) (int, []byte, error) {
 	resp, err := method(ctx, body)
 	if err != nil {
@@ -74,14 +74,22 @@ func (a *BAMLAsker) Ask(ctx context.Context, judge Judge, c Criterion, s Subject
 
 	var status int
 	var data []byte
-	if c == Variety {
+	switch c {
+	case Variety:
 		if len(s.Posts) < 2 {
 			return Opinion{}, errors.New("variety needs at least two posts")
 		}
 		status, data, err = call(ctx, client.JudgeVarietyWithResponse, bamlapi.JudgeVarietyJSONRequestBody{
 			Business: s.Business, Posts: s.Posts, UnderscoreUnderscoreBamlOptions: options,
 		})
-	} else {
+	case PhotoMatch:
+		if len(s.Posts) != 1 || len(s.Photos) == 0 {
+			return Opinion{}, fmt.Errorf("%s judges one post against its photos, got %d posts and %d photos", c, len(s.Posts), len(s.Photos))
+		}
+		status, data, err = call(ctx, client.JudgePhotoMatchWithResponse, bamlapi.JudgePhotoMatchJSONRequestBody{
+			Business: s.Business, Post: s.Posts[0], Photos: content.APIPhotos(s.Photos), UnderscoreUnderscoreBamlOptions: options,
+		})
+	default:
 		if len(s.Posts) != 1 {
 			return Opinion{}, fmt.Errorf("%s judges one post, got %d", c, len(s.Posts))
 		}

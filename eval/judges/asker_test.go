@@ -1,6 +1,7 @@
 package judges
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -59,5 +60,30 @@ func TestClassifyRuntimeErrors(t *testing.T) {
 		if !strings.Contains(err.Error(), "JudgeHook") {
 			t.Errorf("error does not name the function: %v", err)
 		}
+	}
+}
+
+func TestPhotoMatchNeedsPhotos(t *testing.T) {
+	if got := CriteriaFor(0); len(got) != len(PostCriteria) {
+		t.Errorf("CriteriaFor(0) = %v", got)
+	}
+	if got := CriteriaFor(2); len(got) != len(PostCriteria)+1 || got[len(got)-1] != PhotoMatch || len(PostCriteria) != 4 {
+		t.Errorf("CriteriaFor(2) = %v (PostCriteria %v)", got, PostCriteria)
+	}
+	// Refused before any call: nothing listens on port 1.
+	a := &BAMLAsker{BaseURL: func() string { return "http://127.0.0.1:1" }}
+	_, err := a.Ask(context.Background(), Judge{Client: "JudgeA"}, PhotoMatch, Subject{Business: "b", Posts: []string{"p"}})
+	if err == nil || !strings.Contains(err.Error(), "0 photos") {
+		t.Errorf("photo_match without photos: %v", err)
+	}
+}
+
+func TestRenderPhotoPost(t *testing.T) {
+	p := content.Post{Hook: "h", Caption: "c", Hashtags: []string{"#a"}, ProductionNote: "recorte em 4:5"}
+	if RenderPhotoPost(p, 0) != RenderPost(p) {
+		t.Error("without photos the post renders as RenderPost")
+	}
+	if got := RenderPhotoPost(p, 2); !strings.HasPrefix(got, "Fotos: 2 foto(s) do dono") || !strings.HasSuffix(got, RenderPost(p)) {
+		t.Errorf("RenderPhotoPost = %q", got)
 	}
 }

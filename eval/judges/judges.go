@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/rekan/rekan/eval/content"
 )
 
 // Criterion is one question the panel answers.
@@ -25,13 +27,27 @@ const (
 	// Variety is judged on all posts of one generation together, and only
 	// when there are at least two.
 	Variety Criterion = "variety"
+	// PhotoMatch is judged post by post, only for generations written from
+	// photos, which the judge then sees too.
+	PhotoMatch Criterion = "photo_match"
 )
 
-// Criteria lists every criterion; PostCriteria those judged post by post.
+// Criteria lists every criterion; PostCriteria those judged post by post;
+// PhotoCriteria those judged post by post when the request had photos.
 var (
-	Criteria     = []Criterion{Naturalness, Specificity, Actionability, Hook, Variety}
-	PostCriteria = []Criterion{Naturalness, Specificity, Actionability, Hook}
+	Criteria      = []Criterion{Naturalness, Specificity, Actionability, Hook, Variety, PhotoMatch}
+	PostCriteria  = []Criterion{Naturalness, Specificity, Actionability, Hook}
+	PhotoCriteria = []Criterion{PhotoMatch}
 )
+
+// CriteriaFor lists the per-post criteria of a generation with that many
+// photos.
+func CriteriaFor(photos int) []Criterion {
+	if photos == 0 {
+		return PostCriteria
+	}
+	return append(append([]Criterion{}, PostCriteria...), PhotoCriteria...)
+}
 
 // Function is the BAML function that asks this criterion.
 func (c Criterion) Function() string {
@@ -46,6 +62,8 @@ func (c Criterion) Function() string {
 		return "JudgeHook"
 	case Variety:
 		return "JudgeVariety"
+	case PhotoMatch:
+		return "JudgePhotoMatch"
 	}
 	return ""
 }
@@ -62,10 +80,12 @@ type Judge struct {
 
 // Subject is what a criterion is asked about, already rendered as text (see
 // RenderBusiness and RenderPost). Variety gets every post of a generation,
-// the other criteria exactly one.
+// the other criteria exactly one. Photos are the photos the posts were
+// written from; only PhotoMatch sends them (and needs them).
 type Subject struct {
 	Business string
 	Posts    []string
+	Photos   []content.Photo
 }
 
 // Opinion is one judge's answer.

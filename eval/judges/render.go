@@ -75,6 +75,16 @@ func RenderPost(p content.Post) string {
 	return sb.String()
 }
 
+// RenderPhotoPost is RenderPost for a post written from photos: it says
+// so first, since the production note then fixes the photos sent instead
+// of planning a shoot (JudgeActionability reads it that way).
+func RenderPhotoPost(p content.Post, photos int) string {
+	if photos == 0 {
+		return RenderPost(p)
+	}
+	return fmt.Sprintf("Fotos: %d foto(s) do dono enviadas com o pedido\n", photos) + RenderPost(p)
+}
+
 func formatBRL(v float64) string {
 	s := strconv.FormatFloat(v, 'f', 2, 64)
 	s = strings.TrimSuffix(s, ".00")

@@ -10,9 +10,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
+	_ "image/jpeg" // the photo formats a profile may carry
+	_ "image/png"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -23,10 +28,21 @@ import (
 	"github.com/rekan/rekan/eval/content"
 )
 
-// Profile is one test business with the brief to generate for.
+// MaxPhotoBytes bounds a profile's photo file: test photos are meant to be
+// small, already at the size the server would send (content.Photo).
+const MaxPhotoBytes = 1 << 20
+
+// Profile is one test business with the brief to generate for, and the
+// client's photos when the brief is about them.
 type Profile struct {
 	ID    string `json:"id"`
 	Brief string `json:"brief"`
+	// Photos are JPEG or PNG files relative to the profile's directory
+	// (at most content.MaxPhotos), sent with the brief as the server sends
+	// an operator's uploads.
+	Photos []string `json:"photos,omitempty"`
+	// PhotoData holds the files of Photos, read by LoadFile.
+	PhotoData []content.Photo `json:"-"`
 	content.Business
 }
 
@@ -86,13 +102,45 @@ func LoadDir(dir string) ([]Profile, error) {
 	return list, nil
 }
 
-// LoadFile reads and validates one profile file.
+// LoadFile reads and validates one profile file and its photos.
 func LoadFile(path string) (Profile, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return Profile{}, fmt.Errorf("read profile: %w", err)
 	}
-	return Parse(path, data)
+	p, err := Parse(path, data)
+	if err != nil {
+		return Profile{}, err
+	}
+	if p.PhotoData, err = readPhotos(path, p.Photos); err != nil {
+		return Profile{}, err
+	}
+	return p, nil
+}
+
+// readPhotos reads each photo relative to the profile file and checks that
+// it is a JPEG or PNG that decodes and is small enough.
+func readPhotos(profilePath string, names []string) ([]content.Photo, error) {
+	out := make([]content.Photo, 0, len(names))
+	for i, name := range names {
+		field := fmt.Sprintf("photos[%d]", i)
+		data, err := os.ReadFile(filepath.Join(filepath.Dir(profilePath), filepath.FromSlash(name)))
+		if err != nil {
+			return nil, &FieldError{File: profilePath, Field: field, Msg: err.Error()}
+		}
+		if len(data) > MaxPhotoBytes {
+			return nil, &FieldError{File: profilePath, Field: field, Msg: fmt.Sprintf("%s has %d bytes, the limit is %d: scale it down", name, len(data), MaxPhotoBytes)}
+		}
+		mediaType := http.DetectContentType(data)
+		if mediaType != "image/jpeg" && mediaType != "image/png" {
+			return nil, &FieldError{File: profilePath, Field: field, Msg: fmt.Sprintf("%s is %s, want a JPEG or PNG", name, mediaType)}
+		}
+		if _, _, err := image.DecodeConfig(bytes.NewReader(data)); err != nil {
+			return nil, &FieldError{File: profilePath, Field: field, Msg: fmt.Sprintf("%s does not decode: %v", name, err)}
+		}
+		out = append(out, content.Photo{MediaType: mediaType, Data: data})
+	}
+	return out, nil
 }
 
 // Parse decodes and validates a profile; name is only used in errors and to
@@ -206,6 +254,15 @@ func (p Profile) validate(name string) error {
 	}
 	if len(p.Facts) == 0 {
 		bad("facts", "needs at least one distinctive fact")
+	}
+	if len(p.Photos) > content.MaxPhotos {
+		bad("photos", fmt.Sprintf("has %d photos, the limit is %d", len(p.Photos), content.MaxPhotos))
+	}
+	for i, name := range p.Photos {
+		clean := path.Clean(name)
+		if blank(name) || path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
+			bad(fmt.Sprintf("photos[%d]", i), "must be a path inside the profile's directory, e.g. photos/x.jpg")
+		}
 	}
 	for i, f := range p.Facts {
 		if blank(f) {

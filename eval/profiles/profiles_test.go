@@ -1,7 +1,11 @@
 package profiles
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
 	"os"
 	"path/filepath"
 	"strings"
@@ -153,5 +157,66 @@ func TestFindDir(t *testing.T) {
 	}
 	if got, err := FindDir(filepath.Join(module, "cmd", "eval")); err != nil || got != filepath.Join(module, "testdata") {
 		t.Errorf("FindDir inside a renamed module = %q, %v", got, err)
+	}
+}
+
+func TestProfilePhotos(t *testing.T) {
+	valid := `{"id":"x","brief":"b","name":"n","segment":"s","city":"c","state":"SP","services":[{"name":"a"}],"facts":["f"],"photos":%s}`
+	jpegFile := func(dir, name string) {
+		t.Helper()
+		img := image.NewRGBA(image.Rect(0, 0, 4, 3))
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, img, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name   string
+		photos string
+		files  map[string]string // name -> "jpeg" or raw content
+		want   string            // "" = loads
+	}{
+		{"one jpeg", `["a.jpg"]`, map[string]string{"a.jpg": "jpeg"}, ""},
+		{"four", `["a.jpg","a.jpg","a.jpg","a.jpg"]`, map[string]string{"a.jpg": "jpeg"}, ""},
+		{"five", `["a.jpg","a.jpg","a.jpg","a.jpg","a.jpg"]`, map[string]string{"a.jpg": "jpeg"}, `"photos": has 5 photos`},
+		{"outside the directory", `["../a.jpg"]`, nil, `"photos[0]": must be a path inside`},
+		{"absolute", `["/etc/passwd"]`, nil, `"photos[0]": must be a path inside`},
+		{"missing", `["nada.jpg"]`, nil, `"photos[0]"`},
+		{"not an image", `["a.jpg"]`, map[string]string{"a.jpg": "texto qualquer"}, `"photos[0]": a.jpg is text/plain`},
+		{"truncated jpeg", `["a.jpg"]`, map[string]string{"a.jpg": "\xff\xd8\xff\xe0\x00\x10JFIF"}, `does not decode`},
+		{"too big", `["a.jpg"]`, map[string]string{"a.jpg": "\xff\xd8" + strings.Repeat("x", MaxPhotoBytes)}, "the limit is"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, data := range tt.files {
+				if data == "jpeg" {
+					jpegFile(dir, name)
+				} else if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			path := filepath.Join(dir, "x.json")
+			if err := os.WriteFile(path, []byte(fmt.Sprintf(valid, tt.photos)), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			p, err := LoadFile(path)
+			if tt.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(p.PhotoData) != len(p.Photos) || p.PhotoData[0].MediaType != "image/jpeg" || len(p.PhotoData[0].Data) == 0 {
+					t.Fatalf("photos not loaded: %d of %d", len(p.PhotoData), len(p.Photos))
+				}
+				return
+			}
+			var fe *FieldError
+			if !errors.As(err, &fe) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want a field error with %q", err, tt.want)
+			}
+		})
 	}
 }

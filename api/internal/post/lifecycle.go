@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/rekan/rekan/api/internal/photo"
 	"github.com/rekan/rekan/eval/checks"
 	"github.com/rekan/rekan/eval/content"
 )
@@ -89,9 +90,11 @@ func BeginRetry(app core.App, id string) (*core.Record, error) {
 	return p, nil
 }
 
-// CreatePending stores count posts of the brief for the business, all
-// generating, all or none: the brief is kept before anything can fail.
-func CreatePending(app core.App, businessID, brief string, count int) ([]*core.Record, error) {
+// CreatePending stores count posts of the brief and the photos for the
+// business, all generating, all posts and files or none: the brief and the
+// photos are kept before anything can fail. Each post gets its own copy of
+// each photo (PocketBase keeps files per record).
+func CreatePending(app core.App, businessID, brief string, count int, photos []photo.Photo) ([]*core.Record, error) {
 	collection, err := app.FindCachedCollectionByNameOrId(Collection)
 	if err != nil {
 		return nil, fmt.Errorf("find posts collection: %w", err)
@@ -104,6 +107,15 @@ func CreatePending(app core.App, businessID, brief string, count int) ([]*core.R
 		p.Set("status", StatusGenerating)
 		p.Set("hashtags", []string{})
 		p.Set("checks", []any{})
+		files := make([]any, 0, len(photos))
+		for _, ph := range photos {
+			f, err := PhotoFile(ph)
+			if err != nil {
+				return nil, err
+			}
+			files = append(files, f)
+		}
+		p.Set(PhotosField, files)
 		posts = append(posts, p)
 	}
 	if _, err := saveAll(app, posts); err != nil {

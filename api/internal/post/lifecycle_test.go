@@ -38,7 +38,7 @@ func TestFailInterrupted(t *testing.T) {
 func TestCompleteLeavesOutAPostDeletedBeforeTheWrite(t *testing.T) {
 	app := fx.NewApp(t)
 	defer app.Cleanup()
-	posts, err := post.CreatePending(app, fx.AliceBusiness, "bolo de pote", 2)
+	posts, err := post.CreatePending(app, fx.AliceBusiness, "bolo de pote", 2, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,6 @@
 // Package post owns the `posts` collection's invariants: posts are created
-// by the server only, operators edit caption, hashtags and production note,
-// and the quality badges (checks) always describe the current text.
+// by the server only, operators edit caption, hashtags, production note and
+// photos, and the quality badges (checks) always describe the current text.
 package post
 
 import (
@@ -27,15 +27,33 @@ const (
 	StatusFailed     = "failed"
 )
 
-// editableFields are the only fields an operator may change.
+// editableFields are the text fields an operator may change; the checks
+// describe them.
 var editableFields = []string{"caption", "hashtags", "production_note"}
+
+// operatorFields are all the fields an operator may change: the text and
+// the photos.
+var operatorFields = append(slices.Clone(editableFields), PhotosField)
 
 // BindHooks marks operator edits and re-runs the checks on them, and
 // refuses edits while the post is being generated (the generation would
 // overwrite them). The API rules already refuse server-only fields; this
 // runs after them.
 func BindHooks(app core.App) {
+	// Only superusers may create posts through the API (the admin UI); their
+	// uploads are re-encoded like everyone's.
+	app.OnRecordCreateRequest(Collection).BindFunc(func(e *core.RecordRequestEvent) error {
+		if err := reencodeUploads(e); err != nil {
+			return err
+		}
+		return e.Next()
+	})
 	app.OnRecordUpdateRequest(Collection).BindFunc(func(e *core.RecordRequestEvent) error {
+		// Decoding photos takes a while: before the lock, so no generation
+		// waits for it.
+		if err := reencodeUploads(e); err != nil {
+			return err
+		}
 		// Held until the edit is saved (e.Next), so no generation can start
 		// between the check and the write.
 		defer lockPosts(e.Record.Id)()
@@ -54,7 +72,7 @@ func BindHooks(app core.App) {
 			return err
 		}
 		for _, field := range e.Record.Collection().Fields.FieldNames() {
-			if field != "id" && !(slices.Contains(editableFields, field) && sent(info.Body, field)) {
+			if field != "id" && !(slices.Contains(operatorFields, field) && sent(info.Body, field)) {
 				e.Record.Set(field, stored.Get(field))
 			}
 		}

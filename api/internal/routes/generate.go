@@ -30,6 +30,11 @@ type postsResponse struct {
 // fills them in. The posts exist before the LLM is called, so a failure
 // leaves them as failed posts the operator can retry, never a lost brief.
 func (h *handler) generate(e *core.RequestEvent) error {
+	// Before the body: photos are not decoded for someone else's business.
+	biz, err := findOwnedBusiness(e.App, e.Request.PathValue("id"), e.Auth.Id)
+	if err != nil {
+		return e.NotFoundError(msgBusinessNotFound, nil)
+	}
 	form, err := bindGenerate(e)
 	if err != nil {
 		return err
@@ -37,12 +42,8 @@ func (h *handler) generate(e *core.RequestEvent) error {
 	if err := form.validate(); err != nil {
 		return e.BadRequestError(msgInvalidData, err)
 	}
-	biz, err := findOwnedBusiness(e.App, e.Request.PathValue("id"), e.Auth.Id)
-	if err != nil {
-		return e.NotFoundError(msgBusinessNotFound, nil)
-	}
 
-	posts, err := post.CreatePending(e.App, biz.Id, form.Brief, form.Count)
+	posts, err := post.CreatePending(e.App, biz.Id, form.Brief, form.Count, form.Photos)
 	if err != nil {
 		return e.InternalServerError("Não foi possível guardar o pedido.", err)
 	}
@@ -55,6 +56,7 @@ func (h *handler) generate(e *core.RequestEvent) error {
 		Brief:         form.Brief,
 		Roles:         content.PickRoles(recent.Roles, form.Count),
 		PreviousHooks: recent.Hooks,
+		Photos:        post.ContentPhotos(form.Photos),
 	})
 }
 
@@ -82,6 +84,12 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 	if !role.Valid() {
 		role = content.PickRoles(recent.Roles, 1)[0]
 	}
+	// Read before the post is marked generating: a photo that cannot be
+	// read fails the retry without touching the post.
+	photos, err := post.ModelPhotos(e.Request.Context(), e.App, p)
+	if err != nil {
+		return e.InternalServerError("Não foi possível ler as fotos do post.", err)
+	}
 	p, err = post.BeginRetry(e.App, p.Id)
 	if errors.Is(err, post.ErrGone) {
 		return e.NotFoundError(msgPostNotFound, nil)
@@ -97,6 +105,7 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 		Brief:         p.GetString("brief"),
 		Roles:         []content.Role{role},
 		PreviousHooks: recent.Hooks,
+		Photos:        photos,
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/rekan/rekan/api/internal/photo"
 	"github.com/rekan/rekan/eval/content"
 	"github.com/rekan/rekan/eval/text"
 )
@@ -23,6 +24,8 @@ const maxBodyBytes = 64 << 10
 type generateForm struct {
 	Brief string
 	Count int
+	// Photos are the accepted uploads of a multipart request, re-encoded.
+	Photos []photo.Photo
 }
 
 var (
@@ -34,15 +37,16 @@ var (
 )
 
 // bindGenerate decodes the body strictly enough that a wrong type is a 400
-// naming the field, never a silent zero value.
+// naming the field, never a silent zero value. A multipart body may also
+// carry photos (bindGenerateMultipart).
 func bindGenerate(e *core.RequestEvent) (generateForm, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(e.Response, e.Request.Body, maxBodyBytes))
-	if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
-		return generateForm{}, e.Error(http.StatusRequestEntityTooLarge, "Corpo da requisição grande demais.", nil)
+	if isMultipart(e.Request) {
+		return bindGenerateMultipart(e)
 	}
+	body, err := io.ReadAll(http.MaxBytesReader(e.Response, e.Request.Body, maxBodyBytes))
 	if err != nil {
-		// A broken chunked encoding or a connection cut mid-body.
-		return generateForm{}, e.BadRequestError("Corpo da requisição inválido.", nil)
+		// Too large, a broken chunked encoding or a connection cut mid-body.
+		return generateForm{}, bodyError(e, err)
 	}
 	var fields map[string]json.RawMessage
 	// encoding/json would turn invalid UTF-8 into U+FFFD and call it a brief.

@@ -59,7 +59,9 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	// superusers manage the instance, they do not own businesses. Handlers
 	// check only ownership.
 	operator := g.Group("").Bind(apis.RequireAuth("users"))
-	generate := operator.POST("/businesses/{id}/posts:generate", h.generate)
+	generate := operator.POST("/businesses/{id}/posts:generate", h.generate).
+		// Photos: above PocketBase's default limit; the route bounds each part.
+		Bind(streamBody(), apis.BodyLimit(maxMultipartBytes))
 	// ServeMux wildcards must fill a whole segment, so "{id}:retry" is routed
 	// as one segment and split by the handler.
 	retry := operator.POST("/posts/{action}", h.postAction)

@@ -107,6 +107,18 @@ func Seed() (*Fixture, error) {
 	return f, nil
 }
 
+// SeedT is Seed for one test: it fails the test on error and removes the
+// directory when the test ends.
+func SeedT(t testing.TB) *Fixture {
+	t.Helper()
+	f, err := Seed()
+	if err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	t.Cleanup(f.Cleanup)
+	return f
+}
+
 // Cleanup removes the seeded directory.
 func (f *Fixture) Cleanup() { os.RemoveAll(f.Dir) }
 

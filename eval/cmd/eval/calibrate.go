@@ -117,11 +117,15 @@ func (a *Agreement) add(label string, v judges.Verdict) {
 	}
 }
 
+// calibratedCriteria are the criteria the labelled set has labels for. Its
+// posts come without photos, so photo_match is not measured there.
+var calibratedCriteria = append(append([]judges.Criterion{}, judges.PostCriteria...), judges.Variety)
+
 // calibrate asks the panel every labelled criterion of the labelled set
 // (variety for cases labelled with it) and tallies agreement per criterion.
 func calibrate(ctx context.Context, panel *judges.Panel, files []LabelledFile) map[judges.Criterion]*Agreement {
 	out := map[judges.Criterion]*Agreement{}
-	for _, c := range judges.Criteria {
+	for _, c := range calibratedCriteria {
 		out[c] = &Agreement{}
 	}
 	var mu sync.Mutex
@@ -165,7 +169,7 @@ func writeAgreement(w io.Writer, agreement map[judges.Criterion]*Agreement, pane
 	fmt.Fprintf(w, "judge panel (%s) against the labelled set:\n", strings.Join(models, ", "))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CRITERION\tJUDGED\tAGREE\tAGREEMENT\tKAPPA\tPANEL PASSED A FAIL\tPANEL FAILED A PASS\tERRORS")
-	for _, c := range judges.Criteria {
+	for _, c := range calibratedCriteria {
 		a := agreement[c]
 		rate, kappa := "-", "-"
 		if r, ok := a.Rate(); ok {

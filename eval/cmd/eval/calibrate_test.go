@@ -89,7 +89,7 @@ func TestCalibrateExposesAJudgeThatPassesEverything(t *testing.T) {
 			}
 		}
 	}
-	for _, crit := range judges.Criteria {
+	for _, crit := range calibratedCriteria {
 		a, want := agreement[crit], labels[crit]
 		if want[0]+want[1] == 0 {
 			t.Fatalf("%s: no labels in the set", crit)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"text/tabwriter"
 
@@ -113,7 +114,8 @@ func loadLabelled(dir, profilesDir string) ([]LabelledFile, error) {
 					}
 				}
 				for crit, v := range p.Judges {
-					if !crit.Valid() || crit == judges.Variety || (v != "pass" && v != "fail") {
+					// Labelled posts carry no photos: only the text criteria.
+					if !slices.Contains(judges.PostCriteria, crit) || (v != "pass" && v != "fail") {
 						return nil, fmt.Errorf("labelled %s: post %q: bad judge label %s=%q", path, p.Label, crit, v)
 					}
 				}

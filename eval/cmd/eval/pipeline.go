@@ -58,6 +58,7 @@ func (p *Pipeline) chain(ctx context.Context, br *BusinessRun, judging *sync.Wai
 		g.Brief = br.Profile.Brief
 		g.Roles = content.PickRoles(roles, p.Count)
 		g.PreviousHooks = append([]string{}, hooks...)
+		g.Photos = br.Profile.PhotoData
 		p.generate(ctx, br.Profile, g)
 		// Newest first, as the server passes them.
 		for _, post := range g.Posts {
@@ -85,6 +86,7 @@ func (p *Pipeline) generate(ctx context.Context, prof profiles.Profile, g *Gener
 		Brief:         g.Brief,
 		Roles:         g.Roles,
 		PreviousHooks: g.PreviousHooks,
+		Photos:        g.Photos,
 	})
 	p.Limiter.Release()
 	g.DurationMS = time.Since(start).Milliseconds()
@@ -109,23 +111,25 @@ func (p *Pipeline) checked(prof profiles.Profile, g Generation, posts []content.
 	return out
 }
 
-// judge asks the panel every post criterion for every post, and variety for
-// the posts together, all at once (the Limiter does the queueing).
+// judge asks the panel every post criterion for every post (the photo ones
+// too when the generation had photos), and variety for the posts together,
+// all at once (the Limiter does the queueing).
 func (p *Pipeline) judge(ctx context.Context, prof profiles.Profile, g *Generation) {
 	business := judges.RenderBusiness(prof.Business)
 	rendered := make([]string, len(g.Posts))
 	for i, post := range g.Posts {
-		rendered[i] = judges.RenderPost(post.Post)
+		rendered[i] = judges.RenderPhotoPost(post.Post, len(g.Photos))
 	}
 	var wg sync.WaitGroup
+	criteria := judges.CriteriaFor(len(g.Photos))
 	for i := range g.Posts {
 		post := &g.Posts[i]
-		post.Verdicts = make([]judges.Verdict, len(judges.PostCriteria))
-		for j, c := range judges.PostCriteria {
+		post.Verdicts = make([]judges.Verdict, len(criteria))
+		for j, c := range criteria {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				post.Verdicts[j] = p.Panel.Judge(ctx, c, judges.Subject{Business: business, Posts: rendered[i : i+1]})
+				post.Verdicts[j] = p.Panel.Judge(ctx, c, judges.Subject{Business: business, Posts: rendered[i : i+1], Photos: g.Photos})
 			}()
 		}
 	}

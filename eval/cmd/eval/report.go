@@ -2,12 +2,15 @@ package main
 
 import (
 	_ "embed"
+	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
+	"github.com/rekan/rekan/eval/content"
 	"github.com/rekan/rekan/eval/judges"
 )
 
@@ -22,12 +25,23 @@ var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap
 		}
 		return fmt.Sprintf("%.0f%%", rate*100)
 	},
-	"ratio":   ratio,
-	"join":    strings.Join,
-	"add":     func(a, b int) int { return a + b },
-	"anchor":  func(id string) string { return "b-" + id },
-	"outcome": outcome,
+	"ratio":    ratio,
+	"join":     strings.Join,
+	"add":      func(a, b int) int { return a + b },
+	"anchor":   func(id string) string { return "b-" + id },
+	"outcome":  outcome,
+	"photoURL": photoURL,
 }).Parse(reportSource))
+
+// photoURL inlines a photo of the run as a data URL, so the report stays
+// one self-contained file. A run file is editable, so only the media types
+// Rekan sends are trusted to make a URL.
+func photoURL(p content.Photo) template.URL {
+	if !slices.Contains(content.PhotoMediaTypes, p.MediaType) {
+		return ""
+	}
+	return template.URL("data:" + p.MediaType + ";base64," + base64.StdEncoding.EncodeToString(p.Data))
+}
 
 // chartBar is one metric of the pass-rate chart, in SVG user units.
 type chartBar struct {
@@ -57,13 +71,13 @@ const chartWidth = 420.0
 
 func newReportData(run *Run) reportData {
 	rs := statsOf(run)
-	data := reportData{Run: run, Stats: rs, Criteria: judges.Criteria}
+	data := reportData{Run: run, Stats: rs, Criteria: rs.shownCriteria()}
 	metrics := []struct {
 		label string
 		t     Tally
 	}{{"heuristic checks", rs.Checks}}
 	if rs.Judged {
-		for _, c := range judges.Criteria {
+		for _, c := range data.Criteria {
 			metrics = append(metrics, struct {
 				label string
 				t     Tally

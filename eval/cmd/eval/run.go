@@ -68,10 +68,13 @@ type Generation struct {
 	Brief         string         `json:"brief"`
 	Roles         []content.Role `json:"roles"`
 	PreviousHooks []string       `json:"previous_hooks"`
-	Model         string         `json:"model,omitempty"`
-	DurationMS    int64          `json:"duration_ms"`
-	Error         string         `json:"error,omitempty"`
-	Posts         []PostRun      `json:"posts"`
+	// Photos are the photos sent with the brief (the profile's), kept in
+	// the run so --from-run judges the posts against what the writer saw.
+	Photos     []content.Photo `json:"photos,omitempty"`
+	Model      string          `json:"model,omitempty"`
+	DurationMS int64           `json:"duration_ms"`
+	Error      string          `json:"error,omitempty"`
+	Posts      []PostRun       `json:"posts"`
 	// Variety is judged on the posts together, when there are several.
 	Variety *judges.Verdict `json:"variety,omitempty"`
 }

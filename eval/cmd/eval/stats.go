@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -154,4 +155,18 @@ func opening(hook string) string {
 		words = words[:4]
 	}
 	return strings.Join(words, " ")
+}
+
+// shownCriteria are the criteria tables and charts show: every text
+// criterion, and the photo ones only when the run judged any (runs without
+// photos would otherwise carry an empty column).
+func (rs RunStats) shownCriteria() []judges.Criterion {
+	out := make([]judges.Criterion, 0, len(judges.Criteria))
+	for _, c := range judges.Criteria {
+		if slices.Contains(judges.PhotoCriteria, c) && rs.Criteria[c].Total() == 0 {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }

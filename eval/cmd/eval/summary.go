@@ -6,17 +6,17 @@ import (
 	"text/tabwriter"
 
 	"github.com/rekan/rekan/eval/checks"
-	"github.com/rekan/rekan/eval/judges"
 )
 
 // writeSummary prints one row per business and a total row. Criterion cells
 // read "passed/judged", with "+Ne" when N verdicts could not be given.
 func writeSummary(w io.Writer, run *Run) {
 	rs := statsOf(run)
+	shown := rs.shownCriteria()
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	header := "BUSINESS\tPOSTS\tCHECKS"
 	if rs.Judged {
-		for _, c := range judges.Criteria {
+		for _, c := range shown {
 			header += "\t" + string(c)
 		}
 	}
@@ -31,7 +31,7 @@ func writeSummary(w io.Writer, run *Run) {
 	for _, bs := range rs.Businesses {
 		row := fmt.Sprintf("%s\t%d\t%s", bs.ID, bs.Posts, ratio(bs.Checks))
 		if rs.Judged {
-			for _, c := range judges.Criteria {
+			for _, c := range shown {
 				row += "\t" + ratio(bs.Criteria[c])
 			}
 		}
@@ -46,7 +46,7 @@ func writeSummary(w io.Writer, run *Run) {
 	}
 	total := fmt.Sprintf("TOTAL\t%d\t%s", rs.Posts, percent(rs.Checks))
 	if rs.Judged {
-		for _, c := range judges.Criteria {
+		for _, c := range shown {
 			total += "\t" + percent(rs.Criteria[c])
 		}
 	}

@@ -1,0 +1,314 @@
+// Package photo turns an uploaded photo into what Rekan keeps and what it
+// sends the model: it reads at most MaxFileBytes, refuses anything that is
+// not a whole JPEG, PNG or WebP picture of sane dimensions, applies the
+// EXIF orientation, and re-encodes two JPEGs with no metadata at all (a
+// client's photo must not carry the GPS position of their home): one of at
+// most StoreEdge pixels on the long edge to store, one of at most ModelEdge
+// for the LLM.
+//
+// An upload is received whole into an unlinked temporary file first, then
+// decoded. Decoding is the only step whose memory grows with the upload (a
+// 10 MB JPEG can hold 50 megapixels); decodes share one memory budget (see
+// decodeBudget), so many concurrent uploads queue instead of adding up.
+package photo
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"os"
+	"runtime"
+
+	"golang.org/x/image/webp"
+	"golang.org/x/sync/semaphore"
+
+	"github.com/rekan/rekan/eval/content"
+)
+
+// Limits of an upload (eval/content/limits.go has them all).
+const (
+	// MaxFileBytes is the largest photo file accepted.
+	MaxFileBytes = content.MaxPhotoBytes
+	// MaxPixels bounds the decoded size; it is checked from the header,
+	// before anything is decoded.
+	MaxPixels = content.MaxPhotoPixels
+	// StoreEdge is the long edge of the stored copy (what the web app
+	// uploads, and more than Instagram shows).
+	StoreEdge = content.PhotoEdge
+	// ModelEdge is the long edge of the copy sent to the LLM: what vision
+	// models look at, without paying for more tokens.
+	ModelEdge = 1024
+	// Quality of both JPEGs.
+	Quality = 85
+	// MediaType of both copies.
+	MediaType = "image/jpeg"
+)
+
+// maxHeaderBytes is how much of a JPEG is searched for its EXIF
+// orientation and frame header (the EXIF block is at most 64 KB and comes
+// first; ICC profiles may precede the frame).
+const maxHeaderBytes = 1 << 20
+
+// decodeBudget is how many bytes of decoded pixels may be held at once by
+// all uploads together. A photo larger than the whole budget still decodes,
+// alone.
+var decodeBudget = semaphore.NewWeighted(decodeBudgetBytes)
+
+const decodeBudgetBytes = 64 << 20
+
+// collectAfterBytes: a decode at least this large is collected right away
+// (a 12-megapixel photo is about 18 MB; a web upload of 1600 px, 4 MB).
+const collectAfterBytes = 16 << 20
+
+// Messages for the operator.
+var (
+	MsgTooLarge   = fmt.Sprintf("Cada foto pode ter no máximo %d MB.", MaxFileBytes>>20)
+	MsgHEIC       = "Fotos HEIC (padrão do iPhone) não são aceitas: envie em JPEG, PNG ou WebP."
+	MsgNotAPhoto  = "O arquivo não é uma foto JPEG, PNG ou WebP."
+	MsgCorrupt    = "A foto está incompleta ou corrompida. Envie o arquivo original de novo."
+	MsgTooManyPx  = fmt.Sprintf("A foto tem resolução grande demais (máximo de %d megapixels).", MaxPixels/1_000_000)
+	MsgEmptyPhoto = "A foto está vazia."
+)
+
+// Error is a photo refused for what it is; Message is for the operator.
+type Error struct {
+	Message string
+	cause   error
+}
+
+func (e *Error) Error() string {
+	if e.cause != nil {
+		return fmt.Sprintf("photo refused: %s: %v", e.Message, e.cause)
+	}
+	return "photo refused: " + e.Message
+}
+
+func (e *Error) Unwrap() error { return e.cause }
+
+func refuse(msg string, cause error) error { return &Error{Message: msg, cause: cause} }
+
+// Photo is an accepted upload, re-encoded.
+type Photo struct {
+	// Stored is the copy to keep (long edge ≤ StoreEdge).
+	Stored []byte
+	// Model is the copy for the LLM (long edge ≤ ModelEdge).
+	Model []byte
+	// Width and Height are the stored copy's, after orientation.
+	Width, Height int
+}
+
+// Process reads one photo from r (never more than MaxFileBytes+1 bytes) and
+// re-encodes it. A refused photo is an *Error; any other error is the
+// context's or the reader's.
+func Process(ctx context.Context, r io.Reader) (Photo, error) {
+	f, err := spool(r)
+	if err != nil {
+		return Photo{}, err
+	}
+	defer f.Close()
+	return process(ctx, f)
+}
+
+// spool receives the whole upload into an unlinked temporary file before
+// anything is decoded: the decode budget is never held while a slow client
+// trickles bytes in, and the file costs the page cache, not the process's
+// memory. Nothing is left behind, even by a crash.
+func spool(r io.Reader) (*os.File, error) {
+	f, err := os.CreateTemp("", "rekan-photo-")
+	if err != nil {
+		return nil, fmt.Errorf("spool photo: %w", err)
+	}
+	_ = os.Remove(f.Name())
+	n, err := io.Copy(f, io.LimitReader(r, MaxFileBytes+1))
+	switch {
+	case err != nil:
+		f.Close()
+		return nil, fmt.Errorf("read photo: %w", err)
+	case n > MaxFileBytes:
+		f.Close()
+		return nil, refuse(MsgTooLarge, nil)
+	case n == 0:
+		f.Close()
+		return nil, refuse(MsgEmptyPhoto, nil)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("spool photo: %w", err)
+	}
+	return f, nil
+}
+
+func process(ctx context.Context, f *os.File) (Photo, error) {
+	br := bufio.NewReaderSize(f, 64<<10)
+	head, _ := br.Peek(32)
+	format := sniff(head)
+	if format == "" {
+		if isHEIF(head) {
+			return Photo{}, refuse(MsgHEIC, nil)
+		}
+		return Photo{}, refuse(MsgNotAPhoto, nil)
+	}
+	cfg, err := decodeConfig(format, br)
+	if err != nil {
+		return Photo{}, refuse(MsgCorrupt, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return Photo{}, refuse(MsgCorrupt, errors.New("zero dimension"))
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
+		return Photo{}, refuse(MsgTooManyPx, fmt.Errorf("%dx%d", cfg.Width, cfg.Height))
+	}
+
+	var info jpegInfo
+	if format == "jpeg" {
+		header := make([]byte, maxHeaderBytes)
+		n, _ := f.ReadAt(header, 0)
+		info = scanJPEG(header[:n])
+	}
+	pixelBytes := decodedBytes(format, cfg, info)
+	weight := min(pixelBytes+outputBytes, decodeBudgetBytes)
+	if err := decodeBudget.Acquire(ctx, weight); err != nil {
+		return Photo{}, err
+	}
+	stored, model, err := decodeScaled(f, format, pixelBytes)
+	decodeBudget.Release(weight)
+	if err != nil {
+		return Photo{}, err
+	}
+
+	stored = orient(stored, info.orientation)
+	model = orient(model, info.orientation)
+	var p Photo
+	p.Width, p.Height = stored.Rect.Dx(), stored.Rect.Dy()
+	if p.Stored, err = encode(stored); err != nil {
+		return Photo{}, err
+	}
+	if p.Model, err = encode(model); err != nil {
+		return Photo{}, err
+	}
+	return p, nil
+}
+
+// decodeScaled decodes the spooled photo and returns its two scaled
+// copies; the decoded picture is dropped before it returns.
+func decodeScaled(f *os.File, format string, pixelBytes int64) (*image.RGBA, *image.RGBA, error) {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, nil, fmt.Errorf("rewind photo: %w", err)
+	}
+	img, err := decode(format, bufio.NewReaderSize(f, 64<<10))
+	if err != nil {
+		return nil, nil, refuse(MsgCorrupt, err)
+	}
+	stored, model := scaleBoth(img, StoreEdge, ModelEdge)
+	img = nil
+	if pixelBytes >= collectAfterBytes {
+		// The decoded picture is garbage now. Left to GOGC's pacing the
+		// heap would grow by about as much again before it is reclaimed,
+		// so the next decode would take fresh memory instead of this.
+		runtime.GC()
+	}
+	return stored, model, nil
+}
+
+// outputBytes is what scaling holds besides the decoded picture: the two
+// RGBA copies and their JPEG encodings.
+const outputBytes = (StoreEdge*StoreEdge + ModelEdge*ModelEdge) * 5
+
+func encode(img *image.RGBA) ([]byte, error) {
+	var buf bytes.Buffer
+	// Go's encoder writes no APP segments: no EXIF, no XMP, no ICC.
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: Quality}); err != nil {
+		return nil, fmt.Errorf("encode jpeg: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// sniff names the format from the magic bytes, never from the file name or
+// the client's content type.
+func sniff(head []byte) string {
+	switch {
+	case bytes.HasPrefix(head, []byte{0xff, 0xd8, 0xff}):
+		return "jpeg"
+	case bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")):
+		return "png"
+	case len(head) >= 12 && bytes.Equal(head[:4], []byte("RIFF")) && bytes.Equal(head[8:12], []byte("WEBP")):
+		return "webp"
+	}
+	return ""
+}
+
+// isHEIF recognises an ISO BMFF file of the HEIF family (HEIC, AVIF), so
+// the operator learns what to change instead of "not a photo".
+func isHEIF(head []byte) bool {
+	if len(head) < 12 || !bytes.Equal(head[4:8], []byte("ftyp")) {
+		return false
+	}
+	switch string(head[8:12]) {
+	case "heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1", "avif", "avis":
+		return true
+	}
+	return false
+}
+
+func decodeConfig(format string, r io.Reader) (image.Config, error) {
+	switch format {
+	case "jpeg":
+		return jpeg.DecodeConfig(r)
+	case "png":
+		return png.DecodeConfig(r)
+	default:
+		return webp.DecodeConfig(r)
+	}
+}
+
+func decode(format string, r io.Reader) (image.Image, error) {
+	switch format {
+	case "jpeg":
+		return jpeg.Decode(r)
+	case "png":
+		return png.Decode(r)
+	default:
+		return webp.Decode(r)
+	}
+}
+
+// decodedBytes estimates the memory of the decoded picture.
+func decodedBytes(format string, cfg image.Config, info jpegInfo) int64 {
+	n := pictureBytes(format, cfg, info)
+	if info.progressive {
+		// image/jpeg keeps every DCT coefficient (an int16 per sample)
+		// until the last scan.
+		n += 2 * n
+	}
+	return n
+}
+
+func pictureBytes(format string, cfg image.Config, info jpegInfo) int64 {
+	pixels := int64(cfg.Width) * int64(cfg.Height)
+	switch cfg.ColorModel {
+	case color.GrayModel:
+		return pixels
+	case color.Gray16Model:
+		return pixels * 2
+	case color.YCbCrModel:
+		if format == "jpeg" && info.chromaDivisor > 0 {
+			return pixels + 2*pixels/int64(info.chromaDivisor)
+		}
+		return pixels * 3
+	case color.NYCbCrAModel:
+		return pixels * 4
+	case color.RGBA64Model, color.NRGBA64Model:
+		return pixels * 8
+	}
+	if _, ok := cfg.ColorModel.(color.Palette); ok {
+		return pixels
+	}
+	return pixels * 4
+}

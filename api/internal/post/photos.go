@@ -1,0 +1,146 @@
+package post
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
+
+	"github.com/rekan/rekan/api/internal/photo"
+	"github.com/rekan/rekan/eval/content"
+)
+
+// PhotosField holds a post's photos: the server's re-encodings only.
+const PhotosField = "photos"
+
+// MsgTooManyPhotos is the refusal of a fifth photo.
+var MsgTooManyPhotos = fmt.Sprintf("Um post pode ter no máximo %d fotos.", content.MaxPhotos)
+
+// PhotoFile is the stored copy of an accepted photo as a file to save on a
+// post. Each post needs its own: PocketBase keeps files per record.
+func PhotoFile(p photo.Photo) (*filesystem.File, error) {
+	f, err := filesystem.NewFileFromBytes(p.Stored, "foto.jpg")
+	if err != nil {
+		return nil, fmt.Errorf("photo file: %w", err)
+	}
+	return f, nil
+}
+
+// PhotoError is the 400 of a refused photo, naming the field.
+func PhotoError(e *core.RequestEvent, message string) error {
+	return e.BadRequestError(message, validation.Errors{
+		PhotosField: validation.NewError("validation_invalid_photo", message),
+	})
+}
+
+// reencodeUploads replaces each file an edit uploads with the server's
+// re-encoding (metadata removed, at most photo.StoreEdge px), so nothing a
+// client sends is stored as sent. A refused photo is a 400 and nothing is
+// written.
+func reencodeUploads(e *core.RecordRequestEvent) error {
+	current := photoValues(e.Record)
+	uploads := e.Record.GetUnsavedFiles(PhotosField)
+	if len(current) > content.MaxPhotos {
+		return PhotoError(e.RequestEvent, MsgTooManyPhotos)
+	}
+	if len(uploads) == 0 {
+		return nil
+	}
+	replaced := make(map[*filesystem.File]*filesystem.File, len(uploads))
+	for _, upload := range uploads {
+		p, err := processUpload(e.Request.Context(), upload)
+		var refused *photo.Error
+		if errors.As(err, &refused) {
+			return PhotoError(e.RequestEvent, refused.Message)
+		}
+		if err != nil {
+			return e.InternalServerError("Não foi possível ler a foto.", err)
+		}
+		if replaced[upload], err = PhotoFile(p); err != nil {
+			return e.InternalServerError("Não foi possível guardar a foto.", err)
+		}
+	}
+	next := make([]any, 0, len(current))
+	for _, v := range current {
+		if f, ok := v.(*filesystem.File); ok {
+			v = replaced[f]
+		}
+		next = append(next, v)
+	}
+	e.Record.Set(PhotosField, next)
+	return nil
+}
+
+func processUpload(ctx context.Context, upload *filesystem.File) (photo.Photo, error) {
+	r, err := upload.Reader.Open()
+	if err != nil {
+		return photo.Photo{}, fmt.Errorf("open upload: %w", err)
+	}
+	defer r.Close()
+	return photo.Process(ctx, r)
+}
+
+// photoValues is the photos field as the record holds it now: stored file
+// names and files about to be uploaded.
+func photoValues(record *core.Record) []any {
+	switch v := record.GetRaw(PhotosField).(type) {
+	case []any:
+		return v
+	case []string:
+		out := make([]any, len(v))
+		for i, name := range v {
+			out[i] = name
+		}
+		return out
+	}
+	return nil
+}
+
+// ModelPhotos reads a post's stored photos back and makes the copies the
+// writer sees, so a retry sees what the first generation saw.
+func ModelPhotos(ctx context.Context, app core.App, record *core.Record) ([]content.Photo, error) {
+	names := record.GetStringSlice(PhotosField)
+	if len(names) == 0 {
+		return nil, nil
+	}
+	fsys, err := app.NewFilesystem()
+	if err != nil {
+		return nil, fmt.Errorf("open storage: %w", err)
+	}
+	defer fsys.Close()
+	photos := make([]content.Photo, 0, len(names))
+	for _, name := range names {
+		p, err := readStored(ctx, fsys, record.BaseFilesPath()+"/"+name)
+		if err != nil {
+			return nil, fmt.Errorf("photo %s of post %s: %w", name, record.Id, err)
+		}
+		photos = append(photos, ToContentPhoto(p))
+	}
+	return photos, nil
+}
+
+func readStored(ctx context.Context, fsys *filesystem.System, key string) (photo.Photo, error) {
+	r, err := fsys.GetReader(key)
+	if err != nil {
+		return photo.Photo{}, err
+	}
+	defer r.Close()
+	return photo.Process(ctx, r)
+}
+
+// ToContentPhoto is the copy of p the writer sees.
+func ToContentPhoto(p photo.Photo) content.Photo {
+	return content.Photo{MediaType: photo.MediaType, Data: p.Model}
+}
+
+// ContentPhotos are the copies of photos the writer sees.
+func ContentPhotos(photos []photo.Photo) []content.Photo {
+	out := make([]content.Photo, len(photos))
+	for i, p := range photos {
+		out[i] = ToContentPhoto(p)
+	}
+	return out
+}

@@ -1,0 +1,151 @@
+package routes
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"github.com/rekan/rekan/api/internal/photo"
+	"github.com/rekan/rekan/api/internal/post"
+	"github.com/rekan/rekan/eval/content"
+)
+
+// maxMultipartBytes bounds a posts:generate upload: the photos at their
+// limit plus room for the fields and the part headers.
+const maxMultipartBytes = content.MaxPhotos*photo.MaxFileBytes + 1<<20
+
+// maxFieldBytes bounds a text field of a multipart body (a brief of 2000
+// characters of up to 4 bytes each).
+const maxFieldBytes = 4*content.MaxBriefRunes + 1024
+
+var (
+	msgBadBody  = "Corpo da requisição inválido."
+	msgTooLarge = "Corpo da requisição grande demais."
+)
+
+// streamBody hands the route the request body as it arrives. PocketBase
+// copies every body a handler reads so that it can be read again (16 MB in
+// memory, the rest in a temporary file); an upload of four photos would be
+// held whole, and eight of them would cost hundreds of megabytes. The route
+// reads its body once. It runs before the body limit, which then wraps the
+// raw body.
+func streamBody() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id:       "rekanStreamBody",
+		Priority: apis.DefaultBodyLimitMiddlewarePriority - 1,
+		Func: func(e *core.RequestEvent) error {
+			if body, ok := e.Request.Body.(*router.RereadableReadCloser); ok {
+				e.Request.Body = body.ReadCloser
+			}
+			return e.Next()
+		},
+	}
+}
+
+// isMultipart reports whether the request is multipart/form-data.
+func isMultipart(r *http.Request) bool {
+	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mediaType == "multipart/form-data"
+}
+
+// bindGenerateMultipart reads brief, count and up to content.MaxPhotos
+// photos from a multipart body, part by part as they arrive: each photo is
+// decoded and re-encoded while it streams in, so neither the body nor a
+// photo file is ever held whole in memory or on disk. Unknown parts are
+// skipped, like unknown JSON fields.
+func bindGenerateMultipart(e *core.RequestEvent) (generateForm, error) {
+	e.Request.Body = http.MaxBytesReader(e.Response, e.Request.Body, maxMultipartBytes)
+	reader, err := e.Request.MultipartReader()
+	if err != nil {
+		return generateForm{}, e.BadRequestError(msgBadBody, nil)
+	}
+	form := generateForm{Count: 1}
+	errs := validation.Errors{}
+	for {
+		part, err := reader.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return generateForm{}, bodyError(e, err)
+		}
+		switch part.FormName() {
+		case "brief":
+			value, err := readField(part)
+			if err != nil {
+				return generateForm{}, bodyError(e, err)
+			}
+			if !utf8.ValidString(value) {
+				errs["brief"] = validation.NewError("validation_invalid_type", msgBriefType)
+			}
+			form.Brief = value
+		case "count":
+			value, err := readField(part)
+			if err != nil {
+				return generateForm{}, bodyError(e, err)
+			}
+			if form.Count, err = strconv.Atoi(strings.TrimSpace(value)); err != nil {
+				errs["count"] = validation.NewError("validation_invalid_count", msgCount)
+			}
+		case post.PhotosField:
+			if len(form.Photos) == content.MaxPhotos {
+				return generateForm{}, post.PhotoError(e, post.MsgTooManyPhotos)
+			}
+			p, err := photo.Process(e.Request.Context(), part)
+			var refused *photo.Error
+			if errors.As(err, &refused) {
+				return generateForm{}, post.PhotoError(e, refused.Message)
+			}
+			if err != nil {
+				return generateForm{}, bodyError(e, err)
+			}
+			form.Photos = append(form.Photos, p)
+		default:
+			if _, err := io.Copy(io.Discard, part); err != nil {
+				return generateForm{}, bodyError(e, err)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return generateForm{}, e.BadRequestError(msgInvalidData, errs)
+	}
+	return form, nil
+}
+
+var errFieldTooLong = errors.New("multipart field too long")
+
+func readField(part io.Reader) (string, error) {
+	raw, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
+	if err != nil {
+		return "", err
+	}
+	if len(raw) > maxFieldBytes {
+		return "", errFieldTooLong
+	}
+	return string(raw), nil
+}
+
+// bodyError is the answer to a body that could not be read: too large
+// (the whole body or a field), or broken (a malformed multipart body, a
+// connection cut mid-upload).
+func bodyError(e *core.RequestEvent, err error) error {
+	if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) || errors.Is(err, apis.ErrRequestEntityTooLarge) {
+		return e.Error(http.StatusRequestEntityTooLarge, msgTooLarge, nil)
+	}
+	if errors.Is(err, errFieldTooLong) {
+		return e.BadRequestError(msgInvalidData, validation.Errors{
+			"brief": validation.NewError("validation_max_text_constraint", msgBriefLong),
+		})
+	}
+	return e.BadRequestError(msgBadBody, nil)
+}
