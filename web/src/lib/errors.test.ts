@@ -76,7 +76,7 @@ describe('fieldMessage', () => {
 		expect(fieldMessage('validation_invalid_file', 'Invalid new files: a.pdf.')).toBe(
 			'Arquivo não aceito: envie fotos JPEG, PNG ou WebP.'
 		);
-		expect(fieldMessage('validation_too_many_files', 'The maximum allowed files is 4')).toBe('Fotos demais para um post.');
+		expect(fieldMessage('validation_too_many_files', 'The maximum allowed files is 4')).toBe('Um post tem no máximo 4 fotos.');
 		// The server's own photo errors are Portuguese already.
 		expect(fieldMessage('validation_invalid_photo', 'A foto “x.jpg” está corrompida.')).toBe('A foto “x.jpg” está corrompida.');
 	});

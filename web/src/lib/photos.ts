@@ -9,10 +9,12 @@
 // bench/web/photos.mjs runs this very file in Chromium: keep its imports to
 // relative modules of src/lib (no $lib, no SDK).
 
-/** Photos per post (the server's `posts.photos` field holds at most 4). */
-export const PHOTO_MAX_COUNT = 4;
-/** Long edge of an uploaded photo, in pixels. */
-export const PHOTO_LONG_EDGE = 1600;
+import { SERVER_LIMITS } from './limits.gen';
+
+/** Photos per post (the server's `posts.photos` field). */
+export const PHOTO_MAX_COUNT = SERVER_LIMITS.photos;
+/** Long edge of an uploaded photo, in pixels: what the server stores. */
+export const PHOTO_LONG_EDGE = SERVER_LIMITS.photoEdge;
 /** JPEG quality of an uploaded photo. */
 export const PHOTO_QUALITY = 0.85;
 /**
@@ -21,6 +23,9 @@ export const PHOTO_QUALITY = 0.85;
  */
 export const PHOTO_UPLOAD_BUDGET_BYTES = 600 * 1024;
 export const PHOTO_QUALITY_FALLBACK = 0.75;
+// The chosen file is not what is uploaded, so the server's per-file bounds
+// (SERVER_LIMITS.photoBytes, photoPixels) do not apply to it: these only keep
+// the phone from choking on something that is no photo.
 /** Files larger than this are refused before decoding (no phone photo is this big). */
 export const PHOTO_SOURCE_MAX_BYTES = 50 * 1024 * 1024;
 /** Decoded images larger than this are refused (a decompression bomb, not a photo). */
@@ -66,7 +71,7 @@ export function photoFileProblem(file: Pick<File, 'name' | 'type' | 'size'>): st
 }
 
 /** The message when `adding` more photos would pass the limit, or null. */
-export function photoCountProblem(current: number, adding: number, max = PHOTO_MAX_COUNT): string | null {
+export function photoCountProblem(current: number, adding: number, max: number = PHOTO_MAX_COUNT): string | null {
 	if (current + adding <= max) return null;
 	const left = Math.max(0, max - current);
 	if (left === 0) return `Cada post tem no máximo ${max} fotos. Remova uma para adicionar outra.`;
