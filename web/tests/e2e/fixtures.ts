@@ -140,11 +140,36 @@ export async function login(page: Page, operator: Operator): Promise<string> {
 	return `${response.status()} ${await response.text()}`;
 }
 
+/** A PocketBase auth response: what the SDK keeps in localStorage as "pocketbase_auth". */
+export interface ApiSession {
+	token: string;
+	record: { id: string; email: string };
+}
+
+// The server allows ten password logins a minute per address (the rate
+// limits migration), and the whole suite runs from one address in about a
+// minute: each operator logs in through the API once per server and worker.
+const sessions = new Map<string, Promise<ApiSession>>();
+
+/** An operator's API session on `baseURL`, made once and then shared. */
+export function apiSession(request: APIRequestContext, baseURL: string, operator: Operator): Promise<ApiSession> {
+	const key = `${baseURL} ${operator.email}`;
+	let session = sessions.get(key);
+	if (!session) {
+		session = (async () => {
+			const res = await request.post(`${baseURL}/api/collections/users/auth-with-password`, {
+				data: { identity: operator.email, password: operator.password }
+			});
+			expect(res.ok(), await res.text()).toBe(true);
+			return (await res.json()) as ApiSession;
+		})();
+		sessions.set(key, session);
+		session.catch(() => sessions.delete(key));
+	}
+	return session;
+}
+
 /** An auth token for the PocketBase REST API, for checks outside the browser. */
 export async function apiToken(request: APIRequestContext, baseURL: string, operator: Operator): Promise<string> {
-	const res = await request.post(`${baseURL}/api/collections/users/auth-with-password`, {
-		data: { identity: operator.email, password: operator.password }
-	});
-	expect(res.ok(), await res.text()).toBe(true);
-	return ((await res.json()) as { token: string }).token;
+	return (await apiSession(request, baseURL, operator)).token;
 }

@@ -4,7 +4,7 @@
 // fake provider), and the post card downloads, shares and sends them.
 import { readFileSync } from 'node:fs';
 import type { APIRequestContext, Page } from '@playwright/test';
-import { test, expect, snap, expectAccessible } from './fixtures';
+import { test, expect, snap, expectAccessible, apiSession, apiToken } from './fixtures';
 import { readStack, type Operator } from './stack';
 import { containsASCII, FIXTURE_MAKE, inspectJPEG, withExif } from './jpeg';
 import { paintPhoto } from './synthetic-photo';
@@ -73,34 +73,12 @@ function expectCleanJPEG(bytes: Uint8Array, longEdge: number, what: string) {
 	return info;
 }
 
-interface Session {
-	token: string;
-	record: { id: string };
-}
-
-// One password login per operator for this file: the server allows ten a
-// minute per address, and the journey before it uses most of them.
-const sessions = new Map<string, Session>();
-
-test.beforeAll(async ({ playwright }) => {
-	const stack = readStack();
-	const api = await playwright.request.newContext({ baseURL: stack.baseURL });
-	for (const op of stack.operators) {
-		const res = await api.post('/api/collections/users/auth-with-password', {
-			data: { identity: op.email, password: op.password }
-		});
-		expect(res.ok(), await res.text()).toBe(true);
-		sessions.set(op.email, (await res.json()) as Session);
-	}
-	await api.dispose();
-});
-
 /**
  * Signs the page in as `operator` (the SDK's stored session, as the login
  * page leaves it), creates a business for them and opens its page.
  */
 async function openNewBusiness(page: Page, request: APIRequestContext, operator: Operator, data: Record<string, unknown>) {
-	const session = sessions.get(operator.email)!;
+	const session = await apiSession(request, readStack().baseURL, operator);
 	await page.addInitScript((auth) => localStorage.setItem('pocketbase_auth', JSON.stringify(auth)), session);
 	const res = await request.post('/api/collections/businesses/records', {
 		headers: { Authorization: session.token },
@@ -355,7 +333,7 @@ test('photos: attach, scale, generate, see, download, share, send for approval, 
 		expect(owner.headers()['content-type']).toBe('image/jpeg');
 
 		expect((await request.get(fileURL)).status()).toBe(404);
-		const brunoToken = sessions.get(bruno.email)!.token;
+		const brunoToken = await apiToken(request, stack.baseURL, bruno);
 		const other = await request.get(`${fileURL}?token=${await fileToken(brunoToken)}`);
 		expect(other.status()).toBe(404);
 		expect((await other.body()).length).toBeLessThan(1000); // an error, not the photo
