@@ -28,9 +28,10 @@ import (
 	"github.com/rekan/rekan/eval/content"
 )
 
-// MaxPhotoBytes bounds a profile's photo file: test photos are meant to be
-// small, already at the size the server would send (content.Photo).
-const MaxPhotoBytes = 1 << 20
+// MaxProfilePhotoBytes bounds a test profile's photo file (an upload has
+// content.MaxPhotoBytes): test photos are meant to be small, already at the
+// size the server sends the model (content.Photo).
+const MaxProfilePhotoBytes = 1 << 20
 
 // Profile is one test business with the brief to generate for, and the
 // client's photos when the brief is about them.
@@ -128,8 +129,8 @@ func readPhotos(profilePath string, names []string) ([]content.Photo, error) {
 		if err != nil {
 			return nil, &FieldError{File: profilePath, Field: field, Msg: err.Error()}
 		}
-		if len(data) > MaxPhotoBytes {
-			return nil, &FieldError{File: profilePath, Field: field, Msg: fmt.Sprintf("%s has %d bytes, the limit is %d: scale it down", name, len(data), MaxPhotoBytes)}
+		if len(data) > MaxProfilePhotoBytes {
+			return nil, &FieldError{File: profilePath, Field: field, Msg: fmt.Sprintf("%s has %d bytes, the limit is %d: scale it down", name, len(data), MaxProfilePhotoBytes)}
 		}
 		mediaType := http.DetectContentType(data)
 		if mediaType != "image/jpeg" && mediaType != "image/png" {

@@ -187,7 +187,7 @@ func TestProfilePhotos(t *testing.T) {
 		{"missing", `["nada.jpg"]`, nil, `"photos[0]"`},
 		{"not an image", `["a.jpg"]`, map[string]string{"a.jpg": "texto qualquer"}, `"photos[0]": a.jpg is text/plain`},
 		{"truncated jpeg", `["a.jpg"]`, map[string]string{"a.jpg": "\xff\xd8\xff\xe0\x00\x10JFIF"}, `does not decode`},
-		{"too big", `["a.jpg"]`, map[string]string{"a.jpg": "\xff\xd8" + strings.Repeat("x", MaxPhotoBytes)}, "the limit is"},
+		{"too big", `["a.jpg"]`, map[string]string{"a.jpg": "\xff\xd8" + strings.Repeat("x", MaxProfilePhotoBytes)}, "the limit is"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
