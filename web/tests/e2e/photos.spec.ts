@@ -303,6 +303,7 @@ test('photos: attach, scale, generate, see, download, share, send for approval, 
 		await post.getByLabel('Adicionar foto', { exact: true }).setInputFiles({ name: 'IMG_0003.JPG', mimeType: 'image/jpeg', buffer: extra });
 		await expect(post.getByRole('list', { name: 'Fotos escolhidas' }).getByRole('img')).toHaveCount(1);
 		await snap(page, 'post-photo-edit');
+		await expectAccessible(page, 'post editor with photos');
 		await post.getByRole('button', { name: 'Salvar' }).click();
 		await expect(post.getByRole('status')).toHaveText('Alterações salvas.');
 		await expect(postPhotos).toHaveCount(2);
