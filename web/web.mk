@@ -8,14 +8,14 @@ WEB_NODE_MIN := 20.19
 
 DEPS_TARGETS += deps-web
 TEST_TARGETS += test-web
-BENCH_TARGETS += bench-web
+BENCH_TARGETS += bench-web bench-web-photos
 GENERATE_TARGETS += generate-web-limits
 CHECK_GENERATED_TARGETS += check-generated-web-limits
 
 # The server's limits as the forms check them, written from eval/content.
 WEB_LIMITS := $(WEB_DIR)/src/lib/limits.gen.ts
 
-.PHONY: deps-web build-web check-web unit-web e2e-web test-web bench-web generate-web-limits check-generated-web-limits
+.PHONY: deps-web build-web check-web unit-web e2e-web test-web bench-web bench-web-photos generate-web-limits check-generated-web-limits
 
 deps-web: ## Install pnpm (pinned) and the web app's packages.
 	@$(ROOT)/scripts/need --for "the web app build" node:nodejs npm
@@ -61,3 +61,9 @@ test-web: check-web unit-web e2e-web ## Every web test: svelte-check, Vitest, bu
 bench-web: deps-web ## Lighthouse against the production build of the landing page.
 	@$(ROOT)/scripts/need --for "Lighthouse" chromium /usr/share/fonts/truetype/liberation:fonts-liberation
 	@$(ROOT)/bench/web/lighthouse.sh
+
+# The web app's own photo scaling (src/lib/photos.ts) on a 12-megapixel phone
+# photo in Chromium: time to scale it and bytes uploaded, against targets.
+bench-web-photos: deps-web ## Photo scaling in Chromium: time per 12 MP photo, bytes uploaded per photo.
+	@$(ROOT)/scripts/need --for "the photo benchmark" chromium
+	@node $(ROOT)/bench/web/photos.mjs

@@ -1,17 +1,29 @@
 // Calls to Rekan's custom routes (/api/rekan/...). They go through the SDK's
 // `send` so the auth token and error shape are the same as for records.
 import { pb } from './pocketbase';
-import type { Post, PostEdit } from './types';
+import type { PhotoChanges, Post, PostEdit } from './types';
 
 interface PostsResponse {
 	posts: Post[];
 }
 
-/** Writes `count` posts (1-3) about `brief`; throws the server's error. */
-export async function generatePosts(businessId: string, brief: string, count: number): Promise<Post[]> {
+/**
+ * Writes `count` posts (1-3) about `brief` and the photos (already scaled,
+ * see photos.ts); throws the server's error. Photos go as multipart parts
+ * named "photos"; without photos the body stays JSON.
+ */
+export async function generatePosts(businessId: string, brief: string, count: number, photos: File[] = []): Promise<Post[]> {
+	let body: FormData | { brief: string; count: number } = { brief, count };
+	if (photos.length > 0) {
+		const form = new FormData();
+		form.set('brief', brief);
+		form.set('count', String(count));
+		for (const photo of photos) form.append('photos', photo, photo.name);
+		body = form;
+	}
 	const res = await pb.send<PostsResponse>(`/api/rekan/businesses/${encodeURIComponent(businessId)}/posts:generate`, {
 		method: 'POST',
-		body: { brief, count },
+		body,
 		requestKey: null
 	});
 	return res.posts ?? [];
@@ -28,9 +40,16 @@ export async function retryPost(postId: string): Promise<Post> {
 	return post;
 }
 
-/** Saves the operator's changes to a post (the server marks it edited). */
-export function updatePost(postId: string, edit: PostEdit): Promise<Post> {
-	return pb.collection('posts').update(postId, edit);
+/**
+ * Saves the operator's changes to a post (the server marks it edited):
+ * texts, photos to remove (stored names) and photos to add (scaled files).
+ */
+export function updatePost(postId: string, edit: PostEdit, photos: PhotoChanges = { remove: [], add: [] }): Promise<Post> {
+	const body: Record<string, unknown> = { ...edit };
+	// PocketBase's modifiers: "photos-" drops names, "photos+" appends files.
+	if (photos.remove.length > 0) body['photos-'] = photos.remove;
+	if (photos.add.length > 0) body['photos+'] = photos.add;
+	return pb.collection('posts').update(postId, body);
 }
 
 export function deletePost(postId: string): Promise<boolean> {

@@ -71,6 +71,15 @@ describe('fieldMessage', () => {
 	it('keeps Portuguese messages', () => {
 		expect(fieldMessage('whatever', 'Telefone inválido: use o DDD.')).toBe('Telefone inválido: use o DDD.');
 	});
+
+	it("translates the file field's English errors", () => {
+		expect(fieldMessage('validation_invalid_file', 'Invalid new files: a.pdf.')).toBe(
+			'Arquivo não aceito: envie fotos JPEG, PNG ou WebP.'
+		);
+		expect(fieldMessage('validation_too_many_files', 'The maximum allowed files is 4')).toBe('Um post tem no máximo 4 fotos.');
+		// The server's own photo errors are Portuguese already.
+		expect(fieldMessage('validation_invalid_photo', 'A foto “x.jpg” está corrompida.')).toBe('A foto “x.jpg” está corrompida.');
+	});
 });
 
 describe('loginErrorMessage', () => {

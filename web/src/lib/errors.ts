@@ -1,6 +1,7 @@
 // Turns whatever went wrong into something an operator can act on. The
 // server's messages are already Portuguese; the SDK's own (network, aborts)
 // are not, so those get ours.
+import { SERVER_LIMITS } from './limits.gen';
 import type { Post } from './types';
 
 export type ProblemKind =
@@ -141,6 +142,11 @@ export function fieldMessage(code: string, message: string): string {
 		case 'validation_invalid_email':
 		case 'validation_is_email':
 			return 'E-mail inválido.';
+		// PocketBase's file field (posts.photos), when a request passes the web app's checks.
+		case 'validation_invalid_file':
+			return 'Arquivo não aceito: envie fotos JPEG, PNG ou WebP.';
+		case 'validation_too_many_files':
+			return `Um post tem no máximo ${SERVER_LIMITS.photos} fotos.`;
 	}
 	if (/^[\x00-\x7f]*$/.test(message) && /\b(the|must|be|cannot|invalid|value)\b/i.test(message)) {
 		return 'Valor inválido.';

@@ -9,8 +9,6 @@ export const SERVER_LIMITS = {
 	postsMin: 1,
 	/** posts per generation, at most */
 	postsMax: 3,
-	/** photos sent with one brief, at most */
-	photos: 4,
 	/** characters of a business name */
 	name: 120,
 	/** characters of a segment */

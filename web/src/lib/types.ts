@@ -59,6 +59,8 @@ export interface Post {
 	status: PostStatus;
 	error: string;
 	checks: Check[] | null;
+	/** Stored file names of the post's photos (protected: see files.svelte.ts). */
+	photos: string[] | null;
 	model: string;
 	edited: boolean;
 	created: string;
@@ -67,3 +69,9 @@ export interface Post {
 
 /** Fields of a post the operator may change. */
 export type PostEdit = Partial<Pick<Post, 'caption' | 'hashtags' | 'production_note'>>;
+
+/** Photos to drop (stored names) and to add (scaled files) when saving a post. */
+export interface PhotoChanges {
+	remove: string[];
+	add: File[];
+}

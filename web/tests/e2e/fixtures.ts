@@ -18,6 +18,21 @@ export interface FakeReply {
 	fault?: string;
 }
 
+/** An image_url part as fakellm recorded it (eval/fakellm/images.go). */
+export interface FakeImage {
+	media_type: string;
+	format: string;
+	bytes: number;
+	width: number;
+	height: number;
+	segments: string[];
+	has_exif: boolean;
+	has_metadata: boolean;
+	error?: string;
+	/** The decoded file, base64. */
+	data?: string;
+}
+
 /** Control of the fake LLM provider (eval/fakellm) at its HTTP boundary. */
 export class FakeLLM {
 	constructor(
@@ -34,6 +49,13 @@ export class FakeLLM {
 		const res = await this.request.get(`${this.url}/_fake/requests`);
 		expect(res.ok()).toBe(true);
 		return (await res.json()) as unknown[];
+	}
+
+	/** Every image the provider received, in order, with its bytes (fakellm's Image records). */
+	async images(): Promise<FakeImage[]> {
+		const res = await this.request.get(`${this.url}/_fake/requests?image_data=1`);
+		expect(res.ok()).toBe(true);
+		return ((await res.json()) as { images?: FakeImage[] }[]).flatMap((r) => r.images ?? []);
 	}
 
 	async pending(): Promise<number> {
@@ -118,11 +140,36 @@ export async function login(page: Page, operator: Operator): Promise<string> {
 	return `${response.status()} ${await response.text()}`;
 }
 
+/** A PocketBase auth response: what the SDK keeps in localStorage as "pocketbase_auth". */
+export interface ApiSession {
+	token: string;
+	record: { id: string; email: string };
+}
+
+// The server allows ten password logins a minute per address (the rate
+// limits migration), and the whole suite runs from one address in about a
+// minute: each operator logs in through the API once per server and worker.
+const sessions = new Map<string, Promise<ApiSession>>();
+
+/** An operator's API session on `baseURL`, made once and then shared. */
+export function apiSession(request: APIRequestContext, baseURL: string, operator: Operator): Promise<ApiSession> {
+	const key = `${baseURL} ${operator.email}`;
+	let session = sessions.get(key);
+	if (!session) {
+		session = (async () => {
+			const res = await request.post(`${baseURL}/api/collections/users/auth-with-password`, {
+				data: { identity: operator.email, password: operator.password }
+			});
+			expect(res.ok(), await res.text()).toBe(true);
+			return (await res.json()) as ApiSession;
+		})();
+		sessions.set(key, session);
+		session.catch(() => sessions.delete(key));
+	}
+	return session;
+}
+
 /** An auth token for the PocketBase REST API, for checks outside the browser. */
 export async function apiToken(request: APIRequestContext, baseURL: string, operator: Operator): Promise<string> {
-	const res = await request.post(`${baseURL}/api/collections/users/auth-with-password`, {
-		data: { identity: operator.email, password: operator.password }
-	});
-	expect(res.ok(), await res.text()).toBe(true);
-	return ((await res.json()) as { token: string }).token;
+	return (await apiSession(request, baseURL, operator)).token;
 }
