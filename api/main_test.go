@@ -474,19 +474,46 @@ func TestSIGTERMDrainsGenerationsInFlight(t *testing.T) {
 	go func() { exited <- s.cmd.Wait() }()
 
 	// The signal is handled asynchronously; a request that still got in is a
-	// generation like the others and must be stored too.
-	admitted := 0
+	// generation like the others and must be stored too. Probes start every
+	// 100 ms without waiting for each other: a probe admitted before the
+	// signal was handled keeps the server up while it runs, so waiting for
+	// it first could let the drain end (and the listener close) before the
+	// next probe, which then sees a refused connection instead of a 503.
+	const maxProbes = 8
+	probes := make(chan generation, maxProbes)
+	launched := 0
 	var refused generation
-	for try := 0; try < 4 && refused.status == 0; try++ {
+	admitted := 0
+	for launched < maxProbes && refused.status == 0 {
 		time.Sleep(100 * time.Millisecond)
-		g := postGenerate(s.base, token, businessID, "pedido durante o desligamento")
+		launched++
+		go func() { probes <- postGenerate(s.base, token, businessID, "pedido durante o desligamento") }()
+		select {
+		case g := <-probes:
+			launched--
+			switch {
+			case g.err != nil:
+				t.Fatalf("generation during the drain: %v", g.err)
+			case g.status == 200:
+				admitted++
+			default:
+				refused = g
+			}
+		case <-time.After(200 * time.Millisecond):
+			// Admitted and waiting on the LLM: keep it running, probe again.
+		}
+	}
+	// Probes still running were admitted before the drain (they must finish
+	// and be stored like the first ones), or are the slow refusal.
+	for range launched {
+		g := <-probes
 		switch {
-		case g.err != nil:
-			t.Fatalf("generation during the drain: %v", g.err)
-		case g.status == 200:
+		case g.err == nil && g.status == 200 && strings.Contains(g.body, `"status":"ready"`):
 			admitted++
-		default:
+		case g.err == nil && g.status != 200 && refused.status == 0:
 			refused = g
+		default:
+			t.Errorf("probe admitted before the drain: %d %v %.300s", g.status, g.err, g.body)
 		}
 	}
 	if refused.status != 503 || refused.retryAfter == "" ||
@@ -494,7 +521,6 @@ func TestSIGTERMDrainsGenerationsInFlight(t *testing.T) {
 		t.Errorf("new generation while stopping: %d Retry-After %q %s; want 503 restarting with Retry-After",
 			refused.status, refused.retryAfter, refused.body)
 	}
-
 	for range inFlight {
 		g := <-results
 		if g.err != nil || g.status != 200 || !strings.Contains(g.body, `"status":"ready"`) {
