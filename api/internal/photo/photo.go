@@ -32,7 +32,8 @@ import (
 	"github.com/rekan/rekan/eval/content"
 )
 
-// Limits of an upload (eval/content/limits.go has them all).
+// Limits of an upload: aliases of eval/content/limits.go, which the web app
+// and the migration share, except ModelEdge, which only the server uses.
 const (
 	// MaxFileBytes is the largest photo file accepted.
 	MaxFileBytes = content.MaxPhotoBytes

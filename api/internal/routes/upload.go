@@ -60,11 +60,11 @@ func isMultipart(r *http.Request) bool {
 
 // bindGenerateMultipart reads brief, count and up to content.MaxPhotos
 // photos from a multipart body, part by part as they arrive: each photo is
-// decoded and re-encoded while it streams in, so neither the body nor a
-// photo file is ever held whole in memory or on disk. Unknown parts are
+// spooled to an unlinked temporary file and re-encoded (photo.Process)
+// before the next part is read, so the body is never held whole in memory.
+// The route's apis.BodyLimit bounds the whole body. Unknown parts are
 // skipped, like unknown JSON fields.
 func bindGenerateMultipart(e *core.RequestEvent) (generateForm, error) {
-	e.Request.Body = http.MaxBytesReader(e.Response, e.Request.Body, maxMultipartBytes)
 	reader, err := e.Request.MultipartReader()
 	if err != nil {
 		return generateForm{}, e.BadRequestError(msgBadBody, nil)
