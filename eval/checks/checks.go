@@ -31,6 +31,15 @@ type Result struct {
 	// worst severity the check can report, so the UI can rank badges alike.
 	Severity Severity `json:"severity"`
 	Reason   string   `json:"reason"`
+	// NotApplicable is set when the check had nothing to look at (no
+	// earlier openings, a single post, no claim in the caption): Passed is
+	// then true because nothing is wrong, but it is not an approval and
+	// the card counts it apart. Results stored before the field existed
+	// decode as applicable, which is what they claimed.
+	NotApplicable bool `json:"not_applicable,omitempty"`
+	// Claims are the statements a failed claims check could not back, as
+	// the operator can confirm them (see Context.Confirmed).
+	Claims []string `json:"claims,omitempty"`
 }
 
 // Check IDs, in the order Run reports them.
@@ -48,6 +57,10 @@ const (
 	IDNewHook             = "new_hook"
 	IDDistinctPosts       = "distinct_posts"
 	IDRoleFulfilled       = "role_fulfilled"
+	IDClaimsBacked        = "claims_backed"
+	IDBusinessName        = "business_name"
+	IDAddressesBrief      = "addresses_brief"
+	IDTone                = "tone"
 )
 
 // Context is what a post is checked against: the profile and brief it was
@@ -60,6 +73,9 @@ type Context struct {
 	PreviousHooks []string
 	// Others are the other posts of the same request (not the post itself).
 	Others []content.Post
+	// Confirmed are claims the operator marked as true on this post ("o
+	// cliente confirmou"): they back the caption like a line of the profile.
+	Confirmed []string
 }
 
 // Input is one post and its context.
@@ -73,7 +89,14 @@ type check struct {
 	label string
 	worst Severity
 	run   func(in Input) (passed bool, severity Severity, reason string)
+	// result, when set instead of run, gives the whole result (a check
+	// that also lists what the operator can confirm).
+	result func(in Input) Result
 }
+
+// notApplicable is what a check's run returns as severity, with passed
+// true, when it had nothing to look at.
+const notApplicable Severity = "n/a"
 
 // onPost adapts a check that needs nothing but the post.
 func onPost(f func(p content.Post) (bool, Severity, string)) func(Input) (bool, Severity, string) {
@@ -81,19 +104,23 @@ func onPost(f func(p content.Post) (bool, Severity, string)) func(Input) (bool, 
 }
 
 var all = []check{
-	{IDCaptionLength, "Tamanho da legenda", SeverityError, onPost(checkCaptionLength)},
-	{IDHashtags, "Hashtags", SeverityError, onPost(checkHashtags)},
-	{IDBrazilianPortuguese, "Português do Brasil", SeverityError, onPost(checkBrazilianPortuguese)},
-	{IDProductionNote, "Nota de produção", SeverityError, onPost(checkProductionNote)},
-	{IDNoLinks, "Sem links", SeverityError, onPost(checkNoLinks)},
-	{IDEngagementBait, "Sem isca de engajamento", SeverityWarning, onPost(checkEngagementBait)},
-	{IDEmojiDensity, "Uso de emojis", SeverityWarning, onPost(checkEmojiDensity)},
-	{IDNothingInvented, "Nada inventado", SeverityError, checkNothingInvented},
-	{IDSpecific, "Fala deste negócio", SeverityError, checkSpecific},
-	{IDStockPhrases, "Sem frases feitas", SeverityError, checkStockPhrases},
-	{IDNewHook, "Gancho novo", SeverityError, checkNewHook},
-	{IDDistinctPosts, "Posts diferentes entre si", SeverityError, checkDistinctPosts},
-	{IDRoleFulfilled, "Cumpre o papel", SeverityError, checkRoleFulfilled},
+	{IDCaptionLength, "Tamanho da legenda", SeverityError, onPost(checkCaptionLength), nil},
+	{IDHashtags, "Hashtags", SeverityError, checkHashtagsOnTopic, nil},
+	{IDBrazilianPortuguese, "Português do Brasil", SeverityError, onPost(checkLanguage), nil},
+	{IDProductionNote, "Nota de produção", SeverityError, onPost(checkProductionNote), nil},
+	{IDNoLinks, "Sem links", SeverityError, onPost(checkNoLinks), nil},
+	{IDEngagementBait, "Sem isca de engajamento", SeverityWarning, onPost(checkEngagementBait), nil},
+	{IDEmojiDensity, "Uso de emojis", SeverityWarning, onPost(checkEmojiDensity), nil},
+	{IDNothingInvented, "Nada inventado", SeverityError, checkNothingInvented, nil},
+	{IDSpecific, "Fala deste negócio", SeverityError, checkSpecific, nil},
+	{IDStockPhrases, "Sem frases feitas", SeverityError, checkStockPhrases, nil},
+	{IDNewHook, "Gancho novo", SeverityError, checkNewHook, nil},
+	{IDDistinctPosts, "Posts diferentes entre si", SeverityError, checkDistinctPosts, nil},
+	{IDRoleFulfilled, "Cumpre o papel", SeverityError, checkRoleFulfilled, nil},
+	{id: IDClaimsBacked, label: "Afirmações com base no perfil", worst: SeverityError, result: checkClaims},
+	{IDBusinessName, "Nome do negócio", SeverityError, checkBusinessName, nil},
+	{IDAddressesBrief, "Atende ao pedido", SeverityWarning, checkAddressesBrief, nil},
+	{IDTone, "Tom de voz", SeverityWarning, checkTone, nil},
 }
 
 // IDs lists every check ID in report order.
@@ -110,17 +137,18 @@ func IDs() []string {
 func Run(in Input) []Result {
 	results := make([]Result, 0, len(all))
 	for _, c := range all {
-		passed, severity, reason := c.run(in)
-		if passed {
-			severity = c.worst
+		var r Result
+		if c.result != nil {
+			r = c.result(in)
+		} else {
+			r.Passed, r.Severity, r.Reason = c.run(in)
 		}
-		results = append(results, Result{
-			ID:       c.id,
-			Label:    c.label,
-			Passed:   passed,
-			Severity: severity,
-			Reason:   reason,
-		})
+		r.ID, r.Label = c.id, c.label
+		if r.Passed {
+			r.NotApplicable = r.Severity == notApplicable
+			r.Severity = c.worst
+		}
+		results = append(results, r)
 	}
 	return results
 }

@@ -101,7 +101,8 @@ func TestGoodPostPassesEverything(t *testing.T) {
 
 func TestRunReportsEveryCheckInOrder(t *testing.T) {
 	wantIDs := []string{"caption_length", "hashtags", "brazilian_portuguese", "production_note", "no_links", "engagement_bait", "emoji_density",
-		"nothing_invented", "specific_to_business", "no_stock_phrases", "new_hook", "distinct_posts", "role_fulfilled"}
+		"nothing_invented", "specific_to_business", "no_stock_phrases", "new_hook", "distinct_posts", "role_fulfilled",
+		"claims_backed", "business_name", "addresses_brief", "tone"}
 	if !reflect.DeepEqual(checks.IDs(), wantIDs) {
 		t.Fatalf("IDs %v", checks.IDs())
 	}

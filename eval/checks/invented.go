@@ -52,10 +52,9 @@ var urgencies = []urgency{
 // inventedFacts lists, as "kind “text”", every price, percentage, promotion,
 // deadline, date, time, duration or phone of the post's published text that
 // the profile and brief do not back.
-func inventedFacts(in Input, src *source) []string {
+func inventedFacts(in Input, src *source) (found []string, facts int) {
 	text := publishedWords(in.Post)
 	folded := digitize(Fold(text))
-	var found []string
 	seen := map[string]bool{}
 	add := func(kind, what string) {
 		item := kind + " \u201c" + strings.TrimSpace(what) + "\u201d"
@@ -65,37 +64,53 @@ func inventedFacts(in Input, src *source) []string {
 		}
 	}
 	for _, m := range findAmounts(folded) {
+		facts++
 		if !src.allowsPrice(m.value) {
 			add("preço", formatBRL(m.value))
+		} else if unit := src.unitMismatch(folded, m); unit != "" {
+			written := strings.TrimSpace(captionUnit.FindString(folded[m.end:]))
+			found = append(found, fmt.Sprintf("preço \u201c%s %s\u201d (no perfil, %s é o preço por %s)", formatBRL(m.value), written, formatBRL(m.value), unit))
 		}
 	}
 	for _, m := range findPercents(folded) {
+		facts++
 		if !containsValue(src.percents, m.value) {
 			add("desconto", m.text)
 		}
 	}
 	padded := normalizeForPhrases(folded)
 	for _, t := range promoTerms {
+		if strings.Contains(padded, " "+t+" ") {
+			facts++
+		}
 		if !src.promo && !src.free && strings.Contains(padded, " "+t+" ") {
 			add("promoção", t)
 		}
 	}
 	for _, t := range freeTerms {
+		if strings.Contains(padded, " "+t+" ") {
+			facts++
+		}
 		if !src.free && strings.Contains(padded, " "+t+" ") {
 			add("brinde", t)
 		}
 	}
 	for _, u := range urgencies {
+		if strings.Contains(padded, " "+u.phrase+" ") {
+			facts++
+		}
 		if strings.Contains(padded, " "+u.phrase+" ") && !src.mentionsAny(u.needs) {
 			add("prazo", u.phrase)
 		}
 	}
 	for _, m := range findDates(folded) {
+		facts++
 		if !src.dates[m.key] {
 			add("data", m.text)
 		}
 	}
 	for _, m := range dayOfMonth.FindAllStringSubmatch(folded, -1) {
+		facts++
 		var d int
 		fmt.Sscanf(m[1], "%d", &d)
 		if !src.days[d] {
@@ -103,26 +118,30 @@ func inventedFacts(in Input, src *source) []string {
 		}
 	}
 	for _, m := range findWeekdays(folded) {
+		facts++
 		if !src.weekdays[m.key] {
 			add("dia", m.text)
 		}
 	}
 	for _, m := range findTimes(folded) {
+		facts++
 		if !src.times[m.key] {
 			add("horário", m.text)
 		}
 	}
 	for _, m := range findDeadlines(folded) {
+		facts++
 		if !src.durations[m.key] {
 			add("prazo", m.text)
 		}
 	}
 	for _, m := range findPhones(text) {
+		facts++
 		if !samePhone(src.phone, m.key) {
 			add("telefone", m.text)
 		}
 	}
-	return found
+	return found, facts
 }
 
 func (s *source) mentionsAny(stems []string) bool {
@@ -156,8 +175,11 @@ func formatBRL(v float64) string {
 // checkNothingInvented is an error, never a warning: a wrong price or a
 // promotion the owner never offered is a real loss for a micro-entrepreneur.
 func checkNothingInvented(in Input) (bool, Severity, string) {
-	found := inventedFacts(in, newSource(in.Context))
-	if len(found) == 0 {
+	found, facts := inventedFacts(in, newSource(in.Context))
+	switch {
+	case facts == 0:
+		return true, notApplicable, "A legenda não cita preço, desconto, prazo, data, horário nem telefone: nada a conferir."
+	case len(found) == 0:
 		return true, "", "Preços, prazos, datas e telefones da legenda estão no perfil ou no pedido."
 	}
 	return false, SeverityError, fmt.Sprintf("Não está no perfil nem no pedido: %s. Confirme com o dono ou tire da legenda.", joinList(found))

@@ -88,7 +88,7 @@ func checkNewHook(in Input) (bool, Severity, string) {
 		return false, SeverityError, "Sem gancho: a primeira frase da legenda está vazia."
 	}
 	if len(in.PreviousHooks) == 0 {
-		return true, "", "Nenhuma abertura anterior deste negócio para comparar."
+		return true, notApplicable, "Nenhuma abertura anterior deste negócio para comparar."
 	}
 	for _, prev := range in.PreviousHooks {
 		if HookSimilarity(hook, prev) >= HookSimilarityMax {
@@ -116,7 +116,7 @@ func captionSimilarity(a, b content.Post, brief string) float64 {
 
 func checkDistinctPosts(in Input) (bool, Severity, string) {
 	if len(in.Others) == 0 {
-		return true, "", "Único post do pedido."
+		return true, notApplicable, "Único post do pedido: nada a comparar."
 	}
 	hook := hookOf(in.Post)
 	for _, other := range in.Others {

@@ -118,7 +118,7 @@ func checkRoleFulfilled(in Input) (bool, Severity, string) {
 		return false, SeverityWarning, "Post de dica sem instrução: diga o que o seguidor deve fazer (guarde, use, evite…)."
 	}
 	if role == "" {
-		return true, "", "Post sem papel definido: nada a verificar."
+		return true, notApplicable, "Post sem papel definido: nada a verificar."
 	}
-	return true, "", fmt.Sprintf("Sem regra automática para o papel \u201c%s\u201d.", role)
+	return true, notApplicable, fmt.Sprintf("Sem regra automática para o papel \u201c%s\u201d.", role)
 }

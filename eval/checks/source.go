@@ -31,17 +31,22 @@ type source struct {
 	phone                               string
 	promo                               bool
 	free                                bool
+	// units are the offerings' prices with what each buys.
+	units []pricedUnit
 }
 
 func newSource(c Context) *source {
 	b := c.Business
-	parts := []string{b.Name, b.Segment, b.City, b.State, b.Neighbourhood, b.Audience, b.Voice, b.Notes, c.Brief}
+	parts := []string{b.Name, b.Segment, b.City, b.State, b.Neighbourhood, b.Audience, b.Voice, b.Notes, b.OpeningHours, c.Brief}
 	for _, s := range b.Services {
 		parts = append(parts, s.Name)
 	}
 	parts = append(parts, b.Facts...)
+	parts = append(parts, b.DeliveryAreas...)
+	parts = append(parts, c.Confirmed...)
 	s := &source{
 		text:  digitize(Fold(strings.Join(parts, "\n"))),
+		units: offeringUnits(b.Services),
 		brief: digitize(Fold(c.Brief)),
 		phone: digitsOnly(b.Phone),
 	}
@@ -65,11 +70,14 @@ func newSource(c Context) *source {
 	s.durations = keys(findDurations(s.text))
 	s.dates = keys(findDates(s.text))
 	s.times = keys(findTimes(s.text))
+	// A day named in a negated sentence ("não abre aos domingos") is a day
+	// the business is closed, not one a caption may promise.
+	affirmative := affirmativeText(s.text)
 	s.weekdays = map[string]bool{}
-	for _, m := range findWeekdays(s.text) {
+	for _, m := range findWeekdays(affirmative) {
 		s.weekdays[m.key] = true
 	}
-	for _, r := range weekdayRange.FindAllStringSubmatch(s.text, -1) {
+	for _, r := range weekdayRange.FindAllStringSubmatch(affirmative, -1) {
 		from, to := weekdayIndex(r[1]), weekdayIndex(r[2])
 		for i := from; from >= 0 && to >= 0; i = (i + 1) % len(weekdayKeys) {
 			s.weekdays[weekdayKeys[i]] = true
@@ -156,6 +164,8 @@ type match struct {
 	text  string
 	key   string
 	value float64
+	// end is where the match ends in the searched text (amounts only).
+	end int
 }
 
 const numberPattern = `(\d{1,3}(?:\.\d{3})+|\d+)(?:[,.](\d{1,2}))?`
@@ -178,7 +188,7 @@ var (
 	// Phones as Brazilians write them: "(11) 98765-4321", "11 98765 4321",
 	// "+55 11 987654321", "98765-4321".
 	phoneNumber  = regexp.MustCompile(`(?:\+?55[\s.-]?)?(?:\(?\d{2}\)?[\s.-]?)?9?\d{4}[\s.-]?\d{4}\b`)
-	weekdayRange = regexp.MustCompile(`\bde\s+(segunda|terca|quarta|quinta|sexta|sabado|domingo)(?:-feira)?\s+a\s+(segunda|terca|quarta|quinta|sexta|sabado|domingo)\b`)
+	weekdayRange = regexp.MustCompile(`\b(?:de\s+)?(segunda|terca|quarta|quinta|sexta|sabado|domingo)(?:-feira)?\s+a\s+(segunda|terca|quarta|quinta|sexta|sabado|domingo)\b`)
 	numberWord   = regexp.MustCompile(`\b(um|uma|dois|duas|tres|quatro|cinco|seis|sete|oito|nove|dez|onze|doze|treze|quatorze|catorze|quinze|dezesseis|dezessete|dezoito|dezenove|vinte|trinta|quarenta|cinquenta|cem)\s+(reais|por cento|dias?|horas?|semanas?|meses|anos)\b`)
 )
 
@@ -229,7 +239,7 @@ func findAmounts(folded string) []match {
 			if idx[4] >= 0 {
 				frac = folded[idx[4]:idx[5]]
 			}
-			out = append(out, match{text: folded[idx[0]:idx[1]], value: parseNumber(folded[idx[2]:idx[3]], frac)})
+			out = append(out, match{text: folded[idx[0]:idx[1]], value: parseNumber(folded[idx[2]:idx[3]], frac), end: idx[1]})
 		}
 	}
 	return out
@@ -403,4 +413,16 @@ func samePhone(business, written string) bool {
 	}
 	written = strings.TrimLeft(written, "0")
 	return strings.HasSuffix(business, written) || strings.HasSuffix("55"+business, written)
+}
+
+// affirmativeText drops the negated sentences of a folded text.
+func affirmativeText(folded string) string {
+	var b strings.Builder
+	for _, c := range splitClauses(folded) {
+		if !c.negated {
+			b.WriteString(c.raw)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
 }

@@ -127,16 +127,42 @@ func foundAnchors(in Input) ([]string, int) {
 	return append(found, hits...), len(found)
 }
 
-// briefSuggestions are a few words of the brief worth citing, for the
-// reason of a generic post.
-func briefSuggestions(c Context) []string {
+// Suggestions are what the reason of a generic post proposes to cite: the
+// neighbourhood, the city and the offerings the brief is about, written as
+// the profile writes them. Never loose words of the brief: picked by rule
+// they were adjectives and names out of context ("abertas", "joão").
+func Suggestions(c Context) []string {
 	var out []string
-	for _, w := range words(c.Brief) {
-		if isDistinctive(w.folded) && len(out) < 3 && !contains(out, w.text) {
-			out = append(out, w.text)
+	for _, place := range []string{c.Business.Neighbourhood, c.Business.City} {
+		if p := strings.TrimSpace(place); p != "" && len(out) < 2 {
+			out = append(out, p)
 		}
 	}
+	brief := contentStems(c.Brief)
+	best, bestScore := "", 0
+	for _, s := range c.Business.Services {
+		name := OfferingName(s.Name)
+		score := 0
+		for st := range contentStems(name) {
+			if _, ok := brief[st]; ok {
+				score++
+			}
+		}
+		if score > bestScore {
+			best, bestScore = name, score
+		}
+	}
+	if best != "" {
+		out = append(out, best)
+	}
 	return out
+}
+
+// OfferingName is an offering's name without its parenthesised detail
+// ("bolo de casamento (por quilo)" → "bolo de casamento").
+func OfferingName(name string) string {
+	name, _, _ = strings.Cut(name, "(")
+	return strings.TrimSpace(name)
 }
 
 func checkSpecific(in Input) (bool, Severity, string) {
@@ -156,7 +182,7 @@ func checkSpecific(in Input) (bool, Severity, string) {
 	if len(found) == 1 {
 		reason = fmt.Sprintf("A legenda serviria para qualquer negócio: só cita %s; inclua o bairro, a cidade ou outro detalhe do perfil ou do pedido.", quoteList(found))
 	}
-	if s := briefSuggestions(in.Context); len(s) > 0 {
+	if s := Suggestions(in.Context); len(s) > 0 {
 		reason += fmt.Sprintf(" Use, por exemplo, %s.", quoteList(s))
 	}
 	return false, SeverityError, reason

@@ -15,6 +15,9 @@ import (
 type Offering struct {
 	Name     string   `json:"name"`
 	PriceBRL *float64 `json:"price_brl,omitempty"`
+	// Unit is what the price buys ("cento", "kg", "unidade", "fatia"),
+	// optional: R$ 80 the hundred is not R$ 80 each, and the checks tell.
+	Unit string `json:"unit,omitempty"`
 }
 
 // Business is the profile the prompts see. It mirrors the `businesses`
@@ -33,6 +36,12 @@ type Business struct {
 	Voice         string     `json:"voice,omitempty"`
 	Facts         []string   `json:"facts"`
 	Notes         string     `json:"notes,omitempty"`
+	// DeliveryAreas are the neighbourhoods or towns the business delivers
+	// to (optional; empty means the profile does not say).
+	DeliveryAreas []string `json:"delivery_areas,omitempty"`
+	// OpeningHours is the days and hours it opens, as the owner says them
+	// ("terça a domingo, 18h às 23h"), optional.
+	OpeningHours string `json:"opening_hours,omitempty"`
 }
 
 // Request asks for len(Roles) posts (1-3) about one brief.

@@ -57,4 +57,10 @@ const (
 	MaxOfferingNameRunes = 120
 	MaxFacts             = 30
 	MaxFactRunes         = 300
+	// An offering's unit ("cento", "kg", "fatia"): a word or two.
+	MaxOfferingUnitRunes = 30
+	// Delivery areas: neighbourhoods or towns, each a short name.
+	MaxDeliveryAreas     = 30
+	MaxDeliveryAreaRunes = 80
+	MaxOpeningHoursRunes = 300
 )

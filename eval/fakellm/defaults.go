@@ -321,7 +321,7 @@ var drafts = map[string]draft{
 	"bastidores": {
 		hooks: []string{"Antes de ficar pronto, tem uma etapa que ninguém vê.", "Um pedaço do nosso dia em {place}.", "Por trás de cada {product}, aqui em {place}."},
 		body: func(r request) string {
-			return join(sentence("Por aqui funciona assim: ", r.fact(1)), "Cada "+r.productName()+" passa por essas mãos antes de sair de "+r.place()+".")
+			return join(sentence("Por aqui funciona assim: ", r.fact(1)), "Cada "+r.productName()+" passa por essas mãos antes de sair de "+r.place()+".", sentence("Desta vez: ", lowerFirst(r.briefSentence())))
 		},
 		cta: func(r request) string { return "Quer ver essa etapa de perto? Passa aqui em " + r.place() + "." },
 		tag: "#bastidores",
@@ -345,7 +345,8 @@ var drafts = map[string]draft{
 	"dica": {
 		hooks: []string{"Uma dica de quem trabalha com {segment} em {city}.", "Anote esta dica antes do próximo pedido.", "O que a gente sempre explica no balcão em {place}."},
 		body: func(r request) string {
-			return join("Antes de fazer o pedido, anote o que você quer e mande uma foto de referência: assim a gente acerta de primeira.", sentence("E um detalhe daqui: ", r.fact(3)))
+			// The brief closes the tip so the post still answers it (addresses_brief).
+			return join("Antes de fazer o pedido, anote o que você quer e mande uma foto de referência: assim a gente acerta de primeira.", sentence("E um detalhe daqui: ", r.fact(3)), sentence("Foi assim desta vez: ", lowerFirst(r.briefSentence())))
 		},
 		cta: func(r request) string { return r.contact() },
 		tag: "#dicadodono",
@@ -371,7 +372,7 @@ var drafts = map[string]draft{
 	"comunidade": {
 		hooks: []string{"Quem é de {place} sabe.", "Um recado pra vizinhança de {place}.", "{place} tem dessas coisas."},
 		body: func(r request) string {
-			return join(sentence("Quem é daqui sabe: ", r.fact(3)), "E quem mora por aqui acompanhou de perto a novidade desta vez.")
+			return join(sentence("Quem é daqui sabe: ", r.fact(3)), sentence("E quem mora por aqui acompanhou de perto a novidade desta vez: ", lowerFirst(r.briefSentence())))
 		},
 		cta: func(r request) string { return "Passa aqui em " + r.place() + " pra dar um oi." },
 		tag: "#vizinhanca",

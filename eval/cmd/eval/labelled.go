@@ -20,9 +20,13 @@ import (
 // The labelled set (eval/testdata/labelled/*.json) holds posts written by
 // people, good and bad, each with the verdict every check should give and,
 // for --calibrate, the verdict a careful reviewer gives on each judge
-// criterion. One file per test business:
+// criterion. It has two parts: test/ was written and frozen (test.sha256)
+// before the checks it measures were tuned, tune/ is what rules are tuned
+// on. One file per business:
 //
-//	{"profile": "confeitaria-lu", "phone": "55…" (optional override),
+//	{"profile": "confeitaria-lu" (a file of eval/testdata) or
+//	 "business": {a profile, inline, for businesses the eval does not run},
+//	 "phone": "55…" (optional override),
 //	 "cases": [{"name", "brief" (default: the profile's), "previous_hooks",
 //	            "variety": "pass"|"fail" (optional, for 2+ posts),
 //	            "posts": [{"label", "role", "hook", "caption", "hashtags",
@@ -51,13 +55,23 @@ type LabelledCase struct {
 
 // LabelledFile is one business of the set.
 type LabelledFile struct {
-	Profile string         `json:"profile"`
-	Phone   string         `json:"phone"`
-	Cases   []LabelledCase `json:"cases"`
+	Profile  string          `json:"profile"`
+	Business json.RawMessage `json:"business"`
+	Phone    string          `json:"phone"`
+	Cases    []LabelledCase  `json:"cases"`
 
 	file     string
+	part     string
 	business profiles.Profile
 }
+
+// The parts of the labelled set, by folder.
+const (
+	PartTest = "test"
+	PartTune = "tune"
+)
+
+var labelledParts = []string{PartTest, PartTune}
 
 // Context is what the case's posts are checked against.
 func (f LabelledFile) Context(c LabelledCase) checks.Context {
@@ -72,11 +86,15 @@ func (f LabelledFile) Context(c LabelledCase) checks.Context {
 // Unknown check ids, criteria or verdicts are errors: a typo would silently
 // turn a "fail" label into a "pass".
 func loadLabelled(dir, profilesDir string) ([]LabelledFile, error) {
-	paths, err := filepath.Glob(filepath.Join(dir, "*.json"))
-	if err != nil || len(paths) == 0 {
-		return nil, fmt.Errorf("no labelled posts (*.json) in %s", dir)
+	var paths []string
+	for _, part := range labelledParts {
+		found, err := filepath.Glob(filepath.Join(dir, part, "*.json"))
+		if err != nil || len(found) == 0 {
+			return nil, fmt.Errorf("no labelled posts (*.json) in %s", filepath.Join(dir, part))
+		}
+		sort.Strings(found)
+		paths = append(paths, found...)
 	}
-	sort.Strings(paths)
 	known := map[string]bool{}
 	for _, id := range checks.IDs() {
 		known[id] = true
@@ -94,7 +112,16 @@ func loadLabelled(dir, profilesDir string) ([]LabelledFile, error) {
 			return nil, fmt.Errorf("labelled %s: %w", path, err)
 		}
 		f.file = path
-		if f.business, err = profiles.LoadFile(filepath.Join(profilesDir, f.Profile+".json")); err != nil {
+		f.part = filepath.Base(filepath.Dir(path))
+		switch {
+		case (f.Profile == "") == (len(f.Business) == 0):
+			return nil, fmt.Errorf("labelled %s: want one of profile and business", path)
+		case f.Profile != "":
+			f.business, err = profiles.LoadFile(filepath.Join(profilesDir, f.Profile+".json"))
+		default:
+			f.business, err = profiles.Parse(path, f.Business)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("labelled %s: %w", path, err)
 		}
 		if f.Phone != "" {
@@ -154,6 +181,11 @@ type Mismatch struct {
 
 // scoreChecks runs the checks on the labelled set.
 func scoreChecks(files []LabelledFile) (map[string]*Confusion, []Mismatch, int) {
+	return scorePart(files, "")
+}
+
+// scorePart runs the checks on the files of one part ("" for all).
+func scorePart(files []LabelledFile, part string) (map[string]*Confusion, []Mismatch, int) {
 	conf := map[string]*Confusion{}
 	for _, id := range checks.IDs() {
 		conf[id] = &Confusion{}
@@ -161,6 +193,9 @@ func scoreChecks(files []LabelledFile) (map[string]*Confusion, []Mismatch, int) 
 	var mismatches []Mismatch
 	posts := 0
 	for _, f := range files {
+		if part != "" && f.part != part {
+			continue
+		}
 		for _, c := range f.Cases {
 			list := make([]content.Post, len(c.Posts))
 			for i, p := range c.Posts {
@@ -183,7 +218,7 @@ func scoreChecks(files []LabelledFile) (map[string]*Confusion, []Mismatch, int) 
 						cm.TN++
 					}
 					if wantPass != r.Passed {
-						mismatches = append(mismatches, Mismatch{File: filepath.Base(f.file), Case: c.Name, Post: p.Label, Check: r.ID, Want: wantPass, Got: r.Passed, Reason: r.Reason})
+						mismatches = append(mismatches, Mismatch{File: f.part + "/" + filepath.Base(f.file), Case: c.Name, Post: p.Label, Check: r.ID, Want: wantPass, Got: r.Passed, Reason: r.Reason})
 					}
 				}
 			}
