@@ -82,7 +82,7 @@ func assertUp(t *testing.T, app core.App) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, field := range []string{"owner", "name", "segment", "city", "state", "neighbourhood", "phone", "services", "audience", "voice", "facts", "notes", "created", "updated"} {
+	for _, field := range []string{"owner", "name", "segment", "city", "state", "neighbourhood", "phone", "services", "audience", "voice", "facts", "notes", "delivery_areas", "opening_hours", "created", "updated"} {
 		if businesses.Fields.GetByName(field) == nil {
 			t.Errorf("businesses.%s missing", field)
 		}
@@ -95,7 +95,7 @@ func assertUp(t *testing.T, app core.App) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, field := range []string{"business", "brief", "caption", "hashtags", "production_note", "role", "hook", "status", "error", "checks", "model", "edited", "created", "updated"} {
+	for _, field := range []string{"business", "brief", "caption", "hashtags", "production_note", "role", "hook", "status", "error", "checks", "model", "edited", "confirmed_claims", "created", "updated"} {
 		if posts.Fields.GetByName(field) == nil {
 			t.Errorf("posts.%s missing", field)
 		}

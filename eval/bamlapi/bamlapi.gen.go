@@ -26,10 +26,12 @@ type BamlOptions struct {
 type Business struct {
 	Audience      *string    `json:"audience,omitempty"`
 	City          string     `json:"city"`
+	DeliveryAreas []string   `json:"delivery_areas"`
 	Facts         []string   `json:"facts"`
 	Name          string     `json:"name"`
 	Neighbourhood *string    `json:"neighbourhood,omitempty"`
 	Notes         *string    `json:"notes,omitempty"`
+	OpeningHours  *string    `json:"opening_hours,omitempty"`
 	Phone         *string    `json:"phone,omitempty"`
 	Segment       string     `json:"segment"`
 	Services      []Offering `json:"services"`
@@ -54,6 +56,7 @@ type JudgeVerdict struct {
 type Offering struct {
 	Name     string   `json:"name"`
 	PriceBrl *float32 `json:"price_brl,omitempty"`
+	Unit     *string  `json:"unit,omitempty"`
 }
 
 // Post defines model for Post.

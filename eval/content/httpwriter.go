@@ -117,7 +117,7 @@ func APIPhotos(photos []Photo) []bamlapi.BamlImage {
 func toAPIBusiness(b Business) bamlapi.Business {
 	services := make([]bamlapi.Offering, 0, len(b.Services))
 	for _, s := range b.Services {
-		service := bamlapi.Offering{Name: s.Name}
+		service := bamlapi.Offering{Name: s.Name, Unit: optional(s.Unit)}
 		if s.PriceBRL != nil {
 			price := float32(*s.PriceBRL)
 			service.PriceBrl = &price
@@ -136,6 +136,8 @@ func toAPIBusiness(b Business) bamlapi.Business {
 		Voice:         optional(b.Voice),
 		Facts:         nonNil(b.Facts),
 		Notes:         optional(b.Notes),
+		DeliveryAreas: nonNil(b.DeliveryAreas),
+		OpeningHours:  optional(b.OpeningHours),
 	}
 }
 

@@ -1,6 +1,8 @@
 package business_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/rekan/rekan/api/internal/business"
@@ -77,6 +79,38 @@ func TestParseFacts(t *testing.T) {
 	for _, in := range []string{`"x"`, `[1]`, `{"a":"b"}`} {
 		if _, err := business.ParseFacts([]byte(in)); err == nil {
 			t.Errorf("ParseFacts(%s) accepted", in)
+		}
+	}
+}
+
+func TestParseServicesUnit(t *testing.T) {
+	got, err := business.ParseServices([]byte(`[{"name":"Pão de queijo","price_brl":80,"unit":" cento "},{"name":"Bolo","unit":null}]`))
+	if err != nil || len(got) != 2 || got[0].Unit != "cento" || got[1].Unit != "" {
+		t.Errorf("ParseServices with units = %+v, %v", got, err)
+	}
+	for _, in := range []string{`[{"name":"x","unit":3}]`, `[{"name":"x","unit":"` + strings.Repeat("k", 31) + `"}]`} {
+		if _, err := business.ParseServices([]byte(in)); err == nil {
+			t.Errorf("ParseServices(%s) accepted", in)
+		}
+	}
+}
+
+func TestParseDeliveryAreas(t *testing.T) {
+	got, err := business.ParseDeliveryAreas([]byte(`[" Batel ", "", "Água Verde", "Batel"]`))
+	if err != nil || len(got) != 2 || got[0] != "Batel" || got[1] != "Água Verde" {
+		t.Errorf("ParseDeliveryAreas = %v, %v", got, err)
+	}
+	if got, err := business.ParseDeliveryAreas(nil); err != nil || got == nil || len(got) != 0 {
+		t.Errorf("no areas = %v, %v", got, err)
+	}
+	tooMany := `["`
+	for i := 0; i < 31; i++ {
+		tooMany += fmt.Sprintf(`x%d","`, i)
+	}
+	tooMany = strings.TrimSuffix(tooMany, `,"`) + `]`
+	for _, in := range []string{`"Batel"`, `[1]`, `["` + strings.Repeat("a", 81) + `"]`, tooMany} {
+		if _, err := business.ParseDeliveryAreas([]byte(in)); err == nil {
+			t.Errorf("ParseDeliveryAreas(%.40s…) accepted", in)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -54,6 +55,17 @@ func ParseServices(raw []byte) ([]content.Offering, error) {
 			return nil, fmt.Errorf("O nome do serviço %d passa de %d caracteres.", i+1, content.MaxOfferingNameRunes)
 		}
 		service := content.Offering{Name: name}
+		if raw, ok := item["unit"]; ok && !isEmptyJSON(raw) {
+			var unit string
+			if err := json.Unmarshal(raw, &unit); err != nil {
+				return nil, fmt.Errorf("A unidade do serviço %d deve ser um texto (cento, kg, unidade…).", i+1)
+			}
+			unit = text.Trim(unit)
+			if utf8.RuneCountInString(unit) > content.MaxOfferingUnitRunes {
+				return nil, fmt.Errorf("A unidade do serviço %d passa de %d caracteres.", i+1, content.MaxOfferingUnitRunes)
+			}
+			service.Unit = unit
+		}
 		if price, ok := item["price_brl"]; ok && !isEmptyJSON(price) {
 			var value float64
 			if err := json.Unmarshal(price, &value); err != nil || value < 0 {
@@ -69,28 +81,57 @@ func ParseServices(raw []byte) ([]content.Offering, error) {
 // ParseFacts validates the facts JSON: a list of strings. Blank entries are
 // dropped and the rest trimmed.
 func ParseFacts(raw []byte) ([]string, error) {
+	return parseTexts(raw, textList{
+		maxItems: content.MaxFacts, maxRunes: content.MaxFactRunes,
+		typeMsg:  "Os diferenciais devem ser uma lista de textos.",
+		itemMsg:  "Cada diferencial pode ter no máximo %d caracteres.",
+		countMsg: "No máximo %d diferenciais.",
+	})
+}
+
+// ParseDeliveryAreas validates the delivery areas JSON: a list of names
+// (neighbourhoods, towns). Blank entries are dropped, the rest trimmed and
+// repeated names kept once.
+func ParseDeliveryAreas(raw []byte) ([]string, error) {
+	return parseTexts(raw, textList{
+		maxItems: content.MaxDeliveryAreas, maxRunes: content.MaxDeliveryAreaRunes, unique: true,
+		typeMsg:  "As áreas de entrega devem ser uma lista de bairros ou cidades.",
+		itemMsg:  "Cada área de entrega pode ter no máximo %d caracteres.",
+		countMsg: "No máximo %d áreas de entrega.",
+	})
+}
+
+// textList says how a JSON list of texts is bounded and what to tell the
+// operator when it is not.
+type textList struct {
+	maxItems, maxRunes         int
+	unique                     bool
+	typeMsg, itemMsg, countMsg string
+}
+
+func parseTexts(raw []byte, l textList) ([]string, error) {
 	if isEmptyJSON(raw) {
 		return []string{}, nil
 	}
 	var items []string
 	if err := json.Unmarshal(raw, &items); err != nil {
-		return nil, errors.New("Os diferenciais devem ser uma lista de textos.")
+		return nil, errors.New(l.typeMsg)
 	}
-	facts := make([]string, 0, len(items))
+	out := make([]string, 0, len(items))
 	for _, item := range items {
 		item = text.Trim(item)
-		if item == "" {
+		if item == "" || (l.unique && slices.Contains(out, item)) {
 			continue
 		}
-		if utf8.RuneCountInString(item) > content.MaxFactRunes {
-			return nil, fmt.Errorf("Cada diferencial pode ter no máximo %d caracteres.", content.MaxFactRunes)
+		if utf8.RuneCountInString(item) > l.maxRunes {
+			return nil, fmt.Errorf(l.itemMsg, l.maxRunes)
 		}
-		facts = append(facts, item)
+		out = append(out, item)
 	}
-	if len(facts) > content.MaxFacts {
-		return nil, fmt.Errorf("No máximo %d diferenciais.", content.MaxFacts)
+	if len(out) > l.maxItems {
+		return nil, fmt.Errorf(l.countMsg, l.maxItems)
 	}
-	return facts, nil
+	return out, nil
 }
 
 func isEmptyJSON(raw []byte) bool {

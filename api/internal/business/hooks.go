@@ -26,7 +26,7 @@ func BindHooks(app core.App) {
 }
 
 // textFields are the free-text fields, trimmed by the server's one rule.
-var textFields = []string{"name", "segment", "city", "neighbourhood", "audience", "voice", "notes"}
+var textFields = []string{"name", "segment", "city", "neighbourhood", "audience", "voice", "notes", "opening_hours"}
 
 // normalize rewrites the record's fields into their canonical form and
 // returns the problems in PocketBase's validation format (Portuguese
@@ -76,6 +76,13 @@ func normalize(record *core.Record, stored string) validation.Errors {
 		record.Set("facts", facts)
 	}
 
+	areas, err := ParseDeliveryAreas(rawJSON(record, "delivery_areas"))
+	if err != nil {
+		errs["delivery_areas"] = validation.NewError("validation_invalid_delivery_areas", err.Error())
+	} else {
+		record.Set("delivery_areas", areas)
+	}
+
 	return errs
 }
 
@@ -121,6 +128,10 @@ func Profile(record *core.Record) content.Business {
 	if err != nil {
 		facts = []string{}
 	}
+	areas, err := ParseDeliveryAreas(rawJSON(record, "delivery_areas"))
+	if err != nil {
+		areas = []string{}
+	}
 	return content.Business{
 		Name:          record.GetString("name"),
 		Segment:       record.GetString("segment"),
@@ -133,5 +144,7 @@ func Profile(record *core.Record) content.Business {
 		Voice:         record.GetString("voice"),
 		Facts:         facts,
 		Notes:         record.GetString("notes"),
+		DeliveryAreas: areas,
+		OpeningHours:  record.GetString("opening_hours"),
 	}
 }

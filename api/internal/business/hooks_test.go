@@ -119,3 +119,24 @@ func appWithOperator(t *testing.T) (*tests.TestApp, *core.Record, *core.Collecti
 	}
 	return app, owner, c
 }
+
+// The claim fields: delivery areas normalised, opening hours trimmed, a bad
+// list refused in Portuguese, and the profile carrying both to the checks.
+func TestDeliveryAreasAndHours(t *testing.T) {
+	app, owner, c := appWithOperator(t)
+	r := core.NewRecord(c)
+	r.Load(map[string]any{"owner": owner.Id, "name": "Brasa Burger", "segment": "hamburgueria", "city": "Curitiba", "state": "PR",
+		"services":       []map[string]any{{"name": "smash duplo", "price_brl": 32, "unit": " unidade "}},
+		"delivery_areas": []string{" Batel ", "", "Água Verde"}, "opening_hours": "  terça a domingo, 18h às 23h \u200b"})
+	if err := app.Save(r); err != nil {
+		t.Fatalf("save: %v", err)
+	}
+	p := business.Profile(r)
+	if len(p.DeliveryAreas) != 2 || p.DeliveryAreas[0] != "Batel" || p.OpeningHours != "terça a domingo, 18h às 23h" || p.Services[0].Unit != "unidade" {
+		t.Errorf("profile: areas %v hours %q services %+v", p.DeliveryAreas, p.OpeningHours, p.Services)
+	}
+	r.Set("delivery_areas", []any{1, 2})
+	if err := app.Save(r); err == nil || !strings.Contains(err.Error(), "áreas de entrega") {
+		t.Fatalf("invalid areas: %v", err)
+	}
+}

@@ -71,6 +71,7 @@ func CheckInput(app core.App, record *core.Record) (checks.Input, error) {
 	}
 	in.Business = business.Profile(biz)
 	in.Brief = record.GetString("brief")
+	in.Confirmed = ConfirmedClaims(record)
 
 	created := record.GetDateTime("created").Time()
 	var siblings []*core.Record

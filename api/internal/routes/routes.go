@@ -65,6 +65,7 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	// ServeMux wildcards must fill a whole segment, so "{id}:retry" is routed
 	// as one segment and split by the handler.
 	retry := operator.POST("/posts/{action}", h.postAction)
+	operator.POST("/posts/{id}/confirmed-claims", h.confirmClaim)
 	if deps.Admit != nil {
 		generate.BindFunc(deps.Admit)
 		retry.BindFunc(deps.Admit)

@@ -35,6 +35,14 @@ export const SERVER_LIMITS = {
 	facts: 30,
 	/** characters of a fact */
 	fact: 300,
+	/** characters of an offering's unit */
+	serviceUnit: 30,
+	/** delivery areas of a business */
+	deliveryAreas: 30,
+	/** characters of a delivery area */
+	deliveryArea: 80,
+	/** characters of the opening days and hours */
+	openingHours: 300,
 	/** photos per generation (and per post), at most */
 	photos: 4,
 	/** bytes of one photo file, at most */
