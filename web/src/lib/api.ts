@@ -52,6 +52,19 @@ export function updatePost(postId: string, edit: PostEdit, photos: PhotoChanges 
 	return pb.collection('posts').update(postId, body);
 }
 
+/**
+ * Marks a claim the checks flagged as confirmed by the client; with
+ * addToFacts it also joins the business's facts. Returns the re-checked post.
+ */
+export async function confirmClaim(postId: string, claim: string, addToFacts: boolean): Promise<Post> {
+	const res = await pb.send<{ post: Post }>(`/api/rekan/posts/${encodeURIComponent(postId)}/confirmed-claims`, {
+		method: 'POST',
+		body: { claim, add_to_facts: addToFacts },
+		requestKey: null
+	});
+	return res.post;
+}
+
 export function deletePost(postId: string): Promise<boolean> {
 	return pb.collection('posts').delete(postId);
 }

@@ -13,6 +13,8 @@ export interface RuntimeConfig {
 export interface Offering {
 	name: string;
 	price_brl?: number | null;
+	/** What the price buys ("cento", "kg", "unidade", "fatia"), optional. */
+	unit?: string | null;
 }
 
 /** Hand-written: PocketBase records have no generated TS type; fields as in api/migrations/1764000001_businesses.go. */
@@ -30,6 +32,10 @@ export interface Business {
 	voice: string;
 	facts: string[] | null;
 	notes: string;
+	/** Neighbourhoods or towns it delivers to (api/migrations/1764000030_claims_profile.go). */
+	delivery_areas?: string[] | null;
+	/** Opening days and hours, as the owner says them. */
+	opening_hours?: string;
 	created: string;
 	updated: string;
 }
@@ -45,6 +51,10 @@ export interface Check {
 	passed: boolean;
 	severity: 'error' | 'warning';
 	reason: string;
+	/** The check had nothing to look at: not an approval. Absent on results stored before it existed. */
+	not_applicable?: boolean;
+	/** Claims a failed claims_backed lists, which the operator can confirm. */
+	claims?: string[];
 }
 
 export interface Post {
@@ -63,6 +73,8 @@ export interface Post {
 	photos: string[] | null;
 	model: string;
 	edited: boolean;
+	/** Claims the operator marked as confirmed by the client. */
+	confirmed_claims?: string[] | null;
 	created: string;
 	updated: string;
 }

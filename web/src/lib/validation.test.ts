@@ -95,7 +95,9 @@ describe('validateBusiness', () => {
 				audience: '',
 				voice: '',
 				facts: [],
-				notes: ''
+				notes: '',
+				delivery_areas: [],
+				opening_hours: ''
 			}
 		});
 	});
@@ -176,17 +178,20 @@ describe('validateBusiness', () => {
 			state: 'PE',
 			neighbourhood: 'Boa Viagem',
 			phone: '5581988887777',
-			services: [{ name: 'Corte', price_brl: 35 }, { name: 'Barba' }],
+			services: [{ name: 'Corte', price_brl: 35, unit: 'unidade' }, { name: 'Barba' }],
 			audience: 'homens do bairro',
 			voice: 'descontraído',
 			facts: ['desde 1998'],
-			notes: ''
+			notes: '',
+			delivery_areas: ['Boa Viagem', 'Pina'],
+			opening_hours: 'terça a sábado, 9h às 19h'
 		};
 		const f = formFromBusiness(stored);
 		expect(f.services).toEqual([
-			{ name: 'Corte', price: '35,00' },
-			{ name: 'Barba', price: '' }
+			{ name: 'Corte', price: '35,00', unit: 'unidade' },
+			{ name: 'Barba', price: '', unit: '' }
 		]);
+		expect(f.delivery_areas).toBe('Boa Viagem, Pina');
 		expect(validateBusiness(f)).toEqual({ ok: true, value: stored });
 	});
 });
@@ -202,5 +207,41 @@ describe('brief', () => {
 		expect(briefError('a'.repeat(BRIEF_MAX))).toBeNull();
 		expect(briefError('a'.repeat(BRIEF_MAX + 1))).toMatch(/2000/);
 		expect(briefError('🎂'.repeat(BRIEF_MAX))).toBeNull();
+	});
+});
+
+describe('claim fields', () => {
+	it('keeps units, splits delivery areas and trims the hours', () => {
+		const result = validateBusiness({
+			...emptyForm(),
+			name: 'Pão da Serra',
+			segment: 'padaria',
+			city: 'Juiz de Fora',
+			state: 'MG',
+			services: [{ name: 'Pão de queijo', price: '80', unit: ' cento ' }, { name: 'Bolo', price: '18', unit: '' }],
+			delivery_areas: ' São Mateus, Centro;; Centro ',
+			opening_hours: ' segunda a sábado, 6h às 20h '
+		});
+		expect(result.ok && result.value.services).toEqual([
+			{ name: 'Pão de queijo', price_brl: 80, unit: 'cento' },
+			{ name: 'Bolo', price_brl: 18 }
+		]);
+		expect(result.ok && result.value.delivery_areas).toEqual(['São Mateus', 'Centro']);
+		expect(result.ok && result.value.opening_hours).toBe('segunda a sábado, 6h às 20h');
+	});
+
+	it('refuses too long a unit, area or hours', () => {
+		const bad = validateBusiness({
+			...emptyForm(),
+			name: 'X',
+			segment: 'y',
+			city: 'Recife',
+			state: 'PE',
+			services: [{ name: 'Pão', price: '1', unit: 'u'.repeat(31) }],
+			delivery_areas: 'a'.repeat(81),
+			opening_hours: 'h'.repeat(301)
+		});
+		expect(bad.ok).toBe(false);
+		if (!bad.ok) expect(Object.keys(bad.errors).sort()).toEqual(['delivery_areas', 'opening_hours', 'services.0.unit']);
 	});
 });

@@ -98,13 +98,28 @@ function validBrazilian(national: string): boolean {
 export interface ServiceRow {
 	name: string;
 	price: string;
+	/** What the price buys ("cento", "kg"…), optional. */
+	unit?: string;
 }
 
 /** The business form's state: the business's text fields, and editable lists. */
-export type BusinessForm = Omit<BusinessInput, 'services' | 'facts'> & {
+export type BusinessForm = Omit<BusinessInput, 'services' | 'facts' | 'delivery_areas' | 'opening_hours'> & {
 	services: ServiceRow[];
 	facts: string[];
+	/** Delivery areas as typed: names separated by commas. */
+	delivery_areas: string;
+	opening_hours: string;
 };
+
+/** Splits typed delivery areas ("Batel, Água Verde") into trimmed, distinct names. */
+export function parseAreas(typed: string): string[] {
+	const out: string[] = [];
+	for (const part of typed.split(/[,;\n]/)) {
+		const area = part.trim();
+		if (area !== '' && !out.includes(area)) out.push(area);
+	}
+	return out;
+}
 
 export function emptyForm(): BusinessForm {
 	return {
@@ -118,7 +133,9 @@ export function emptyForm(): BusinessForm {
 		audience: '',
 		voice: '',
 		facts: [],
-		notes: ''
+		notes: '',
+		delivery_areas: '',
+		opening_hours: ''
 	};
 }
 
@@ -133,12 +150,15 @@ export function formFromBusiness(b: Partial<BusinessInput>): BusinessForm {
 		phone: b.phone ?? '',
 		services: (b.services ?? []).map((s) => ({
 			name: s.name,
-			price: s.price_brl == null ? '' : formatBRL(s.price_brl).replace(/^R\$\s/, '')
+			price: s.price_brl == null ? '' : formatBRL(s.price_brl).replace(/^R\$\s/, ''),
+			unit: s.unit ?? ''
 		})),
 		audience: b.audience ?? '',
 		voice: b.voice ?? '',
 		facts: [...(b.facts ?? [])],
-		notes: b.notes ?? ''
+		notes: b.notes ?? '',
+		delivery_areas: (b.delivery_areas ?? []).join(', '),
+		opening_hours: b.opening_hours ?? ''
 	};
 }
 
@@ -167,6 +187,8 @@ export function validateBusiness(form: BusinessForm): ValidationResult {
 	const audience = text('audience', form.audience, null);
 	const voice = text('voice', form.voice, null);
 	const notes = text('notes', form.notes, null);
+	const opening_hours = form.opening_hours.trim();
+	if (opening_hours.length > LIMITS.openingHours) errors.opening_hours = `Use no máximo ${LIMITS.openingHours} caracteres.`;
 
 	const state = form.state.trim().toUpperCase();
 	if (state === '') errors.state = 'Escolha o estado.';
@@ -188,8 +210,12 @@ export function validateBusiness(form: BusinessForm): ValidationResult {
 		if (!price.ok) errors[`services.${i}.price`] = 'Preço inválido. Ex.: 45,90';
 		else if (price.value !== null && price.value > LIMITS.maxPrice)
 			errors[`services.${i}.price`] = 'Preço alto demais.';
+		const unit = (row.unit ?? '').trim();
+		if (unit.length > LIMITS.serviceUnit) errors[`services.${i}.unit`] = `Use no máximo ${LIMITS.serviceUnit} caracteres.`;
 		if (price.ok) {
-			services.push(price.value === null ? { name: serviceName } : { name: serviceName, price_brl: price.value });
+			const service: Offering = price.value === null ? { name: serviceName } : { name: serviceName, price_brl: price.value };
+			if (unit !== '') service.unit = unit;
+			services.push(service);
 		}
 	});
 
@@ -201,6 +227,11 @@ export function validateBusiness(form: BusinessForm): ValidationResult {
 		facts.push(f);
 	});
 	if (facts.length > LIMITS.facts) errors.facts = `No máximo ${LIMITS.facts} diferenciais.`;
+
+	const delivery_areas = parseAreas(form.delivery_areas);
+	if (delivery_areas.length > LIMITS.deliveryAreas) errors.delivery_areas = `No máximo ${LIMITS.deliveryAreas} áreas de entrega.`;
+	else if (delivery_areas.some((a) => a.length > LIMITS.deliveryArea))
+		errors.delivery_areas = `Cada área pode ter no máximo ${LIMITS.deliveryArea} caracteres.`;
 
 	if (Object.keys(errors).length > 0) return { ok: false, errors };
 	return {
@@ -216,7 +247,9 @@ export function validateBusiness(form: BusinessForm): ValidationResult {
 			audience,
 			voice,
 			facts,
-			notes
+			notes,
+			delivery_areas,
+			opening_hours
 		}
 	};
 }

@@ -56,10 +56,20 @@ test('a post with an invented price is stored with the check failed and its reas
 	await expect(check.locator('.reason')).toHaveText(
 		'Não está no perfil nem no pedido: preço “R$ 37,90”. Confirme com o dono ou tire da legenda.'
 	);
-	// The other new checks pass on the same post, and are listed as passed.
+	// The other content checks pass on the same post, and are listed as passed.
 	await post.getByText(/Ver checagens aprovadas/).click();
-	for (const passed of ['specific_to_business', 'no_stock_phrases', 'new_hook', 'role_fulfilled']) {
+	for (const passed of ['specific_to_business', 'no_stock_phrases']) {
 		await expect(post.locator(`li[data-check="${passed}"] .badge.ok`)).toBeVisible();
+	}
+	// A first post of a single-post request has no earlier opening and no
+	// sibling to compare with: those checks do not apply, and are not
+	// counted as passed.
+	const summary = post.locator('.checks .summary');
+	await expect(summary).toHaveText(/^\d+ de \d+ checagens ok, \d+ não se aplicam$/);
+	await post.getByText(/Ver checagens que não se aplicam/).click();
+	for (const na of ['new_hook', 'distinct_posts']) {
+		await expect(post.locator(`li[data-check="${na}"][data-not-applicable] .badge.na`)).toBeVisible();
+		await expect(post.locator(`li[data-check="${na}"] .badge.ok`)).toHaveCount(0);
 	}
 	await snap(page, 'invented-price-check');
 	await expectAccessible(page, 'post with a failed check');
@@ -85,4 +95,81 @@ test('a post with an invented price is stored with the check failed and its reas
 	await post.getByRole('button', { name: 'Salvar' }).click();
 	await expect(post.getByRole('status')).toHaveText('Alterações salvas.');
 	await expect(post.locator('li[data-check="nothing_invented"].error')).toHaveCount(0);
+	// Nothing fails now, yet the card does not say "Todas as 17": it counts
+	// what does not apply apart.
+	await expect(summary).toHaveText(/^\d+ checagens ok, \d+ não se aplicam$/);
+	await expect(summary).not.toContainText('Todas');
+	await snap(page, 'checks-not-applicable');
+});
+
+test('a claim the client confirmed is stored on the post and added to the profile in one tap', async ({
+	page,
+	request,
+	stack,
+	fake
+}) => {
+	const [ana] = stack.operators;
+	const token = await apiToken(request, stack.baseURL, ana);
+	const anaId = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).id as string;
+	const created = await request.post(`${stack.baseURL}/api/collections/businesses/records`, {
+		headers: { Authorization: token },
+		data: {
+			owner: anaId,
+			name: 'Açaí da Mana',
+			segment: 'açaí',
+			city: 'Belém',
+			state: 'PA',
+			neighbourhood: 'Jurunas',
+			services: [{ name: 'açaí grosso', price_brl: 32, unit: 'litro' }],
+			facts: ['o açaí chega de barco pela feira do Ver-o-Peso']
+		}
+	});
+	expect(created.ok(), await created.text()).toBe(true);
+	const { id } = (await created.json()) as { id: string };
+
+	// The model claims a delivery the profile does not mention.
+	const caption =
+		'O açaí grosso de hoje chegou do Combu pela feira do Ver-o-Peso, aqui no Jurunas.\n\nEntregamos na sua casa: é só chamar no WhatsApp.';
+	await fake.reset();
+	await fake.script([
+		{
+			content: JSON.stringify([
+				{
+					role: 'produto',
+					hook: 'O açaí grosso de hoje chegou do Combu pela feira do Ver-o-Peso, aqui no Jurunas.',
+					caption,
+					hashtags: ['#acaidamana', '#jurunas', '#acaidebelem'],
+					production_note: 'Foto da cuia de açaí grosso no balcão, luz da manhã.'
+				}
+			])
+		}
+	]);
+	await page.goto(`/app/clientes/${id}`);
+	await expect(page).toHaveURL(/\/entrar\?next=/);
+	await login(page, ana);
+	await page.getByLabel('O que aconteceu ou o que quer divulgar?').fill('o açaí grosso de hoje veio do Combu');
+	await page.getByRole('button', { name: 'Gerar post' }).click();
+	await expect(page.getByText('1 post pronto.')).toBeVisible({ timeout: 60_000 });
+
+	const post = page.locator('article[data-post]').first();
+	const check = post.locator('li[data-check="claims_backed"]');
+	await expect(check).toHaveClass(/warning/);
+	await expect(check.locator('.reason')).toContainText('entrega ou busca “entregamos”');
+	await check.getByRole('button', { name: 'Confirmou e adicionar ao perfil' }).click();
+	await expect(post.getByRole('status')).toHaveText('Confirmado e adicionado ao perfil.');
+	await expect(post.locator('li[data-check="claims_backed"].warning')).toHaveCount(0);
+	await expect(post.locator('[data-confirmed]')).toHaveText('O cliente confirmou: «entregamos».');
+
+	// Stored on the post, and in the profile's facts.
+	const postId = await post.getAttribute('data-post');
+	const stored = (await (
+		await request.get(`${stack.baseURL}/api/collections/posts/records/${postId}`, { headers: { Authorization: token } })
+	).json()) as { confirmed_claims: string[]; checks: { id: string; passed: boolean }[] };
+	expect(stored.confirmed_claims).toEqual(['entregamos']);
+	expect(stored.checks.find((c) => c.id === 'claims_backed')?.passed).toBe(true);
+	const biz = (await (
+		await request.get(`${stack.baseURL}/api/collections/businesses/records/${id}`, { headers: { Authorization: token } })
+	).json()) as { facts: string[] };
+	expect(biz.facts).toContain('entregamos');
+	await expectAccessible(page, 'post with a confirmed claim');
 });
