@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"text/tabwriter"
 
+	"github.com/rekan/rekan/eval/checks"
 	"github.com/rekan/rekan/eval/judges"
 )
 
@@ -52,7 +54,12 @@ func diffRuns(a, b *Run) []DiffRow {
 	}
 	sort.Strings(ids)
 
+	// The checks together, then each check alone ("check:tone"), so a
+	// diff names what moved, then each judge criterion.
 	metrics := []string{"checks"}
+	for _, id := range checks.IDs() {
+		metrics = append(metrics, checkMetric+id)
+	}
 	for _, c := range judges.Criteria {
 		metrics = append(metrics, string(c))
 	}
@@ -60,8 +67,12 @@ func diffRuns(a, b *Run) []DiffRow {
 		if metric == "checks" {
 			return bs.Checks
 		}
+		if id, ok := strings.CutPrefix(metric, checkMetric); ok {
+			return bs.ByCheck[id]
+		}
 		return bs.Criteria[judges.Criterion(metric)]
 	}
+	sampled := a.Options.Samples > 0 && b.Options.Samples > 0
 
 	var rows []DiffRow
 	for _, id := range ids {
@@ -79,12 +90,15 @@ func diffRuns(a, b *Run) []DiffRow {
 			case !inB || tb.Total() == 0:
 				row.Change = OnlyInA
 			default:
-				row.Change = compare(ta, tb)
+				row.Change = compare(ta, tb, sampled)
 			}
 			rows = append(rows, row)
 		}
 	}
 	for _, m := range metrics {
+		if strings.HasPrefix(m, checkMetric) {
+			continue // per check: per business only
+		}
 		var ta, tb Tally
 		if m == "checks" {
 			ta, tb = sa.Checks, sb.Checks
@@ -94,7 +108,7 @@ func diffRuns(a, b *Run) []DiffRow {
 		if ta.Total() == 0 && tb.Total() == 0 {
 			continue
 		}
-		row := DiffRow{Business: "TOTAL", Metric: m, A: ta, B: tb, Change: compare(ta, tb)}
+		row := DiffRow{Business: "TOTAL", Metric: m, A: ta, B: tb, Change: compare(ta, tb, sampled)}
 		if ta.Total() == 0 {
 			row.Change = OnlyInB
 		} else if tb.Total() == 0 {
@@ -105,9 +119,26 @@ func diffRuns(a, b *Run) []DiffRow {
 	return rows
 }
 
-func compare(a, b Tally) Change {
+// checkMetric prefixes a single check's metric name.
+const checkMetric = "check:"
+
+// compare says how a rate moved. With sampled runs (--samples on both
+// sides) a move counts only when the 95% intervals do not overlap, so one
+// post flipping does not mark a business as regressed.
+func compare(a, b Tally, sampled bool) Change {
 	ra, _ := a.Rate()
 	rb, _ := b.Rate()
+	if sampled {
+		loA, hiA := wilson(a.Pass, a.Total())
+		loB, hiB := wilson(b.Pass, b.Total())
+		switch {
+		case loB > hiA:
+			return Improved
+		case hiB < loA:
+			return Regressed
+		}
+		return Same
+	}
 	const eps = 1e-9
 	switch {
 	case rb > ra+eps:

@@ -70,13 +70,13 @@ eval: %s
 // environment the run then reads (the provider variables pointing at the
 // fake, the rest from getenv) and how to stop the fake. Otherwise getenv is
 // returned as it is.
-func withFake(o options, getenv func(string) string, stderr io.Writer) (func(string) string, func(), error) {
+func withFake(o options, getenv func(string) string, stderr io.Writer) (func(string) string, func(), bool, error) {
 	configured := content.ProviderFromEnv(getenv).Configured()
 	if o.fake == fakeNever || (o.fake == fakeAuto && configured) {
-		return getenv, func() {}, nil
+		return getenv, func() {}, false, nil
 	}
 	if o.calibrate { // only in auto mode: parseFlags refuses --fake --calibrate
-		return nil, nil, errCalibrateUnconfigured
+		return nil, nil, false, errCalibrateUnconfigured
 	}
 	if o.fake == fakeAuto {
 		fmt.Fprintf(stderr, fakeBanner, "no provider configured (REKAN_LLM_API_KEY is empty): using fakellm.",
@@ -88,7 +88,7 @@ func withFake(o options, getenv func(string) string, stderr io.Writer) (func(str
 
 	listener, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, nil, fmt.Errorf("fakellm: %w", err)
+		return nil, nil, false, fmt.Errorf("fakellm: %w", err)
 	}
 	fake := fakellm.New()
 	fake.SetFault(o.fakeFault)
@@ -110,5 +110,5 @@ func withFake(o options, getenv func(string) string, stderr io.Writer) (func(str
 		}
 		return getenv(name)
 	}
-	return fakeEnv, func() { _ = server.Close() }, nil
+	return fakeEnv, func() { _ = server.Close() }, true, nil
 }

@@ -62,6 +62,9 @@ type options struct {
 	calibrate   bool
 	fake        fakeMode
 	fakeFault   fakellm.Fault
+	// faked is set once fakellm answers the run's LLM calls.
+	faked   bool
+	samples int
 }
 
 func main() {
@@ -85,6 +88,7 @@ func parseFlags(args []string, stderr io.Writer) (options, []string, error) {
 	fs.StringVar(&o.profiles, "profile", "", "only these profiles (comma-separated ids, e.g. confeitaria-lu)")
 	fs.IntVar(&o.count, "count", 2, fmt.Sprintf("posts per generation (%d-%d)", content.MinPostsPerRequest, content.MaxPostsPerRequest))
 	fs.IntVar(&o.chain, "chain", 1, "consecutive generations for one profile, feeding hooks forward")
+	fs.IntVar(&o.samples, "samples", 0, "write `N` posts per profile in independent generations of --count and report rates with 95% intervals")
 	fs.StringVar(&o.fromRun, "from-run", "", "re-check and re-judge the posts of a saved run `FILE` without generating (implies --judges)")
 	fs.BoolVar(&o.diff, "diff", false, "compare two saved runs: eval --diff A.json B.json")
 	fs.IntVar(&o.concurrency, "concurrency", DefaultConcurrency, "LLM calls in flight at once (generation and votes)")
@@ -131,6 +135,8 @@ func parseFlags(args []string, stderr io.Writer) (options, []string, error) {
 		return o, nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	case o.calibrate && (o.fromRun != "" || o.diff || o.chain > 1 || o.judges || o.report || o.failUnder > 0):
 		return o, nil, errors.New("--calibrate runs alone (only --profiles, --concurrency and --quiet apply)")
+	case o.samples < 0 || (o.samples > 0 && (o.chain > 1 || o.fromRun != "")):
+		return o, nil, errors.New("--samples N (N ≥ 1) generates independent requests: it cannot be combined with --chain or --from-run")
 	case o.fromRun != "" && o.chain > 1:
 		return o, nil, errors.New("--chain generates; it cannot be combined with --from-run")
 	}
@@ -157,7 +163,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		level = slog.LevelWarn
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	getenv, stopFake, err := withFake(o, getenv, stderr)
+	getenv, stopFake, faked, err := withFake(o, getenv, stderr)
+	o.faked = faked
 	if err != nil {
 		fmt.Fprintln(stderr, "eval:", err)
 		return exitFail
@@ -257,6 +264,7 @@ func execute(ctx context.Context, o options, getenv func(string) string, logger 
 		Limiter: limiter,
 		Count:   o.count,
 		Chain:   o.chain,
+		Samples: o.samples,
 		Logger:  logger,
 	}
 	if o.judges {
@@ -270,13 +278,16 @@ func execute(ctx context.Context, o options, getenv func(string) string, logger 
 		StartedAt: started.UTC(),
 		Options: RunOptions{
 			Judges: o.judges, Count: o.count, Chain: o.chain, Concurrency: o.concurrency,
-			Profiles: names, FromRun: o.fromRun,
+			Profiles: names, FromRun: o.fromRun, Samples: o.samples,
+			FakeWriter: o.faked && o.fromRun == "", FakeJudges: o.faked && o.judges,
 		},
 		Models: Models{Writer: be.writerModel, Judges: be.judges},
 	}
 	if saved != nil {
 		run.Options.Count = saved.Options.Count
 		run.Options.Chain = saved.Options.Chain
+		run.Options.Samples = saved.Options.Samples
+		run.Options.FakeWriter = saved.Options.FakeWriter
 		run.Models.Writer = saved.Models.Writer
 		run.Businesses = p.Rejudge(ctx, saved.Businesses)
 	} else {

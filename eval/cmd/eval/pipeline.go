@@ -27,6 +27,10 @@ type Pipeline struct {
 	Limiter judges.Limiter
 	Count   int
 	Chain   int
+	// Samples, when set, is how many posts each profile gets, in
+	// independent generations of Count (no hooks fed forward): what a
+	// rate with a confidence interval is measured on.
+	Samples int
 	Logger  *slog.Logger
 }
 
@@ -37,7 +41,7 @@ func (p *Pipeline) Generate(ctx context.Context, list []profiles.Profile) []Busi
 	var judging sync.WaitGroup
 	var wg sync.WaitGroup
 	for i, prof := range list {
-		out[i] = BusinessRun{Profile: prof, Generations: make([]Generation, max(p.Chain, 1))}
+		out[i] = BusinessRun{Profile: prof, Generations: make([]Generation, p.generations())}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -57,11 +61,18 @@ func (p *Pipeline) chain(ctx context.Context, br *BusinessRun, judging *sync.Wai
 		g.Index = i
 		g.Brief = br.Profile.Brief
 		g.Roles = content.PickRoles(roles, p.Count)
+		if p.Samples > 0 {
+			// Independent samples of one request: the last may be short.
+			g.Roles = content.PickRoles(nil, min(p.Count, p.Samples-i*p.Count))
+		}
 		g.PreviousHooks = append([]string{}, hooks...)
 		g.Photos = br.Profile.PhotoData
 		p.generate(ctx, br.Profile, g)
-		// Newest first, as the server passes them.
+		// Newest first, as the server passes them (not between samples).
 		for _, post := range g.Posts {
+			if p.Samples > 0 {
+				break
+			}
 			hooks = append([]string{post.Hook}, hooks...)
 			roles = append([]content.Role{post.Role}, roles...)
 		}
@@ -73,6 +84,14 @@ func (p *Pipeline) chain(ctx context.Context, br *BusinessRun, judging *sync.Wai
 			}()
 		}
 	}
+}
+
+// generations is how many requests each profile gets.
+func (p *Pipeline) generations() int {
+	if p.Samples > 0 {
+		return (p.Samples + p.Count - 1) / p.Count
+	}
+	return max(p.Chain, 1)
 }
 
 func (p *Pipeline) generate(ctx context.Context, prof profiles.Profile, g *Generation) {

@@ -60,6 +60,8 @@ type reportData struct {
 	ChartH     int
 	Score      string
 	Businesses []reportBusiness
+	// Fake is the warning line when fakellm answered (see fakeLine).
+	Fake string
 }
 
 type reportBusiness struct {
@@ -71,7 +73,7 @@ const chartWidth = 420.0
 
 func newReportData(run *Run) reportData {
 	rs := statsOf(run)
-	data := reportData{Run: run, Stats: rs, Criteria: rs.shownCriteria()}
+	data := reportData{Run: run, Stats: rs, Criteria: rs.shownCriteria(), Fake: fakeLine(run)}
 	metrics := []struct {
 		label string
 		t     Tally

@@ -42,6 +42,12 @@ type RunOptions struct {
 	Concurrency int      `json:"concurrency"`
 	Profiles    []string `json:"profiles"`
 	FromRun     string   `json:"from_run,omitempty"`
+	// Samples is --samples: posts per profile, in independent generations.
+	Samples int `json:"samples,omitempty"`
+	// FakeWriter and FakeJudges say fakellm wrote the posts or judged
+	// them: the scores then say nothing about the prompts.
+	FakeWriter bool `json:"fake_writer,omitempty"`
+	FakeJudges bool `json:"fake_judges,omitempty"`
 }
 
 // Models names what answered.

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/rekan/rekan/eval/checks"
 	"github.com/rekan/rekan/eval/judges"
 )
 
@@ -47,7 +48,15 @@ type BusinessStats struct {
 	GenErrors   int
 	Posts       int
 	Checks      Tally
-	Criteria    map[judges.Criterion]Tally
+	// ByCheck counts each check alone (applicable results only), so a
+	// diff can name the checks that moved.
+	ByCheck map[string]Tally
+	// Publishable counts posts with no failed error-level check.
+	Publishable Tally
+	// Gated is Criteria's verdicts with every verdict of a post that
+	// failed an error-level check counted as a fail.
+	Gated    Tally
+	Criteria map[judges.Criterion]Tally
 	// FailedVotes counts votes a judge could not cast; the verdict then
 	// rested on fewer judges than the panel has.
 	FailedVotes int
@@ -61,6 +70,8 @@ type RunStats struct {
 	Businesses  []BusinessStats
 	Criteria    map[judges.Criterion]Tally
 	Checks      Tally
+	Publishable Tally
+	Gated       Tally
 	Generations int
 	GenErrors   int
 	Posts       int
@@ -70,7 +81,7 @@ type RunStats struct {
 func statsOf(run *Run) RunStats {
 	rs := RunStats{Criteria: map[judges.Criterion]Tally{}, Judged: run.Options.Judges}
 	for _, br := range run.Businesses {
-		bs := BusinessStats{ID: br.Profile.ID, Name: br.Profile.Name, Criteria: map[judges.Criterion]Tally{}}
+		bs := BusinessStats{ID: br.Profile.ID, Name: br.Profile.Name, Criteria: map[judges.Criterion]Tally{}, ByCheck: map[string]Tally{}}
 		seen := map[string]bool{}
 		for _, g := range br.Generations {
 			bs.Generations++
@@ -80,14 +91,33 @@ func statsOf(run *Run) RunStats {
 			for _, p := range g.Posts {
 				bs.Posts++
 				for _, c := range p.Checks {
+					// A check with nothing to look at is no pass.
+					if c.NotApplicable {
+						continue
+					}
+					t := bs.ByCheck[c.ID]
 					if c.Passed {
 						bs.Checks.Pass++
+						t.Pass++
 					} else {
 						bs.Checks.Fail++
+						t.Fail++
 					}
+					bs.ByCheck[c.ID] = t
+				}
+				blocked := !checks.AllPassed(p.Checks)
+				if blocked {
+					bs.Publishable.Fail++
+				} else {
+					bs.Publishable.Pass++
 				}
 				for _, v := range p.Verdicts {
 					bs.count(v)
+					if blocked {
+						bs.Gated.Fail++
+					} else {
+						bs.Gated.add(v.Status)
+					}
 				}
 				if key := opening(p.Hook); key != "" {
 					if seen[key] {
@@ -98,6 +128,7 @@ func statsOf(run *Run) RunStats {
 			}
 			if g.Variety != nil {
 				bs.count(*g.Variety)
+				bs.Gated.add(g.Variety.Status)
 			}
 		}
 		rs.Generations += bs.Generations
@@ -105,6 +136,8 @@ func statsOf(run *Run) RunStats {
 		rs.Posts += bs.Posts
 		rs.Checks.Pass += bs.Checks.Pass
 		rs.Checks.Fail += bs.Checks.Fail
+		rs.Publishable.merge(bs.Publishable)
+		rs.Gated.merge(bs.Gated)
 		for c, t := range bs.Criteria {
 			all := rs.Criteria[c]
 			all.Pass += t.Pass
@@ -115,6 +148,12 @@ func statsOf(run *Run) RunStats {
 		rs.Businesses = append(rs.Businesses, bs)
 	}
 	return rs
+}
+
+func (t *Tally) merge(o Tally) {
+	t.Pass += o.Pass
+	t.Fail += o.Fail
+	t.Error += o.Error
 }
 
 func (bs *BusinessStats) count(v judges.Verdict) {
@@ -130,15 +169,12 @@ func (bs *BusinessStats) count(v judges.Verdict) {
 
 // Score is what --fail-under compares: the judges' pass rate over every
 // verdict when the panel ran, the heuristic checks' pass rate otherwise.
+// The judges do not see the checks, so a post that fails an error-level
+// check (an invented price) fails all its verdicts: it cannot be
+// published, however well it reads.
 func (rs RunStats) Score() (rate float64, basis string, ok bool) {
 	if rs.Judged {
-		var all Tally
-		for _, t := range rs.Criteria {
-			all.Pass += t.Pass
-			all.Fail += t.Fail
-			all.Error += t.Error
-		}
-		rate, ok = all.Rate()
+		rate, ok = rs.Gated.Rate()
 		return rate, "judge verdicts", ok
 	}
 	rate, ok = rs.Checks.Rate()

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"text/tabwriter"
 
 	"github.com/rekan/rekan/eval/checks"
@@ -11,6 +12,9 @@ import (
 // writeSummary prints one row per business and a total row. Criterion cells
 // read "passed/judged", with "+Ne" when N verdicts could not be given.
 func writeSummary(w io.Writer, run *Run) {
+	if line := fakeLine(run); line != "" {
+		fmt.Fprintln(w, line)
+	}
 	rs := statsOf(run)
 	shown := rs.shownCriteria()
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -68,6 +72,9 @@ func writeSummary(w io.Writer, run *Run) {
 	fmt.Fprintln(tw, total)
 	tw.Flush()
 
+	if run.Options.Samples > 0 {
+		writeIntervals(w, rs)
+	}
 	writeFailedChecks(w, run)
 	if rate, basis, ok := rs.Score(); ok {
 		fmt.Fprintf(w, "score: %.1f%% of %s passed\n", rate*100, basis)
@@ -139,4 +146,69 @@ func shortReason(s string) string {
 		return string(r[:109]) + "…"
 	}
 	return s
+}
+
+// fakeLine is the report's first line when fakellm wrote or judged the
+// posts, "" otherwise: such scores say nothing about the prompts.
+func fakeLine(run *Run) string {
+	o := run.Options
+	switch {
+	case o.FakeWriter && o.FakeJudges:
+		return "FAKE LLM: fakellm wrote and judged these posts; the scores say nothing about the prompts."
+	case o.FakeWriter:
+		return "FAKE LLM: fakellm wrote these posts; the scores say nothing about the prompts."
+	case o.FakeJudges:
+		return "FAKE LLM: fakellm judged these posts; the verdicts say nothing about them."
+	}
+	return ""
+}
+
+// writeIntervals prints, for a --samples run, each business's rates with
+// their 95% Wilson interval: one post flipping moves a rate, rarely out of
+// its interval.
+func writeIntervals(w io.Writer, rs RunStats) {
+	fmt.Fprintln(w, "rates with 95% intervals (Wilson):")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	header := "  BUSINESS\tPOSTS\tPUBLISHABLE POSTS\tCHECKS"
+	if rs.Judged {
+		header += "\tJUDGE VERDICTS (gated)"
+	}
+	fmt.Fprintln(tw, header)
+	row := func(id string, posts int, pub, chk, gated Tally) {
+		line := fmt.Sprintf("  %s\t%d\t%s\t%s", id, posts, interval(pub), interval(chk))
+		if rs.Judged {
+			line += "\t" + interval(gated)
+		}
+		fmt.Fprintln(tw, line)
+	}
+	for _, bs := range rs.Businesses {
+		row(bs.ID, bs.Posts, bs.Publishable, bs.Checks, bs.Gated)
+	}
+	row("TOTAL", rs.Posts, rs.Publishable, rs.Checks, rs.Gated)
+	tw.Flush()
+}
+
+// interval writes a tally as "k/n 83% [64–93%]".
+func interval(t Tally) string {
+	if t.Total() == 0 {
+		return "-"
+	}
+	lo, hi := wilson(t.Pass, t.Total())
+	return fmt.Sprintf("%d/%d %.0f%% [%.0f–%.0f%%]", t.Pass, t.Total(), 100*float64(t.Pass)/float64(t.Total()), lo*100, hi*100)
+}
+
+// wilson is the 95% Wilson score interval of k successes in n trials:
+// unlike the normal approximation it stays inside [0, 1] and is honest for
+// the small n and extreme rates an eval run has.
+func wilson(k, n int) (lo, hi float64) {
+	if n == 0 {
+		return 0, 1
+	}
+	const z = 1.959964
+	p := float64(k) / float64(n)
+	nf := float64(n)
+	denom := 1 + z*z/nf
+	centre := (p + z*z/(2*nf)) / denom
+	half := z * math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf)) / denom
+	return max(0, centre-half), min(1, centre+half)
 }
