@@ -28,6 +28,8 @@ type productGroup struct {
 	entries  []lexEntry
 }
 
+var clauseMemo = newMemo[[]clause](64)
+
 var (
 	claimKinds    = parseClaimKinds(claimsFile)
 	productGroups = parseProductGroups(productsFile)
@@ -304,7 +306,8 @@ func joinTokens(ts []casedWord) string {
 // diet and awards are errors (they can be illegal or dangerous); the rest
 // warnings the operator confirms or removes.
 func checkClaims(in Input) Result {
-	src := splitClauses(profileText(in.Context))
+	text := profileText(in.Context)
+	src := clauseMemo.get(text, func() []clause { return splitClauses(text) })
 	found := findClaims(in, src)
 	if len(found) == 0 {
 		if anyClaim(in) {

@@ -142,7 +142,13 @@ func checkHashtagsOnTopic(in Input) (bool, Severity, string) {
 // topicStems are the folded stems (at least four letters) a hashtag about
 // this business contains: words of its name, segment, places, offerings,
 // facts and the brief.
+var topicMemo = newMemo[[]string](64)
+
 func topicStems(c Context) []string {
+	return topicMemo.get(profileText(c), func() []string { return parseTopicStems(c) })
+}
+
+func parseTopicStems(c Context) []string {
 	b := c.Business
 	texts := []string{b.Name, b.Segment, b.City, b.Neighbourhood, c.Brief, strings.Join(b.DeliveryAreas, " ")}
 	for _, s := range b.Services {

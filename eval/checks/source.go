@@ -2,6 +2,8 @@ package checks
 
 import (
 	"math"
+
+	"github.com/rekan/rekan/eval/content"
 	"regexp"
 	"strconv"
 	"strings"
@@ -35,7 +37,26 @@ type source struct {
 	units []pricedUnit
 }
 
+var sourceMemo = newMemo[*source](64)
+
+// newSource parses the context's profile and brief, once per distinct text.
 func newSource(c Context) *source {
+	key := profileText(c) + "\x00" + c.Business.Voice + "\x00" + c.Business.Phone + "\x00" + unitsKey(c.Business.Services)
+	return sourceMemo.get(key, func() *source { return parseSource(c) })
+}
+
+func unitsKey(services []content.Offering) string {
+	var b strings.Builder
+	for _, s := range services {
+		if s.PriceBRL != nil {
+			b.WriteString(strconv.FormatFloat(*s.PriceBRL, 'f', 2, 64))
+		}
+		b.WriteString("|" + s.Unit + "\n")
+	}
+	return b.String()
+}
+
+func parseSource(c Context) *source {
 	b := c.Business
 	parts := []string{b.Name, b.Segment, b.City, b.State, b.Neighbourhood, b.Audience, b.Voice, b.Notes, b.OpeningHours, c.Brief}
 	for _, s := range b.Services {
@@ -189,7 +210,9 @@ var (
 	// "+55 11 987654321", "98765-4321".
 	phoneNumber  = regexp.MustCompile(`(?:\+?55[\s.-]?)?(?:\(?\d{2}\)?[\s.-]?)?9?\d{4}[\s.-]?\d{4}\b`)
 	weekdayRange = regexp.MustCompile(`\b(?:de\s+)?(segunda|terca|quarta|quinta|sexta|sabado|domingo)(?:-feira)?\s+a\s+(segunda|terca|quarta|quinta|sexta|sabado|domingo)\b`)
-	numberWord   = regexp.MustCompile(`\b(um|uma|dois|duas|tres|quatro|cinco|seis|sete|oito|nove|dez|onze|doze|treze|quatorze|catorze|quinze|dezesseis|dezessete|dezoito|dezenove|vinte|trinta|quarenta|cinquenta|cem)\s+(reais|por cento|dias?|horas?|semanas?|meses|anos)\b`)
+	// numberWordHint is the cheap test before numberWord: a unit it counts.
+	numberWordHint = regexp.MustCompile(`reais|por cento|dias?\b|horas?\b|semanas?|meses|anos\b`)
+	numberWord     = regexp.MustCompile(`\b(um|uma|dois|duas|tres|quatro|cinco|seis|sete|oito|nove|dez|onze|doze|treze|quatorze|catorze|quinze|dezesseis|dezessete|dezoito|dezenove|vinte|trinta|quarenta|cinquenta|cem)\s+(reais|por cento|dias?|horas?|semanas?|meses|anos)\b`)
 )
 
 var months = map[string]int{
@@ -208,6 +231,9 @@ var numberWords = map[string]string{
 // digitize writes number words that count money, percentages or time as
 // digits ("cinco reais" → "5 reais"), so both spellings compare equal.
 func digitize(folded string) string {
+	if !numberWordHint.MatchString(folded) {
+		return folded
+	}
 	return numberWord.ReplaceAllStringFunc(folded, func(m string) string {
 		word, rest, _ := strings.Cut(m, " ")
 		return numberWords[word] + " " + rest
@@ -393,6 +419,10 @@ func findWeekdays(folded string) []match {
 
 // findPhones returns the phone numbers of a text as written and as digits.
 func findPhones(text string) []match {
+	// A phone has at least eight digits: most captions have fewer in all.
+	if len(digitsOnly(text)) < 8 {
+		return nil
+	}
 	var out []match
 	for _, m := range phoneNumber.FindAllString(text, -1) {
 		d := digitsOnly(m)

@@ -78,7 +78,22 @@ func isDistinctive(folded string) bool {
 // places, products and facts and the brief's distinctive words. Words of the
 // business name and segment do not count: "Açaí Tamoio" naming açaí says
 // nothing a competitor could not.
+type anchorSet struct {
+	places []string
+	terms  map[string]string
+}
+
+var anchorMemo = newMemo[anchorSet](64)
+
 func anchors(c Context) (places []string, terms map[string]string) {
+	a := anchorMemo.get(profileText(c)+"\x00"+c.Business.Name+"\x00"+c.Business.Segment, func() anchorSet {
+		p, t := parseAnchors(c)
+		return anchorSet{p, t}
+	})
+	return a.places, a.terms
+}
+
+func parseAnchors(c Context) (places []string, terms map[string]string) {
 	b := c.Business
 	for _, place := range []string{b.Neighbourhood, b.City} {
 		if strings.TrimSpace(place) != "" {

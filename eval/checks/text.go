@@ -3,6 +3,7 @@ package checks
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // foldTable maps the accented letters Portuguese uses (and a few neighbours)
@@ -21,6 +22,17 @@ var foldTable = map[rune]rune{
 // Fold lower-cases s and removes accents, so comparisons treat "Café",
 // "cafe" and a decomposed "cafe\u0301" alike.
 func Fold(s string) string {
+	// Most words are plain lower-case ASCII: nothing to do.
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || (c >= 'A' && c <= 'Z') {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
