@@ -210,6 +210,12 @@ var placeGlue = map[string]bool{
 	"o": true, "a": true, "de": true, "do": true, "da": true, "tambem": true, "e": true, "ate": true,
 }
 
+// isGlue: a lower-case linking word ("também no", "e na"); "é" (is) folds
+// to "e" (and) but links nothing.
+func isGlue(t casedWord) bool {
+	return placeGlue[t.folded] && !t.upper && (t.folded != "e" || t.text == "e")
+}
+
 // placesNamed finds the capitalised names that follow a place trigger,
 // lists included ("no Água Verde, Batel e Rebouças").
 func placesNamed(text string) []string {
@@ -221,7 +227,7 @@ func placesNamed(text string) []string {
 		}
 		j := i + 1
 		for j < len(toks) {
-			for j < len(toks) && placeGlue[toks[j].text] {
+			for j < len(toks) && isGlue(toks[j]) {
 				j++
 			}
 			// A place name has letters to it: "R" of "R$" is not one.
@@ -230,10 +236,10 @@ func placesNamed(text string) []string {
 			}
 			start := j
 			for j < len(toks) && (toks[j].upper || (toks[j].folded == "de" || toks[j].folded == "do" || toks[j].folded == "da") && j+1 < len(toks) && toks[j+1].upper) {
-				if toks[j].stop {
+				j++
+				if toks[j-1].stop {
 					break
 				}
-				j++
 			}
 			name := joinTokens(toks[start:j])
 			if name != "" {

@@ -177,3 +177,10 @@ func TestNotApplicableIsNotAnError(t *testing.T) {
 		t.Errorf("want new_hook and distinct_posts not applicable, got %d", na)
 	}
 }
+
+func TestPlacesAfterLinkingWords(t *testing.T) {
+	in := bakeryPost(bakeryGood + " E agora entregamos também no Centro e no Bom Pastor.")
+	assertResult(t, "também no", resultIn(t, in, checks.IDClaimsBacked), warn.with("lugar \u201cCentro\u201d e lugar \u201cBom Pastor\u201d"))
+	in = bakeryPost(bakeryGood + " Aqui no São Mateus é R$ 80 o cento.")
+	assertResult(t, "é is not a list", resultIn(t, in, checks.IDClaimsBacked), pass)
+}
