@@ -3,7 +3,19 @@
 // price is planted by fakellm (fault "invented_price") into the post it
 // writes from the real prompt; everything else is the real stack.
 // Runs after the journey (file order), whose first step needs ana without clients.
+import type { APIRequestContext } from '@playwright/test';
 import { test, expect, login, apiToken, snap, expectAccessible } from './fixtures';
+
+/** Creates a business of the token's operator through the API; returns its id. */
+async function createBusiness(request: APIRequestContext, baseURL: string, token: string, data: Record<string, unknown>) {
+	const owner = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).id as string;
+	const created = await request.post(`${baseURL}/api/collections/businesses/records`, {
+		headers: { Authorization: token },
+		data: { owner, ...data }
+	});
+	expect(created.ok(), await created.text()).toBe(true);
+	return ((await created.json()) as { id: string }).id;
+}
 
 test('a post with an invented price is stored with the check failed and its reason shown', async ({
 	page,
@@ -13,25 +25,18 @@ test('a post with an invented price is stored with the check failed and its reas
 }) => {
 	const [ana] = stack.operators;
 	const token = await apiToken(request, stack.baseURL, ana);
-	const anaId = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).id as string;
-	const created = await request.post(`${stack.baseURL}/api/collections/businesses/records`, {
-		headers: { Authorization: token },
-		data: {
-			owner: anaId,
-			name: 'Açaí do Seu Rai',
-			segment: 'açaí',
-			city: 'Belém',
-			state: 'PA',
-			neighbourhood: 'Jurunas',
-			services: [
-				{ name: 'açaí grosso (litro)', price_brl: 32 },
-				{ name: 'combo açaí com peixe frito', price_brl: 38 }
-			],
-			facts: ['o açaí chega de barco das ilhas pela feira do Ver-o-Peso']
-		}
+	const id = await createBusiness(request, stack.baseURL, token, {
+		name: 'Açaí do Seu Rai',
+		segment: 'açaí',
+		city: 'Belém',
+		state: 'PA',
+		neighbourhood: 'Jurunas',
+		services: [
+			{ name: 'açaí grosso (litro)', price_brl: 32 },
+			{ name: 'combo açaí com peixe frito', price_brl: 38 }
+		],
+		facts: ['o açaí chega de barco das ilhas pela feira do Ver-o-Peso']
 	});
-	expect(created.ok(), await created.text()).toBe(true);
-	const { id } = (await created.json()) as { id: string };
 
 	await fake.reset();
 	await fake.script([{ fault: 'invented_price' }]);
@@ -110,22 +115,15 @@ test('a claim the client confirmed is stored on the post and added to the profil
 }) => {
 	const [ana] = stack.operators;
 	const token = await apiToken(request, stack.baseURL, ana);
-	const anaId = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).id as string;
-	const created = await request.post(`${stack.baseURL}/api/collections/businesses/records`, {
-		headers: { Authorization: token },
-		data: {
-			owner: anaId,
-			name: 'Açaí da Mana',
-			segment: 'açaí',
-			city: 'Belém',
-			state: 'PA',
-			neighbourhood: 'Jurunas',
-			services: [{ name: 'açaí grosso', price_brl: 32, unit: 'litro' }],
-			facts: ['o açaí chega de barco pela feira do Ver-o-Peso']
-		}
+	const id = await createBusiness(request, stack.baseURL, token, {
+		name: 'Açaí da Mana',
+		segment: 'açaí',
+		city: 'Belém',
+		state: 'PA',
+		neighbourhood: 'Jurunas',
+		services: [{ name: 'açaí grosso', price_brl: 32, unit: 'litro' }],
+		facts: ['o açaí chega de barco pela feira do Ver-o-Peso']
 	});
-	expect(created.ok(), await created.text()).toBe(true);
-	const { id } = (await created.json()) as { id: string };
 
 	// The model claims a delivery the profile does not mention.
 	const caption =
