@@ -171,3 +171,38 @@ test('a claim the client confirmed is stored on the post and added to the profil
 	expect(biz.facts).toContain('entregamos');
 	await expectAccessible(page, 'post with a confirmed claim');
 });
+
+test('the business form stores units, delivery areas and opening hours for the checks', async ({ page, request, stack }) => {
+	const [ana] = stack.operators;
+	await page.goto('/app/clientes/novo');
+	await expect(page).toHaveURL(/\/entrar\?next=/);
+	await login(page, ana);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Novo cliente');
+	await page.getByLabel(/Nome do negócio/).fill('Pão da Serra');
+	await page.getByLabel(/Ramo/).fill('padaria');
+	await page.getByLabel(/Cidade/).fill('Juiz de Fora');
+	await page.getByLabel(/Estado/).selectOption('MG');
+	await page.getByRole('button', { name: '+ Adicionar serviço' }).click();
+	await page.getByLabel('Serviço 1').fill('Pão de queijo');
+	await page.getByLabel('Preço (R$)').nth(0).fill('80');
+	await page.getByLabel('Por').nth(0).fill('cento');
+	await page.getByLabel('Onde entrega').fill('São Mateus, Centro, São Mateus');
+	await page.getByLabel('Dias e horários').fill('segunda a sábado, 6h às 20h');
+	await page.getByRole('button', { name: 'Cadastrar cliente' }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Pão da Serra');
+	const id = new URL(page.url()).pathname.split('/').pop() as string;
+
+	const token = await apiToken(request, stack.baseURL, ana);
+	const stored = (await (
+		await request.get(`${stack.baseURL}/api/collections/businesses/records/${id}`, { headers: { Authorization: token } })
+	).json()) as { services: { name: string; price_brl: number; unit: string }[]; delivery_areas: string[]; opening_hours: string };
+	expect(stored.services).toEqual([{ name: 'Pão de queijo', price_brl: 80, unit: 'cento' }]);
+	expect(stored.delivery_areas).toEqual(['São Mateus', 'Centro']);
+	expect(stored.opening_hours).toBe('segunda a sábado, 6h às 20h');
+
+	await page.getByRole('link', { name: 'Editar perfil' }).click();
+	await expect(page.getByLabel('Por').nth(0)).toHaveValue('cento');
+	await expect(page.getByLabel('Onde entrega')).toHaveValue('São Mateus, Centro');
+	await expect(page.getByLabel('Dias e horários')).toHaveValue('segunda a sábado, 6h às 20h');
+	await expectAccessible(page, 'business form with the claim fields');
+});
