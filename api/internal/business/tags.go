@@ -48,5 +48,11 @@ func sortedTags(r *core.Record) []string {
 	return tags
 }
 
-// Tags are the business's calendar tags as stored.
-func Tags(record *core.Record) []string { return record.GetStringSlice("segment_tags") }
+// Tags are the business's calendar tags: as stored, or derived from its
+// segment for a business saved before it had tags.
+func Tags(record *core.Record) []string {
+	if tags := record.GetStringSlice("segment_tags"); len(tags) > 0 {
+		return tags
+	}
+	return calendar.Default.SegmentTags(record.GetString("segment"))
+}

@@ -3,6 +3,7 @@ package calendar
 import (
 	"fmt"
 	"time"
+	_ "time/tzdata" // São Paulo must resolve without the system tz database
 )
 
 // Date is a civil date: a day of the Brazilian calendar, with no time of
@@ -66,3 +67,15 @@ func (d Date) Weekday() time.Weekday { return d.In(time.UTC).Weekday() }
 
 // DDMM is the short Brazilian form ("09/05").
 func (d Date) DDMM() string { return fmt.Sprintf("%02d/%02d", d.Day, d.Month) }
+
+// SaoPaulo is the default location of the Brazilian calendar (the tz
+// database is embedded, so it loads on any machine).
+var SaoPaulo = mustLocation("America/Sao_Paulo")
+
+func mustLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(fmt.Sprintf("calendar: %v", err))
+	}
+	return loc
+}

@@ -94,3 +94,7 @@ func words(s string) []string {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '*'
 	})
 }
+
+// Fold is s lowercased, without accents and with single spaces, for
+// comparing free text ("Dia das Mães" and "dia das maes" fold alike).
+func Fold(s string) string { return strings.Join(words(s), " ") }

@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"github.com/rekan/rekan/api/internal/calendar"
 	"github.com/rekan/rekan/eval/content"
 )
 
@@ -38,6 +39,9 @@ type Deps struct {
 	// Admit, when set, guards the routes that start a generation (the
 	// shutdown drain turns them away while the server stops).
 	Admit func(*core.RequestEvent) error
+	// Today, when set, is the calendar date of the server's clock
+	// (REKAN_TIMEZONE); otherwise the date in São Paulo.
+	Today func() calendar.Date
 }
 
 // DefaultTimeout bounds one generation; BAML's retry policy fits inside it.
@@ -65,6 +69,7 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	// ServeMux wildcards must fill a whole segment, so "{id}:retry" is routed
 	// as one segment and split by the handler.
 	retry := operator.POST("/posts/{action}", h.postAction)
+	operator.GET("/businesses/{id}/dates", h.dates)
 	if deps.Admit != nil {
 		generate.BindFunc(deps.Admit)
 		retry.BindFunc(deps.Admit)
