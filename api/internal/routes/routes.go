@@ -18,10 +18,11 @@ import (
 )
 
 // Content is what the routes need from the content side (the server's is
-// contentrt.Runtime). WritePosts fails with content.ErrNotConfigured when
-// no LLM provider is configured.
+// contentrt.Runtime). WritePosts and SuggestIdeas fail with
+// content.ErrNotConfigured when no LLM provider is configured.
 type Content interface {
 	content.Writer
+	content.Ideator
 	// Ping reports whether the runtime behind the writer answers.
 	Ping(ctx context.Context) error
 	// LLMConfigured reports whether an LLM provider key is set.
@@ -70,9 +71,11 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	// as one segment and split by the handler.
 	retry := operator.POST("/posts/{action}", h.postAction)
 	operator.GET("/businesses/{id}/dates", h.dates)
+	ideas := operator.POST("/businesses/{id}/ideas", h.ideas)
 	if deps.Admit != nil {
 		generate.BindFunc(deps.Admit)
 		retry.BindFunc(deps.Admit)
+		ideas.BindFunc(deps.Admit)
 	}
 }
 
