@@ -58,3 +58,7 @@ const (
 	MaxFacts             = 30
 	MaxFactRunes         = 300
 )
+
+// MaxPostsPerMonth bounds a client's monthly plan size (posts_per_month;
+// 0 means no plan).
+const MaxPostsPerMonth = 200

@@ -23,6 +23,9 @@ func BindHooks(app core.App) {
 		if err := normalizeSegmentTags(e.Record, stored); err != nil {
 			errs["segment_tags"] = err
 		}
+		if err := validatePlan(e.Record); err != nil {
+			errs["posts_per_month"] = err
+		}
 		if len(errs) > 0 {
 			return errs
 		}

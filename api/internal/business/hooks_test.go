@@ -167,8 +167,10 @@ func TestSegmentTags(t *testing.T) {
 	if err := app.Save(fresh); err != nil || fresh.GetInt("posts_per_month") != 12 {
 		t.Fatalf("posts_per_month: %v", err)
 	}
-	fresh.Set("posts_per_month", -1)
-	if err := app.Save(fresh); err == nil {
-		t.Error("negative plan accepted")
+	for _, bad := range []any{-1, 201, 2.5} {
+		fresh.Set("posts_per_month", bad)
+		if err := app.Save(fresh); err == nil || !strings.Contains(err.Error(), "O plano deve ser um número inteiro de 0 a 200") {
+			t.Errorf("plan %v: %v", bad, err)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package business
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/rekan/rekan/api/internal/calendar"
+	"github.com/rekan/rekan/eval/content"
 	"github.com/rekan/rekan/eval/text"
 )
 
@@ -46,6 +48,17 @@ func sortedTags(r *core.Record) []string {
 	tags := slices.Clone(r.GetStringSlice("segment_tags"))
 	slices.Sort(tags)
 	return tags
+}
+
+// validatePlan checks the monthly plan size: a whole number from 0 (no
+// plan) to content.MaxPostsPerMonth.
+func validatePlan(record *core.Record) validation.Error {
+	raw := record.GetFloat("posts_per_month")
+	if raw < 0 || raw > content.MaxPostsPerMonth || raw != float64(int(raw)) {
+		return validation.NewError("validation_invalid_posts_per_month",
+			fmt.Sprintf("O plano deve ser um número inteiro de 0 a %d posts por mês.", content.MaxPostsPerMonth))
+	}
+	return nil
 }
 
 // Tags are the business's calendar tags: as stored, or derived from its

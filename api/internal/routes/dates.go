@@ -63,3 +63,29 @@ func (h *handler) today() calendar.Date {
 	}
 	return calendar.DateOf(time.Now(), calendar.SaoPaulo)
 }
+
+type segmentTag struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+}
+
+type segmentTagsResponse struct {
+	Tags      []segmentTag `json:"tags"`
+	Suggested []string     `json:"suggested"`
+}
+
+// segmentTags answers GET /api/rekan/segment-tags?segment=…: every tag the
+// calendar knows with its Portuguese label, and the ones it would derive
+// from that segment text, for the profile form.
+func (h *handler) segmentTags(e *core.RequestEvent) error {
+	known := calendar.Default.Tags()
+	tags := make([]segmentTag, len(known))
+	for i, t := range known {
+		tags[i] = segmentTag{ID: t, Label: calendar.Default.TagLabel(t)}
+	}
+	suggested := calendar.Default.SegmentTags(e.Request.URL.Query().Get("segment"))
+	if suggested == nil {
+		suggested = []string{}
+	}
+	return e.JSON(http.StatusOK, segmentTagsResponse{Tags: tags, Suggested: suggested})
+}

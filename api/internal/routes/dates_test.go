@@ -229,3 +229,19 @@ func TestDatesShowWhatIsPlanned(t *testing.T) {
 	}
 	may.Test(t)
 }
+
+func TestSegmentTags(t *testing.T) {
+	factory, before := datesEnv("2026-04-20", nil)
+	for _, s := range []tests.ApiScenario{
+		{Name: "no auth", URL: "/api/rekan/segment-tags", ExpectedStatus: 401, ExpectedContent: []string{`"status":401`}},
+		{Name: "tags and a suggestion", URL: "/api/rekan/segment-tags?segment=Banda%20de%20Forr%C3%B3", Headers: auth(fx.AliceToken), ExpectedStatus: 200,
+			ExpectedContent: []string{`{"id":"confeitaria","label":"Confeitaria, bolos e doces"}`, `"suggested":["forro","musica"]`}},
+		{Name: "no segment", URL: "/api/rekan/segment-tags", Headers: auth(fx.AliceToken), ExpectedStatus: 200,
+			ExpectedContent: []string{`"suggested":[]`}},
+	} {
+		s.Method = http.MethodGet
+		s.TestAppFactory = factory
+		s.BeforeTestFunc = before
+		s.Test(t)
+	}
+}

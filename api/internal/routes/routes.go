@@ -71,6 +71,7 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	// as one segment and split by the handler.
 	retry := operator.POST("/posts/{action}", h.postAction)
 	operator.GET("/businesses/{id}/dates", h.dates)
+	operator.GET("/segment-tags", h.segmentTags)
 	ideas := operator.POST("/businesses/{id}/ideas", h.ideas)
 	if deps.Admit != nil {
 		generate.BindFunc(deps.Admit)
