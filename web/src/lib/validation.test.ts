@@ -95,7 +95,9 @@ describe('validateBusiness', () => {
 				audience: '',
 				voice: '',
 				facts: [],
-				notes: ''
+				notes: '',
+				segment_tags: [],
+				posts_per_month: 0
 			}
 		});
 	});
@@ -180,7 +182,9 @@ describe('validateBusiness', () => {
 			audience: 'homens do bairro',
 			voice: 'descontraído',
 			facts: ['desde 1998'],
-			notes: ''
+			notes: '',
+			segment_tags: ['barbearia'],
+			posts_per_month: 12
 		};
 		const f = formFromBusiness(stored);
 		expect(f.services).toEqual([
@@ -188,6 +192,14 @@ describe('validateBusiness', () => {
 			{ name: 'Barba', price: '' }
 		]);
 		expect(validateBusiness(f)).toEqual({ ok: true, value: stored });
+	});
+
+	it('checks the monthly plan', () => {
+		for (const [typed, ok] of [['', true], ['12', true], ['200', true], ['201', false], ['-1', false], ['2,5', false], ['doze', false]] as const) {
+			const result = validateBusiness(form({ posts_per_month: typed }));
+			expect(result.ok, typed).toBe(ok);
+			if (!result.ok) expect(result.errors.posts_per_month).toBe('Use um número inteiro de 0 a 200.');
+		}
 	});
 });
 

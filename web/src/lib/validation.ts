@@ -101,9 +101,12 @@ export interface ServiceRow {
 }
 
 /** The business form's state: the business's text fields, and editable lists. */
-export type BusinessForm = Omit<BusinessInput, 'services' | 'facts'> & {
+export type BusinessForm = Omit<BusinessInput, 'services' | 'facts' | 'segment_tags' | 'posts_per_month'> & {
 	services: ServiceRow[];
 	facts: string[];
+	segment_tags: string[];
+	/** As typed; empty means no plan. */
+	posts_per_month: string;
 };
 
 export function emptyForm(): BusinessForm {
@@ -118,7 +121,9 @@ export function emptyForm(): BusinessForm {
 		audience: '',
 		voice: '',
 		facts: [],
-		notes: ''
+		notes: '',
+		segment_tags: [],
+		posts_per_month: ''
 	};
 }
 
@@ -138,7 +143,9 @@ export function formFromBusiness(b: Partial<BusinessInput>): BusinessForm {
 		audience: b.audience ?? '',
 		voice: b.voice ?? '',
 		facts: [...(b.facts ?? [])],
-		notes: b.notes ?? ''
+		notes: b.notes ?? '',
+		segment_tags: [...(b.segment_tags ?? [])],
+		posts_per_month: b.posts_per_month ? String(b.posts_per_month) : ''
 	};
 }
 
@@ -202,6 +209,11 @@ export function validateBusiness(form: BusinessForm): ValidationResult {
 	});
 	if (facts.length > LIMITS.facts) errors.facts = `No máximo ${LIMITS.facts} diferenciais.`;
 
+	const plan = form.posts_per_month.trim();
+	const postsPerMonth = plan === '' ? 0 : Number(plan);
+	if (!/^\d*$/.test(plan) || postsPerMonth > SERVER_LIMITS.postsPerMonth)
+		errors.posts_per_month = `Use um número inteiro de 0 a ${SERVER_LIMITS.postsPerMonth}.`;
+
 	if (Object.keys(errors).length > 0) return { ok: false, errors };
 	return {
 		ok: true,
@@ -216,7 +228,9 @@ export function validateBusiness(form: BusinessForm): ValidationResult {
 			audience,
 			voice,
 			facts,
-			notes
+			notes,
+			segment_tags: [...form.segment_tags],
+			posts_per_month: postsPerMonth
 		}
 	};
 }
