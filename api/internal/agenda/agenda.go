@@ -184,3 +184,64 @@ func hasField(app core.App, collection, field string) bool {
 	}
 	return slices.ContainsFunc(c.Fields.FieldNames(), func(name string) bool { return name == field })
 }
+
+// Client is one of the operator's clients an upcoming date fits.
+type Client struct {
+	ID      string        `json:"id"`
+	Name    string        `json:"name"`
+	Segment string        `json:"segment"`
+	StartBy calendar.Date `json:"start_by"`
+	Planned bool          `json:"planned"`
+}
+
+// Coming is one upcoming date across an operator's clients.
+type Coming struct {
+	OccasionID string        `json:"occasion_id"`
+	Name       string        `json:"name"`
+	Date       calendar.Date `json:"date"`
+	DaysUntil  int           `json:"days_until"`
+	Angle      string        `json:"angle"`
+	Clients    []Client      `json:"clients"`
+	// Unplanned counts the clients with nothing planned for the date.
+	Unplanned int `json:"unplanned"`
+}
+
+// Across lists the dates of the next days that fit at least one of the
+// businesses, each with the clients it fits, by date.
+func Across(app core.App, businesses []*core.Record, today calendar.Date, days int) ([]Coming, error) {
+	byKey := map[string]*Coming{}
+	var order []string
+	for _, biz := range businesses {
+		entries, err := Upcoming(app, biz, today, days)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			k := e.OccasionID + "@" + e.Date.String()
+			c := byKey[k]
+			if c == nil {
+				c = &Coming{OccasionID: e.OccasionID, Name: e.Name, Date: e.Date, DaysUntil: e.DaysUntil, Angle: e.Angle, Clients: []Client{}}
+				byKey[k] = c
+				order = append(order, k)
+			}
+			c.Clients = append(c.Clients, Client{ID: biz.Id, Name: biz.GetString("name"), Segment: biz.GetString("segment"), StartBy: e.StartBy, Planned: e.Planned})
+			if !e.Planned {
+				c.Unplanned++
+			}
+		}
+	}
+	out := make([]Coming, 0, len(order))
+	for _, k := range order {
+		out = append(out, *byKey[k])
+	}
+	slices.SortStableFunc(out, func(a, b Coming) int {
+		switch {
+		case a.Date.Before(b.Date):
+			return -1
+		case b.Date.Before(a.Date):
+			return 1
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return out, nil
+}

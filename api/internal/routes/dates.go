@@ -6,6 +6,7 @@ import (
 	"time"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/rekan/rekan/api/internal/agenda"
@@ -34,14 +35,9 @@ func (h *handler) dates(e *core.RequestEvent) error {
 	if err != nil {
 		return e.NotFoundError(msgBusinessNotFound, nil)
 	}
-	days := defaultDateWindow
-	if raw := e.Request.URL.Query().Get("days"); raw != "" {
-		days, err = strconv.Atoi(raw)
-		if err != nil || days < 1 || days > maxDateWindow {
-			return e.BadRequestError(msgInvalidData, validation.Errors{
-				"days": validation.NewError("validation_invalid_days", "O período deve ser um número inteiro de 1 a 366 dias."),
-			})
-		}
+	days, err := dateWindow(e, defaultDateWindow)
+	if err != nil {
+		return err
 	}
 
 	today := h.today()
@@ -88,4 +84,45 @@ func (h *handler) segmentTags(e *core.RequestEvent) error {
 		suggested = []string{}
 	}
 	return e.JSON(http.StatusOK, segmentTagsResponse{Tags: tags, Suggested: suggested})
+}
+
+type comingResponse struct {
+	Today calendar.Date   `json:"today"`
+	Days  int             `json:"days"`
+	Dates []agenda.Coming `json:"dates"`
+}
+
+// comingDates answers GET /api/rekan/dates?days=N: the dates of the next N
+// days across the operator's own clients, each with the clients it fits and
+// whether they have something planned.
+func (h *handler) comingDates(e *core.RequestEvent) error {
+	days, err := dateWindow(e, 30)
+	if err != nil {
+		return err
+	}
+	businesses, err := e.App.FindRecordsByFilter(business.Collection, "owner = {:owner}", "name", 0, 0, dbx.Params{"owner": e.Auth.Id})
+	if err != nil {
+		return e.InternalServerError("Não foi possível ler os clientes.", err)
+	}
+	today := h.today()
+	coming, err := agenda.Across(e.App, businesses, today, days)
+	if err != nil {
+		return e.InternalServerError("Não foi possível ler o que já está planejado.", err)
+	}
+	return e.JSON(http.StatusOK, comingResponse{Today: today, Days: days, Dates: coming})
+}
+
+// dateWindow reads ?days= (1-366, fallback when absent).
+func dateWindow(e *core.RequestEvent, fallback int) (int, error) {
+	raw := e.Request.URL.Query().Get("days")
+	if raw == "" {
+		return fallback, nil
+	}
+	days, err := strconv.Atoi(raw)
+	if err != nil || days < 1 || days > maxDateWindow {
+		return 0, e.BadRequestError(msgInvalidData, validation.Errors{
+			"days": validation.NewError("validation_invalid_days", "O período deve ser um número inteiro de 1 a 366 dias."),
+		})
+	}
+	return days, nil
 }

@@ -245,3 +245,74 @@ func TestSegmentTags(t *testing.T) {
 		s.Test(t)
 	}
 }
+
+// The dates across an operator's clients: only their own clients, each
+// date with the clients it fits and how many have nothing planned.
+func TestComingDatesAcrossClients(t *testing.T) {
+	seed := func(t testing.TB, app *tests.TestApp) {
+		withPlanningFields(t, app)
+		id, err := testutil.NewBusiness(app, fx.AliceID, "Barbearia do Zé")
+		if err != nil {
+			t.Fatal(err)
+		}
+		biz, _ := app.FindRecordById("businesses", id)
+		biz.Set("segment", "barbearia")
+		biz.Set("segment_tags", []string{})
+		biz.Set("state", "PE")
+		if err := app.Save(biz); err != nil {
+			t.Fatal(err)
+		}
+	}
+	factory, before := datesEnv("2026-04-20", seed)
+	for _, s := range []tests.ApiScenario{
+		{Name: "no auth", URL: "/api/rekan/dates", ExpectedStatus: 401, ExpectedContent: []string{`"status":401`}},
+		{Name: "bad window", URL: "/api/rekan/dates?days=0", Headers: auth(fx.AliceToken), ExpectedStatus: 400, ExpectedContent: []string{`validation_invalid_days`}},
+		{Name: "alice's clients", URL: "/api/rekan/dates?days=30", Headers: auth(fx.AliceToken), ExpectedStatus: 200,
+			ExpectedContent:    []string{`"today":"2026-04-20"`, `"days":30`, `"name":"Barbearia do Zé"`, `"name":"Confeitaria da Lu"`},
+			NotExpectedContent: []string{`Barbearia Navalha`},
+			AfterTestFunc: func(t testing.TB, _ *tests.TestApp, res *http.Response) {
+				var body struct {
+					Dates []struct {
+						OccasionID string `json:"occasion_id"`
+						Unplanned  int    `json:"unplanned"`
+						Clients    []struct {
+							Name    string `json:"name"`
+							StartBy string `json:"start_by"`
+							Planned bool   `json:"planned"`
+						} `json:"clients"`
+					} `json:"dates"`
+				}
+				raw, _ := io.ReadAll(res.Body)
+				if err := json.Unmarshal(raw, &body); err != nil {
+					t.Fatal(err)
+				}
+				found := false
+				for _, d := range body.Dates {
+					if d.OccasionID != "dia-das-maes" {
+						continue
+					}
+					found = true
+					if len(d.Clients) != 2 || d.Unplanned != 1 {
+						t.Errorf("Dia das Mães: %+v", d)
+					}
+					for _, c := range d.Clients {
+						wantStart, wantPlanned := "2026-04-10", true
+						if c.Name == "Barbearia do Zé" {
+							wantStart, wantPlanned = "2026-04-26", false
+						}
+						if c.StartBy != wantStart || c.Planned != wantPlanned {
+							t.Errorf("%s: start %s planned %v", c.Name, c.StartBy, c.Planned)
+						}
+					}
+				}
+				if !found {
+					t.Errorf("no Dia das Mães in %s", raw)
+				}
+			}},
+	} {
+		s.Method = http.MethodGet
+		s.TestAppFactory = factory
+		s.BeforeTestFunc = before
+		s.Test(t)
+	}
+}

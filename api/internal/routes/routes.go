@@ -72,6 +72,7 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	retry := operator.POST("/posts/{action}", h.postAction)
 	operator.GET("/businesses/{id}/dates", h.dates)
 	operator.GET("/segment-tags", h.segmentTags)
+	operator.GET("/dates", h.comingDates)
 	ideas := operator.POST("/businesses/{id}/ideas", h.ideas)
 	if deps.Admit != nil {
 		generate.BindFunc(deps.Admit)
