@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"time"
 
-	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/rekan/rekan/api/internal/agenda"
