@@ -1,7 +1,7 @@
 // Calls to Rekan's custom routes (/api/rekan/...). They go through the SDK's
 // `send` so the auth token and error shape are the same as for records.
 import { pb } from './pocketbase';
-import type { DatesResponse, Idea, PhotoChanges, Post, PostEdit, SegmentTag } from './types';
+import type { ComingDate, DatesResponse, Idea, PhotoChanges, Post, PostEdit, SegmentTag } from './types';
 
 interface PostsResponse {
 	posts: Post[];
@@ -119,4 +119,9 @@ export function listIdeas(businessId: string, occasionId: string, date: string):
 /** Every calendar segment tag, and the ones suggested for a segment text. */
 export function segmentTags(segment: string): Promise<{ tags: SegmentTag[]; suggested: string[] }> {
 	return pb.send(`/api/rekan/segment-tags`, { query: { segment }, requestKey: null });
+}
+
+/** The dates of the next `days` days across the operator's clients. */
+export function comingDates(days = 30): Promise<{ today: string; days: number; dates: ComingDate[] }> {
+	return pb.send(`/api/rekan/dates`, { query: { days }, requestKey: null });
 }

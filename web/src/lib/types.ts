@@ -133,3 +133,15 @@ export interface IdeaPrefill {
 	occasion: string;
 	publish_on: string;
 }
+
+/** An upcoming date across the operator's clients (GET /api/rekan/dates). */
+export interface ComingDate {
+	occasion_id: string;
+	name: string;
+	date: string;
+	days_until: number;
+	angle: string;
+	clients: { id: string; name: string; segment: string; start_by: string; planned: boolean }[];
+	/** How many of those clients have nothing planned for it. */
+	unplanned: number;
+}

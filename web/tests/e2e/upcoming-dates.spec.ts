@@ -3,6 +3,7 @@
 // (a failing provider first, then its retry), and an idea turned into a
 // generation carrying the occasion. The server's clock decides "today",
 // so the expected date is read from the dates route, not hard-coded.
+// Last, the same date across the operator's clients on the clients page.
 // Runs after the journey (file order), whose first step needs ana without clients.
 import { test, expect, login, apiToken, snap, expectAccessible } from './fixtures';
 
@@ -97,4 +98,14 @@ test('a client sees the dates coming, asks ideas for one and writes a post from 
 	expect(sent.publish_on).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 	await expect(page.getByText('1 post pronto.')).toBeVisible();
 	await expect(chip).toHaveCount(0);
+
+	// Across clients: the clients page lists the date with this client among those with nothing planned.
+	await page.goto('/app');
+	const coming = page.getByRole('region', { name: 'Datas chegando' }).locator(`li[data-coming="${first.occasion_id}"]`);
+	await expect(coming).toContainText(first.name);
+	await expect(coming).toContainText('sem nada planejado');
+	await coming.getByRole('link', { name: 'Doces da Cida' }).click();
+	await expect(page).toHaveURL(`/app/clientes/${business.id}#datas`);
+	await expect(page.getByRole('region', { name: 'Datas chegando' })).toBeVisible();
+	await expectAccessible(page, 'client page from the coming dates');
 });
