@@ -24,7 +24,7 @@ test('a client sees the dates coming, asks ideas for one and writes a post from 
 		headers: { Authorization: token },
 		data: {
 			owner: anaId,
-			name: 'Doces da Cida',
+			name: 'Bolos da Tereza',
 			segment: 'Confeitaria artesanal',
 			city: 'Campinas',
 			state: 'SP',
@@ -48,7 +48,7 @@ test('a client sees the dates coming, asks ideas for one and writes a post from 
 	await page.goto(`/app/clientes/${business.id}`);
 	await expect(page).toHaveURL(/\/entrar\?next=/);
 	await login(page, ana);
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Doces da Cida');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bolos da Tereza');
 
 	const section = page.getByRole('region', { name: 'Datas chegando' });
 	await expect(section).toBeVisible();
@@ -104,7 +104,7 @@ test('a client sees the dates coming, asks ideas for one and writes a post from 
 	const coming = page.getByRole('region', { name: 'Datas chegando' }).locator(`li[data-coming="${first.occasion_id}"]`);
 	await expect(coming).toContainText(first.name);
 	await expect(coming).toContainText('sem nada planejado');
-	await coming.getByRole('link', { name: 'Doces da Cida' }).click();
+	await coming.getByRole('link', { name: 'Bolos da Tereza' }).click();
 	await expect(page).toHaveURL(`/app/clientes/${business.id}#datas`);
 	await expect(page.getByRole('region', { name: 'Datas chegando' })).toBeVisible();
 	await expectAccessible(page, 'client page from the coming dates');
