@@ -22,8 +22,7 @@ func BenchmarkYear(b *testing.B) {
 // every state (the "datas chegando" of an agenda over many clients).
 func BenchmarkYearAllSegments(b *testing.B) {
 	from, to := d("2026-01-01"), d("2026-12-31")
-	states := []string{"AC", "AL", "AP", "AM", "BA", "CE", "DF", "ES", "GO", "MA", "MT", "MS", "MG", "PA",
-		"PB", "PR", "PE", "PI", "RJ", "RN", "RS", "RO", "RR", "SC", "SP", "SE", "TO"}
+	states := calendar.States
 	tags := calendar.Default.Tags()
 	b.ReportMetric(float64(len(tags)*len(states)), "filters/op")
 	for b.Loop() {

@@ -137,8 +137,9 @@ var weekdays = map[string]time.Weekday{
 	"thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday,
 }
 
-// States are the UFs an occasion may be bound to.
-var states = []string{
+// States are the 27 federative units of Brazil, the UFs an occasion may
+// be bound to.
+var States = []string{
 	"AC", "AL", "AP", "AM", "BA", "CE", "DF", "ES", "GO", "MA", "MT", "MS", "MG", "PA",
 	"PB", "PR", "PE", "PI", "RJ", "RN", "RS", "RO", "RR", "SC", "SP", "SE", "TO",
 }
@@ -167,7 +168,7 @@ func (o *Occasion) compile(tags map[string]string) error {
 		}
 	}
 	for _, uf := range o.States {
-		if !slices.Contains(states, uf) {
+		if !slices.Contains(States, uf) {
 			return fmt.Errorf("unknown state %q", uf)
 		}
 	}
