@@ -46,10 +46,26 @@ type ClientProperty struct {
 	Provider string                 `json:"provider"`
 }
 
+// Idea defines model for Idea.
+type Idea struct {
+	Brief     string `json:"brief"`
+	PublishOn string `json:"publish_on"`
+	Title     string `json:"title"`
+	Type      string `json:"type"`
+}
+
 // JudgeVerdict defines model for JudgeVerdict.
 type JudgeVerdict struct {
 	Pass      bool   `json:"pass"`
 	Reasoning string `json:"reasoning"`
+}
+
+// Occasion defines model for Occasion.
+type Occasion struct {
+	Angle   string `json:"angle"`
+	Date    string `json:"date"`
+	Name    string `json:"name"`
+	StartBy string `json:"start_by"`
 }
 
 // Offering defines model for Offering.
@@ -111,6 +127,15 @@ type JudgeVariety struct {
 	Posts                           []string     `json:"posts"`
 }
 
+// SuggestIdeas defines model for SuggestIdeas.
+type SuggestIdeas struct {
+	UnderscoreUnderscoreBamlOptions *BamlOptions `json:"__baml_options__,omitempty"`
+	Business                        Business     `json:"business"`
+	Occasion                        Occasion     `json:"occasion"`
+	RecentHooks                     []string     `json:"recent_hooks"`
+	Today                           string       `json:"today"`
+}
+
 // WritePosts defines model for WritePosts.
 type WritePosts struct {
 	UnderscoreUnderscoreBamlOptions *BamlOptions `json:"__baml_options__,omitempty"`
@@ -164,6 +189,15 @@ type JudgeVarietyJSONBody struct {
 	Posts                           []string     `json:"posts"`
 }
 
+// SuggestIdeasJSONBody defines parameters for SuggestIdeas.
+type SuggestIdeasJSONBody struct {
+	UnderscoreUnderscoreBamlOptions *BamlOptions `json:"__baml_options__,omitempty"`
+	Business                        Business     `json:"business"`
+	Occasion                        Occasion     `json:"occasion"`
+	RecentHooks                     []string     `json:"recent_hooks"`
+	Today                           string       `json:"today"`
+}
+
 // WritePostsJSONBody defines parameters for WritePosts.
 type WritePostsJSONBody struct {
 	UnderscoreUnderscoreBamlOptions *BamlOptions `json:"__baml_options__,omitempty"`
@@ -191,6 +225,9 @@ type JudgeSpecificityJSONRequestBody JudgeSpecificityJSONBody
 
 // JudgeVarietyJSONRequestBody defines body for JudgeVariety for application/json ContentType.
 type JudgeVarietyJSONRequestBody JudgeVarietyJSONBody
+
+// SuggestIdeasJSONRequestBody defines body for SuggestIdeas for application/json ContentType.
+type SuggestIdeasJSONRequestBody SuggestIdeasJSONBody
 
 // WritePostsJSONRequestBody defines body for WritePosts for application/json ContentType.
 type WritePostsJSONRequestBody WritePostsJSONBody
@@ -316,6 +353,14 @@ type ClientInterface interface {
 	// JudgeVariety performs a POST /call/JudgeVariety (the `JudgeVariety` operationId) request.
 	// Takes a body of the `application/json` content type.
 	JudgeVariety(ctx context.Context, body JudgeVarietyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SuggestIdeasWithBody performs a POST /call/SuggestIdeas (the `SuggestIdeas` operationId) request,
+	// with any type of body and a specified content type.
+	SuggestIdeasWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SuggestIdeas performs a POST /call/SuggestIdeas (the `SuggestIdeas` operationId) request.
+	// Takes a body of the `application/json` content type.
+	SuggestIdeas(ctx context.Context, body SuggestIdeasJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// WritePostsWithBody performs a POST /call/WritePosts (the `WritePosts` operationId) request,
 	// with any type of body and a specified content type.
@@ -484,6 +529,34 @@ func (c *Client) JudgeVarietyWithBody(ctx context.Context, contentType string, b
 // Takes a body of the `application/json` content type.
 func (c *Client) JudgeVariety(ctx context.Context, body JudgeVarietyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewJudgeVarietyRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SuggestIdeasWithBody performs a POST /call/SuggestIdeas (the `SuggestIdeas` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) SuggestIdeasWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSuggestIdeasRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SuggestIdeas performs a POST /call/SuggestIdeas (the `SuggestIdeas` operationId) request.
+// Takes a body of the `application/json` content type.
+func (c *Client) SuggestIdeas(ctx context.Context, body SuggestIdeasJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSuggestIdeasRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -762,6 +835,46 @@ func NewJudgeVarietyRequestWithBody(server string, contentType string, body io.R
 	return req, nil
 }
 
+// NewSuggestIdeasRequest calls the generic SuggestIdeas builder with application/json body
+func NewSuggestIdeasRequest(server string, body SuggestIdeasJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSuggestIdeasRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewSuggestIdeasRequestWithBody constructs an http.Request for the SuggestIdeas method, with any body, and a specified content type
+func NewSuggestIdeasRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/call/SuggestIdeas")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewWritePostsRequest calls the generic WritePosts builder with application/json body
 func NewWritePostsRequest(server string, body WritePostsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -905,6 +1018,16 @@ type ClientWithResponsesInterface interface {
 	// JudgeVarietyWithResponse performs a POST /call/JudgeVariety (the `JudgeVariety` operationId) request.
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	JudgeVarietyWithResponse(ctx context.Context, body JudgeVarietyJSONRequestBody, reqEditors ...RequestEditorFn) (*JudgeVarietyResponse, error)
+
+	// SuggestIdeasWithBodyWithResponse performs a POST /call/SuggestIdeas (the `SuggestIdeas` operationId) request,
+	// with any type of body and a specified content type.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	SuggestIdeasWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SuggestIdeasResponse, error)
+
+	// SuggestIdeasWithResponse performs a POST /call/SuggestIdeas (the `SuggestIdeas` operationId) request.
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	SuggestIdeasWithResponse(ctx context.Context, body SuggestIdeasJSONRequestBody, reqEditors ...RequestEditorFn) (*SuggestIdeasResponse, error)
 
 	// WritePostsWithBodyWithResponse performs a POST /call/WritePosts (the `WritePosts` operationId) request,
 	// with any type of body and a specified content type.
@@ -1163,6 +1286,47 @@ func (r JudgeVarietyResponse) ContentType() string {
 	return ""
 }
 
+type SuggestIdeasResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]Idea
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SuggestIdeasResponse) GetJSON200() *[]Idea {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r SuggestIdeasResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SuggestIdeasResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SuggestIdeasResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SuggestIdeasResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type WritePostsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1336,6 +1500,28 @@ func (c *ClientWithResponses) JudgeVarietyWithResponse(ctx context.Context, body
 	return ParseJudgeVarietyResponse(rsp)
 }
 
+// SuggestIdeasWithBodyWithResponse performs a POST /call/SuggestIdeas (the `SuggestIdeas` operationId) request,
+// with any type of body and a specified content type.
+//
+// Returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) SuggestIdeasWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SuggestIdeasResponse, error) {
+	rsp, err := c.SuggestIdeasWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSuggestIdeasResponse(rsp)
+}
+
+// SuggestIdeasWithResponse performs a POST /call/SuggestIdeas (the `SuggestIdeas` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) SuggestIdeasWithResponse(ctx context.Context, body SuggestIdeasJSONRequestBody, reqEditors ...RequestEditorFn) (*SuggestIdeasResponse, error) {
+	rsp, err := c.SuggestIdeas(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSuggestIdeasResponse(rsp)
+}
+
 // WritePostsWithBodyWithResponse performs a POST /call/WritePosts (the `WritePosts` operationId) request,
 // with any type of body and a specified content type.
 //
@@ -1504,6 +1690,32 @@ func ParseJudgeVarietyResponse(rsp *http.Response) (*JudgeVarietyResponse, error
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest JudgeVerdict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseSuggestIdeasResponse parses an HTTP response from a SuggestIdeasWithResponse call
+func ParseSuggestIdeasResponse(rsp *http.Response) (*SuggestIdeasResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SuggestIdeasResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []Idea
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -50,15 +50,9 @@ func (w *HTTPWriter) WritePosts(ctx context.Context, req Request) (Result, error
 	if err := req.Validate(); err != nil {
 		return Result{}, err
 	}
-	if w.rt == nil || !w.rt.Running() {
-		return Result{}, fmt.Errorf("write posts: %w: not running (starting or restarting)", ErrRuntimeUnavailable)
-	}
-
-	client, err := bamlapi.NewClientWithResponses(w.rt.BaseURL(),
-		bamlapi.WithHTTPClient(w.http),
-		bamlapi.WithRequestEditorFn(w.rt.Authorize))
+	client, err := w.client()
 	if err != nil {
-		return Result{}, fmt.Errorf("write posts: %w: %v", ErrRuntimeUnavailable, err)
+		return Result{}, fmt.Errorf("write posts: %w", err)
 	}
 	resp, err := client.WritePostsWithResponse(ctx, w.body(req))
 	if err != nil {
@@ -89,16 +83,36 @@ func (w *HTTPWriter) body(req Request) bamlapi.WritePostsJSONRequestBody {
 		PreviousHooks: nonNil(req.PreviousHooks),
 		Photos:        APIPhotos(req.Photos),
 	}
-	if !w.provider.HasFallback() {
-		// Skip the fallback chain: without a second provider it would only
-		// repeat the primary's retries.
-		primary := writerPrimaryClient
-		options := &bamlapi.BamlOptions{}
-		options.ClientRegistry.Clients = []bamlapi.ClientProperty{}
-		options.ClientRegistry.Primary = &primary
-		body.UnderscoreUnderscoreBamlOptions = options
-	}
+	body.UnderscoreUnderscoreBamlOptions = w.options()
 	return body
+}
+
+// client is a generated client of the running runtime.
+func (w *HTTPWriter) client() (*bamlapi.ClientWithResponses, error) {
+	if w.rt == nil || !w.rt.Running() {
+		return nil, fmt.Errorf("%w: not running (starting or restarting)", ErrRuntimeUnavailable)
+	}
+	client, err := bamlapi.NewClientWithResponses(w.rt.BaseURL(),
+		bamlapi.WithHTTPClient(w.http),
+		bamlapi.WithRequestEditorFn(w.rt.Authorize))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrRuntimeUnavailable, err)
+	}
+	return client, nil
+}
+
+// options picks the Writer client: without a second provider the
+// fallback chain would only repeat the primary's retries, so it is
+// skipped (nil keeps the chain).
+func (w *HTTPWriter) options() *bamlapi.BamlOptions {
+	if w.provider.HasFallback() {
+		return nil
+	}
+	primary := writerPrimaryClient
+	options := &bamlapi.BamlOptions{}
+	options.ClientRegistry.Clients = []bamlapi.ClientProperty{}
+	options.ClientRegistry.Primary = &primary
+	return options
 }
 
 // APIPhotos turns photos into BAML image arguments (base64 and media type;

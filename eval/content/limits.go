@@ -64,3 +64,7 @@ const (
 	MaxDeliveryAreaRunes = 80
 	MaxOpeningHoursRunes = 300
 )
+
+// MaxPostsPerMonth bounds a client's monthly plan size (posts_per_month;
+// 0 means no plan).
+const MaxPostsPerMonth = 200

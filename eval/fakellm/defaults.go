@@ -35,6 +35,8 @@ var (
 //     {"reasoning": "...", "pass": true};
 //   - a prompt mentioning production_note or `Negócio:` without role lines
 //     gets one post;
+//   - a SuggestIdeas prompt ("Ideias de post para a data: …") gets four
+//     ideas (ideasReply);
 //   - anything else gets a short echo.
 //
 // call varies the hooks between calls.
@@ -46,6 +48,9 @@ func DefaultContent(prompt string, call int) string {
 // planted in every post it writes (see Faults); other prompts are answered
 // as DefaultContent does.
 func FaultyContent(prompt string, call int, fault Fault) string {
+	if ideas, ok := ideasReply(prompt); ok {
+		return ideas
+	}
 	roles := rolesIn(prompt)
 	switch {
 	case len(roles) > 0:

@@ -9,15 +9,14 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/rekan/rekan/api/internal/calendar"
 	"github.com/rekan/rekan/eval/content"
 	"github.com/rekan/rekan/eval/text"
 )
 
-// States are the 27 federative units of Brazil.
-var States = []string{
-	"AC", "AL", "AP", "AM", "BA", "CE", "DF", "ES", "GO", "MA", "MT", "MS", "MG", "PA",
-	"PB", "PR", "PE", "PI", "RJ", "RN", "RS", "RO", "RR", "SC", "SP", "SE", "TO",
-}
+// States are the 27 federative units of Brazil (the calendar's list, so a
+// business's state and a regional date's state are the same codes).
+var States = calendar.States
 
 // NormalizeState uppercases a UF and reports whether it exists.
 func NormalizeState(raw string) (string, bool) {

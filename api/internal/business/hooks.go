@@ -18,7 +18,15 @@ const Collection = "businesses"
 // field validation runs, whether the save comes from the API or from Go.
 func BindHooks(app core.App) {
 	app.OnRecordValidate(Collection).BindFunc(func(e *core.RecordEvent) error {
-		if errs := normalize(e.Record, storedPhone(e.App, e.Record)); len(errs) > 0 {
+		stored := storedRecord(e.App, e.Record)
+		errs := normalize(e.Record, stored.GetString("phone"))
+		if err := normalizeSegmentTags(e.Record, stored); err != nil {
+			errs["segment_tags"] = err
+		}
+		if err := validatePlan(e.Record); err != nil {
+			errs["posts_per_month"] = err
+		}
+		if len(errs) > 0 {
 			return errs
 		}
 		return e.Next()
@@ -86,21 +94,21 @@ func normalize(record *core.Record, stored string) validation.Errors {
 	return errs
 }
 
-// storedPhone is the phone as saved in the database ("" for a new record).
-// Record.Original is only filled for records read from the database, not
-// for one saved earlier in the same process, hence the lookup.
-func storedPhone(app core.App, record *core.Record) string {
+// storedRecord is the business as saved in the database (an empty record
+// for a new one). Record.Original is only filled for records read from the
+// database, not for one saved earlier in the same process, hence the lookup.
+func storedRecord(app core.App, record *core.Record) *core.Record {
 	if record.IsNew() {
-		return ""
+		return core.NewRecord(record.Collection())
 	}
 	if original := record.Original(); original.Id != "" {
-		return original.GetString("phone")
+		return original
 	}
 	stored, err := app.FindRecordById(Collection, record.Id)
 	if err != nil {
-		return ""
+		return core.NewRecord(record.Collection())
 	}
-	return stored.GetString("phone")
+	return stored
 }
 
 func rawJSON(record *core.Record, field string) []byte {

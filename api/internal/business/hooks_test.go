@@ -140,3 +140,58 @@ func TestDeliveryAreasAndHours(t *testing.T) {
 		t.Fatalf("invalid areas: %v", err)
 	}
 }
+
+// The segment tags are derived from the free-text segment, corrected by
+// the operator, kept through unrelated saves and re-derived when the
+// segment changes without the tags being touched.
+func TestSegmentTags(t *testing.T) {
+	app, owner, c := appWithOperator(t)
+	r := core.NewRecord(c)
+	r.Load(map[string]any{"owner": owner.Id, "name": "Doces da Lu", "segment": "Confeitaria artesanal", "city": "Recife", "state": "PE"})
+	if err := app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	if got := business.Tags(r); strings.Join(got, ",") != "alimentacao,confeitaria" {
+		t.Fatalf("derived tags %v", got)
+	}
+
+	r.Set("segment_tags", []string{" Confeitaria ", "chocolateria", "confeitaria"})
+	if err := app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	fresh, _ := app.FindRecordById(business.Collection, r.Id)
+	if got := business.Tags(fresh); strings.Join(got, ",") != "chocolateria,confeitaria" {
+		t.Fatalf("corrected tags %v", got)
+	}
+	fresh.Set("notes", "só encomendas")
+	if err := app.Save(fresh); err != nil || strings.Join(business.Tags(fresh), ",") != "chocolateria,confeitaria" {
+		t.Fatalf("an unrelated save changed the tags: %v %v", err, business.Tags(fresh))
+	}
+
+	fresh.Set("segment", "banda de forró")
+	if err := app.Save(fresh); err != nil || strings.Join(business.Tags(fresh), ",") != "forro,musica" {
+		t.Fatalf("new segment, tags %v (%v)", business.Tags(fresh), err)
+	}
+
+	fresh.Set("segment_tags", []string{"padeiro"})
+	err := app.Save(fresh)
+	if err == nil || !strings.Contains(err.Error(), "Etiqueta de segmento desconhecida") {
+		t.Fatalf("unknown tag: %v", err)
+	}
+	stored, _ := app.FindRecordById(business.Collection, r.Id)
+	if strings.Join(business.Tags(stored), ",") != "forro,musica" {
+		t.Errorf("a refused save changed the tags: %v", business.Tags(stored))
+	}
+
+	fresh.Set("segment_tags", []string{"musica"})
+	fresh.Set("posts_per_month", 12)
+	if err := app.Save(fresh); err != nil || fresh.GetInt("posts_per_month") != 12 {
+		t.Fatalf("posts_per_month: %v", err)
+	}
+	for _, bad := range []any{-1, 201, 2.5} {
+		fresh.Set("posts_per_month", bad)
+		if err := app.Save(fresh); err == nil || !strings.Contains(err.Error(), "O plano deve ser um número inteiro de 0 a 200") {
+			t.Errorf("plan %v: %v", bad, err)
+		}
+	}
+}

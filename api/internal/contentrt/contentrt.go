@@ -180,26 +180,48 @@ func (s *Runtime) PID() int {
 // with ErrNotConfigured, runtime or not, instead of sending a keyless
 // request.
 func (s *Runtime) WritePosts(ctx context.Context, req content.Request) (content.Result, error) {
+	writer, err := s.ready(ctx, "write posts")
+	if err != nil {
+		return content.Result{}, err
+	}
+	return writer.WritePosts(ctx, req)
+}
+
+// SuggestIdeas implements content.Ideator, gated like WritePosts.
+func (s *Runtime) SuggestIdeas(ctx context.Context, req content.IdeasRequest) (content.IdeasResult, error) {
+	writer, err := s.ready(ctx, "suggest ideas")
+	if err != nil {
+		return content.IdeasResult{}, err
+	}
+	ideator, ok := writer.(content.Ideator)
+	if !ok {
+		return content.IdeasResult{}, fmt.Errorf("suggest ideas: %w: the writer cannot suggest ideas", content.ErrRuntimeUnavailable)
+	}
+	return ideator.SuggestIdeas(ctx, req)
+}
+
+// ready is the writer once the runtime is up: a call arriving right after
+// a restart waits the runtime's start (a fraction of a second) rather than
+// failing.
+func (s *Runtime) ready(ctx context.Context, op string) (content.Writer, error) {
 	if !s.provider.Configured() {
-		return content.Result{}, fmt.Errorf("write posts: %w", content.ErrNotConfigured)
+		return nil, fmt.Errorf("%s: %w", op, content.ErrNotConfigured)
 	}
 	s.mu.RLock()
 	writer, startErr, pending := s.writer, s.startErr, s.pending
 	s.mu.RUnlock()
 	if writer == nil && pending != nil {
-		// A generation arriving right after a restart waits the runtime's
-		// start (a fraction of a second) rather than failing.
 		select {
 		case <-pending:
 		case <-ctx.Done():
-			return content.Result{}, fmt.Errorf("write posts: %w: %w", content.ErrRuntimeUnavailable, ctx.Err())
+			return nil, fmt.Errorf("%s: %w: %w", op, content.ErrRuntimeUnavailable, ctx.Err())
 		}
 		s.mu.RLock()
 		writer, startErr = s.writer, s.startErr
 		s.mu.RUnlock()
 	}
 	if writer == nil {
-		return content.Result{}, fmt.Errorf("write posts: %w: %w", content.ErrRuntimeUnavailable, startErr)
+		return nil, fmt.Errorf("%s: %w: %w", op, content.ErrRuntimeUnavailable, startErr)
 	}
-	return writer.WritePosts(ctx, req)
+	return writer, nil
 }

@@ -13,14 +13,16 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"github.com/rekan/rekan/api/internal/calendar"
 	"github.com/rekan/rekan/eval/content"
 )
 
 // Content is what the routes need from the content side (the server's is
-// contentrt.Runtime). WritePosts fails with content.ErrNotConfigured when
-// no LLM provider is configured.
+// contentrt.Runtime). WritePosts and SuggestIdeas fail with
+// content.ErrNotConfigured when no LLM provider is configured.
 type Content interface {
 	content.Writer
+	content.Ideator
 	// Ping reports whether the runtime behind the writer answers.
 	Ping(ctx context.Context) error
 	// LLMConfigured reports whether an LLM provider key is set.
@@ -38,6 +40,9 @@ type Deps struct {
 	// Admit, when set, guards the routes that start a generation (the
 	// shutdown drain turns them away while the server stops).
 	Admit func(*core.RequestEvent) error
+	// Today, when set, is the calendar date of the server's clock
+	// (REKAN_TIMEZONE); otherwise the date in São Paulo.
+	Today func() calendar.Date
 }
 
 // DefaultTimeout bounds one generation; BAML's retry policy fits inside it.
@@ -66,9 +71,14 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	// as one segment and split by the handler.
 	retry := operator.POST("/posts/{action}", h.postAction)
 	operator.POST("/posts/{id}/confirmed-claims", h.confirmClaim)
+	operator.GET("/businesses/{id}/dates", h.dates)
+	operator.GET("/segment-tags", h.segmentTags)
+	operator.GET("/dates", h.comingDates)
+	ideas := operator.POST("/businesses/{id}/ideas", h.ideas)
 	if deps.Admit != nil {
 		generate.BindFunc(deps.Admit)
 		retry.BindFunc(deps.Admit)
+		ideas.BindFunc(deps.Admit)
 	}
 }
 

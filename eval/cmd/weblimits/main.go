@@ -50,6 +50,7 @@ var limits = []limit{
 	{"photoBytes", content.MaxPhotoBytes, "bytes of one photo file, at most"},
 	{"photoPixels", content.MaxPhotoPixels, "pixels of one photo, at most"},
 	{"photoEdge", content.PhotoEdge, "pixels of a photo's long edge once scaled for upload"},
+	{"postsPerMonth", content.MaxPostsPerMonth, "posts of a client's monthly plan, at most"},
 }
 
 func main() {

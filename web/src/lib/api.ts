@@ -1,7 +1,7 @@
 // Calls to Rekan's custom routes (/api/rekan/...). They go through the SDK's
 // `send` so the auth token and error shape are the same as for records.
 import { pb } from './pocketbase';
-import type { PhotoChanges, Post, PostEdit } from './types';
+import type { ComingDate, DatesResponse, Idea, PhotoChanges, Post, PostEdit, SegmentTag } from './types';
 
 interface PostsResponse {
 	posts: Post[];
@@ -12,12 +12,24 @@ interface PostsResponse {
  * see photos.ts); throws the server's error. Photos go as multipart parts
  * named "photos"; without photos the body stays JSON.
  */
-export async function generatePosts(businessId: string, brief: string, count: number, photos: File[] = []): Promise<Post[]> {
-	let body: FormData | { brief: string; count: number } = { brief, count };
+export async function generatePosts(
+	businessId: string,
+	brief: string,
+	count: number,
+	photos: File[] = [],
+	occasion: { occasion: string; publish_on: string } | null = null
+): Promise<Post[]> {
+	// The occasion and publish date go to the generation request (issue 18's
+	// requests.occasion and publish_on); servers without them ignore them.
+	let body: FormData | Record<string, unknown> = { brief, count, ...(occasion ?? {}) };
 	if (photos.length > 0) {
 		const form = new FormData();
 		form.set('brief', brief);
 		form.set('count', String(count));
+		if (occasion) {
+			form.set('occasion', occasion.occasion);
+			form.set('publish_on', occasion.publish_on);
+		}
 		for (const photo of photos) form.append('photos', photo, photo.name);
 		body = form;
 	}
@@ -88,4 +100,41 @@ export async function lastPostDate(businessId: string): Promise<string> {
 		skipTotal: true
 	});
 	return res.items[0]?.created ?? '';
+}
+
+/** The calendar dates fitting a client in the next `days` days. */
+export function upcomingDates(businessId: string, days = 60): Promise<DatesResponse> {
+	return pb.send<DatesResponse>(`/api/rekan/businesses/${encodeURIComponent(businessId)}/dates`, {
+		query: { days },
+		requestKey: null
+	});
+}
+
+/** Asks the LLM for 3-5 ideas for a client's date; the server stores them. */
+export async function suggestIdeas(businessId: string, occasionId: string, date: string): Promise<Idea[]> {
+	const res = await pb.send<{ ideas: Idea[] }>(`/api/rekan/businesses/${encodeURIComponent(businessId)}/ideas`, {
+		method: 'POST',
+		body: { occasion_id: occasionId, date },
+		requestKey: null
+	});
+	return res.ideas ?? [];
+}
+
+/** The stored ideas of a client for one date, oldest first. */
+export function listIdeas(businessId: string, occasionId: string, date: string): Promise<Idea[]> {
+	return pb.collection('ideas').getFullList<Idea>({
+		filter: pb.filter('business = {:b} && occasion = {:o} && date = {:d}', { b: businessId, o: occasionId, d: date }),
+		sort: 'created,id',
+		requestKey: null
+	});
+}
+
+/** Every calendar segment tag, and the ones suggested for a segment text. */
+export function segmentTags(segment: string): Promise<{ tags: SegmentTag[]; suggested: string[] }> {
+	return pb.send(`/api/rekan/segment-tags`, { query: { segment }, requestKey: null });
+}
+
+/** The dates of the next `days` days across the operator's clients. */
+export function comingDates(days = 30): Promise<{ today: string; days: number; dates: ComingDate[] }> {
+	return pb.send(`/api/rekan/dates`, { query: { days }, requestKey: null });
 }

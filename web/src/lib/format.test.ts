@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
 	formatBRL,
+	formatDayMonth,
+	formatDaysUntil,
 	formatHashtags,
 	formatPhone,
 	parseBRL,
@@ -121,5 +123,17 @@ describe('searchKey', () => {
 	it('ignores accents and case', () => {
 		expect(searchKey('Confeitaria São João')).toBe('confeitaria sao joao');
 		expect(searchKey('AÇAÍ')).toBe('acai');
+	});
+});
+
+describe('calendar dates', () => {
+	it('formats a day and month', () => {
+		expect(formatDayMonth('2026-05-09')).toBe('09/05');
+		expect(formatDayMonth('09/05/2026')).toBe('');
+	});
+	it('says how far a date is', () => {
+		expect(formatDaysUntil(0)).toBe('hoje');
+		expect(formatDaysUntil(1)).toBe('amanhã');
+		expect(formatDaysUntil(18)).toBe('em 18 dias');
 	});
 });

@@ -129,3 +129,16 @@ export function searchKey(text: string): string {
 		.replace(/\p{Diacritic}/gu, '')
 		.toLocaleLowerCase('pt-BR');
 }
+
+/** A calendar date "YYYY-MM-DD" as "DD/MM" ("" when it is not one). */
+export function formatDayMonth(isoDate: string): string {
+	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+	return m ? `${m[3]}/${m[2]}` : '';
+}
+
+/** "hoje", "amanhã" or "em N dias". */
+export function formatDaysUntil(days: number): string {
+	if (days <= 0) return 'hoje';
+	if (days === 1) return 'amanhã';
+	return `em ${days} dias`;
+}

@@ -50,5 +50,7 @@ export const SERVER_LIMITS = {
 	/** pixels of one photo, at most */
 	photoPixels: 50000000,
 	/** pixels of a photo's long edge once scaled for upload */
-	photoEdge: 1600
+	photoEdge: 1600,
+	/** posts of a client's monthly plan, at most */
+	postsPerMonth: 200
 } as const;

@@ -36,6 +36,10 @@ export interface Business {
 	delivery_areas?: string[] | null;
 	/** Opening days and hours, as the owner says them. */
 	opening_hours?: string;
+	/** The calendar's segment tags (api/internal/calendar); empty: derived from the segment. */
+	segment_tags: string[] | null;
+	/** Monthly plan size; 0 means no plan. */
+	posts_per_month: number;
 	created: string;
 	updated: string;
 }
@@ -86,4 +90,70 @@ export type PostEdit = Partial<Pick<Post, 'caption' | 'hashtags' | 'production_n
 export interface PhotoChanges {
 	remove: string[];
 	add: File[];
+}
+
+/** One calendar date for a client (GET /api/rekan/businesses/{id}/dates). Dates are YYYY-MM-DD. */
+export interface UpcomingDate {
+	occasion_id: string;
+	name: string;
+	kind: string;
+	date: string;
+	/** When content should start (the date minus the client's lead time). */
+	start_by: string;
+	days_until: number;
+	angle: string;
+	source: string;
+	basis: string;
+	/** The client already has a post in the lead window or a request for it. */
+	planned: boolean;
+	posts: string[];
+	requests: string[];
+}
+
+export interface DatesResponse {
+	today: string;
+	days: number;
+	tags: string[];
+	dates: UpcomingDate[];
+	plan: { month: string; target: number; scheduled: number };
+}
+
+export interface SegmentTag {
+	id: string;
+	label: string;
+}
+
+export type IdeaType = 'foto' | 'carrossel' | 'reels' | 'stories';
+
+/** A stored post idea for a client and a date (the ideas collection). */
+export interface Idea {
+	id: string;
+	business: string;
+	occasion: string;
+	date: string;
+	title: string;
+	brief: string;
+	type: IdeaType;
+	publish_on: string;
+	model: string;
+	created: string;
+}
+
+/** What an idea hands to the brief form: the brief and the occasion it is for. */
+export interface IdeaPrefill {
+	brief: string;
+	occasion: string;
+	publish_on: string;
+}
+
+/** An upcoming date across the operator's clients (GET /api/rekan/dates). */
+export interface ComingDate {
+	occasion_id: string;
+	name: string;
+	date: string;
+	days_until: number;
+	angle: string;
+	clients: { id: string; name: string; segment: string; start_by: string; planned: boolean }[];
+	/** How many of those clients have nothing planned for it. */
+	unplanned: number;
 }

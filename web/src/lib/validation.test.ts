@@ -97,7 +97,9 @@ describe('validateBusiness', () => {
 				facts: [],
 				notes: '',
 				delivery_areas: [],
-				opening_hours: ''
+				opening_hours: '',
+				segment_tags: [],
+				posts_per_month: 0
 			}
 		});
 	});
@@ -184,7 +186,9 @@ describe('validateBusiness', () => {
 			facts: ['desde 1998'],
 			notes: '',
 			delivery_areas: ['Boa Viagem', 'Pina'],
-			opening_hours: 'terça a sábado, 9h às 19h'
+			opening_hours: 'terça a sábado, 9h às 19h',
+			segment_tags: ['barbearia'],
+			posts_per_month: 12
 		};
 		const f = formFromBusiness(stored);
 		expect(f.services).toEqual([
@@ -193,6 +197,14 @@ describe('validateBusiness', () => {
 		]);
 		expect(f.delivery_areas).toBe('Boa Viagem, Pina');
 		expect(validateBusiness(f)).toEqual({ ok: true, value: stored });
+	});
+
+	it('checks the monthly plan', () => {
+		for (const [typed, ok] of [['', true], ['12', true], ['200', true], ['201', false], ['-1', false], ['2,5', false], ['doze', false]] as const) {
+			const result = validateBusiness(form({ posts_per_month: typed }));
+			expect(result.ok, typed).toBe(ok);
+			if (!result.ok) expect(result.errors.posts_per_month).toBe('Use um número inteiro de 0 a 200.');
+		}
 	});
 });
 

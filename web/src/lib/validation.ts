@@ -103,12 +103,15 @@ export interface ServiceRow {
 }
 
 /** The business form's state: the business's text fields, and editable lists. */
-export type BusinessForm = Omit<BusinessInput, 'services' | 'facts' | 'delivery_areas' | 'opening_hours'> & {
+export type BusinessForm = Omit<BusinessInput, 'services' | 'facts' | 'delivery_areas' | 'opening_hours' | 'segment_tags' | 'posts_per_month'> & {
 	services: ServiceRow[];
 	facts: string[];
 	/** Delivery areas as typed: names separated by commas. */
 	delivery_areas: string;
 	opening_hours: string;
+	segment_tags: string[];
+	/** As typed; empty means no plan. */
+	posts_per_month: string;
 };
 
 /** Splits typed delivery areas ("Batel, Água Verde") into trimmed, distinct names. */
@@ -135,7 +138,9 @@ export function emptyForm(): BusinessForm {
 		facts: [],
 		notes: '',
 		delivery_areas: '',
-		opening_hours: ''
+		opening_hours: '',
+		segment_tags: [],
+		posts_per_month: ''
 	};
 }
 
@@ -158,7 +163,9 @@ export function formFromBusiness(b: Partial<BusinessInput>): BusinessForm {
 		facts: [...(b.facts ?? [])],
 		notes: b.notes ?? '',
 		delivery_areas: (b.delivery_areas ?? []).join(', '),
-		opening_hours: b.opening_hours ?? ''
+		opening_hours: b.opening_hours ?? '',
+		segment_tags: [...(b.segment_tags ?? [])],
+		posts_per_month: b.posts_per_month ? String(b.posts_per_month) : ''
 	};
 }
 
@@ -232,6 +239,10 @@ export function validateBusiness(form: BusinessForm): ValidationResult {
 	if (delivery_areas.length > LIMITS.deliveryAreas) errors.delivery_areas = `No máximo ${LIMITS.deliveryAreas} áreas de entrega.`;
 	else if (delivery_areas.some((a) => a.length > LIMITS.deliveryArea))
 		errors.delivery_areas = `Cada área pode ter no máximo ${LIMITS.deliveryArea} caracteres.`;
+	const plan = form.posts_per_month.trim();
+	const postsPerMonth = plan === '' ? 0 : Number(plan);
+	if (!/^\d*$/.test(plan) || postsPerMonth > SERVER_LIMITS.postsPerMonth)
+		errors.posts_per_month = `Use um número inteiro de 0 a ${SERVER_LIMITS.postsPerMonth}.`;
 
 	if (Object.keys(errors).length > 0) return { ok: false, errors };
 	return {
@@ -249,7 +260,9 @@ export function validateBusiness(form: BusinessForm): ValidationResult {
 			facts,
 			notes,
 			delivery_areas,
-			opening_hours
+			opening_hours,
+			segment_tags: [...form.segment_tags],
+			posts_per_month: postsPerMonth
 		}
 	};
 }

@@ -217,7 +217,8 @@ test('operator journey: login, client, generation, edit, copy, failure, retry, l
 
 	await test.step('client list shows the client with its last post date', async () => {
 		await page.getByRole('banner').getByRole('link', { name: 'Clientes' }).click();
-		const card = page.getByRole('link', { name: new RegExp(BUSINESS) });
+		// The client's card (its name, then segment and city), not the links of "Datas chegando".
+		const card = page.getByRole('link', { name: new RegExp(`^${BUSINESS} `) });
 		await expect(card).toContainText(/Último post: \d{2}\/\d{2}\/\d{4}/);
 		await page.getByLabel('Buscar cliente').fill('cambui');
 		await expect(card).toBeVisible();

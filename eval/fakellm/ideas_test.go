@@ -1,0 +1,37 @@
+package fakellm
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/rekan/rekan/eval/content"
+)
+
+func TestIdeasReply(t *testing.T) {
+	prompt := strings.Join([]string{
+		"Negócio: Doces da Lu",
+		"Produtos e serviços:",
+		"- Bolo de pote (R$ 15,00)",
+		"Ideias de post para a data: Dia das Mães (2026-05-10)",
+		"Começar a postar em: 2026-04-10",
+		"Hoje: 2026-04-20",
+	}, "\n")
+	var ideas []content.Idea
+	if err := json.Unmarshal([]byte(DefaultContent(prompt, 0)), &ideas); err != nil {
+		t.Fatal(err)
+	}
+	if len(ideas) != 4 {
+		t.Fatalf("%d ideas", len(ideas))
+	}
+	if ideas[0].PublishOn != "2026-04-20" || ideas[3].PublishOn != "2026-05-10" {
+		t.Errorf("publish dates %s … %s, want today … the date", ideas[0].PublishOn, ideas[3].PublishOn)
+	}
+	if !strings.Contains(ideas[0].Brief, "Bolo de pote") || !strings.Contains(ideas[0].Title, "Dia das Mães") {
+		t.Errorf("first idea %+v", ideas[0])
+	}
+	// A WritePosts prompt is still answered with posts.
+	if strings.Contains(DefaultContent("Negócio: Doces da Lu\nPost 1: papel \"produto\"", 0), "publish_on") {
+		t.Error("a posts prompt got ideas")
+	}
+}
