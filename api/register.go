@@ -204,9 +204,25 @@ func registerAdminCommands(app *pocketbase.PocketBase) {
 	commands := func(app core.App) []*cobra.Command {
 		return []*cobra.Command{operator.NewCommand(app), superuser.NewCommand(app)}
 	}
-	// Listed by --help, which runs before the gate swaps in the final tree.
-	app.RootCmd.AddCommand(operator.NewCommand(app))
+	// --help runs without the bootstrap, so before the gate swaps in the
+	// final tree: put it in now too, or --help would describe PocketBase's
+	// superuser command (with verbs Rekan's lacks, such as `ips`).
+	admin.ReplaceCommands(app.RootCmd, commands(app))
 	admin.Bind(app, commands)
+	registerStrictCommands(app)
+}
+
+// registerStrictCommands makes an unknown command (`api bogus`,
+// `api superuser bogus`, `api migrate bogus`) exit 1: PocketBase ignores
+// what its root command returns, so cobra's error alone exits 0. serve
+// keeps its own way (refusedStart), which leaves the shutdown hooks to run.
+func registerStrictCommands(app *pocketbase.PocketBase) {
+	root := app.RootCmd
+	admin.RejectUnknownSubcommands(root)
+	admin.ExitOnError(root)
+	if migrate, _, err := root.Find([]string{"migrate"}); err == nil && migrate != root {
+		admin.ExitOnError(migrate)
+	}
 }
 
 // registerBackups takes backups through the server's own connections and
