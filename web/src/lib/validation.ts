@@ -3,6 +3,7 @@
 // field; the server stays the authority (its field errors are shown the same way).
 import { parseBRL, formatBRL } from './format';
 import { SERVER_LIMITS } from './limits.gen';
+import { trimBlank } from './text';
 import type { BusinessInput, Offering } from './types';
 
 /** The 27 federative units, as the server accepts them. */
@@ -231,11 +232,12 @@ export const POST_COUNTS: readonly number[] = Array.from(
 );
 
 /**
- * Length as the server counts it: Unicode code points of the trimmed text
+ * Length as the server counts it: Unicode code points of the text trimmed by
+ * the server's rule (invisible characters do not count)
  * (an emoji is one character, not two UTF-16 units).
  */
 export function briefLength(brief: string): number {
-	return Array.from(brief.trim()).length;
+	return Array.from(trimBlank(brief)).length;
 }
 
 /** The brief's problem in Portuguese, or null when it can be sent. */
