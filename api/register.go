@@ -169,8 +169,10 @@ func registerRoutes(app *pocketbase.PocketBase, runtime *contentrt.Runtime, gate
 			Content:      runtime,
 			ContactPhone: strings.TrimSpace(os.Getenv("REKAN_CONTACT_PHONE")),
 			Version:      version,
-			Logger:       e.App.Logger(),
-			Admit:        gate.Admit,
+			// The console (journald) and the admin UI's logs: an operator's
+			// failed generation is the first thing an administrator looks for.
+			Logger: slog.New(slog.NewMultiHandler(e.App.Logger().Handler(), slog.Default().Handler())),
+			Admit:  gate.Admit,
 		})
 		return e.Next()
 	})

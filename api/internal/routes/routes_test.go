@@ -291,7 +291,7 @@ func TestGenerateWriterFailures(t *testing.T) {
 		code   string
 		msg    string
 	}{
-		{"not configured", fmt.Errorf("x: %w", content.ErrNotConfigured), false, 503, "llm_not_configured", "LLM não configurado"},
+		{"not configured", fmt.Errorf("x: %w", content.ErrNotConfigured), false, 503, "llm_not_configured", "Peça a quem instalou e administra o Rekan"},
 		{"runtime down", fmt.Errorf("x: %w", content.ErrRuntimeUnavailable), false, 503, "llm_unavailable", "indisponível"},
 		{"provider failed", fmt.Errorf("x: %w", content.ErrProvider), false, 502, "llm_failed", "O provedor de IA falhou"},
 		{"unparsable output", fmt.Errorf("x: %w", content.ErrInvalidOutput), false, 502, "llm_failed", "formato inesperado"},

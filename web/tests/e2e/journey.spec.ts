@@ -329,7 +329,9 @@ test('without an LLM key the app says so and keeps the brief', { tag: '@local-st
 	await page.getByRole('button', { name: 'Gerar post' }).click();
 	// The server's 503 llm_not_configured, in its own words.
 	const notice = generator.locator('div[data-problem="not_configured"]');
-	await expect(notice).toContainText('LLM não configurado');
+	await expect(notice).toContainText('ainda não foi ativada neste servidor');
+	await expect(notice).toContainText('Peça a quem instalou e administra o Rekan');
+	await expect(notice).not.toContainText('LLM');
 	await expect(page.getByLabel('O que aconteceu ou o que quer divulgar?')).toHaveValue(brief);
 	await snap(page, 'llm-not-configured');
 });
