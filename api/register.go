@@ -91,6 +91,10 @@ func registerSettings(app *pocketbase.PocketBase) {
 		}
 		return settings.Apply(e.App, os.Getenv)
 	})
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		e.Router.Bind(settings.ExplainRateLimit())
+		return e.Next()
+	})
 }
 
 // registerRecordHooks keeps businesses and posts valid however they are saved.
