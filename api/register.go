@@ -91,6 +91,7 @@ func registerSettings(app *pocketbase.PocketBase) {
 		}
 		return settings.Apply(e.App, os.Getenv)
 	})
+	settings.BindMail(app)
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		e.Router.Bind(settings.ExplainRateLimit())
 		return e.Next()
