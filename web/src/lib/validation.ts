@@ -1,7 +1,7 @@
 // Validation of a business profile before it is sent. It mirrors the server's
 // rules so operators see every problem at once, in Portuguese, next to the
 // field; the server stays the authority (its field errors are shown the same way).
-import { parseBRL, formatBRL } from './format';
+import { parseBRL, formatBRL, formatPhone } from './format';
 import { SERVER_LIMITS } from './limits.gen';
 import { trimBlank } from './text';
 import type { BusinessInput, Offering } from './types';
@@ -131,7 +131,8 @@ export function formFromBusiness(b: Partial<BusinessInput>): BusinessForm {
 		city: b.city ?? '',
 		state: b.state ?? '',
 		neighbourhood: b.neighbourhood ?? '',
-		phone: b.phone ?? '',
+		// Shown as the header shows it; normalisePhone reads it back to digits.
+		phone: formatPhone(b.phone ?? ''),
 		services: (b.services ?? []).map((s) => ({
 			name: s.name,
 			price: s.price_brl == null ? '' : formatBRL(s.price_brl).replace(/^R\$\s/, '')

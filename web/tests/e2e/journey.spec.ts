@@ -81,7 +81,7 @@ test('operator journey: login, client, generation, edit, copy, failure, retry, l
 		await expect(page.getByLabel('Preço (R$)').nth(0)).toHaveValue('12,50');
 		await expect(page.getByLabel('Preço (R$)').nth(1)).toHaveValue('1.200,00');
 		await expect(page.getByLabel(/Estado/)).toHaveValue('SP');
-		await expect(page.getByLabel('Telefone ou WhatsApp')).toHaveValue('5519998765432');
+		await expect(page.getByLabel('Telefone ou WhatsApp')).toHaveValue('(19) 99876-5432');
 		await page.getByLabel('Observações').fill('Entrega em Campinas e região.');
 		await page.getByRole('button', { name: 'Salvar alterações' }).click();
 		await expect(page).toHaveURL(new RegExp(`${businessPath}$`));
