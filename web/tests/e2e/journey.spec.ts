@@ -190,6 +190,7 @@ test('operator journey: login, client, generation, edit, copy, failure, retry, l
 		const failed = page.locator('article[data-post].failed');
 		await expect(failed).toHaveCount(1);
 		await expect(failed).toContainText('Falhou');
+		await expect(page.getByRole('button', { name: 'Tentar de novo' })).toHaveCount(1);
 		await snap(page, 'generation-error');
 		await expectAccessible(page, 'generation error');
 
