@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/rekan/rekan/api/internal/photo"
+	"github.com/rekan/rekan/api/internal/security"
 	"github.com/rekan/rekan/eval/content"
 	"github.com/rekan/rekan/eval/text"
 )
@@ -52,7 +52,7 @@ func bindGenerate(e *core.RequestEvent) (generateForm, error) {
 	var fields map[string]json.RawMessage
 	// encoding/json would turn invalid UTF-8, and an escaped lone surrogate
 	// ("\ud800"), into U+FFFD and call it a brief.
-	if err := json.Unmarshal(body, &fields); err != nil || fields == nil || !utf8.Valid(body) || hasLoneSurrogate(body) {
+	if err := json.Unmarshal(body, &fields); err != nil || fields == nil || !utf8.Valid(body) || security.HasLoneSurrogateEscape(body) {
 		return generateForm{}, e.BadRequestError("JSON inválido no corpo da requisição.", nil)
 	}
 
@@ -91,48 +91,6 @@ func (f *generateForm) validate() error {
 		return errs
 	}
 	return nil
-}
-
-// hasLoneSurrogate reports whether a JSON text escapes half of a UTF-16
-// surrogate pair: a high one (\ud800-\udbff) not followed by a low one,
-// or a low one (\udc00-\udfff) on its own. Such an escape names no
-// character, like an invalid UTF-8 byte.
-func hasLoneSurrogate(body []byte) bool {
-	for i := 0; i < len(body); i++ {
-		if body[i] != '\\' {
-			continue
-		}
-		if i+1 < len(body) && body[i+1] != 'u' {
-			i++ // \", \\, \n…: the escaped byte is no escape itself
-			continue
-		}
-		r, ok := unicodeEscape(body, i)
-		if !ok {
-			continue // json.Unmarshal has refused the body already
-		}
-		switch {
-		case r >= 0xDC00 && r <= 0xDFFF:
-			return true
-		case r >= 0xD800 && r <= 0xDBFF:
-			low, ok := unicodeEscape(body, i+6)
-			if !ok || low < 0xDC00 || low > 0xDFFF {
-				return true
-			}
-			i += 11
-		default:
-			i += 5
-		}
-	}
-	return false
-}
-
-// unicodeEscape reads the \uXXXX escape at body[i:].
-func unicodeEscape(body []byte, i int) (rune, bool) {
-	if i+6 > len(body) || body[i] != '\\' || body[i+1] != 'u' {
-		return 0, false
-	}
-	v, err := strconv.ParseUint(string(body[i+2:i+6]), 16, 32)
-	return rune(v), err == nil
 }
 
 func isNull(raw json.RawMessage) bool {

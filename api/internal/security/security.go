@@ -50,6 +50,7 @@ func SetHTMLHeaders(h http.Header) {
 // otherwise PocketBase's default ("*") is replaced by same-origin only.
 func Bind(r *router.Router[*core.RequestEvent], originsGiven bool) {
 	r.Bind(clientAddress())
+	r.Bind(jsonText())
 	r.Bind(adminGuard())
 	r.Bind(securityHeaders())
 	if !originsGiven {
@@ -61,6 +62,7 @@ func Bind(r *router.Router[*core.RequestEvent], originsGiven bool) {
 const (
 	adminGuardID    = "rekanAdminGuard"
 	securityHeadsID = "rekanSecurityHeaders"
+	jsonTextID      = "rekanJSONText"
 )
 
 // adminGuard answers 403 to every request for the admin UI (/_/) or for the
