@@ -23,6 +23,9 @@ func adminStatuses(t *testing.T, s *server, local, xff string) (ui, login int) {
 	return ui, login
 }
 
+// Behind a trusted proxy the client address is the last entry of the
+// header, or, when that entry is no address, the connection's: never an
+// entry the client wrote itself.
 func TestServeTrustedProxyHeaderIsTheLastEntryOrNothing(t *testing.T) {
 	s := proxied(t, "127.0.0.2/32")
 	cases := []struct {
@@ -48,6 +51,8 @@ func TestServeTrustedProxyHeaderIsTheLastEntryOrNothing(t *testing.T) {
 	}
 }
 
+// The admin UI and the superuser login read an IPv4-mapped address the same
+// way, whichever side (client or allow-list) is written mapped.
 func TestServeIPv4MappedAddressesOneRule(t *testing.T) {
 	cases := []struct {
 		allowed, xff string

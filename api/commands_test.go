@@ -9,6 +9,9 @@ import (
 
 var documentedCommand = regexp.MustCompile("(?m)(?:^|[\\s(`])(?:bin/api|sudo rekan|rekan|api) ((?:[a-z][a-z-]*(?:[ \\t]+|$|`))+)")
 
+// Every command README.md and CLAUDE.md show exists in the binary (its
+// --help resolves to exactly that command), and an unknown one exits
+// non-zero instead of printing usage with status 0.
 func TestDocumentedCommandsExist(t *testing.T) {
 	seen := map[string]bool{}
 	for _, doc := range []string{"../README.md", "../CLAUDE.md"} {

@@ -7,12 +7,10 @@ import (
 	"time"
 )
 
+// The server's console (stderr, what journald keeps) says which generation
+// failed and why, not only the admin UI's logs.
 func TestServeConsoleLogsFailedGenerations(t *testing.T) {
-	data := t.TempDir()
-	if r := runCLI(t, data, "", "operator", "add", "ana@example.com", "a-long-password"); r.code != 0 {
-		t.Fatalf("operator add: %+v", r)
-	}
-	s := startServerUntil(t, t.TempDir(), data, []string{"REKAN_BAML_CLI=/nonexistent"}, "/api/health")
+	s := serverWithOperator(t)
 	token, business := s.loginWithBusiness(t, "ana@example.com", "a-long-password")
 	g := postGenerate(s.base, token, business, "bolo de pote de maracujá")
 	var failed struct {
@@ -40,4 +38,15 @@ func TestServeConsoleLogsFailedGenerations(t *testing.T) {
 	if !strings.Contains(line, failed.Data.Posts[0].ID) || !strings.Contains(line, "class=") || !strings.Contains(line, "code="+failed.Data.Code) {
 		t.Errorf("console line of the failed generation: %q\nlogs:\n%s", line, logs)
 	}
+}
+
+// serverWithOperator starts a server without a BAML runtime whose data
+// holds the operator ana@example.com (password "a-long-password").
+func serverWithOperator(t *testing.T) *server {
+	t.Helper()
+	data := t.TempDir()
+	if r := runCLI(t, data, "", "operator", "add", "ana@example.com", "a-long-password"); r.code != 0 {
+		t.Fatalf("operator add: %+v", r)
+	}
+	return startServerUntil(t, t.TempDir(), data, []string{"REKAN_BAML_CLI=/nonexistent"}, "/api/health")
 }

@@ -8,6 +8,9 @@ import (
 	"testing"
 )
 
+// A data directory reached through a symlink (--dir pointing at a link,
+// the data kept on another disk) was left as it was: the resolved directory
+// is tightened, and SQLite's WAL and SHM files are private too.
 func TestServeSymlinkedDataDirIsPrivate(t *testing.T) {
 	// The data kept on another disk, --dir pointing at a link to it.
 	real := filepath.Join(t.TempDir(), "disk", "rekan")

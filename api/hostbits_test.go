@@ -31,6 +31,9 @@ func serveRefused(t *testing.T, env ...string) (int, string) {
 	return cmd.ProcessState.ExitCode(), out.String()
 }
 
+// REKAN_ADMIN_ALLOWED_IPS=127.0.0.1/0 (host bits set, a likely typo for /32)
+// started silently and opened the admin to everyone: the start is refused,
+// naming the entry.
 func TestServeRefusesAdminPrefixWithHostBits(t *testing.T) {
 	for _, entry := range []string{"127.0.0.1/0", "10.1.2.3/8", "2001:db8::1/32"} {
 		code, out := serveRefused(t, "REKAN_ADMIN_ALLOWED_IPS=127.0.0.0/8, "+entry)

@@ -9,11 +9,7 @@ import (
 // generate route) is text: invalid UTF-8 and escaped lone surrogates are a
 // 400, never a U+FFFD stored in a business's name.
 func TestServeRefusesJSONThatIsNotText(t *testing.T) {
-	data := t.TempDir()
-	if r := runCLI(t, data, "", "operator", "add", "ana@example.com", "a-long-password"); r.code != 0 {
-		t.Fatalf("operator add: %+v", r)
-	}
-	s := startServerUntil(t, t.TempDir(), data, []string{"REKAN_BAML_CLI=/nonexistent"}, "/api/health")
+	s := serverWithOperator(t)
 	token, userID := s.login(t, "ana@example.com", "a-long-password")
 	for name, value := range map[string]string{
 		"lone high surrogate": `"Doceria \ud800"`,

@@ -7,6 +7,9 @@ import (
 	"time"
 )
 
+// With no SMTP server configured and no sendmail, a login from a new
+// device used to try PocketBase's login alert mail and log a warning each
+// time; the server says once at start that mails are off instead.
 func TestServeNoMailNoiseWithoutSMTP(t *testing.T) {
 	data := t.TempDir()
 	superuserUpsert(t, data)

@@ -6,6 +6,8 @@ import (
 	"testing"
 )
 
+// PocketBase's 429 said "Too Many Requests." and nothing about when to try
+// again; an operator's 11th generation in a minute is told how long.
 func TestServeRateLimitSaysHowLong(t *testing.T) {
 	s := startServerUntil(t, t.TempDir(), t.TempDir(), []string{"REKAN_BAML_CLI=/nonexistent"}, "/api/health")
 	var status int

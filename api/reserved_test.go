@@ -18,6 +18,8 @@ func withWebBuild(t *testing.T) string {
 	return work
 }
 
+// /_APP/x answered the SPA page: every reserved prefix is matched without
+// regard to case.
 func TestServeReservedPrefixesInAnyCase(t *testing.T) {
 	work := withWebBuild(t)
 	s := startServerUntil(t, work, t.TempDir(), []string{"REKAN_BAML_CLI=/nonexistent"}, "/api/health")
