@@ -53,7 +53,7 @@ func bindGenerate(e *core.RequestEvent) (generateForm, error) {
 	// encoding/json would turn invalid UTF-8, and an escaped lone surrogate
 	// ("\ud800"), into U+FFFD and call it a brief.
 	if err := json.Unmarshal(body, &fields); err != nil || fields == nil || !utf8.Valid(body) || security.HasLoneSurrogateEscape(body) {
-		return generateForm{}, e.BadRequestError("JSON inválido no corpo da requisição.", nil)
+		return generateForm{}, e.BadRequestError(security.MsgInvalidJSON, nil)
 	}
 
 	form := generateForm{Count: 1}

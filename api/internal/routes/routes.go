@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"github.com/rekan/rekan/api/internal/security"
 	"github.com/rekan/rekan/eval/content"
 )
 
@@ -69,6 +70,10 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 		generate.BindFunc(deps.Admit)
 		retry.BindFunc(deps.Admit)
 	}
+	// These routes read and check their own bodies, after the ownership
+	// check and within their own limits (a generation's photos are streamed),
+	// so the global JSON text check must not read them first.
+	g.Unbind(security.JSONTextID)
 }
 
 type handler struct {

@@ -2,6 +2,7 @@ package security
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"mime"
 	"net/http"
@@ -14,8 +15,16 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 )
 
-// MsgInvalidJSON answers a JSON body that is not text.
-const MsgInvalidJSON = "JSON inválido no corpo da requisição."
+// JSONTextID names the JSON text check, for routes that check their own
+// bodies to unbind it.
+const JSONTextID = "rekanJSONText"
+
+// Messages of the JSON text check.
+const (
+	MsgInvalidJSON = "JSON inválido no corpo da requisição."
+	MsgBadBody     = "Corpo da requisição inválido."
+	MsgTooLarge    = "Corpo da requisição grande demais."
+)
 
 // jsonText refuses, with a 400 and before any handler binds it, a JSON body
 // that is not valid text: invalid UTF-8 bytes, or an escape of half a
@@ -25,7 +34,7 @@ const MsgInvalidJSON = "JSON inválido no corpo da requisição."
 // body it reads is bounded; the handler reads the same bytes again.
 func jsonText() *hook.Handler[*core.RequestEvent] {
 	return &hook.Handler[*core.RequestEvent]{
-		Id:       jsonTextID,
+		Id:       JSONTextID,
 		Priority: apis.DefaultBodyLimitMiddlewarePriority + 1,
 		Func: func(e *core.RequestEvent) error {
 			mediaType, _, _ := mime.ParseMediaType(e.Request.Header.Get("Content-Type"))
@@ -33,8 +42,11 @@ func jsonText() *hook.Handler[*core.RequestEvent] {
 				return e.Next()
 			}
 			body, err := io.ReadAll(e.Request.Body)
+			if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) || errors.Is(err, apis.ErrRequestEntityTooLarge) {
+				return e.Error(http.StatusRequestEntityTooLarge, MsgTooLarge, nil)
+			}
 			if err != nil {
-				return e.BadRequestError(MsgInvalidJSON, err)
+				return e.BadRequestError(MsgBadBody, err)
 			}
 			if !utf8.Valid(body) || HasLoneSurrogateEscape(body) {
 				return e.BadRequestError(MsgInvalidJSON, nil)

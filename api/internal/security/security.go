@@ -62,7 +62,6 @@ func Bind(r *router.Router[*core.RequestEvent], originsGiven bool) {
 const (
 	adminGuardID    = "rekanAdminGuard"
 	securityHeadsID = "rekanSecurityHeaders"
-	jsonTextID      = "rekanJSONText"
 )
 
 // adminGuard answers 403 to every request for the admin UI (/_/) or for the
