@@ -23,14 +23,19 @@ $(BIN)/api: FORCE_API
 
 FORCE_API:
 
+# Where `make run` serves and keeps its data: `make run ADDR=0.0.0.0:8080`
+# (README, "The two commands").
+ADDR ?= 127.0.0.1:8090
+PB_DATA ?= $(ROOT)/pb_data
+
 # Runs from ROOT so .env, web/build and eval/node_modules/.bin/baml-cli are
 # found. RUST_BACKTRACE would make the BAML runtime dump backtraces into
 # error bodies; bamlrt drops it anyway, this keeps the server's env clean too.
-run-api: ## Serve bin/api on http://127.0.0.1:8090 with data in ./pb_data.
-	@echo "Rekan on http://127.0.0.1:8090 (admin UI: http://127.0.0.1:8090/_/)"
+run-api: ## Serve bin/api on http://$(ADDR) (ADDR=host:port) with data in $(PB_DATA).
+	@echo "Rekan on http://$(ADDR) (admin UI: http://$(ADDR)/_/)"
 	@echo "Create the first operator (in another shell):"
-	@echo "  bin/api operator add you@example.com 'a-long-password'"
-	@cd $(ROOT) && exec env -u RUST_BACKTRACE $(BIN)/api serve --http=127.0.0.1:8090 --dir=$(ROOT)/pb_data
+	@echo "  bin/api operator add you@example.com 'a-long-password' --dir=$(PB_DATA)"
+	@cd $(ROOT) && exec env -u RUST_BACKTRACE $(BIN)/api serve --http=$(ADDR) --dir=$(PB_DATA)
 
 # The tests run the real binary and the real BAML runtime; with CI=true a
 # missing baml-cli fails them instead of skipping.

@@ -91,6 +91,11 @@ func registerSettings(app *pocketbase.PocketBase) {
 		}
 		return settings.Apply(e.App, os.Getenv)
 	})
+	settings.BindMail(app)
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		e.Router.Bind(settings.ExplainRateLimit())
+		return e.Next()
+	})
 }
 
 // registerRecordHooks keeps businesses and posts valid however they are saved.
@@ -169,8 +174,10 @@ func registerRoutes(app *pocketbase.PocketBase, runtime *contentrt.Runtime, gate
 			Content:      runtime,
 			ContactPhone: strings.TrimSpace(os.Getenv("REKAN_CONTACT_PHONE")),
 			Version:      version,
-			Logger:       e.App.Logger(),
-			Admit:        gate.Admit,
+			// The console (journald) and the admin UI's logs: an operator's
+			// failed generation is the first thing an administrator looks for.
+			Logger: slog.New(slog.NewMultiHandler(e.App.Logger().Handler(), slog.Default().Handler())),
+			Admit:  gate.Admit,
 		})
 		return e.Next()
 	})
@@ -204,9 +211,25 @@ func registerAdminCommands(app *pocketbase.PocketBase) {
 	commands := func(app core.App) []*cobra.Command {
 		return []*cobra.Command{operator.NewCommand(app), superuser.NewCommand(app)}
 	}
-	// Listed by --help, which runs before the gate swaps in the final tree.
-	app.RootCmd.AddCommand(operator.NewCommand(app))
+	// --help runs without the bootstrap, so before the gate swaps in the
+	// final tree: put it in now too, or --help would describe PocketBase's
+	// superuser command (with verbs Rekan's lacks, such as `ips`).
+	admin.ReplaceCommands(app.RootCmd, commands(app))
 	admin.Bind(app, commands)
+	registerStrictCommands(app)
+}
+
+// registerStrictCommands makes an unknown command (`api bogus`,
+// `api superuser bogus`, `api migrate bogus`) exit 1: PocketBase ignores
+// what its root command returns, so cobra's error alone exits 0. serve
+// keeps its own way (refusedStart), which leaves the shutdown hooks to run.
+func registerStrictCommands(app *pocketbase.PocketBase) {
+	root := app.RootCmd
+	admin.RejectUnknownSubcommands(root)
+	admin.ExitOnError(root)
+	if migrate, _, err := root.Find([]string{"migrate"}); err == nil && migrate != root {
+		admin.ExitOnError(migrate)
+	}
 }
 
 // registerBackups takes backups through the server's own connections and

@@ -202,11 +202,7 @@ func checkPrivate(t *testing.T, dir string) {
 }
 
 func TestServeHeadersCORSAndReservedPaths(t *testing.T) {
-	work := t.TempDir()
-	web := filepath.Join(work, "web", "build")
-	writeFile(t, filepath.Join(web, "index.html"), "<html>landing</html>")
-	writeFile(t, filepath.Join(web, "200.html"), "<html>spa</html>")
-	writeFile(t, filepath.Join(web, "_app", "immutable", "app.js"), "console.log(1)")
+	work := withWebBuild(t)
 	data := t.TempDir()
 	s := startServerUntil(t, work, data, []string{"REKAN_BAML_CLI=/nonexistent"}, "/api/health")
 	client := from("127.0.0.1")

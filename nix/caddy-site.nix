@@ -11,7 +11,7 @@
   # superuser auth endpoints; null allows everyone. A second layer only: the
   # server refuses other addresses itself (REKAN_ADMIN_ALLOWED_IPS).
   adminAllowedIPs ? [
-    "127.0.0.1/8"
+    "127.0.0.0/8"
     "::1/128"
   ],
 }:

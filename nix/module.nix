@@ -152,7 +152,7 @@ let
       adminAllowedIPs = mkOption {
         type = types.nullOr (types.listOf types.str);
         default = [
-          "127.0.0.1/8"
+          "127.0.0.0/8"
           "::1/128"
         ];
         example = [ "203.0.113.7/32" ];

@@ -9,13 +9,15 @@ WEB_NODE_MIN := 20.19
 DEPS_TARGETS += deps-web
 TEST_TARGETS += test-web
 BENCH_TARGETS += bench-web bench-web-photos
-GENERATE_TARGETS += generate-web-limits
-CHECK_GENERATED_TARGETS += check-generated-web-limits
+GENERATE_TARGETS += generate-web-limits generate-web-blank
+CHECK_GENERATED_TARGETS += check-generated-web-limits check-generated-web-blank
 
 # The server's limits as the forms check them, written from eval/content.
 WEB_LIMITS := $(WEB_DIR)/src/lib/limits.gen.ts
+# The server's blank rule (eval/text.IsBlank) as one regular expression.
+WEB_BLANK := $(WEB_DIR)/src/lib/blank.gen.ts
 
-.PHONY: deps-web build-web check-web unit-web e2e-web test-web bench-web bench-web-photos generate-web-limits check-generated-web-limits
+.PHONY: deps-web build-web check-web unit-web e2e-web test-web bench-web bench-web-photos generate-web-limits check-generated-web-limits generate-web-blank check-generated-web-blank
 
 deps-web: ## Install pnpm (pinned) and the web app's packages.
 	@$(ROOT)/scripts/need --for "the web app build" node:nodejs npm
@@ -67,3 +69,15 @@ bench-web: deps-web ## Lighthouse against the production build of the landing pa
 bench-web-photos: deps-web ## Photo scaling in Chromium: time per 12 MP photo, bytes uploaded per photo.
 	@$(ROOT)/scripts/need --for "the photo benchmark" chromium
 	@node $(ROOT)/bench/web/photos.mjs
+
+generate-web-blank: ## Regenerate web/src/lib/blank.gen.ts from eval/text's blank rule.
+	@tmp=$$(mktemp) && go -C $(ROOT)/eval run ./cmd/webtext >"$$tmp" && mv "$$tmp" $(WEB_BLANK)
+
+check-generated-web-blank: ## Fail when web/src/lib/blank.gen.ts is stale.
+	@tmp=$$(mktemp); trap 'rm -f "$$tmp"' EXIT; \
+	go -C $(ROOT)/eval run ./cmd/webtext >"$$tmp" || exit 1; \
+	if ! cmp -s "$$tmp" $(WEB_BLANK); then \
+		echo "check-generated-web-blank: web/src/lib/blank.gen.ts is stale; run 'make generate-web-blank'" >&2; \
+		diff -u $(WEB_BLANK) "$$tmp" >&2 || true; \
+		exit 1; \
+	fi

@@ -6,30 +6,61 @@ package text
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
-// invisibleLetters are letters (category Lo/So) that render as nothing and
-// are used to fake "non-empty" text.
-var invisibleLetters = []rune{
-	'\u115F', '\u1160', // Hangul choseong/jungseong fillers
-	'\u3164', '\uFFA0', // Hangul fillers
-	'\u2800', // Braille pattern blank
-}
+// brailleBlank is the one rune outside the Unicode properties below that
+// renders as nothing: a Braille cell with no dots (So), used to fake
+// "non-empty" text.
+const brailleBlank = '\u2800'
 
 // IsBlank reports whether r shows nothing: white space (Unicode White_Space
-// and categories Zs, Zl, Zp), format characters (Cf: zero-width space and
-// joiners, BOM, word joiner, bidi marks, soft hyphen…), control characters
-// (Cc) and the filler letters above.
+// and categories Zs, Zl, Zp), control characters (Cc), every
+// Default_Ignorable_Code_Point (format characters such as zero-width
+// spaces, joiners, bidi marks and the soft hyphen; variation selectors; the
+// combining grapheme joiner; Khmer inherent vowels; Hangul fillers…) and
+// the blank Braille cell. web/src/lib/blank.gen.ts is generated from it
+// (eval/cmd/webtext), so the web forms apply the same rule.
 func IsBlank(r rune) bool {
 	return unicode.IsSpace(r) ||
-		unicode.In(r, unicode.Zs, unicode.Zl, unicode.Zp, unicode.Cf, unicode.Cc) ||
-		strings.ContainsRune(string(invisibleLetters), r)
+		unicode.In(r, unicode.Zs, unicode.Zl, unicode.Zp, unicode.Cc) ||
+		IsDefaultIgnorable(r) ||
+		r == brailleBlank
+}
+
+// IsDefaultIgnorable reports whether r has the Unicode property
+// Default_Ignorable_Code_Point. Go's unicode package has the tables it is
+// derived from, not the derived property, so this is the derivation of
+// DerivedCoreProperties.txt: Other_Default_Ignorable_Code_Point + Cf +
+// Variation_Selector - White_Space - FFF9..FFFB (interlinear annotation) -
+// 13430..1343F (Egyptian hieroglyph format controls) -
+// Prepended_Concatenation_Mark.
+func IsDefaultIgnorable(r rune) bool {
+	if !unicode.In(r, unicode.Other_Default_Ignorable_Code_Point, unicode.Cf, unicode.Variation_Selector) {
+		return false
+	}
+	return !unicode.In(r, unicode.White_Space, unicode.Prepended_Concatenation_Mark) &&
+		!(r >= 0xFFF9 && r <= 0xFFFB) && !(r >= 0x13430 && r <= 0x1343F)
 }
 
 // Trim removes blank runes at both ends. A text of blank runes only becomes
-// "", so a required field made of invisible characters is empty.
+// "", so a required field made of invisible characters is empty. Marks
+// that follow the last visible rune stay with it (the variation selector of
+// a closing "❤️" chooses how the heart is drawn).
 func Trim(s string) string {
-	return strings.TrimFunc(s, IsBlank)
+	s = strings.TrimLeftFunc(s, IsBlank)
+	end := len(strings.TrimRightFunc(s, IsBlank))
+	if end == 0 {
+		return ""
+	}
+	for end < len(s) {
+		r, size := utf8.DecodeRuneInString(s[end:])
+		if !unicode.In(r, unicode.Mn, unicode.Me) {
+			break
+		}
+		end += size
+	}
+	return s[:end]
 }
 
 // HasBlank reports whether s contains a blank rune anywhere (for one-word

@@ -20,6 +20,13 @@ func TestTrim(t *testing.T) {
 		// Inside text they stay: an emoji sequence needs its joiner.
 		{"👩\u200d🍳 chef", "👩\u200d🍳 chef"},
 		{"ação", "ação"},
+		// Default_Ignorable_Code_Point marks: variation selectors, the
+		// combining grapheme joiner, Khmer inherent vowels, the variation
+		// selectors supplement, a tag character.
+		{"\ufe0f\u034f\u17b4\u17b5\U000e0100\U000e01ef\U000e0041", ""},
+		{"\u034fbolo\ufe0e", "bolo\ufe0e"},
+		// A closing emoji keeps its presentation selector.
+		{"obrigada ❤\ufe0f \u200b", "obrigada ❤\ufe0f"},
 	}
 	for _, c := range cases {
 		if got := text.Trim(c.in); got != c.want {

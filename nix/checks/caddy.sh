@@ -141,6 +141,10 @@ probe "failed POST keeps PocketBase's error shape" bash -c "curl -s -X POST -H '
 
 probe "unknown API route in another letter case is a JSON 404" bash -c "curl -s '$base/API/unknown' | jq -e '.status == 404'"
 probe "/_app/ is a 404, not the SPA" is "$(status "$base/_app/")" 404
+# Reserved prefixes hold in any letter case (Caddy's path matchers ignore it).
+probe "/_APP/x is a 404, not the SPA" is "$(status "$base/_APP/x")" 404
+probe "/_App/ is a 404, not the SPA" is "$(status "$base/_App/")" 404
+probe "/Api/unknown is the server's JSON 404" bash -c "curl -s '$base/Api/unknown' | jq -e '.status == 404'"
 probe "no CORS grant for another origin" lacks "$(headers -H 'Origin: https://evil.example' "$base/api/rekan/config")" "access-control-allow-origin"
 
 # Admin access. The admin (127.0.0.2) gets in through Caddy and directly.
@@ -158,6 +162,7 @@ probe "settings with the token for the admin address, through Caddy" is "$(admin
 # Everyone else (127.0.0.1) gets 403: from Caddy's guard on "inside", from
 # the server itself on "outside" (no guard in Caddy) and directly.
 probe "Caddy's guard: /_/ on inside" is "$(status "$base/_/")" 403
+probe "Caddy's guard in another letter case: /API/collections/_SUPERUSERS/ on inside" is "$(status "$base/API/collections/_SUPERUSERS/auth-methods")" 403
 admin_probes=(
 	"superuser login by name|-X POST -H Content-Type:application/json --data $login_body|/api/collections/_superusers/auth-with-password"
 	"superuser login by id|-X POST -H Content-Type:application/json --data $login_body|/api/collections/$su_id/auth-with-password"

@@ -374,7 +374,7 @@ let
     "environmentFile default null" = m.options.services.rekan.environmentFile.default == null;
     "adminAllowedIPs default loopback" =
       mc.services.rekan.adminAllowedIPs == [
-        "127.0.0.1/8"
+        "127.0.0.0/8"
         "::1/128"
       ];
     "disabled module sets nothing" = (eval { }).config.systemd.services == { };
@@ -412,7 +412,7 @@ let
       REKAN_BAML_CLI = "${own.baml-runtime}/bin/baml-cli";
       REKAN_TRUSTED_PROXY_HEADERS = "X-Forwarded-For";
       REKAN_DRAIN_TIMEOUT = "60s";
-      REKAN_ADMIN_ALLOWED_IPS = "127.0.0.1/8,::1/128";
+      REKAN_ADMIN_ALLOWED_IPS = "127.0.0.0/8,::1/128";
       REKAN_APP_NAME = "Rekan";
       REKAN_LLM_BASE_URL = "https://openrouter.ai/api/v1";
     };
@@ -422,7 +422,7 @@ let
         upstream = "127.0.0.1:8090";
         webRoot = "${own.web}";
         adminAllowedIPs = [
-          "127.0.0.1/8"
+          "127.0.0.0/8"
           "::1/128"
         ];
       };

@@ -55,7 +55,7 @@ func Bind(app *pocketbase.PocketBase, commands Commands) {
 			if held != nil {
 				return e.Next() // a restart inside this process
 			}
-			replaceCommands(app.RootCmd, commands(app))
+			ReplaceCommands(app.RootCmd, commands(app))
 			name := topCommand(app.RootCmd, os.Args[1:])
 			dir := app.DataDir()
 			switch {
@@ -200,30 +200,57 @@ func topCommand(root *cobra.Command, args []string) string {
 	return cmd.Name()
 }
 
-// replaceCommands puts cmds on root in place of commands of the same name,
+// ReplaceCommands puts cmds on root in place of commands of the same name,
 // and makes their errors exit 1 (PocketBase ignores what the root returns).
-func replaceCommands(root *cobra.Command, cmds []*cobra.Command) {
+func ReplaceCommands(root *cobra.Command, cmds []*cobra.Command) {
 	for _, c := range cmds {
 		for _, old := range root.Commands() {
 			if old.Name() == c.Name() {
 				root.RemoveCommand(old)
 			}
 		}
+		RejectUnknownSubcommands(c)
 		exitOnError(c)
 		root.AddCommand(c)
 	}
 }
 
-func exitOnError(c *cobra.Command) {
-	if runE := c.RunE; runE != nil {
-		c.RunE = nil
-		c.Run = func(cmd *cobra.Command, args []string) {
-			if err := runE(cmd, args); err != nil {
-				fmt.Fprintln(os.Stderr, "error:", strings.TrimSpace(err.Error()))
-				os.Exit(1)
+// RejectUnknownSubcommands makes every command of c's tree that only groups
+// subcommands fail on an unknown one (`api superuser ips`): cobra would
+// print the group's usage and succeed, so a script or a reader of the docs
+// would take a missing command for a working one.
+func RejectUnknownSubcommands(c *cobra.Command) {
+	if c.HasSubCommands() && !c.Runnable() {
+		c.Args = cobra.ArbitraryArgs
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return fmt.Errorf("unknown command %q for %q (see %s --help)", args[0], cmd.CommandPath(), cmd.CommandPath())
 			}
+			return cmd.Help()
 		}
 	}
+	for _, sub := range c.Commands() {
+		RejectUnknownSubcommands(sub)
+	}
+}
+
+// ExitOnError makes c's own error (not its subcommands') exit 1.
+func ExitOnError(c *cobra.Command) {
+	runE := c.RunE
+	if runE == nil {
+		return
+	}
+	c.RunE = nil
+	c.Run = func(cmd *cobra.Command, args []string) {
+		if err := runE(cmd, args); err != nil {
+			fmt.Fprintln(os.Stderr, "error:", strings.TrimSpace(err.Error()))
+			os.Exit(1)
+		}
+	}
+}
+
+func exitOnError(c *cobra.Command) {
+	ExitOnError(c)
 	for _, sub := range c.Commands() {
 		exitOnError(sub)
 	}

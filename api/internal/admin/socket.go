@@ -175,6 +175,7 @@ func execute(app core.App, commands Commands, req request) response {
 	var stdout, stderr bytes.Buffer
 	root := newRoot()
 	root.AddCommand(commands(app)...)
+	RejectUnknownSubcommands(root)
 	root.SetArgs(req.Args)
 	root.SetIn(strings.NewReader(req.Stdin))
 	root.SetOut(&stdout)

@@ -338,7 +338,7 @@ func TestEndToEndWithoutLLMKey(t *testing.T) {
 		t.Fatalf("health: %d %s", h.status, h.raw)
 	}
 	r := s.generate(t, `{"brief":"bolo sem chave"}`)
-	if r.status != 503 || data(r)["code"] != "llm_not_configured" || !strings.Contains(r.body["message"].(string), "LLM não configurado") {
+	if r.status != 503 || data(r)["code"] != "llm_not_configured" || !strings.Contains(r.body["message"].(string), "ainda não foi ativada") {
 		t.Fatalf("generate: %d %s", r.status, r.raw)
 	}
 	failed := posts(t, data(r))

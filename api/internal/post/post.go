@@ -27,6 +27,9 @@ const (
 	StatusFailed     = "failed"
 )
 
+// MsgCaptionEmpty refuses an edit that leaves a post without a caption.
+const MsgCaptionEmpty = "A legenda não pode ficar vazia."
+
 // editableFields are the text fields an operator may change; the checks
 // describe them.
 var editableFields = []string{"caption", "hashtags", "production_note"}
@@ -96,6 +99,13 @@ func BindHooks(app core.App) {
 		e.Record.Set("hashtags", hashtags)
 		for _, field := range []string{"caption", "production_note"} {
 			e.Record.Set(field, text.Trim(e.Record.GetString(field)))
+		}
+		// The caption is what gets copied and shared; an empty one would be
+		// "saved" and then posted as nothing.
+		if e.Record.GetString("caption") == "" {
+			return e.BadRequestError("Dados inválidos.", validation.Errors{
+				"caption": validation.NewError("validation_required", MsgCaptionEmpty),
+			})
 		}
 		e.Record.Set("edited", true)
 		in, err := CheckInput(e.App, e.Record)

@@ -148,35 +148,44 @@ func withRole(generated content.Post, requested content.Role) content.Post {
 	return generated
 }
 
+// MsgNotConfigured answers a generation on an instance without an AI
+// provider key.
+const MsgNotConfigured = "A geração de posts ainda não foi ativada neste servidor. " +
+	"Peça a quem instalou e administra o Rekan para você configurar a chave do provedor de IA; " +
+	"seus clientes e pedidos ficam guardados até lá."
+
 // failure is how a Writer error reaches the operator.
 type failure struct {
 	status  int
 	code    string
 	message string
+	// class names the cause for the server's log (the sentinel error).
+	class string
 }
 
 func classify(err error) failure {
 	switch {
 	case errors.Is(err, content.ErrNotConfigured):
-		// Operators cannot set server variables; the log names REKAN_LLM_API_KEY.
-		return failure{http.StatusServiceUnavailable, "llm_not_configured",
-			"LLM não configurado: peça a quem administra o servidor para configurar o provedor de IA."}
+		// Operators cannot set server variables and may not know what an LLM
+		// is: say what is missing in their words and whom to ask; the log
+		// names REKAN_LLM_API_KEY for the administrator.
+		return failure{http.StatusServiceUnavailable, "llm_not_configured", MsgNotConfigured, "not_configured"}
 	case errors.Is(err, content.ErrRuntimeUnavailable):
 		return failure{http.StatusServiceUnavailable, "llm_unavailable",
-			"O gerador de conteúdo está indisponível agora. Tente de novo em alguns segundos."}
+			"O gerador de conteúdo está indisponível agora. Tente de novo em alguns segundos.", "runtime_unavailable"}
 	case errors.Is(err, content.ErrInvalidOutput):
 		return failure{http.StatusBadGateway, "llm_failed",
-			"A IA respondeu num formato inesperado. Tente de novo."}
+			"A IA respondeu num formato inesperado. Tente de novo.", "invalid_output"}
 	case errors.Is(err, content.ErrInvalidRequest):
 		// Our own bug (the route validated the input): say so, don't blame the AI.
 		return failure{http.StatusInternalServerError, "internal_error",
-			"Erro interno ao preparar o pedido. Tente de novo; se persistir, avise o suporte."}
+			"Erro interno ao preparar o pedido. Tente de novo; se persistir, avise o suporte.", "invalid_request"}
 	case errors.Is(err, context.DeadlineExceeded):
 		return failure{http.StatusBadGateway, "llm_failed",
-			"A IA demorou demais para responder. Tente de novo."}
+			"A IA demorou demais para responder. Tente de novo.", "timeout"}
 	default:
 		return failure{http.StatusBadGateway, "llm_failed",
-			"O provedor de IA falhou. Tente de novo em instantes."}
+			"O provedor de IA falhou. Tente de novo em instantes.", "provider"}
 	}
 }
 
@@ -184,7 +193,11 @@ func classify(err error) failure {
 // error shape plus the failed posts, so the UI can offer a retry.
 func (h *handler) fail(e *core.RequestEvent, posts []*core.Record, cause error) error {
 	f := classify(cause)
-	h.deps.Logger.Warn("post generation failed", "code", f.code, "posts", len(posts), "error", cause)
+	ids := make([]string, len(posts))
+	for i, p := range posts {
+		ids[i] = p.Id
+	}
+	h.deps.Logger.Warn("post generation failed", "posts", strings.Join(ids, ","), "class", f.class, "code", f.code, "error", cause)
 	settled, err := post.Fail(e.App, posts, f.message)
 	if err != nil {
 		h.deps.Logger.Error("could not mark posts failed", "error", err)

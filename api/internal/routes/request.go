@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/rekan/rekan/api/internal/photo"
+	"github.com/rekan/rekan/api/internal/security"
 	"github.com/rekan/rekan/eval/content"
 	"github.com/rekan/rekan/eval/text"
 )
@@ -49,9 +50,10 @@ func bindGenerate(e *core.RequestEvent) (generateForm, error) {
 		return generateForm{}, bodyError(e, err)
 	}
 	var fields map[string]json.RawMessage
-	// encoding/json would turn invalid UTF-8 into U+FFFD and call it a brief.
-	if err := json.Unmarshal(body, &fields); err != nil || fields == nil || !utf8.Valid(body) {
-		return generateForm{}, e.BadRequestError("JSON inválido no corpo da requisição.", nil)
+	// encoding/json would turn invalid UTF-8, and an escaped lone surrogate
+	// ("\ud800"), into U+FFFD and call it a brief.
+	if err := json.Unmarshal(body, &fields); err != nil || fields == nil || !utf8.Valid(body) || security.HasLoneSurrogateEscape(body) {
+		return generateForm{}, e.BadRequestError(security.MsgInvalidJSON, nil)
 	}
 
 	form := generateForm{Count: 1}

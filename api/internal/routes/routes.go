@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"github.com/rekan/rekan/api/internal/calendar"
+	"github.com/rekan/rekan/api/internal/security"
 	"github.com/rekan/rekan/eval/content"
 )
 
@@ -80,6 +81,10 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 		retry.BindFunc(deps.Admit)
 		ideas.BindFunc(deps.Admit)
 	}
+	// These routes read and check their own bodies, after the ownership
+	// check and within their own limits (a generation's photos are streamed),
+	// so the global JSON text check must not read them first.
+	g.Unbind(security.JSONTextID)
 }
 
 type handler struct {

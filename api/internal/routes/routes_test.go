@@ -291,7 +291,7 @@ func TestGenerateWriterFailures(t *testing.T) {
 		code   string
 		msg    string
 	}{
-		{"not configured", fmt.Errorf("x: %w", content.ErrNotConfigured), false, 503, "llm_not_configured", "LLM não configurado"},
+		{"not configured", fmt.Errorf("x: %w", content.ErrNotConfigured), false, 503, "llm_not_configured", "Peça a quem instalou e administra o Rekan"},
 		{"runtime down", fmt.Errorf("x: %w", content.ErrRuntimeUnavailable), false, 503, "llm_unavailable", "indisponível"},
 		{"provider failed", fmt.Errorf("x: %w", content.ErrProvider), false, 502, "llm_failed", "O provedor de IA falhou"},
 		{"unparsable output", fmt.Errorf("x: %w", content.ErrInvalidOutput), false, 502, "llm_failed", "formato inesperado"},
@@ -426,6 +426,39 @@ func TestHealthAndConfig(t *testing.T) {
 		s := sc.s
 		s.TestAppFactory = sc.v.factory
 		s.BeforeTestFunc = sc.v.before
+		s.Test(t)
+	}
+}
+
+// A brief of marks that render nothing is blank: every
+// Default_Ignorable_Code_Point (eval/text), not only format characters.
+func TestGenerateRefusesInvisibleMarks(t *testing.T) {
+	genURL := "/api/rekan/businesses/" + fx.AliceBusiness + "/posts:generate"
+	for name, body := range map[string]string{
+		"variation selectors brief":            `{"brief":"\ufe00\ufe0f"}`,
+		"combining grapheme joiner brief":      `{"brief":"\u034f\u034f"}`,
+		"Khmer inherent vowels brief":          `{"brief":"\u17b4\u17b5"}`,
+		"variation selectors supplement brief": `{"brief":"\udb40\udd00\udb40\uddef"}`,
+	} {
+		s := refused(name, genURL, body, auth(fx.AliceToken), 400, []string{`"status":400`, `"brief":{"code":"validation_required"`})
+		s.Test(t)
+	}
+}
+
+// An escaped half of a surrogate pair names no character: refused like
+// invalid UTF-8, not stored as U+FFFD.
+func TestGenerateRefusesLoneSurrogates(t *testing.T) {
+	genURL := "/api/rekan/businesses/" + fx.AliceBusiness + "/posts:generate"
+	cases := []struct {
+		name, body string
+		content    []string
+	}{
+		{"lone high surrogate", `{"brief":"bolo \ud800"}`, []string{`"message":"JSON inválido no corpo da requisição."`}},
+		{"lone low surrogate", `{"brief":"\udc00 bolo"}`, []string{`"message":"JSON inválido no corpo da requisição."`}},
+		{"high surrogate before a letter", `{"brief":"bolo \ud83c\u0041"}`, []string{`"message":"JSON inválido no corpo da requisição."`}},
+	}
+	for _, c := range cases {
+		s := refused(c.name, genURL, c.body, auth(fx.AliceToken), 400, append([]string{`"status":400`}, c.content...))
 		s.Test(t)
 	}
 }

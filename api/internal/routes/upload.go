@@ -17,6 +17,7 @@ import (
 
 	"github.com/rekan/rekan/api/internal/photo"
 	"github.com/rekan/rekan/api/internal/post"
+	"github.com/rekan/rekan/api/internal/security"
 	"github.com/rekan/rekan/eval/content"
 )
 
@@ -28,9 +29,10 @@ const maxMultipartBytes = content.MaxPhotos*photo.MaxFileBytes + 1<<20
 // characters of up to 4 bytes each).
 const maxFieldBytes = 4*content.MaxBriefRunes + 1024
 
+// The body errors say what the server's global JSON check says.
 var (
-	msgBadBody  = "Corpo da requisição inválido."
-	msgTooLarge = "Corpo da requisição grande demais."
+	msgBadBody  = security.MsgBadBody
+	msgTooLarge = security.MsgTooLarge
 )
 
 // streamBody hands the route the request body as it arrives. PocketBase

@@ -17,9 +17,17 @@ func PrivateUmask() {
 
 // TightenDataDir removes group and other permissions from dir and
 // everything under it (an existing data directory created by an older
-// version or another umask). It returns how many entries it changed.
-// Symbolic links are left alone.
+// version or another umask), the WAL and shared-memory files included:
+// SQLite gives new ones the database file's mode, whatever the umask. dir
+// may be a symbolic link (data kept on another disk): the directory it
+// resolves to is tightened. It returns how many entries it changed.
+// Symbolic links inside are left alone.
 func TightenDataDir(dir string) (int, error) {
+	if resolved, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = resolved
+	} else if !os.IsNotExist(err) {
+		return 0, fmt.Errorf("resolve %s: %w", dir, err)
+	}
 	changed := 0
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {

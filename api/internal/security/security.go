@@ -49,6 +49,8 @@ func SetHTMLHeaders(h http.Header) {
 // says whether the operator chose CORS origins with `serve --origins`;
 // otherwise PocketBase's default ("*") is replaced by same-origin only.
 func Bind(r *router.Router[*core.RequestEvent], originsGiven bool) {
+	r.Bind(clientAddress())
+	r.Bind(jsonText())
 	r.Bind(adminGuard())
 	r.Bind(securityHeaders())
 	if !originsGiven {
@@ -103,13 +105,14 @@ func isAdminRequest(app core.App, urlPath string) bool {
 }
 
 // ipAllowed reports whether ip is one of the addresses or inside one of the
-// CIDR ranges of list.
+// CIDR ranges of list. It is PocketBase's rule (the superuser login and
+// token checks), word for word: clientAddress and settings.AdminAllowedIPs
+// unmap both sides beforehand, so neither needs to here.
 func ipAllowed(list []string, ip string) bool {
 	addr, err := netip.ParseAddr(ip)
 	if err != nil {
 		return false
 	}
-	addr = addr.Unmap()
 	for _, item := range list {
 		if prefix, err := netip.ParsePrefix(item); err == nil {
 			if prefix.Contains(addr) {
@@ -117,7 +120,7 @@ func ipAllowed(list []string, ip string) bool {
 			}
 			continue
 		}
-		if other, err := netip.ParseAddr(item); err == nil && other.Unmap() == addr {
+		if other, err := netip.ParseAddr(item); err == nil && other == addr {
 			return true
 		}
 	}

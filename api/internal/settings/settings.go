@@ -80,16 +80,35 @@ func AdminAllowedIPs(getenv func(string) string) ([]string, error) {
 	if len(items) == 0 {
 		return slices.Clone(DefaultAdminAllowedIPs), nil
 	}
+	allowed := make([]string, 0, len(items))
 	for _, item := range items {
-		if _, err := netip.ParsePrefix(item); err == nil {
+		if prefix, err := netip.ParsePrefix(item); err == nil {
+			// 127.0.0.1/0 is a typo for /32 more often than a wish to let
+			// everyone in; the intended range cannot be guessed.
+			if prefix != prefix.Masked() {
+				return nil, fmt.Errorf("REKAN_ADMIN_ALLOWED_IPS: %q has host bits set: write %s for that range, or %s/%d for that address alone",
+					item, prefix.Masked(), prefix.Addr(), prefix.Addr().BitLen())
+			}
+			allowed = append(allowed, unmapPrefix(prefix).String())
 			continue
 		}
-		if _, err := netip.ParseAddr(item); err == nil {
+		if addr, err := netip.ParseAddr(item); err == nil {
+			allowed = append(allowed, addr.Unmap().String())
 			continue
 		}
 		return nil, fmt.Errorf("REKAN_ADMIN_ALLOWED_IPS: %q is neither an IP address nor a CIDR range", item)
 	}
-	return items, nil
+	return allowed, nil
+}
+
+// unmapPrefix writes an IPv4-mapped range (::ffff:10.0.0.0/104) as the IPv4
+// range it is (10.0.0.0/8): the server compares unmapped client addresses
+// (security.clientAddress), so a mapped entry would never match.
+func unmapPrefix(p netip.Prefix) netip.Prefix {
+	if !p.Addr().Is4In6() || p.Bits() < 96 {
+		return p
+	}
+	return netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
 }
 
 // cleanText trims like every text field the server validates.

@@ -88,7 +88,7 @@ func TestApplyRefusesABadAllowList(t *testing.T) {
 	}
 	defer app.Cleanup()
 	before := slices.Clone(app.Settings().SuperuserIPs)
-	err = settings.Apply(app, env(map[string]string{"REKAN_ADMIN_ALLOWED_IPS": "127.0.0.1/8, example.com"}))
+	err = settings.Apply(app, env(map[string]string{"REKAN_ADMIN_ALLOWED_IPS": "127.0.0.0/8, example.com"}))
 	if err == nil || !strings.Contains(err.Error(), "REKAN_ADMIN_ALLOWED_IPS") || !strings.Contains(err.Error(), "example.com") {
 		t.Fatalf("error: %v", err)
 	}

@@ -58,7 +58,7 @@ func serve(e *core.RequestEvent, fsys fs.FS) error {
 		}
 	}
 	// Missing assets are real 404s; everything else is a client-side route.
-	if underDir(urlPath, "/_app") || path.Ext(urlPath) != "" && path.Ext(urlPath) != ".html" {
+	if underDir(strings.ToLower(urlPath), assetsDir) || path.Ext(urlPath) != "" && path.Ext(urlPath) != ".html" {
 		return e.NotFoundError("", nil)
 	}
 	if isFile(fsys, "200.html") {
@@ -67,13 +67,26 @@ func serve(e *core.RequestEvent, fsys fs.FS) error {
 	return e.NotFoundError("", nil)
 }
 
-// isReserved reports whether urlPath belongs to the server, not the web
-// app: /api and /_ in any letter case (the API's routes are case-sensitive,
-// so /API/x is an unknown API route, not a page), answered with the API's
-// JSON 404.
+// The prefixes that are never a page, matched in any letter case (a path
+// is case-sensitive, so /_APP/x is no asset, and a page there would hide
+// the mistake): the server's own (answered with the API's JSON 404 when no
+// API route took them; its routes are case-sensitive, so /API/x is an
+// unknown API route) and the build's assets (a file or a 404).
+// nix/caddy-site.nix routes the same prefixes, and Caddy's path matchers
+// ignore case too.
+var serverDirs = []string{"/api", "/_"}
+
+const assetsDir = "/_app"
+
+// isReserved reports whether urlPath belongs to the server, not the web app.
 func isReserved(urlPath string) bool {
 	lower := strings.ToLower(urlPath)
-	return underDir(lower, "/api") || underDir(lower, "/_")
+	for _, dir := range serverDirs {
+		if underDir(lower, dir) {
+			return true
+		}
+	}
+	return false
 }
 
 // underDir reports whether the cleaned urlPath is dir or inside it.

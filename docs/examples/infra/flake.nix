@@ -44,7 +44,7 @@
               # The PocketBase admin UI (/_/) answers only these addresses;
               # the default is the host itself (reach it with an SSH tunnel).
               adminAllowedIPs = [
-                "127.0.0.1/8"
+                "127.0.0.0/8"
                 "::1/128"
                 "203.0.113.7/32"
               ];

@@ -53,7 +53,7 @@ const TITLES: Record<ProblemKind, string> = {
 const DEFAULT_MESSAGES: Record<ProblemKind, string> = {
 	offline: 'Verifique sua internet e tente de novo. Nada do que você escreveu foi perdido.',
 	not_configured:
-		'Este servidor ainda não tem um provedor de IA configurado. Peça ao responsável para configurar a chave.',
+		'A geração de posts ainda não foi ativada neste servidor. Peça a quem instalou e administra o Rekan para configurar a chave do provedor de IA.',
 	provider: 'O provedor de IA não respondeu direito. Tente de novo em instantes.',
 	unavailable: 'O serviço de geração está reiniciando. Tente de novo em alguns segundos.',
 	session: 'Entre de novo para continuar.',

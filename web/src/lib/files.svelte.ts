@@ -3,6 +3,7 @@
 // token is shared by every card on the page and renewed shortly before it
 // expires, so a long-open page can still show and download photos.
 import { isTokenExpired } from 'pocketbase';
+import { parseServerDate } from './format';
 import { pb } from './pocketbase';
 
 /** Seconds before expiry at which a token counts as expired already. */
@@ -54,7 +55,23 @@ export async function fetchPhoto(postId: string, name: string, as: string): Prom
 	return new File([blob], as, { type: blob.type || 'image/jpeg' });
 }
 
-/** The name a downloaded or shared photo gets: unique per post and position. */
-export function photoDownloadName(postId: string, index: number): string {
-	return `post-${postId}-foto-${index + 1}.jpg`;
+/**
+ * The name a downloaded or shared photo gets: the business, the post's date
+ * and time (local) and the photo's position, so a folder of downloads reads
+ * "doceria-raiz-2026-12-07-1432-foto-1.jpg" instead of record ids.
+ */
+export function photoDownloadName(business: string, created: string, index: number): string {
+	const slug =
+		business
+			.normalize('NFD')
+			.replace(/\p{M}/gu, '')
+			.toLowerCase()
+			.replace(/[^a-z0-9]+/g, '-')
+			.replace(/^-+|-+$/g, '') || 'post';
+	const date = parseServerDate(created);
+	const two = (n: number) => String(n).padStart(2, '0');
+	const stamp = date
+		? `-${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}-${two(date.getHours())}${two(date.getMinutes())}`
+		: '';
+	return `${slug}${stamp}-foto-${index + 1}.jpg`;
 }

@@ -107,6 +107,7 @@ describe('formatPhone', () => {
 
 	it('returns unexpected values untouched', () => {
 		expect(formatPhone('12345')).toBe('12345');
+		expect(formatPhone('14155550123')).toBe('+14155550123');
 		expect(formatPhone('')).toBe('');
 	});
 });

@@ -1,5 +1,6 @@
 // Formatting and parsing of the values operators read and type: prices in
 // reais, hashtags, phone numbers and dates. Pure functions, unit-tested.
+import { SERVER_LIMITS } from './limits.gen';
 
 /** Formats a price in reais the Brazilian way: 1234.5 → "R$ 1.234,50". */
 export function formatBRL(value: number): string {
@@ -86,11 +87,18 @@ export function postClipboardText(caption: string, tags: readonly string[] | nul
 	return `${body}\n\n${hashtags}`;
 }
 
-/** "5511987654321" → "(11) 98765-4321"; anything unexpected is returned as is. */
+/**
+ * A stored phone (E.164 digits) as people write it, the one formatter of the
+ * app (header, profile, edit form): "5511987654321" → "(11) 98765-4321", a
+ * foreign "14155550123" → "+14155550123" (what normalisePhone reads back as
+ * the same number); anything unexpected is returned as is.
+ */
 export function formatPhone(digits: string): string {
 	const m = /^55(\d{2})(\d{4,5})(\d{4})$/.exec(digits);
-	if (!m) return digits;
-	return `(${m[1]}) ${m[2]}-${m[3]}`;
+	if (m) return `(${m[1]}) ${m[2]}-${m[3]}`;
+	if (/^\d+$/.test(digits) && !digits.startsWith('55') && digits.length >= SERVER_LIMITS.phoneMinDigits && digits.length <= SERVER_LIMITS.phoneMaxDigits)
+		return `+${digits}`;
+	return digits;
 }
 
 /** PocketBase dates look like "2026-11-25 20:14:47.123Z". */

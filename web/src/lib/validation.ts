@@ -1,8 +1,9 @@
 // Validation of a business profile before it is sent. It mirrors the server's
 // rules so operators see every problem at once, in Portuguese, next to the
 // field; the server stays the authority (its field errors are shown the same way).
-import { parseBRL, formatBRL } from './format';
+import { parseBRL, formatBRL, formatPhone } from './format';
 import { SERVER_LIMITS } from './limits.gen';
+import { trimBlank } from './text';
 import type { BusinessInput, Offering } from './types';
 
 /** The 27 federative units, as the server accepts them. */
@@ -152,7 +153,8 @@ export function formFromBusiness(b: Partial<BusinessInput>): BusinessForm {
 		city: b.city ?? '',
 		state: b.state ?? '',
 		neighbourhood: b.neighbourhood ?? '',
-		phone: b.phone ?? '',
+		// Shown as the header shows it; normalisePhone reads it back to digits.
+		phone: formatPhone(b.phone ?? ''),
 		services: (b.services ?? []).map((s) => ({
 			name: s.name,
 			price: s.price_brl == null ? '' : formatBRL(s.price_brl).replace(/^R\$\s/, ''),
@@ -277,11 +279,12 @@ export const POST_COUNTS: readonly number[] = Array.from(
 );
 
 /**
- * Length as the server counts it: Unicode code points of the trimmed text
+ * Length as the server counts it: Unicode code points of the text trimmed by
+ * the server's rule (invisible characters do not count)
  * (an emoji is one character, not two UTF-16 units).
  */
 export function briefLength(brief: string): number {
-	return Array.from(brief.trim()).length;
+	return Array.from(trimBlank(brief)).length;
 }
 
 /** The brief's problem in Portuguese, or null when it can be sent. */

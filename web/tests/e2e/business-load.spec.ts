@@ -2,28 +2,15 @@
 // page to say why in place, with a retry that loads it. The operator is made
 // by the superuser and signed in with an impersonation token, because
 // superuser requests skip the rate limits the other tests' logins use up.
-import { test, expect } from './fixtures';
+import { test, expect, newOperatorAsSuperuser, signInAs } from './fixtures';
 
 test('a business that fails to load says why in place, and its retry loads it', { tag: '@local-stack' }, async ({
 	page,
 	request,
 	stack
 }) => {
-	if (!stack.superuser) throw new Error('needs a superuser of the stack, which only the local setup creates');
 	const base = stack.baseURL;
-	const su = await request.post(`${base}/api/collections/_superusers/auth-with-password`, {
-		data: { identity: stack.superuser.email, password: stack.superuser.password }
-	});
-	expect(su.ok(), await su.text()).toBe(true);
-	const headers = { Authorization: ((await su.json()) as { token: string }).token };
-
-	const password = 'senha-da-carla-para-os-testes';
-	const operator = await request.post(`${base}/api/collections/users/records`, {
-		headers,
-		data: { email: 'carla@example.com', password, passwordConfirm: password }
-	});
-	expect(operator.ok(), await operator.text()).toBe(true);
-	const carla = (await operator.json()) as { id: string };
+	const { headers, ...carla } = await newOperatorAsSuperuser(request, stack, 'carla@example.com', 'senha-da-carla-para-os-testes');
 	const business = await request.post(`${base}/api/collections/businesses/records`, {
 		headers,
 		data: { owner: carla.id, name: 'Sorveteria da Carla', segment: 'sorveteria', city: 'Natal', state: 'RN' }
@@ -45,12 +32,8 @@ test('a business that fails to load says why in place, and its retry loads it', 
 		}
 	});
 	expect(post.ok(), await post.text()).toBe(true);
-	const impersonated = await request.post(`${base}/api/collections/users/impersonate/${carla.id}`, { headers });
-	expect(impersonated.ok(), await impersonated.text()).toBe(true);
-	const auth = (await impersonated.json()) as { token: string; record: unknown };
-
 	await page.goto('/termos');
-	await page.evaluate((value) => localStorage.setItem('pocketbase_auth', value), JSON.stringify(auth));
+	await signInAs(page, request, stack, carla.id, headers);
 
 	// Only the business's own request loses the connection; the session check passes.
 	const businessRecord = `**/api/collections/businesses/records/${id}*`;

@@ -173,3 +173,37 @@ export function apiSession(request: APIRequestContext, baseURL: string, operator
 export async function apiToken(request: APIRequestContext, baseURL: string, operator: Operator): Promise<string> {
 	return (await apiSession(request, baseURL, operator)).token;
 }
+
+/**
+ * A new operator made by the stack's superuser: its id and the superuser's
+ * headers (superuser requests skip the rate limits the other tests' logins
+ * use up). signInAs then opens a session for it in the browser.
+ */
+export async function newOperatorAsSuperuser(
+	request: APIRequestContext,
+	stack: Stack,
+	email: string,
+	password: string
+): Promise<{ id: string; headers: Record<string, string> }> {
+	if (!stack.superuser) throw new Error('needs a superuser of the stack, which only the local setup creates');
+	const su = await request.post(`${stack.baseURL}/api/collections/_superusers/auth-with-password`, {
+		data: { identity: stack.superuser.email, password: stack.superuser.password }
+	});
+	expect(su.ok(), await su.text()).toBe(true);
+	const headers = { Authorization: ((await su.json()) as { token: string }).token };
+	const operator = await request.post(`${stack.baseURL}/api/collections/users/records`, {
+		headers,
+		data: { email, password, passwordConfirm: password }
+	});
+	expect(operator.ok(), await operator.text()).toBe(true);
+	return { id: ((await operator.json()) as { id: string }).id, headers };
+}
+
+/** Signs the browser in as an operator with a superuser's impersonation token (no password login). */
+export async function signInAs(page: Page, request: APIRequestContext, stack: Stack, userId: string, headers: Record<string, string>): Promise<void> {
+	const impersonated = await request.post(`${stack.baseURL}/api/collections/users/impersonate/${userId}`, { headers });
+	expect(impersonated.ok(), await impersonated.text()).toBe(true);
+	const auth = JSON.stringify(await impersonated.json());
+	if (!page.url().startsWith(stack.baseURL)) await page.goto('/termos');
+	await page.evaluate((value) => localStorage.setItem('pocketbase_auth', value), auth);
+}

@@ -81,7 +81,7 @@ test('operator journey: login, client, generation, edit, copy, failure, retry, l
 		await expect(page.getByLabel('Preço (R$)').nth(0)).toHaveValue('12,50');
 		await expect(page.getByLabel('Preço (R$)').nth(1)).toHaveValue('1.200,00');
 		await expect(page.getByLabel(/Estado/)).toHaveValue('SP');
-		await expect(page.getByLabel('Telefone ou WhatsApp')).toHaveValue('5519998765432');
+		await expect(page.getByLabel('Telefone ou WhatsApp')).toHaveValue('(19) 99876-5432');
 		await page.getByLabel('Observações').fill('Entrega em Campinas e região.');
 		await page.getByRole('button', { name: 'Salvar alterações' }).click();
 		await expect(page).toHaveURL(new RegExp(`${businessPath}$`));
@@ -190,6 +190,7 @@ test('operator journey: login, client, generation, edit, copy, failure, retry, l
 		const failed = page.locator('article[data-post].failed');
 		await expect(failed).toHaveCount(1);
 		await expect(failed).toContainText('Falhou');
+		await expect(page.getByRole('button', { name: 'Tentar de novo' })).toHaveCount(1);
 		await snap(page, 'generation-error');
 		await expectAccessible(page, 'generation error');
 
@@ -330,7 +331,9 @@ test('without an LLM key the app says so and keeps the brief', { tag: '@local-st
 	await page.getByRole('button', { name: 'Gerar post' }).click();
 	// The server's 503 llm_not_configured, in its own words.
 	const notice = generator.locator('div[data-problem="not_configured"]');
-	await expect(notice).toContainText('LLM não configurado');
+	await expect(notice).toContainText('ainda não foi ativada neste servidor');
+	await expect(notice).toContainText('Peça a quem instalou e administra o Rekan');
+	await expect(notice).not.toContainText('LLM');
 	await expect(page.getByLabel('O que aconteceu ou o que quer divulgar?')).toHaveValue(brief);
 	await snap(page, 'llm-not-configured');
 });

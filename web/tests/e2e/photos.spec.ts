@@ -77,6 +77,11 @@ function expectCleanJPEG(bytes: Uint8Array, longEdge: number, what: string) {
  * Signs the page in as `operator` (the SDK's stored session, as the login
  * page leaves it), creates a business for them and opens its page.
  */
+/** A downloaded photo's name: the business (BUSINESS), the post's local date and time, the position. */
+function photoName(position: number): RegExp {
+	return new RegExp(`^atelie-da-lu-\\d{4}-\\d{2}-\\d{2}-\\d{4}-foto-${position}\\.jpg$`);
+}
+
 async function openNewBusiness(page: Page, request: APIRequestContext, operator: Operator, data: Record<string, unknown>) {
 	const session = await apiSession(request, readStack().baseURL, operator);
 	await page.addInitScript((auth) => localStorage.setItem('pocketbase_auth', JSON.stringify(auth)), session);
@@ -228,7 +233,8 @@ test('photos: attach, scale, generate, see, download, share, send for approval, 
 			page.waitForEvent('download'),
 			post.getByRole('button', { name: 'Baixar foto 1' }).click()
 		]);
-		expect(download.suggestedFilename()).toBe(`post-${postId}-foto-1.jpg`);
+		// Named after the business and the post's date, not record ids.
+		expect(download.suggestedFilename()).toMatch(photoName(1));
 		const bytes = readFileSync((await download.path())!);
 		expectCleanJPEG(bytes, 1600, 'downloaded photo');
 	});
@@ -260,8 +266,8 @@ test('photos: attach, scale, generate, see, download, share, send for approval, 
 		expect(shared).toEqual([
 			{
 				files: [
-					{ name: `post-${postId}-foto-1.jpg`, type: 'image/jpeg', size: expect.any(Number) },
-					{ name: `post-${postId}-foto-2.jpg`, type: 'image/jpeg', size: expect.any(Number) }
+					{ name: expect.stringMatching(photoName(1)), type: 'image/jpeg', size: expect.any(Number) },
+					{ name: expect.stringMatching(photoName(2)), type: 'image/jpeg', size: expect.any(Number) }
 				],
 				text: expectedText
 			}
@@ -279,7 +285,7 @@ test('photos: attach, scale, generate, see, download, share, send for approval, 
 		page.on('download', onDownload);
 		await post.getByRole('button', { name: 'Compartilhar' }).click();
 		await expect(post.getByRole('status')).toHaveText('Fotos baixadas e legenda copiada: é só colar no Instagram.');
-		await expect.poll(() => downloads.sort()).toEqual([`post-${postId}-foto-1.jpg`, `post-${postId}-foto-2.jpg`]);
+		await expect.poll(() => downloads.sort()).toEqual([expect.stringMatching(photoName(1)), expect.stringMatching(photoName(2))]);
 		page.off('download', onDownload);
 		expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(expectedText);
 	});
@@ -386,6 +392,8 @@ test('a failed generation keeps its photos; retry sends them to the writer again
 	await expect(failed.getByRole('list', { name: 'Fotos do post' }).getByRole('img')).toHaveCount(1);
 	// The form keeps what was sent, in case the operator wants to change it.
 	await expect(page.getByRole('list', { name: 'Fotos escolhidas' }).getByRole('img')).toHaveCount(1);
+	// One way to retry it: the notice's button, not a second one on the card.
+	await expect(page.getByRole('button', { name: 'Tentar de novo' })).toHaveCount(1);
 
 	await fake.reset();
 	await alert.getByRole('button', { name: 'Tentar de novo' }).click();
