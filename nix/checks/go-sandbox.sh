@@ -32,12 +32,7 @@ base=$CACHE/go-sandbox/$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)
 [ ! -d "$base/tmp" ] || chmod -R u+w "$base/tmp"
 rm -rf "$base/source" "$base/tmp"
 mkdir -p "$base/source" "$base/tmp" "$base/bin" "$base/go-cache"
-visible_files api eval .env.example | while IFS= read -r -d '' f; do
-	case $f in
-	api/vendor/* | api/go.work | eval/go.work | eval/node_modules/*) ;;
-	*) printf '%s\0' "$f" ;;
-	esac
-done | (cd "$ROOT" && xargs -0 cp --parents -t "$base/source")
+copy_api_source "$base/source" .env.example
 modules=$(api_go_modules)
 baml=$(write_baml_wrapper "$base/bin")
 gobin=$(dirname "$(readlink -f "$(command -v go)")")
