@@ -131,6 +131,14 @@
         in
         {
           inherit (own) api web baml-runtime;
+          # The api tests that start the BAML runtime, outside the package's
+          # check phase (nix/packages/api-check.nix): a flaky one fails
+          # `nix flake check`, never a deploy. Shares the package's goModules.
+          api-e2e = pkgs.callPackage ./nix/packages/api.nix {
+            inherit version;
+            bamlRuntime = own.baml-runtime;
+            suite = "e2e";
+          };
           vm = pkgs.testers.runNixOSTest (
             import ./nix/tests/vm.nix {
               rekanModule = self.nixosModules.default;

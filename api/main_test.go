@@ -360,7 +360,7 @@ func TestServeWithoutBAMLOrKey(t *testing.T) {
 	}
 }
 
-func TestRuntimeDiesWithAKilledServer(t *testing.T) {
+func TestEndToEndRuntimeDiesWithAKilledServer(t *testing.T) {
 	cli := requireCLI(t)
 	s := startServer(t, t.TempDir(), t.TempDir(), []string{"REKAN_BAML_CLI=" + cli})
 	kids := children(s.cmd.Process.Pid)
@@ -433,7 +433,7 @@ func postGenerate(base, token, businessID, brief string) generation {
 // A deploy sends SIGTERM while generations wait on the LLM: they finish and
 // are stored, new ones are turned away with a 503 the UI can explain, and the
 // server exits cleanly once the last one is done.
-func TestSIGTERMDrainsGenerationsInFlight(t *testing.T) {
+func TestEndToEndSIGTERMDrainsGenerationsInFlight(t *testing.T) {
 	cli := requireCLI(t)
 	fake := fakellm.New()
 	fake.SetLatency(1500 * time.Millisecond)
@@ -562,7 +562,7 @@ func TestSIGTERMDrainsGenerationsInFlight(t *testing.T) {
 // The server listens before the BAML runtime answers: health is degraded
 // until then (so nothing takes it for ready), and a generation sent in that
 // window waits for the runtime instead of failing.
-func TestListensBeforeTheRuntimeIsReady(t *testing.T) {
+func TestEndToEndListensBeforeTheRuntimeIsReady(t *testing.T) {
 	cli := requireCLI(t)
 	fake := httptest.NewServer(fakellm.New())
 	defer fake.Close()

@@ -354,7 +354,7 @@ func TestServeFallbackKeyStaysWithItsOrigin(t *testing.T) {
 
 // With a key of its own, the fallback gets that key and never the primary's,
 // through the real BAML runtime.
-func TestServeFallbackGetsItsOwnKey(t *testing.T) {
+func TestEndToEndFallbackGetsItsOwnKey(t *testing.T) {
 	cli := requireCLI(t)
 	first := fakellm.New()
 	primary := httptest.NewServer(first)

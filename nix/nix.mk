@@ -12,7 +12,7 @@ TEST_TARGETS += test-nix
 GENERATE_TARGETS += nix-hashes
 CHECK_GENERATED_TARGETS += check-nix-hashes
 
-.PHONY: deps-nix test-nix nix-hashes check-nix-hashes nix-parse nix-flake-eval nix-caddy nix-systemd nix-module nix-go-sandbox nix-restart
+.PHONY: deps-nix test-nix nix-hashes check-nix-hashes nix-parse nix-flake-eval nix-caddy nix-systemd nix-module nix-go-sandbox nix-go-modules nix-restart
 
 deps-nix: ## Tools of the Nix checks (Debian's nix-bin evaluates, it never builds).
 	@$(ROOT)/scripts/need --for "the offline Nix checks" nix-instantiate:nix-bin systemd-analyze:systemd jq curl git \
@@ -20,7 +20,7 @@ deps-nix: ## Tools of the Nix checks (Debian's nix-bin evaluates, it never build
 
 # Order matters only for reading the log: cheap gates first. Check 3
 # (check-nix-hashes) runs with the other generated files in `make test`.
-test-nix: deps-nix nix-parse nix-flake-eval nix-systemd nix-caddy nix-module nix-go-sandbox nix-restart ## Every offline Nix check (parse, flake gate, hashes, systemd, Caddy, module, api check phase, restart).
+test-nix: deps-nix nix-parse nix-flake-eval nix-go-modules nix-systemd nix-caddy nix-module nix-go-sandbox nix-restart ## Every offline Nix check (parse, flake gate, goModules hash, hashes, systemd, Caddy, module, api check phase, restart).
 
 nix-parse: deps-nix ## 1. Every .nix file parses; the VM test script is valid Python.
 	@bash $(NIX_CHECKS)/parse.sh
@@ -28,11 +28,14 @@ nix-parse: deps-nix ## 1. Every .nix file parses; the VM test script is valid Py
 nix-flake-eval: deps-nix ## 2. nix eval .#nixosModules.default --apply builtins.typeOf is "lambda", offline.
 	@bash $(NIX_CHECKS)/flake-eval.sh
 
-nix-hashes: deps-nix ## Recompute nix/hashes.json (vendorHash, pnpm deps hash); BAML tarballs vs the npm lock.
+nix-hashes: deps-nix deps-api ## Recompute nix/hashes.json (vendorHash, pnpm deps hash); BAML tarballs vs the npm lock.
 	@bash $(NIX_DIR)/scripts/hashes.sh write
 
-check-nix-hashes: deps-nix ## 3. Fail when nix/hashes.json is stale.
+check-nix-hashes: deps-nix deps-api ## 3. Fail when nix/hashes.json is stale.
 	@bash $(NIX_DIR)/scripts/hashes.sh check
+
+nix-go-modules: deps-nix deps-api deps-eval ## 3b. api.vendorHash stays on a Go edit in eval/content and moves with api/go.sum (proxyVendor).
+	@bash $(NIX_CHECKS)/go-modules.sh
 
 nix-caddy: deps-nix build-api build-fakellm build-web deps-eval ## 4. The generated Caddy site block in a real Caddy before the real stack; probes + journey.
 	@bash $(NIX_CHECKS)/caddy.sh
@@ -43,7 +46,7 @@ nix-systemd: deps-nix build-api build-fakellm deps-eval ## 5. Exposure <= 1.5, a
 nix-module: deps-nix ## 6. lib.evalModules test of nixosModules.default with the nixpkgs lib of ../shared/nix (or REKAN_NIXPKGS_LIB).
 	@bash $(NIX_CHECKS)/module.sh
 
-nix-go-sandbox: deps-nix deps-eval ## 7. api.nix's check phase (the whole api suite) offline: -mod=vendor, loopback only, clean env.
+nix-go-sandbox: deps-nix deps-api deps-eval ## 7. api.nix's check phase (unit tests) and the api-e2e flake check offline: GOPROXY=file://goModules, loopback only, clean env.
 	@bash $(NIX_CHECKS)/go-sandbox.sh
 
 nix-restart: deps-nix build-api build-fakellm deps-eval ## 8. A restart behind the generated Caddy site block fails no request and drains generations.

@@ -80,9 +80,79 @@ CHECK_TMP=$(mktemp -d)
 TMPDIRS+=("$CHECK_TMP")
 new_tmp() { mktemp -d -p "$CHECK_TMP"; }
 
+# --- goModules of nix/packages/api.nix (proxyVendor = true) -------------------
+
+# go_mod_download SRC OUT: what goModules does in proxy mode
+# (pkgs/build-support/go/module.nix), on a tree SRC holding at least api/go.mod:
+# `go mod download` in modRoot api/ with a fresh GOPATH, GOTOOLCHAIN=local and
+# nothing of the caller's Go environment; the output OUT is
+# $GOPATH/pkg/mod/cache/download minus sumdb/. The modules come from the local
+# module cache used as a file proxy, so this is offline once `make deps` has
+# run: its files were fetched from proxy.golang.org, goModules' default
+# GOPROXY, and Go writes the same .info/.mod/.zip bytes again (checked against
+# a download from proxy.golang.org itself: docs/peps/011).
+go_mod_download() {
+	local src=$1 out=$2 gp
+	gp=$(new_tmp)
+	(cd "$src/api" && env -i PATH="$PATH" HOME="$gp" GOPATH="$gp/go" GOCACHE="$gp/cache" \
+		GOPROXY="file://$(go env GOMODCACHE)/cache/download" GOSUMDB=off GOFLAGS=-modcacherw \
+		GOWORK=off GOTOOLCHAIN=local GO111MODULE=on CGO_ENABLED=0 go mod download) >&2 ||
+		die "go mod download failed in $src/api (is the module cache filled? make deps)"
+	rm -rf "$gp/go/pkg/mod/cache/download/sumdb"
+	cp -r "$gp/go/pkg/mod/cache/download" "$out"
+	chmod -R u+w "$gp"
+	rm -rf "$gp"
+}
+
+# copy_api_source DEST [PATH...]: the source of nix/packages/api.nix as the
+# flake sees it (api/ and eval/, plus PATHs, minus what its fileset drops).
+copy_api_source() {
+	local dest=$1
+	shift
+	visible_files api eval "$@" | while IFS= read -r -d '' f; do
+		case $f in
+		api/vendor/* | api/go.work | eval/go.work | eval/node_modules/*) ;;
+		*) printf '%s\0' "$f" ;;
+		esac
+	done | (cd "$ROOT" && xargs -0 cp --parents -t "$dest")
+}
+
+# go_modules_files: the files goModules sees (nix/packages/go-modules.nix).
+go_modules_files() {
+	nix-instantiate --eval --strict --json "$ROOT/nix/packages/go-modules.nix" -A files 2>/dev/null |
+		jq -er '.[]' || die "nix/packages/go-modules.nix does not evaluate"
+}
+
+# api_go_modules: goModules' output for this checkout, built once per content
+# of the files it sees and Go release (under $CACHE). Prints its path.
+api_go_modules() {
+	local files key dir src
+	files=$(go_modules_files)
+	# shellcheck disable=SC2086 # one relative path per word
+	key=$({
+		go version
+		sha256sum "${BASH_SOURCE[0]}"
+		cd "$ROOT" && sha256sum $files
+	} | sha256sum | cut -c1-16)
+	dir=$CACHE/go-modules/$key
+	if [ ! -d "$dir" ]; then
+		mkdir -p "$CACHE/go-modules"
+		find "$CACHE/go-modules" -mindepth 1 -maxdepth 1 -mtime +30 -exec rm -rf {} +
+		src=$(new_tmp)
+		# shellcheck disable=SC2086
+		(cd "$ROOT" && cp --parents $files "$src/")
+		rm -rf "$dir.tmp"
+		go_mod_download "$src" "$dir.tmp"
+		mv "$dir.tmp" "$dir"
+	fi
+	echo "$dir"
+}
+
 # The Caddy of the pinned nixpkgs, built from its Go module with nixpkgs'
 # build tags and version stamp, cached by version.
-CADDY_VERSION=$(versions_value caddy)
+# REKAN_CADDY_VERSION runs the checks against another Caddy release (e.g. the
+# one of current nixos-unstable, docs/peps/011); versions.txt names the pin's.
+CADDY_VERSION=${REKAN_CADDY_VERSION:-$(versions_value caddy)}
 caddy_bin() {
 	local dir="$CACHE/caddy-$CADDY_VERSION"
 	if [ ! -x "$dir/bin/caddy" ]; then

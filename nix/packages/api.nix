@@ -16,16 +16,20 @@
   # Go cross-compiles it by itself: no cross stdenv, no cross C toolchain.
   # Its tests cannot run on the build machine, so there is no check phase.
   crossGoArch ? null,
+  # Which api test suite the check phase runs (nix/packages/api-check.nix):
+  # "unit" for the package, "e2e" for the flake check checks.<system>.api-e2e
+  # (the tests that start the BAML runtime), so a flaky end-to-end test fails
+  # `nix flake check`, never `nixos-rebuild switch`.
+  suite ? "unit",
 }:
 let
   hashes = lib.importJSON ../hashes.json;
   root = ../..;
   fs = lib.fileset;
 
-  # Exactly what `make nix-hashes` copies before `go mod vendor`: the tracked
-  # files of api/ and eval/, minus anything that would break or change the
-  # vendor step (a vendor/ dir makes goModules fail, go.work switches Go to
-  # workspace mode, node_modules is npm's).
+  # The package's source: api/ and eval/ (the replace needs both), minus
+  # what would break the build (a vendor/ dir makes buildGoModule fail, go.work
+  # switches Go to workspace mode, node_modules is npm's).
   src = fs.toSource {
     inherit root;
     fileset = fs.difference (fs.unions [
@@ -41,38 +45,49 @@ let
     ]);
   };
 
+  # goModules sees only the module files (go-modules.nix explains why they
+  # suffice), so its hash moves with api's requirements and nothing else.
+  modules = import ./go-modules.nix;
+  modulesSrc = fs.toSource {
+    inherit root;
+    fileset = fs.unions (map (f: root + "/${f}") modules.files);
+  };
+
   go = buildPackages.go_1_26;
   buildGo126 = buildGoModule.override { inherit go; };
 
-  # buildGoModule names goModules "<name>-go-modules", i.e. after the flake
-  # revision in `version`, so every commit would refetch it. Named after
-  # what can change the vendor tree instead (nix/packages/vendor-inputs.nix)
-  # and the Go release that writes it, it is reused across commits and
-  # still refetched, and checked against vendorHash, whenever it may differ.
-  vendorKey = builtins.substring 0 12 (
-    builtins.hashString "sha256" ((import ./vendor-inputs.nix { inherit root; }).fingerprint + go.version)
-  );
-
   cross = crossGoArch != null;
+  tests = (import ./api-check.nix).${suite};
+  # The unit suite gets no runtime: a test that needs one and is not named
+  # as an end-to-end test fails there instead of running in the package.
+  testBamlCli = if suite == "e2e" then lib.getExe bamlRuntime else tests.bamlCli;
 in
 assert lib.assertMsg (
   cross || bamlRuntime != null
-) "rekan-api: the check phase runs the end-to-end tests and needs bamlRuntime";
+) "rekan-api: the binary is wrapped with bamlRuntime, and the e2e suite runs against it";
+assert lib.assertMsg (builtins.elem suite [
+  "unit"
+  "e2e"
+]) "rekan-api: suite is \"unit\" or \"e2e\"";
 buildGo126 {
-  pname = "rekan-api";
+  pname = if suite == "e2e" then "rekan-api-e2e" else "rekan-api";
   inherit version src;
 
   modRoot = "api";
   subPackages = [ "." ];
 
-  # Vendor mode: the hash can be recomputed offline from go.sum-verified
-  # module content (nix/scripts/hashes.sh), unlike proxy mode whose bytes
-  # depend on what the module proxy serves. Eval's package folders are
-  # vendored too, so the hash changes with them (CLAUDE.md lists exactly
-  # what moves it): `make nix-hashes`.
+  # Proxy mode: goModules is `go mod download`'s module cache, which holds
+  # the registry modules only; the build then reads eval from src through the
+  # replace (-mod=readonly, GOPROXY=file://goModules). Vendor mode copied the
+  # eval packages into the vendor tree, so every eval edit moved the hash.
+  # The cache's bytes (.info, .mod, .zip) are the module proxy's own, the
+  # same from any machine: nix/scripts/hashes.sh recomputes the hash offline.
   vendorHash = hashes.api.vendorHash;
-  proxyVendor = false;
-  overrideModAttrs = _final: _prev: { name = "rekan-api-go-modules-${vendorKey}"; };
+  proxyVendor = true;
+  overrideModAttrs = _final: _prev: {
+    name = "rekan-api-go-modules-${modules.key root go.version}";
+    src = modulesSrc;
+  };
 
   env = {
     # Pure Go: no C toolchain, trivially cross-compiled.
@@ -102,21 +117,20 @@ buildGo126 {
   # -s -w already strip it, and the host's strip cannot read a foreign ELF.
   dontStrip = cross;
 
-  # The whole api suite, not only `subPackages`: buildGoModule's check phase
+  # Every api package, not only `subPackages`: buildGoModule's check phase
   # tests the directories of subPackages (here ".") and would skip
-  # internal/*, migrations and the end-to-end tests. These start the real
-  # BAML runtime package against the in-process fakellm on loopback, which
-  # the sandbox allows. CI=true turns a missing runtime into a failure
-  # instead of a skip. Every test runs; nix/checks/go-sandbox.sh runs this
-  # very command offline without network, with a clean environment.
+  # internal/* and migrations. The e2e suite starts the real BAML runtime
+  # package against the in-process fakellm on loopback, which the sandbox
+  # allows. nix/checks/go-sandbox.sh runs both commands offline, without
+  # network and with a clean environment.
   doCheck = !cross;
   checkPhase = ''
     runHook preCheck
     export HOME=$TMPDIR CI=true
-    ${lib.optionalString (bamlRuntime != null) "export REKAN_BAML_CLI=${lib.getExe bamlRuntime}"}
+    export REKAN_BAML_CLI=${testBamlCli}
     # Tests may read source paths; buildGoModule drops -trimpath for them too.
     export GOFLAGS=''${GOFLAGS//-trimpath/}
-    ${(import ./api-check.nix).command}
+    ${tests.command}
     runHook postCheck
   '';
 

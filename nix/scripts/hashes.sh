@@ -2,7 +2,7 @@
 # Recomputes, offline where possible, the fixed-output hashes the flake
 # needs and that `nix build` would otherwise only report after a failed
 # build:
-#   api.vendorHash      buildGoModule's vendor-mode goModules output
+#   api.vendorHash      buildGoModule's goModules output (proxy mode)
 #   web.pnpmDepsHash    fetchPnpmDeps (pnpm 10, fetcherVersion 3) output
 # and verifies the BAML runtime tarballs against eval/package-lock.json's
 # integrity (the flake reads those integrity values directly).
@@ -39,55 +39,11 @@ memo() {
 }
 
 # --- vendorHash ----------------------------------------------------------
-# nixpkgs-facts §1 recipe: copy exactly what the fileset in
-# nix/packages/api.nix keeps, then `go mod vendor` with the environment of
-# the goModules derivation (pkgs/build-support/go/module.nix).
-api_files() {
-	visible_files api eval | while IFS= read -r -d '' f; do
-		case $f in
-		api/vendor/* | api/go.work | eval/go.work | eval/node_modules/*) ;;
-		*) printf '%s\0' "$f" ;;
-		esac
-	done
-}
-
-compute_vendor_hash() {
-	local work
-	work=$(new_tmp)
-	api_files | (cd "$ROOT" && xargs -0 cp --parents -t "$work")
-	[ ! -e "$work/api/vendor" ] || die "api/vendor must not exist"
-	(cd "$work/api" && env GOENV=off GOFLAGS= GOWORK=off GOTOOLCHAIN=local GO111MODULE=on \
-		CGO_ENABLED=0 go mod vendor -o "$work/vendor") >&2
-	check_vendor_inputs "$work"
-	nix_hash_path "$work/vendor"
-}
-
-# api.nix names goModules after the files nix/packages/vendor-inputs.nix
-# lists; a vendored eval file missing there could change the vendor tree
-# without changing that name, and a store holding the old output would
-# then build stale eval code. Fails on any such file.
-check_vendor_inputs() {
-	local work=$1 listed vendored missing
-	listed=$(nix-instantiate --eval --strict --json \
-		-E "(import $ROOT/nix/packages/vendor-inputs.nix { root = $work; }).files" | jq -r '.[]') ||
-		die "nix/packages/vendor-inputs.nix does not evaluate"
-	vendored=$(cd "$work/vendor/github.com/rekan/rekan" && find eval -type f | sort)
-	[ -n "$vendored" ] || die "the vendor tree holds no eval file: is api's replace => ../eval gone?"
-	# The eval module root holds no package (CLAUDE.md): otherwise every
-	# file there (make fragments, READMEs, npm files) moves vendorHash.
-	if grep -Ev '^eval/[^/]+/' <<<"$vendored" | grep -q .; then
-		die "api vendors files of the eval module root (a Go package there?):
-$(grep -Ev '^eval/[^/]+/' <<<"$vendored")"
-	fi
-	missing=$(comm -23 <(printf '%s\n' "$vendored") <(sort <<<"$listed"))
-	[ -z "$missing" ] || die "vendored but not in nix/packages/vendor-inputs.nix (extend its rule):
-$missing"
-}
-
-# Not memoized: `go mod vendor` from the module cache takes seconds, and a
-# check must never trust a remembered answer for the tree it is checking.
+# goModules in proxy mode: the module download cache of api's requirements
+# (nix/checks/lib.sh api_go_modules, from the files nix/packages/go-modules.nix
+# lists, the very source api.nix gives goModules).
 vendor_hash() {
-	compute_vendor_hash
+	nix_hash_path "$(api_go_modules)"
 }
 
 # --- pnpm deps hash -------------------------------------------------------
@@ -219,6 +175,6 @@ fi
 
 [ -f "$HASHES" ] || die "nix/hashes.json is missing: run make nix-hashes"
 if ! diff <(jq -S . "$HASHES") <(jq -S . <<<"$want") >&2; then
-	die "nix/hashes.json is stale (the api/eval Go sources or web lock changed): run make nix-hashes"
+	die "nix/hashes.json is stale (api/go.mod, api/go.sum, eval/go.mod or the web lock changed): run make nix-hashes"
 fi
 say "ok: vendorHash $vendor and pnpmDepsHash $pnpm (pnpm $PNPM_VERSION) are current"

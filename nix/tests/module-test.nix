@@ -253,9 +253,13 @@ let
       // extra
     )).args;
   nativeApi = apiArgs { bamlRuntime = own.baml-runtime; };
+  e2eApi = apiArgs {
+    bamlRuntime = own.baml-runtime;
+    suite = "e2e";
+  };
   crossApi = apiArgs { crossGoArch = "arm64"; };
   vendorName = a: (a.overrideModAttrs { } { }).name;
-  vendorInputs = (import ../packages/vendor-inputs.nix { root = ../..; }).files;
+  apiTests = import ../packages/api-check.nix;
   webDrv = import ../packages/web.nix {
     inherit lib;
     stdenvNoCC.mkDerivation = f: f { src = throw "src is not needed here"; };
@@ -312,20 +316,34 @@ let
     "api: goModules is named after its inputs, not the revision" =
       builtins.match "rekan-api-go-modules-[0-9a-f]{12}" (vendorName nativeApi) != null;
     "api: the ARM64 build shares the native goModules" = vendorName crossApi == vendorName nativeApi;
-    "api: the vendor inputs are eval's package folders, not its root" =
-      builtins.elem "eval/baml_src/content.baml" vendorInputs
-      && builtins.elem "eval/content/content.go" vendorInputs
-      && builtins.elem "api/go.sum" vendorInputs
-      && !(builtins.elem "eval/eval.mk" vendorInputs)
-      && !(builtins.elem "eval/package-lock.json" vendorInputs)
-      && !(builtins.any (lib.hasSuffix "_test.go") vendorInputs);
-    "api: the check phase tests every package against the runtime" =
+    "api: goModules is proxy mode over api's and eval's module files only" =
+      nativeApi.proxyVendor
+      && (import ../packages/go-modules.nix).files == [
+        "api/go.mod"
+        "api/go.sum"
+        "eval/go.mod"
+      ];
+    "api: the check phase runs the unit suite of every package, without a runtime" =
       nativeApi.doCheck
-      && lib.hasInfix (import ../packages/api-check.nix).command nativeApi.checkPhase
+      && lib.hasInfix apiTests.unit.command nativeApi.checkPhase
       && lib.hasInfix " ./..." nativeApi.checkPhase
+      && lib.hasInfix "-skip '^(" nativeApi.checkPhase
+      && lib.hasInfix "Test.*EndToEnd.*)$'" nativeApi.checkPhase
       && lib.hasInfix "CI=true" nativeApi.checkPhase
-      && lib.hasInfix "REKAN_BAML_CLI=${own.baml-runtime}/bin/baml-cli" nativeApi.checkPhase
+      && lib.hasInfix "REKAN_BAML_CLI=${apiTests.unit.bamlCli}" nativeApi.checkPhase
+      && !(lib.hasInfix own.baml-runtime.outPath nativeApi.checkPhase)
       && lib.hasInfix "runHook preCheck" nativeApi.checkPhase;
+    "api-e2e: runs the EndToEnd tests against the runtime, sharing goModules" =
+      e2eApi.doCheck
+      && e2eApi.pname == "rekan-api-e2e"
+      && lib.hasInfix apiTests.e2e.command e2eApi.checkPhase
+      && lib.hasInfix "-run 'EndToEnd'" e2eApi.checkPhase
+      && lib.hasInfix "REKAN_BAML_CLI=${own.baml-runtime}/bin/baml-cli" e2eApi.checkPhase
+      && vendorName e2eApi == vendorName nativeApi;
+    "flake: checks hold api (unit) and api-e2e" =
+      pkgFlake.checks.x86_64-linux.api-e2e.args.suite == "e2e"
+      && baseNameOf pkgFlake.checks.x86_64-linux.api-e2e.path == "api.nix"
+      && !(pkgFlake.checks.x86_64-linux.api.args ? suite);
     "api: a native build without a runtime is refused" =
       !(builtins.tryEval (builtins.deepSeq (apiArgs { }).pname true)).success;
     "api: the ARM64 build exports GOARCH, moves the binary, skips check and strip" =

@@ -354,7 +354,7 @@ func TestEndToEndWithoutLLMKey(t *testing.T) {
 	}
 }
 
-func TestGenerationIsRateLimited(t *testing.T) {
+func TestEndToEndGenerationIsRateLimited(t *testing.T) {
 	s := newStack(t, apiKey, 10*time.Second)
 	s.app.Settings().RateLimits.Enabled = true
 	var statuses []int
