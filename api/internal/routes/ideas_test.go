@@ -94,7 +94,7 @@ func TestIdeas(t *testing.T) {
 		{"date passed", fx.AliceBusiness, `{"occasion_id":"dia-da-mulher","date":"2026-03-08"}`, auth(fx.AliceToken), nil, 400,
 			[]string{`"message":"Essa data já passou."`}},
 		{"LLM not configured", fx.AliceBusiness, good, auth(fx.AliceToken), content.ErrNotConfigured, 503,
-			[]string{`"code":"llm_not_configured"`, `LLM não configurado`}},
+			[]string{`"code":"llm_not_configured"`, `ainda não foi ativada`}},
 		{"runtime down", fx.AliceBusiness, good, auth(fx.AliceToken), content.ErrRuntimeUnavailable, 503, []string{`"code":"llm_unavailable"`}},
 		{"unparsable output", fx.AliceBusiness, good, auth(fx.AliceToken), content.ErrInvalidOutput, 502, []string{`"code":"llm_failed"`}},
 	}
