@@ -7,6 +7,7 @@ package routes
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -62,12 +63,18 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	generate := operator.POST("/businesses/{id}/posts:generate", h.generate).
 		// Photos: above PocketBase's default limit; the route bounds each part.
 		Bind(streamBody(), apis.BodyLimit(maxMultipartBytes))
-	// ServeMux wildcards must fill a whole segment, so "{id}:retry" is routed
-	// as one segment and split by the handler.
-	retry := operator.POST("/posts/{action}", h.postAction)
+	// ServeMux wildcards must fill a whole segment, so "{id}:retry" (and
+	// :stage, :undo) is routed as one segment and split by the handler.
+	actions := operator.POST("/posts/{action}", h.postAction)
 	if deps.Admit != nil {
 		generate.BindFunc(deps.Admit)
-		retry.BindFunc(deps.Admit)
+		// Only a retry starts a generation; stage moves go on while draining.
+		actions.BindFunc(func(e *core.RequestEvent) error {
+			if strings.HasSuffix(e.Request.PathValue("action"), ":retry") {
+				return deps.Admit(e)
+			}
+			return e.Next()
+		})
 	}
 }
 

@@ -174,6 +174,7 @@ func NewPost(app core.App, businessID, brief, role, hook string) (string, error)
 		"role":            role,
 		"hook":            hook,
 		"status":          "ready",
+		"stage":           "rascunho",
 		"checks":          []any{},
 		"model":           "seed",
 	})
