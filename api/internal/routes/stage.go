@@ -83,4 +83,3 @@ func (h *handler) moved(e *core.RequestEvent, id string, err error) error {
 	}
 	return e.JSON(http.StatusOK, postResponse{Post: p})
 }
-
