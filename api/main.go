@@ -9,7 +9,6 @@ import (
 
 	"github.com/pocketbase/pocketbase"
 
-	_ "github.com/rekan/rekan/api/migrations"
 )
 
 // version is set at build time: -ldflags "-X main.version=…".
@@ -37,6 +36,7 @@ func main() {
 	registerMigrations(app)
 	registerSettings(app)
 	registerClock(app)
+	registerTestKill(app)
 	registerSecurity(app)
 	registerRecordHooks(app)
 	runtime := registerContentRuntime(app)

@@ -65,7 +65,9 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 		Bind(streamBody(), apis.BodyLimit(maxMultipartBytes))
 	// ServeMux wildcards must fill a whole segment, so "{id}:retry" (and
 	// :stage, :undo) is routed as one segment and split by the handler.
-	actions := operator.POST("/posts/{action}", h.postAction)
+	actions := operator.POST("/posts/{action}", h.postAction).
+		// :photos uploads like posts:generate.
+		Bind(streamBody(), apis.BodyLimit(maxMultipartBytes))
 	if deps.Admit != nil {
 		generate.BindFunc(deps.Admit)
 		// Only a retry starts a generation; stage moves go on while draining.
