@@ -8,7 +8,6 @@ import (
 	"os"
 
 	"github.com/pocketbase/pocketbase"
-
 )
 
 // version is set at build time: -ldflags "-X main.version=…".
