@@ -17,8 +17,11 @@ type TypeReason struct {
 
 // Suggestion is what automático picks for a brief.
 type Suggestion struct {
-	// Types, one per post.
+	// Types, one per post, all different (a request asks one post per type).
 	Types []content.Role `json:"types"`
+	// Order is every type, most fitting first: the posts left on automático
+	// next to types the operator chose get the first ones not chosen.
+	Order []content.Role `json:"order"`
 	// Fitting are the types the brief fits, in the rules' order; the
 	// rotation stays among them.
 	Fitting []content.Role `json:"fitting"`
@@ -77,25 +80,52 @@ func SuggestTypes(brief string, photos int, offerings []string, recent []content
 		s.Fitting = slices.Clone(content.Roles)
 		s.Reasons = []TypeReason{{"", "Nada no pedido pede um tipo: todos servem, em rodízio."}}
 	}
-	if n <= 0 {
-		return s
+	// Rotate among the fitting types, starting after the latest recent one;
+	// a fitting oferta or produto first, since it is what the brief is about.
+	s.Order = slices.Clone(first)
+	s.Order = appendRotation(s.Order, s.Fitting, recent)
+	// Posts beyond the fitting types follow the usual rotation: a request
+	// never asks for one type twice.
+	others := slices.DeleteFunc(slices.Clone(content.Roles), func(r content.Role) bool { return slices.Contains(s.Fitting, r) })
+	if len(s.Fitting) < n && len(others) > 0 {
+		s.Reasons = append(s.Reasons, TypeReason{"", "Os outros posts seguem o rodízio de tipos, sem repetir."})
 	}
-	// Rotate among the fitting types, starting after the latest recent one.
+	s.Order = appendRotation(s.Order, others, recent)
+	s.Types = slices.Clone(s.Order[:min(max(n, 0), len(s.Order))])
+	return s
+}
+
+// appendRotation appends the types of pool not yet in out, starting after
+// the latest of recent found in pool.
+func appendRotation(out, pool, recent []content.Role) []content.Role {
 	start := 0
 	for _, r := range recent {
-		if i := slices.Index(s.Fitting, r); i >= 0 {
+		if i := slices.Index(pool, r); i >= 0 {
 			start = i + 1
 			break
 		}
 	}
-	rotation := slices.Clone(first)
-	for i := range s.Fitting {
-		if r := s.Fitting[(start+i)%len(s.Fitting)]; !slices.Contains(first, r) {
-			rotation = append(rotation, r)
+	for i := range pool {
+		if r := pool[(start+i)%len(pool)]; !slices.Contains(out, r) {
+			out = append(out, r)
 		}
 	}
-	for i := range n {
-		s.Types = append(s.Types, rotation[i%len(rotation)])
+	return out
+}
+
+// FillTypes gives each post its type: the one the operator chose, or, for
+// a post left on automático (""), the first of order nobody chose.
+func FillTypes(chosen []string, order []content.Role, n int) []content.Role {
+	if len(chosen) == 0 {
+		return slices.Clone(order[:n])
 	}
-	return s
+	free := slices.DeleteFunc(slices.Clone(order), func(r content.Role) bool { return slices.Contains(chosen, string(r)) })
+	out := make([]content.Role, 0, len(chosen))
+	for _, t := range chosen {
+		if t == "" {
+			t, free = string(free[0]), free[1:]
+		}
+		out = append(out, content.Role(t))
+	}
+	return out
 }

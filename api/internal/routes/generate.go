@@ -52,18 +52,7 @@ func (h *handler) generate(e *core.RequestEvent) error {
 	profile := business.Profile(biz)
 	// The types asked for; automático fills the rest by the brief's rules.
 	auto := post.SuggestTypes(form.Brief, len(form.Photos), offeringNames(profile), recent.Roles, form.Count)
-	roles := auto.Types
-	if len(form.Types) > 0 {
-		// The posts left on automático get its picks, in order.
-		roles = make([]content.Role, 0, form.Count)
-		next := 0
-		for _, t := range form.Types {
-			if t == "" {
-				t, next = string(auto.Types[next]), next+1
-			}
-			roles = append(roles, content.Role(t))
-		}
-	}
+	roles := post.FillTypes(form.Types, auto.Order, form.Count)
 	pending, err := post.CreatePending(e.App, biz.Id, form.Brief, form.Count, form.Types, form.Photos)
 	if err != nil {
 		return e.InternalServerError("Não foi possível guardar o pedido.", err)

@@ -36,6 +36,7 @@ var (
 	msgBriefEmpty  = "Escreva o pedido do post."
 	msgBriefLong   = fmt.Sprintf("O pedido pode ter no máximo %d caracteres.", content.MaxBriefRunes)
 	msgCount       = fmt.Sprintf("A quantidade deve ser um número inteiro de %d a %d.", content.MinPostsPerRequest, content.MaxPostsPerRequest)
+	msgTypesTwice  = "Cada post de um pedido precisa de um tipo diferente."
 	msgTypes       = "Escolha um tipo por post (ou automático): produto, bastidores, historia, dica, oferta ou comunidade."
 )
 
@@ -96,10 +97,14 @@ func (f *generateForm) validate() error {
 	if len(f.Types) > 0 && len(f.Types) != f.Count {
 		errs["types"] = validation.NewError("validation_invalid_types", msgTypes)
 	}
+	seen := map[string]bool{}
 	for _, t := range f.Types {
 		if t != "" && !content.Role(t).Valid() {
 			errs["types"] = validation.NewError("validation_invalid_types", msgTypes)
+		} else if t != "" && seen[t] {
+			errs["types"] = validation.NewError("validation_invalid_types", msgTypesTwice)
 		}
+		seen[t] = true
 	}
 	if len(errs) > 0 {
 		return errs

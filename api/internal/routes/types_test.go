@@ -26,6 +26,8 @@ func TestGenerateWithTypes(t *testing.T) {
 			`"role":"dica"`, []content.Role{"dica", "oferta"}},
 		{"all automático", `{"brief":"corte + barba por R$ 60 só nesta sexta","count":1}`, 200, `"role":"oferta"`, []content.Role{"oferta"}},
 		{"an unknown type", `{"brief":"bolo","count":1,"types":["receita"]}`, 400, `"types":{"code":"validation_invalid_types"`, nil},
+		{"the same type twice", `{"brief":"bolo","count":2,"types":["dica","dica"]}`, 400, "Cada post de um pedido precisa de um tipo diferente.", nil},
+		{"three automático posts, one type fitting: no type twice", `{"brief":"corte por R$ 30","count":3}`, 200, `"role":"oferta"`, []content.Role{"oferta", "bastidores", "historia"}},
 		{"fewer types than posts", `{"brief":"bolo","count":2,"types":["dica"]}`, 400, `"types":{"code":"validation_invalid_types"`, nil},
 	}
 	for _, c := range cases {
@@ -65,7 +67,7 @@ func TestSuggestTypesRoute(t *testing.T) {
 		{"a price and a deadline", `{"brief":"corte + barba por R$ 60 só nesta sexta","count":1}`, fx.AliceToken, 200,
 			[]string{`"types":["oferta"]`, `"fitting":["oferta"]`, `"reason":"O pedido fala de preço ou prazo: uma oferta, com motivo para agir agora."`}},
 		{"photos of one product", `{"brief":"bolo de casamento","count":2,"photos":2}`, fx.AliceToken, 200,
-			[]string{`"types":["produto","produto"]`}},
+			[]string{`"types":["produto","bastidores"]`}},
 		{"another operator's business", `{"brief":"bolo","count":1}`, fx.BobToken, 404, []string{"Negócio não encontrado."}},
 		{"a bad count", `{"brief":"bolo","count":9}`, fx.AliceToken, 400, []string{`"count":{"code":"validation_invalid_count"`}},
 	} {
