@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -185,27 +186,27 @@ func offeringNames(b content.Business) []string {
 	return names
 }
 
-// suggestForm is the body of types:suggest.
-type suggestForm struct {
-	Brief  string `json:"brief"`
-	Count  int    `json:"count"`
-	Photos int    `json:"photos"`
-}
-
 // suggestTypes shows the operator, before generating, what automático
-// would pick for a brief and why.
+// would pick for a brief and why: GET …/types:suggest?brief=…&count=…&photos=….
 func (h *handler) suggestTypes(e *core.RequestEvent) error {
 	biz, err := findOwnedBusiness(e.App, e.Request.PathValue("id"), e.Auth.Id)
 	if err != nil {
 		return e.NotFoundError(msgBusinessNotFound, nil)
 	}
-	form := suggestForm{Count: 1}
-	if err := e.BindBody(&form); err != nil {
-		return e.BadRequestError("JSON inválido no corpo da requisição.", nil)
+	q := e.Request.URL.Query()
+	form := struct {
+		Brief         string
+		Count, Photos int
+	}{Brief: q.Get("brief"), Count: 1}
+	if raw := q.Get("count"); raw != "" {
+		if form.Count, err = strconv.Atoi(raw); err != nil {
+			form.Count = 0
+		}
 	}
 	if form.Count < content.MinPostsPerRequest || form.Count > content.MaxPostsPerRequest {
 		return e.BadRequestError(msgInvalidData, validation.Errors{"count": validation.NewError("validation_invalid_count", msgCount)})
 	}
+	form.Photos, _ = strconv.Atoi(q.Get("photos"))
 	recent, err := post.RecentOf(e.App, biz.Id, "")
 	if err != nil {
 		return e.InternalServerError(msgRecentPosts, err)

@@ -60,7 +60,8 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	// superusers manage the instance, they do not own businesses. Handlers
 	// check only ownership.
 	operator := g.Group("").Bind(apis.RequireAuth("users"))
-	operator.POST("/businesses/{id}/types:suggest", h.suggestTypes)
+	// A GET: it reads, and stays out of the generation POSTs' rate limit.
+	operator.GET("/businesses/{id}/types:suggest", h.suggestTypes)
 	generate := operator.POST("/businesses/{id}/posts:generate", h.generate).
 		// Photos: above PocketBase's default limit; the route bounds each part.
 		Bind(streamBody(), apis.BodyLimit(maxMultipartBytes))

@@ -64,18 +64,18 @@ func TestSuggestTypesRoute(t *testing.T) {
 		status            int
 		content           []string
 	}{
-		{"a price and a deadline", `{"brief":"corte + barba por R$ 60 só nesta sexta","count":1}`, fx.AliceToken, 200,
+		{"a price and a deadline", "brief=corte+%2B+barba+por+R%24+60+s%C3%B3+nesta+sexta&count=1", fx.AliceToken, 200,
 			[]string{`"types":["oferta"]`, `"fitting":["oferta"]`, `"reason":"O pedido fala de preço ou prazo: uma oferta, com motivo para agir agora."`}},
-		{"photos of one product", `{"brief":"bolo de casamento","count":2,"photos":2}`, fx.AliceToken, 200,
+		{"photos of one product", "brief=bolo+de+casamento&count=2&photos=2", fx.AliceToken, 200,
 			[]string{`"types":["produto","bastidores"]`}},
-		{"another operator's business", `{"brief":"bolo","count":1}`, fx.BobToken, 404, []string{"Negócio não encontrado."}},
-		{"a bad count", `{"brief":"bolo","count":9}`, fx.AliceToken, 400, []string{`"count":{"code":"validation_invalid_count"`}},
+		{"another operator's business", "brief=bolo&count=1", fx.BobToken, 404, []string{"Negócio não encontrado."}},
+		{"a bad count", "brief=bolo&count=9", fx.AliceToken, 400, []string{`"count":{"code":"validation_invalid_count"`}},
+		{"no token", "brief=bolo", "", 401, []string{`"status":401`}},
 	} {
 		s := tests.ApiScenario{
 			Name:            c.name,
-			Method:          http.MethodPost,
-			URL:             "/api/rekan/businesses/" + fx.AliceBusiness + "/types:suggest",
-			Body:            strings.NewReader(c.body),
+			Method:          http.MethodGet,
+			URL:             "/api/rekan/businesses/" + fx.AliceBusiness + "/types:suggest?" + c.body,
 			Headers:         auth(c.token),
 			ExpectedStatus:  c.status,
 			ExpectedContent: c.content,

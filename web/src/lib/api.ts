@@ -126,6 +126,8 @@ export function setPublishDate(postId: string, date: string): Promise<Post> {
 /** What automático picks for a brief, and why (the server's rules). */
 export interface TypeSuggestion {
 	types: string[];
+	/** Every type, most fitting first: posts left on automático get the first ones not chosen. */
+	order: string[];
 	fitting: string[];
 	reasons: { type: string; reason: string }[];
 }
@@ -133,8 +135,8 @@ export interface TypeSuggestion {
 /** Asks the server what automático would pick for `brief`. */
 export function suggestTypes(businessId: string, brief: string, count: number, photos: number): Promise<TypeSuggestion> {
 	return pb.send<TypeSuggestion>(`/api/rekan/businesses/${encodeURIComponent(businessId)}/types:suggest`, {
-		method: 'POST',
-		body: { brief, count, photos },
+		method: 'GET',
+		query: { brief, count, photos },
 		requestKey: `types-${businessId}`
 	});
 }

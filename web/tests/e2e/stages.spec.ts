@@ -85,7 +85,7 @@ test('the brief form shows what automático picks and why, and a type chosen per
 	await page.getByLabel('O que aconteceu ou o que quer divulgar?').fill('corte + barba por R$ 60 só nesta sexta');
 	await page.getByRole('radio', { name: '2' }).check();
 	const hint = page.locator('.auto-types');
-	await expect(hint).toContainText('Automático escolheria: Oferta, Oferta');
+	await expect(hint).toContainText('Automático escolheria: Oferta, Produto');
 	await expect(hint).toContainText('O pedido fala de preço ou prazo: uma oferta, com motivo para agir agora.');
 	await page.getByLabel('Post 2').selectOption('dica');
 	await expect(hint).toContainText('Automático escolheria: Oferta');
