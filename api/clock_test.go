@@ -37,7 +37,7 @@ func TestServeTodayIsTheInstancesDate(t *testing.T) {
 	if err := json.Unmarshal([]byte(gen.body), &posts); gen.status != 200 || err != nil || len(posts.Posts) != 1 {
 		t.Fatalf("generate: %d %s %v", gen.status, gen.body, gen.err)
 	}
-	status, _, body = s.call(t, "POST", "/api/rekan/posts/"+posts.Posts[0].ID+":stage", token, `{"to":"publicado"}`)
+	status, _, body = s.call(t, "PUT", "/api/rekan/posts/"+posts.Posts[0].ID+":stage", token, `{"to":"publicado"}`)
 	if status != 200 || !strings.Contains(body, `"publish_on":"2026-03-09"`) || !strings.Contains(body, `"stage":"publicado"`) {
 		t.Errorf("publish: %d %s", status, body)
 	}

@@ -67,8 +67,17 @@ func (h *handler) generate(e *core.RequestEvent) error {
 	})
 }
 
-// postAction routes POST /api/rekan/posts/{id}:{action}: retry, stage,
-// undo, photos.
+// putAction routes PUT /api/rekan/posts/{id}:stage.
+func (h *handler) putAction(e *core.RequestEvent) error {
+	id, action, ok := strings.Cut(e.Request.PathValue("action"), ":")
+	if !ok || id == "" || action != "stage" {
+		return e.NotFoundError("", nil)
+	}
+	return h.stage(e, id)
+}
+
+// postAction routes POST /api/rekan/posts/{id}:{action}: retry, undo,
+// photos.
 func (h *handler) postAction(e *core.RequestEvent) error {
 	id, action, ok := strings.Cut(e.Request.PathValue("action"), ":")
 	if !ok || id == "" {
@@ -77,8 +86,6 @@ func (h *handler) postAction(e *core.RequestEvent) error {
 	switch action {
 	case "retry":
 		return h.retry(e, id)
-	case "stage":
-		return h.stage(e, id)
 	case "undo":
 		return h.undo(e, id)
 	case "photos":

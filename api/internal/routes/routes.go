@@ -67,6 +67,9 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 		Bind(streamBody(), apis.BodyLimit(maxMultipartBytes))
 	// ServeMux wildcards must fill a whole segment, so "{id}:retry" (and
 	// :stage, :undo) is routed as one segment and split by the handler.
+	// Setting a stage is a PUT: operators move many posts in a row, and the
+	// generation POSTs' rate limit ("POST /api/rekan/") must not count them.
+	operator.PUT("/posts/{action}", h.putAction)
 	actions := operator.POST("/posts/{action}", h.postAction).
 		// :photos uploads like posts:generate.
 		Bind(streamBody(), apis.BodyLimit(maxMultipartBytes))

@@ -112,7 +112,7 @@ func TestOperatorStageMovesAgainstTheLiteralTable(t *testing.T) {
 	for _, a := range stageAnswers {
 		s := tests.ApiScenario{
 			Name:           a.from + " → " + a.to,
-			Method:         http.MethodPost,
+			Method:         http.MethodPut,
 			URL:            stageURL(fx.AlicePost, "stage"),
 			Body:           strings.NewReader(`{"to":"` + a.to + `","note":"combinado"}`),
 			Headers:        auth(fx.AliceToken),
@@ -169,6 +169,7 @@ func TestStageRouteGuards(t *testing.T) {
 		{"another operator's post", stageURL(fx.AlicePost, "stage"), `{"to":"arquivado"}`, fx.BobToken, 404, []string{"Post não encontrado."}},
 		{"unknown post", stageURL("nopostwiththisid", "stage"), `{"to":"arquivado"}`, fx.AliceToken, 404, []string{"Post não encontrado."}},
 		{"unknown action", stageURL(fx.AlicePost, "publish"), `{}`, fx.AliceToken, 404, []string{`"status":404`}},
+		{"a stage is set with PUT, not POST", stageURL(fx.AlicePost, "stage") + "?post", `{"to":"arquivado"}`, fx.AliceToken, 404, []string{`"status":404`}},
 		{"missing stage", stageURL(fx.AlicePost, "stage"), `{"note":"x"}`, fx.AliceToken, 400, []string{`"to":{"code":"validation_required","message":"Escolha a etapa."}`}},
 		{"unknown stage", stageURL(fx.AlicePost, "stage"), `{"to":"postado"}`, fx.AliceToken, 400, []string{`"message":"Etapa desconhecida."`}},
 		{"note too long", stageURL(fx.AlicePost, "stage"), `{"to":"arquivado","note":"` + strings.Repeat("é", 1001) + `"}`, fx.AliceToken, 400, []string{"A observação pode ter no máximo 1000 caracteres."}},
@@ -176,9 +177,13 @@ func TestStageRouteGuards(t *testing.T) {
 		{"nothing to undo", stageURL(fx.AlicePost, "undo"), ``, fx.AliceToken, 400, []string{"Não há mudança de etapa sua para desfazer neste post."}},
 	}
 	for _, c := range cases {
+		method := http.MethodPost
+		if strings.HasSuffix(c.url, ":stage") {
+			method = http.MethodPut
+		}
 		s := tests.ApiScenario{
 			Name:            c.name,
-			Method:          http.MethodPost,
+			Method:          method,
 			URL:             c.url,
 			Body:            strings.NewReader(c.body),
 			ExpectedStatus:  c.status,
@@ -199,7 +204,7 @@ func TestStageNeedsAReadyPost(t *testing.T) {
 	for _, status := range []string{"generating", "failed"} {
 		s := tests.ApiScenario{
 			Name:            status,
-			Method:          http.MethodPost,
+			Method:          http.MethodPut,
 			URL:             stageURL(fx.AlicePost, "stage"),
 			Body:            strings.NewReader(`{"to":"arquivado"}`),
 			Headers:         auth(fx.AliceToken),
@@ -238,7 +243,11 @@ func TestUndoReversesOnlyTheOperatorsOwnLastMove(t *testing.T) {
 		{"undo", ``, 200, "aprovado"},
 	}
 	for i, s := range steps {
-		status, _, body := testutil.Call(t, t.Context(), http.MethodPost, base+stageURL(id, s.action), fx.AliceToken, s.body)
+		method := http.MethodPost
+		if s.action == "stage" {
+			method = http.MethodPut
+		}
+		status, _, body := testutil.Call(t, t.Context(), method, base+stageURL(id, s.action), fx.AliceToken, s.body)
 		if status != s.status {
 			t.Fatalf("step %d %s %s: %d %s", i, s.action, s.body, status, body)
 		}

@@ -102,7 +102,7 @@ export async function lastPostDate(businessId: string): Promise<string> {
 /** Moves a post to another stage (the server checks the move); returns the post. */
 export async function movePostStage(postId: string, to: PostStage, note = ''): Promise<Post> {
 	const res = await pb.send<{ post: Post }>(`/api/rekan/posts/${encodeURIComponent(postId)}:stage`, {
-		method: 'POST',
+		method: 'PUT',
 		body: { to, note },
 		requestKey: null
 	});
