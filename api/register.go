@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"syscall"
 
 	"github.com/joho/godotenv"
 	"github.com/pocketbase/pocketbase"
@@ -18,6 +19,7 @@ import (
 	"github.com/rekan/rekan/api/internal/admin"
 	"github.com/rekan/rekan/api/internal/backup"
 	"github.com/rekan/rekan/api/internal/business"
+	"github.com/rekan/rekan/api/internal/clock"
 	"github.com/rekan/rekan/api/internal/contentrt"
 	"github.com/rekan/rekan/api/internal/drain"
 	"github.com/rekan/rekan/api/internal/operator"
@@ -25,8 +27,10 @@ import (
 	"github.com/rekan/rekan/api/internal/routes"
 	"github.com/rekan/rekan/api/internal/security"
 	"github.com/rekan/rekan/api/internal/settings"
+	"github.com/rekan/rekan/api/internal/storage"
 	"github.com/rekan/rekan/api/internal/superuser"
 	"github.com/rekan/rekan/api/internal/webui"
+	"github.com/rekan/rekan/api/migrations"
 )
 
 // registerEnv loads .env from the working directory when there is one.
@@ -124,6 +128,14 @@ func registerContentRuntime(app *pocketbase.PocketBase) *contentrt.Runtime {
 		if err := post.FailInterrupted(e.App); err != nil {
 			return err
 		}
+		// Before serving, so no upload of this process is in flight: files
+		// a data migration left behind, or no record names any more.
+		testPoint("before-sweep")
+		if n, err := storage.Sweep(e.App); err != nil {
+			return fmt.Errorf("sweep stored files: %w", err)
+		} else if n > 0 {
+			e.App.Logger().Info("removed stored files no record references", "files", n)
+		}
 		// Failures are logged and reported by health and generation.
 		runtime.StartInBackground(e.App.Logger())
 		return e.Next()
@@ -165,6 +177,53 @@ func registerDrain(app *pocketbase.PocketBase) *drain.Gate {
 		},
 	})
 	return gate
+}
+
+// registerClock sets the instance's time zone (REKAN_TIMEZONE) for publish
+// dates and "today"; a bad zone refuses to serve. REKAN_TEST_NOW (tests
+// only, its value marked so) freezes the clock, loudly.
+func registerClock(app *pocketbase.PocketBase) {
+	frozen, err := clock.Configure(os.Getenv)
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		if err != nil {
+			refusedStart = err
+			return err
+		}
+		if frozen {
+			e.App.Logger().Warn("the clock is frozen by REKAN_TEST_NOW: this server is for tests only", "now", clock.Now(), "today", clock.Today())
+		}
+		return e.Next()
+	})
+}
+
+// testPoint kills the process when REKAN_TEST_KILL_AT names point: tests
+// of the real binary stop it at fixed points of a migration (a crash, a
+// power cut) and check what the next start finds.
+var testPoint = func(string) {}
+
+// registerTestKill reads REKAN_TEST_KILL_AT ("test-only:" then a point:
+// "rows:N" inside the requests data migration, "before-sweep" after the
+// migrations committed). A value not marked for tests refuses to start.
+func registerTestKill(app *pocketbase.PocketBase) {
+	raw := strings.TrimSpace(os.Getenv("REKAN_TEST_KILL_AT"))
+	if raw == "" {
+		return
+	}
+	point, ok := strings.CutPrefix(raw, clock.TestNowPrefix)
+	if !ok {
+		refusedStart = errors.New(`REKAN_TEST_KILL_AT kills the server and is for tests only; its value must start with "test-only:"`)
+		app.OnServe().BindFunc(func(*core.ServeEvent) error { return refusedStart })
+		return
+	}
+	kill := func(at string) {
+		if at == point {
+			slog.Warn("killed by REKAN_TEST_KILL_AT", "point", at)
+			_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			select {}
+		}
+	}
+	testPoint = kill
+	migrations.TestPoint = kill
 }
 
 // registerRoutes mounts /api/rekan/.

@@ -5,13 +5,16 @@ package post
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 
+	"github.com/rekan/rekan/api/internal/clock"
 	"github.com/rekan/rekan/eval/checks"
 	"github.com/rekan/rekan/eval/content"
 	"github.com/rekan/rekan/eval/text"
@@ -34,29 +37,41 @@ const MsgCaptionEmpty = "A legenda não pode ficar vazia."
 // describe them.
 var editableFields = []string{"caption", "hashtags", "production_note"}
 
-// operatorFields are all the fields an operator may change: the text and
-// the photos.
-var operatorFields = append(slices.Clone(editableFields), PhotosField)
+// PublishOnField is the post's publish date: a calendar date (YYYY-MM-DD)
+// in the instance's time zone, set by the operator.
+const PublishOnField = "publish_on"
+
+// MsgInvalidDate refuses a publish date that is not a real YYYY-MM-DD date.
+const MsgInvalidDate = "Data de publicação inválida: use uma data no formato AAAA-MM-DD."
+
+// operatorFields are all the fields an operator may change: the text, the
+// photos and the publish date.
+var operatorFields = append(slices.Clone(editableFields), PhotosField, PublishOnField)
 
 // BindHooks marks operator edits and re-runs the checks on them, and
 // refuses edits while the post is being generated (the generation would
 // overwrite them). The API rules already refuse server-only fields; this
 // runs after them.
 func BindHooks(app core.App) {
-	// Only superusers may create posts through the API (the admin UI); their
-	// uploads are re-encoded like everyone's.
-	app.OnRecordCreateRequest(Collection).BindFunc(func(e *core.RecordRequestEvent) error {
-		if err := reencodeUploads(e); err != nil {
-			return err
+	// A post starts its journey as a draft, however it is created (the
+	// server, a superuser in the admin UI, a migration's copy).
+	app.OnRecordCreate(Collection).BindFunc(func(e *core.RecordEvent) error {
+		if e.Record.GetString("stage") == "" {
+			e.Record.Set("stage", StageDraft)
 		}
 		return e.Next()
 	})
+	// Only superusers may create requests through the API (the admin UI);
+	// their uploads are re-encoded like everyone's.
+	for _, bind := range []func(...string) *hook.TaggedHook[*core.RecordRequestEvent]{app.OnRecordCreateRequest, app.OnRecordUpdateRequest} {
+		bind(RequestsCollection).BindFunc(func(e *core.RecordRequestEvent) error {
+			if err := reencodeUploads(e); err != nil {
+				return err
+			}
+			return e.Next()
+		})
+	}
 	app.OnRecordUpdateRequest(Collection).BindFunc(func(e *core.RecordRequestEvent) error {
-		// Decoding photos takes a while: before the lock, so no generation
-		// waits for it.
-		if err := reencodeUploads(e); err != nil {
-			return err
-		}
 		// Held until the edit is saved (e.Next), so no generation can start
 		// between the check and the write.
 		defer lockPosts(e.Record.Id)()
@@ -79,41 +94,72 @@ func BindHooks(app core.App) {
 				e.Record.Set(field, stored.Get(field))
 			}
 		}
-		original := e.Record.Original()
+		if date := e.Record.GetString(PublishOnField); date != "" && !clock.ValidDate(date) {
+			return e.BadRequestError(MsgInvalidDate, validation.Errors{
+				PublishOnField: validation.NewError("validation_invalid_date", MsgInvalidDate),
+			})
+		}
+		if sent(info.Body, PhotosField) {
+			msg, err := validSelection(e.App, e.Record)
+			if err != nil {
+				return e.InternalServerError("Não foi possível ler o pedido do post.", err)
+			}
+			if msg != "" {
+				return PhotoError(e.RequestEvent, msg)
+			}
+		}
 		changed := false
 		for _, field := range editableFields {
-			if !sameValue(original.Get(field), e.Record.Get(field)) {
+			if !sameValue(stored.Get(field), e.Record.Get(field)) {
 				changed = true
 			}
 		}
-		if !changed {
+		photosChanged := !sameValue(PhotoNames(stored), PhotoNames(e.Record))
+		if changed {
+			hashtags, err := content.ParseHashtags(rawJSON(e.Record.Get("hashtags")))
+			if err != nil {
+				return e.BadRequestError("Dados inválidos.", validation.Errors{
+					"hashtags": validation.NewError("validation_invalid_hashtags", err.Error()),
+				})
+			}
+			e.Record.Set("hashtags", hashtags)
+			for _, field := range []string{"caption", "production_note"} {
+				e.Record.Set(field, text.Trim(e.Record.GetString(field)))
+			}
+			// The caption is what gets copied and shared; an empty one would be
+			// "saved" and then posted as nothing.
+			if e.Record.GetString("caption") == "" {
+				return e.BadRequestError("Dados inválidos.", validation.Errors{
+					"caption": validation.NewError("validation_required", MsgCaptionEmpty),
+				})
+			}
+			e.Record.Set("edited", true)
+			in, err := CheckInput(e.App, e.Record)
+			if err != nil {
+				return e.InternalServerError("Não foi possível verificar o post.", err)
+			}
+			e.Record.Set("checks", checks.Run(in))
+		}
+		if !changed && !photosChanged {
 			return e.Next()
 		}
-
-		hashtags, err := content.ParseHashtags(rawJSON(e.Record.Get("hashtags")))
+		// What the client saw is kept, in the same transaction as the edit.
+		before, err := replacing(e.App, stored, e.Record, "edit")
 		if err != nil {
-			return e.BadRequestError("Dados inválidos.", validation.Errors{
-				"hashtags": validation.NewError("validation_invalid_hashtags", err.Error()),
-			})
+			return e.InternalServerError("Não foi possível guardar a versão anterior do post.", err)
 		}
-		e.Record.Set("hashtags", hashtags)
-		for _, field := range []string{"caption", "production_note"} {
-			e.Record.Set(field, text.Trim(e.Record.GetString(field)))
+		if len(before) == 0 {
+			return e.Next()
 		}
-		// The caption is what gets copied and shared; an empty one would be
-		// "saved" and then posted as nothing.
-		if e.Record.GetString("caption") == "" {
-			return e.BadRequestError("Dados inválidos.", validation.Errors{
-				"caption": validation.NewError("validation_required", MsgCaptionEmpty),
-			})
-		}
-		e.Record.Set("edited", true)
-		in, err := CheckInput(e.App, e.Record)
-		if err != nil {
-			return e.InternalServerError("Não foi possível verificar o post.", err)
-		}
-		e.Record.Set("checks", checks.Run(in))
-		return e.Next()
+		return e.App.RunInTransaction(func(tx core.App) error {
+			for _, r := range before {
+				if err := tx.Save(r); err != nil {
+					return fmt.Errorf("save %s of post %s: %w", r.Collection().Name, stored.Id, err)
+				}
+			}
+			e.App = tx
+			return e.Next()
+		})
 	})
 }
 

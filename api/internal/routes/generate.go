@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
@@ -14,6 +16,7 @@ import (
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/eval/checks"
 	"github.com/rekan/rekan/eval/content"
+	"github.com/rekan/rekan/eval/text"
 )
 
 const (
@@ -43,31 +46,52 @@ func (h *handler) generate(e *core.RequestEvent) error {
 		return e.BadRequestError(msgInvalidData, err)
 	}
 
-	posts, err := post.CreatePending(e.App, biz.Id, form.Brief, form.Count, form.Photos)
-	if err != nil {
-		return e.InternalServerError("Não foi possível guardar o pedido.", err)
-	}
 	recent, err := post.RecentOf(e.App, biz.Id, "")
 	if err != nil {
 		return e.InternalServerError(msgRecentPosts, err)
 	}
-	return h.write(e, posts, content.Request{
-		Business:      business.Profile(biz),
+	profile := business.Profile(biz)
+	// The types asked for; automático fills the rest by the brief's rules.
+	auto := post.SuggestTypes(form.Brief, len(form.Photos), offeringNames(profile), recent.Roles, form.Count)
+	roles := post.FillTypes(form.Types, auto.Order, form.Count)
+	pending, err := post.CreatePending(e.App, biz.Id, form.Brief, form.Count, form.Types, form.Photos)
+	if err != nil {
+		return e.InternalServerError("Não foi possível guardar o pedido.", err)
+	}
+	return h.write(e, pending.Posts, content.Request{
+		Business:      profile,
 		Brief:         form.Brief,
-		Roles:         content.PickRoles(recent.Roles, form.Count),
+		Roles:         roles,
 		PreviousHooks: recent.Hooks,
 		Photos:        post.ContentPhotos(form.Photos),
 	})
 }
 
-// postAction routes POST /api/rekan/posts/{id}:{action}; retry is the only
-// action.
-func (h *handler) postAction(e *core.RequestEvent) error {
+// putAction routes PUT /api/rekan/posts/{id}:stage.
+func (h *handler) putAction(e *core.RequestEvent) error {
 	id, action, ok := strings.Cut(e.Request.PathValue("action"), ":")
-	if !ok || action != "retry" || id == "" {
+	if !ok || id == "" || action != "stage" {
 		return e.NotFoundError("", nil)
 	}
-	return h.retry(e, id)
+	return h.stage(e, id)
+}
+
+// postAction routes POST /api/rekan/posts/{id}:{action}: retry, undo,
+// photos.
+func (h *handler) postAction(e *core.RequestEvent) error {
+	id, action, ok := strings.Cut(e.Request.PathValue("action"), ":")
+	if !ok || id == "" {
+		return e.NotFoundError("", nil)
+	}
+	switch action {
+	case "retry":
+		return h.retry(e, id)
+	case "undo":
+		return h.undo(e, id)
+	case "photos":
+		return h.addPhotos(e, id)
+	}
+	return e.NotFoundError("", nil)
 }
 
 // retry regenerates one post from its stored brief, keeping its role.
@@ -83,6 +107,10 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 	role := content.Role(p.GetString("role"))
 	if !role.Valid() {
 		role = content.PickRoles(recent.Roles, 1)[0]
+	}
+	req, err := post.RequestOf(e.App, p)
+	if err != nil {
+		return e.InternalServerError("Não foi possível ler o pedido do post.", err)
 	}
 	// Read before the post is marked generating: a photo that cannot be
 	// read fails the retry without touching the post.
@@ -102,7 +130,7 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 	}
 	return h.write(e, []*core.Record{p}, content.Request{
 		Business:      business.Profile(biz),
-		Brief:         p.GetString("brief"),
+		Brief:         req.GetString("brief"),
 		Roles:         []content.Role{role},
 		PreviousHooks: recent.Hooks,
 		Photos:        photos,
@@ -136,15 +164,24 @@ func (h *handler) write(e *core.RequestEvent, posts []*core.Record, req content.
 	if len(settled) == 0 {
 		return &router.ApiError{Status: http.StatusNotFound, Message: post.MsgDeletedWhileWriting, Data: map[string]any{"code": "post_deleted"}}
 	}
-	return e.JSON(http.StatusOK, postsResponse{Posts: settled})
+	return e.JSON(http.StatusOK, postsResponse{Posts: withRequest(e.App, settled)})
 }
 
-// withRole keeps the role the model reports when it is a known one, and
-// the requested role otherwise.
-func withRole(generated content.Post, requested content.Role) content.Post {
-	if !generated.Role.Valid() {
-		generated.Role = requested
+// withRequest expands each post's request (brief, photos), as the web app
+// lists posts with ?expand=request.
+func withRequest(app core.App, posts []*core.Record) []*core.Record {
+	if errs := app.ExpandRecords(posts, []string{"request"}, nil); len(errs) > 0 {
+		for path, err := range errs {
+			app.Logger().Warn("expand posts", "path", path, "error", err)
+		}
 	}
+	return posts
+}
+
+// withRole gives a post the type it was asked to be: the checks judge it
+// by that, whatever the model reports.
+func withRole(generated content.Post, requested content.Role) content.Post {
+	generated.Role = requested
 	return generated
 }
 
@@ -153,6 +190,42 @@ func withRole(generated content.Post, requested content.Role) content.Post {
 const MsgNotConfigured = "A geração de posts ainda não foi ativada neste servidor. " +
 	"Peça a quem instalou e administra o Rekan para você configurar a chave do provedor de IA; " +
 	"seus clientes e pedidos ficam guardados até lá."
+
+func offeringNames(b content.Business) []string {
+	names := make([]string, 0, len(b.Services))
+	for _, o := range b.Services {
+		names = append(names, o.Name)
+	}
+	return names
+}
+
+// suggestTypes shows the operator, before generating, what automático
+// would pick for a brief and why: GET …/types:suggest?brief=…&count=…&photos=….
+func (h *handler) suggestTypes(e *core.RequestEvent) error {
+	biz, err := findOwnedBusiness(e.App, e.Request.PathValue("id"), e.Auth.Id)
+	if err != nil {
+		return e.NotFoundError(msgBusinessNotFound, nil)
+	}
+	q := e.Request.URL.Query()
+	form := struct {
+		Brief         string
+		Count, Photos int
+	}{Brief: q.Get("brief"), Count: 1}
+	if raw := q.Get("count"); raw != "" {
+		if form.Count, err = strconv.Atoi(raw); err != nil {
+			form.Count = 0
+		}
+	}
+	if form.Count < content.MinPostsPerRequest || form.Count > content.MaxPostsPerRequest {
+		return e.BadRequestError(msgInvalidData, validation.Errors{"count": validation.NewError("validation_invalid_count", msgCount)})
+	}
+	form.Photos, _ = strconv.Atoi(q.Get("photos"))
+	recent, err := post.RecentOf(e.App, biz.Id, "")
+	if err != nil {
+		return e.InternalServerError(msgRecentPosts, err)
+	}
+	return e.JSON(http.StatusOK, post.SuggestTypes(text.Trim(form.Brief), form.Photos, offeringNames(business.Profile(biz)), recent.Roles, form.Count))
+}
 
 // failure is how a Writer error reaches the operator.
 type failure struct {
@@ -206,7 +279,7 @@ func (h *handler) fail(e *core.RequestEvent, posts []*core.Record, cause error) 
 	return &router.ApiError{
 		Status:  f.status,
 		Message: f.message,
-		Data:    map[string]any{"code": f.code, "posts": settled},
+		Data:    map[string]any{"code": f.code, "posts": withRequest(e.App, settled)},
 	}
 }
 

@@ -7,6 +7,7 @@ package routes
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -65,12 +66,19 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	// superusers manage the instance, they do not own businesses. Handlers
 	// check only ownership.
 	operator := g.Group("").Bind(apis.RequireAuth("users"))
+	// A GET: it reads, and stays out of the generation POSTs' rate limit.
+	operator.GET("/businesses/{id}/types:suggest", h.suggestTypes)
 	generate := operator.POST("/businesses/{id}/posts:generate", h.generate).
 		// Photos: above PocketBase's default limit; the route bounds each part.
 		Bind(streamBody(), apis.BodyLimit(maxMultipartBytes))
-	// ServeMux wildcards must fill a whole segment, so "{id}:retry" is routed
-	// as one segment and split by the handler.
-	retry := operator.POST("/posts/{action}", h.postAction)
+	// ServeMux wildcards must fill a whole segment, so "{id}:retry" (and
+	// :stage, :undo) is routed as one segment and split by the handler.
+	// Setting a stage is a PUT: operators move many posts in a row, and the
+	// generation POSTs' rate limit ("POST /api/rekan/") must not count them.
+	operator.PUT("/posts/{action}", h.putAction)
+	actions := operator.POST("/posts/{action}", h.postAction).
+		// :photos uploads like posts:generate.
+		Bind(streamBody(), apis.BodyLimit(maxMultipartBytes))
 	operator.POST("/posts/{id}/confirmed-claims", h.confirmClaim)
 	operator.GET("/businesses/{id}/dates", h.dates)
 	operator.GET("/segment-tags", h.segmentTags)
@@ -78,7 +86,13 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	ideas := operator.POST("/businesses/{id}/ideas", h.ideas)
 	if deps.Admit != nil {
 		generate.BindFunc(deps.Admit)
-		retry.BindFunc(deps.Admit)
+		// Only a retry starts a generation; stage moves go on while draining.
+		actions.BindFunc(func(e *core.RequestEvent) error {
+			if strings.HasSuffix(e.Request.PathValue("action"), ":retry") {
+				return deps.Admit(e)
+			}
+			return e.Next()
+		})
 		ideas.BindFunc(deps.Admit)
 	}
 	// These routes read and check their own bodies, after the ownership

@@ -37,6 +37,10 @@ func (w *scriptedWriter) WritePosts(_ context.Context, req content.Request) (con
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.calls = append(w.calls, req)
+	// What every real Writer checks first (distinct known roles, …).
+	if err := req.Validate(); err != nil {
+		return content.Result{}, err
+	}
 	if w.err != nil {
 		return content.Result{}, w.err
 	}
@@ -245,7 +249,7 @@ func TestGenerateSuccess(t *testing.T) {
 			}
 			for _, p := range posts {
 				stored := testutil.FindPost(t, app, p["id"].(string))
-				if stored.GetString("status") != "ready" || stored.GetString("brief") != brief {
+				if stored.GetString("status") != "ready" || testutil.RequestBrief(t, app, stored) != brief {
 					t.Errorf("stored post %s: status %q", stored.Id, stored.GetString("status"))
 				}
 				var checks []map[string]any
@@ -322,8 +326,8 @@ func TestGenerateWriterFailures(t *testing.T) {
 				}
 				for _, p := range posts {
 					stored := testutil.FindPost(t, app, p["id"].(string))
-					if stored.GetString("status") != "failed" || stored.GetString("brief") != "bolo de casamento" || !strings.Contains(stored.GetString("error"), c.msg) {
-						t.Errorf("stored failed post: status %q brief %q error %q", stored.GetString("status"), stored.GetString("brief"), stored.GetString("error"))
+					if stored.GetString("status") != "failed" || testutil.RequestBrief(t, app, stored) != "bolo de casamento" || !strings.Contains(stored.GetString("error"), c.msg) {
+						t.Errorf("stored failed post: status %q brief %q error %q", stored.GetString("status"), testutil.RequestBrief(t, app, stored), stored.GetString("error"))
 					}
 				}
 			},
@@ -419,7 +423,7 @@ func TestHealthAndConfig(t *testing.T) {
 		}},
 		{env{configured: false}, tests.ApiScenario{
 			Name: "config", Method: http.MethodGet, URL: "/api/rekan/config", ExpectedStatus: 200,
-			ExpectedContent: []string{`{"app_name":"Acme","llm_configured":false,"contact_phone":"5511987654321","version":"test-version"}`},
+			ExpectedContent: []string{`{"app_name":"Acme","llm_configured":false,"contact_phone":"5511987654321","version":"test-version","timezone":"America/Sao_Paulo","today":"`},
 		}},
 	}
 	for _, sc := range scenarios {

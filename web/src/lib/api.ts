@@ -1,7 +1,7 @@
 // Calls to Rekan's custom routes (/api/rekan/...). They go through the SDK's
 // `send` so the auth token and error shape are the same as for records.
 import { pb } from './pocketbase';
-import type { ComingDate, DatesResponse, Idea, PhotoChanges, Post, PostEdit, SegmentTag } from './types';
+import type { ComingDate, DatesResponse, Idea, PhotoChanges, Post, PostEdit, PostStage, SegmentTag } from './types';
 
 interface PostsResponse {
 	posts: Post[];
@@ -17,15 +17,18 @@ export async function generatePosts(
 	brief: string,
 	count: number,
 	photos: File[] = [],
+	types: string[] = [],
 	occasion: { occasion: string; publish_on: string } | null = null
 ): Promise<Post[]> {
-	// The occasion and publish date go to the generation request (issue 18's
-	// requests.occasion and publish_on); servers without them ignore them.
-	let body: FormData | Record<string, unknown> = { brief, count, ...(occasion ?? {}) };
+	// One type per post ("" = automático); none chosen = all automático.
+	const chosen = types.some((t) => t !== '') ? types.slice(0, count) : [];
+	// The occasion and publish date go to the generation request.
+	let body: FormData | Record<string, unknown> = { brief, count, ...(chosen.length > 0 ? { types: chosen } : {}), ...(occasion ?? {}) };
 	if (photos.length > 0) {
 		const form = new FormData();
 		form.set('brief', brief);
 		form.set('count', String(count));
+		if (chosen.length > 0) form.set('types', chosen.join(','));
 		if (occasion) {
 			form.set('occasion', occasion.occasion);
 			form.set('publish_on', occasion.publish_on);
@@ -55,13 +58,29 @@ export async function retryPost(postId: string): Promise<Post> {
 /**
  * Saves the operator's changes to a post (the server marks it edited):
  * texts, photos to remove (stored names) and photos to add (scaled files).
+ * Added photos go to the post's request once (POST …:photos) and to this
+ * post only; removing is a new selection of names (`current` minus removed).
  */
-export function updatePost(postId: string, edit: PostEdit, photos: PhotoChanges = { remove: [], add: [] }): Promise<Post> {
+export async function updatePost(
+	postId: string,
+	edit: PostEdit,
+	photos: PhotoChanges = { remove: [], add: [] },
+	current: string[] = []
+): Promise<Post> {
+	let names = current;
+	if (photos.add.length > 0) {
+		const form = new FormData();
+		for (const photo of photos.add) form.append('photos', photo, photo.name);
+		const res = await pb.send<{ post: Post }>(`/api/rekan/posts/${encodeURIComponent(postId)}:photos`, {
+			method: 'POST',
+			body: form,
+			requestKey: null
+		});
+		names = res.post.photos ?? [];
+	}
 	const body: Record<string, unknown> = { ...edit };
-	// PocketBase's modifiers: "photos-" drops names, "photos+" appends files.
-	if (photos.remove.length > 0) body['photos-'] = photos.remove;
-	if (photos.add.length > 0) body['photos+'] = photos.add;
-	return pb.collection('posts').update(postId, body);
+	if (photos.remove.length > 0) body.photos = names.filter((name) => !photos.remove.includes(name));
+	return pb.collection('posts').update(postId, body, { expand: 'request' });
 }
 
 /**
@@ -83,11 +102,14 @@ export function deletePost(postId: string): Promise<boolean> {
 
 export const HISTORY_PAGE_SIZE = 10;
 
-/** One page of a business's posts, newest first. */
-export function listPosts(businessId: string, page: number) {
+/** One page of a business's posts, newest first; only those in `stage` when given. */
+export function listPosts(businessId: string, page: number, stage = '') {
 	return pb.collection('posts').getList(page, HISTORY_PAGE_SIZE, {
-		filter: pb.filter('business = {:id}', { id: businessId }),
-		sort: '-created,-id'
+		filter: stage
+			? pb.filter('business = {:id} && stage = {:stage}', { id: businessId, stage })
+			: pb.filter('business = {:id}', { id: businessId }),
+		sort: '-created,-id',
+		expand: 'request'
 	});
 }
 
@@ -137,4 +159,45 @@ export function segmentTags(segment: string): Promise<{ tags: SegmentTag[]; sugg
 /** The dates of the next `days` days across the operator's clients. */
 export function comingDates(days = 30): Promise<{ today: string; days: number; dates: ComingDate[] }> {
 	return pb.send(`/api/rekan/dates`, { query: { days }, requestKey: null });
+}
+/** Moves a post to another stage (the server checks the move); returns the post. */
+export async function movePostStage(postId: string, to: PostStage, note = ''): Promise<Post> {
+	const res = await pb.send<{ post: Post }>(`/api/rekan/posts/${encodeURIComponent(postId)}:stage`, {
+		method: 'PUT',
+		body: { to, note },
+		requestKey: null
+	});
+	return res.post;
+}
+
+/** Undoes the operator's own last stage move of a post; returns the post. */
+export async function undoPostStage(postId: string): Promise<Post> {
+	const res = await pb.send<{ post: Post }>(`/api/rekan/posts/${encodeURIComponent(postId)}:undo`, {
+		method: 'POST',
+		requestKey: null
+	});
+	return res.post;
+}
+
+/** Sets (or clears, with "") a post's publish date, YYYY-MM-DD. */
+export function setPublishDate(postId: string, date: string): Promise<Post> {
+	return pb.collection('posts').update(postId, { publish_on: date }, { expand: 'request' });
+}
+
+/** What automático picks for a brief, and why (the server's rules). */
+export interface TypeSuggestion {
+	types: string[];
+	/** Every type, most fitting first: posts left on automático get the first ones not chosen. */
+	order: string[];
+	fitting: string[];
+	reasons: { type: string; reason: string }[];
+}
+
+/** Asks the server what automático would pick for `brief`. */
+export function suggestTypes(businessId: string, brief: string, count: number, photos: number): Promise<TypeSuggestion> {
+	return pb.send<TypeSuggestion>(`/api/rekan/businesses/${encodeURIComponent(businessId)}/types:suggest`, {
+		method: 'GET',
+		query: { brief, count, photos },
+		requestKey: `types-${businessId}`
+	});
 }

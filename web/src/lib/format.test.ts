@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
 	formatBRL,
+	formatCalendarDate,
 	formatDayMonth,
 	formatDaysUntil,
 	formatHashtags,
 	formatPhone,
+	todayIn,
 	parseBRL,
 	parseHashtags,
 	parseServerDate,
@@ -136,5 +138,21 @@ describe('calendar dates', () => {
 		expect(formatDaysUntil(0)).toBe('hoje');
 		expect(formatDaysUntil(1)).toBe('amanhã');
 		expect(formatDaysUntil(18)).toBe('em 18 dias');
+	});
+});
+
+describe('todayIn', () => {
+	it('is the instance zone\'s date: 23:30 in São Paulo is 02:30 UTC the next day', () => {
+		const at = new Date('2026-03-10T02:30:00Z');
+		expect(todayIn('America/Sao_Paulo', at)).toBe('2026-03-09');
+		expect(todayIn('UTC', at)).toBe('2026-03-10');
+	});
+});
+
+describe('formatCalendarDate', () => {
+	it('writes a calendar date day first, never shifting it', () => {
+		expect(formatCalendarDate('2026-03-09')).toBe('09/03/2026');
+		expect(formatCalendarDate('')).toBe('');
+		expect(formatCalendarDate('2026-03-09T00:00:00Z')).toBe('');
 	});
 });
