@@ -18,7 +18,7 @@ const Collection = "businesses"
 // field validation runs, whether the save comes from the API or from Go.
 func BindHooks(app core.App) {
 	app.OnRecordValidate(Collection).BindFunc(func(e *core.RecordEvent) error {
-		if errs := normalize(e.Record, storedPhone(e.App, e.Record)); len(errs) > 0 {
+		if errs := normalize(e.Record, storedPhones(e.App, e.Record)); len(errs) > 0 {
 			return errs
 		}
 		return e.Next()
@@ -26,12 +26,12 @@ func BindHooks(app core.App) {
 }
 
 // textFields are the free-text fields, trimmed by the server's one rule.
-var textFields = []string{"name", "segment", "city", "neighbourhood", "audience", "voice", "notes"}
+var textFields = []string{"name", "segment", "city", "neighbourhood", "audience", "voice", "notes", "owner_name"}
 
 // normalize rewrites the record's fields into their canonical form and
 // returns the problems in PocketBase's validation format (Portuguese
 // messages, one per field).
-func normalize(record *core.Record, stored string) validation.Errors {
+func normalize(record *core.Record, stored *core.Record) validation.Errors {
 	errs := validation.Errors{}
 
 	// Invisible characters are not content: a name of zero-width spaces is
@@ -42,13 +42,23 @@ func normalize(record *core.Record, stored string) validation.Errors {
 
 	// A stored phone is already canonical; normalising it again would read a
 	// foreign number without its "+" as a Brazilian one.
-	if raw := record.GetString("phone"); record.IsNew() || raw != stored {
+	if raw := record.GetString("phone"); record.IsNew() || raw != stored.GetString("phone") {
 		phone, err := NormalizePhone(raw)
 		if err != nil {
 			errs["phone"] = validation.NewError("validation_invalid_phone",
 				"Telefone inválido: use DDD e número, por exemplo (11) 98765-4321.")
 		} else {
 			record.Set("phone", phone)
+		}
+	}
+
+	if raw := record.GetString("owner_whatsapp"); record.IsNew() || raw != stored.GetString("owner_whatsapp") {
+		mobile, err := NormalizeMobile(raw)
+		if err != nil {
+			errs["owner_whatsapp"] = validation.NewError("validation_invalid_mobile",
+				"WhatsApp inválido: use um celular com DDD, por exemplo (11) 98765-4321.")
+		} else {
+			record.Set("owner_whatsapp", mobile)
 		}
 	}
 
@@ -79,21 +89,23 @@ func normalize(record *core.Record, stored string) validation.Errors {
 	return errs
 }
 
-// storedPhone is the phone as saved in the database ("" for a new record).
-// Record.Original is only filled for records read from the database, not
-// for one saved earlier in the same process, hence the lookup.
-func storedPhone(app core.App, record *core.Record) string {
+// storedPhones is the business as saved in the database (an empty record
+// for a new one), for its phones. Record.Original is only filled for
+// records read from the database, not for one saved earlier in the same
+// process, hence the lookup.
+func storedPhones(app core.App, record *core.Record) *core.Record {
+	empty := core.NewRecord(record.Collection())
 	if record.IsNew() {
-		return ""
+		return empty
 	}
 	if original := record.Original(); original.Id != "" {
-		return original.GetString("phone")
+		return original
 	}
 	stored, err := app.FindRecordById(Collection, record.Id)
 	if err != nil {
-		return ""
+		return empty
 	}
-	return stored.GetString("phone")
+	return stored
 }
 
 func rawJSON(record *core.Record, field string) []byte {

@@ -42,5 +42,13 @@ export const SERVER_LIMITS = {
 	/** pixels of one photo, at most */
 	photoPixels: 50000000,
 	/** pixels of a photo's long edge once scaled for upload */
-	photoEdge: 1600
+	photoEdge: 1600,
+	/** characters of the owner's name */
+	ownerName: 80,
+	/** characters of a client's note on a post */
+	approvalNote: 1000,
+	/** characters of the name a client leaves */
+	approverName: 80,
+	/** posts one approval link covers, at most */
+	postsPerApproval: 40
 } as const;

@@ -30,6 +30,9 @@ export interface Business {
 	voice: string;
 	facts: string[] | null;
 	notes: string;
+	/** The owner, who approves posts from their own WhatsApp (api/migrations/1764000070_business_owner.go). */
+	owner_name: string;
+	owner_whatsapp: string;
 	created: string;
 	updated: string;
 }

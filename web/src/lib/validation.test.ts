@@ -8,6 +8,7 @@ import {
 	formFromBusiness,
 	isUF,
 	normalisePhone,
+	normaliseMobile,
 	validateBusiness,
 	type BusinessForm
 } from './validation';
@@ -95,7 +96,9 @@ describe('validateBusiness', () => {
 				audience: '',
 				voice: '',
 				facts: [],
-				notes: ''
+				notes: '',
+				owner_name: '',
+				owner_whatsapp: ''
 			}
 		});
 	});
@@ -180,7 +183,9 @@ describe('validateBusiness', () => {
 			audience: 'homens do bairro',
 			voice: 'descontraído',
 			facts: ['desde 1998'],
-			notes: ''
+			notes: '',
+			owner_name: 'Zé Carlos',
+			owner_whatsapp: '5581977776666'
 		};
 		const f = formFromBusiness(stored);
 		expect(f.services).toEqual([
@@ -202,5 +207,22 @@ describe('brief', () => {
 		expect(briefError('a'.repeat(BRIEF_MAX))).toBeNull();
 		expect(briefError('a'.repeat(BRIEF_MAX + 1))).toMatch(/2000/);
 		expect(briefError('🎂'.repeat(BRIEF_MAX))).toBeNull();
+	});
+});
+
+describe('normaliseMobile', () => {
+	it('accepts a Brazilian mobile and an empty field', () => {
+		expect(normaliseMobile('(84) 99876-5432')).toEqual({ ok: true, digits: '5584998765432' });
+		expect(normaliseMobile(' ')).toEqual({ ok: true, digits: '' });
+	});
+	it.each(['(84) 3222-1234', '+1 415 555 0100', '(11) 8765-4321', 'ana'])('rejects %j', (input) => {
+		const result = normaliseMobile(input);
+		expect(result.ok).toBe(false);
+		if (!result.ok) expect(result.message).toMatch(/WhatsApp inválido/);
+	});
+	it('is checked by validateBusiness next to the public phone', () => {
+		const result = validateBusiness(form({ phone: '(19) 3333-4444', owner_whatsapp: '(19) 3333-4444' }));
+		expect(result.ok).toBe(false);
+		if (!result.ok) expect(Object.keys(result.errors)).toEqual(['owner_whatsapp']);
 	});
 });
