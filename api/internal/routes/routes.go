@@ -13,6 +13,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"github.com/rekan/rekan/api/internal/approval"
+	"github.com/rekan/rekan/api/internal/security"
 	"github.com/rekan/rekan/eval/content"
 )
 
@@ -38,6 +40,9 @@ type Deps struct {
 	// Admit, when set, guards the routes that start a generation (the
 	// shutdown drain turns them away while the server stops).
 	Admit func(*core.RequestEvent) error
+	// ApprovalTTL is how long an approval link stays valid (default
+	// approval.DefaultTTL).
+	ApprovalTTL time.Duration
 }
 
 // DefaultTimeout bounds one generation; BAML's retry policy fits inside it.
@@ -51,7 +56,15 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
 	}
-	h := &handler{deps: deps}
+	if deps.ApprovalTTL <= 0 {
+		deps.ApprovalTTL = approval.DefaultTTL
+	}
+	signer, err := approval.NewSigner()
+	if err != nil {
+		// crypto/rand does not fail on a supported platform.
+		panic(err)
+	}
+	h := &handler{deps: deps, signer: signer}
 	g := r.Group("/api/rekan")
 	g.GET("/health", h.health)
 	g.GET("/config", h.config)
@@ -65,12 +78,38 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	// ServeMux wildcards must fill a whole segment, so "{id}:retry" is routed
 	// as one segment and split by the handler.
 	retry := operator.POST("/posts/{action}", h.postAction)
+	// Approvals: the operator's side. Writes pass the drain like every
+	// write that must not be cut by a restart.
+	createApproval := operator.POST("/approvals", h.createApproval).Bind(apis.BodyLimit(maxApprovalBody))
+	operator.GET("/businesses/{id}/approvals", h.businessApprovals)
+	operator.GET("/approvals/summary", h.approvalSummary)
+	approvalAction := operator.POST("/approvals/{action}", h.approvalAction).Bind(apis.BodyLimit(maxApprovalBody))
+
+	// The client's side: no account, the token in a header. Its own rate
+	// limits (settings), its own headers (security.ApprovalHeaders).
+	public := g.Group("/approval").BindFunc(approvalHeaders)
+	public.GET("", h.publicApproval)
+	decide := public.POST("/decisions", h.decide).Bind(apis.BodyLimit(maxApprovalBody))
+	public.GET("/photos/{ticket}", h.approvalPhoto)
+
 	if deps.Admit != nil {
 		generate.BindFunc(deps.Admit)
 		retry.BindFunc(deps.Admit)
+		createApproval.BindFunc(deps.Admit)
+		approvalAction.BindFunc(deps.Admit)
+		decide.BindFunc(deps.Admit)
 	}
 }
 
 type handler struct {
-	deps Deps
+	deps   Deps
+	signer *approval.Signer
+}
+
+// approvalHeaders marks the public approval responses: no Referer leaves
+// with the page, no search engine keeps it, nothing outside the site loads.
+func approvalHeaders(e *core.RequestEvent) error {
+	security.SetApprovalHeaders(e.Response.Header())
+	e.Response.Header().Set("Cache-Control", "no-store")
+	return e.Next()
 }
