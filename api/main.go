@@ -36,6 +36,7 @@ func main() {
 	registerPrivateData(app)
 	registerMigrations(app)
 	registerSettings(app)
+	registerClock(app)
 	registerSecurity(app)
 	registerRecordHooks(app)
 	runtime := registerContentRuntime(app)

@@ -53,9 +53,23 @@ type result struct {
 
 func runCLI(t *testing.T, dataDir, stdin string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(binary, append(args, "--dir", dataDir)...)
+	return runCLIWith(t, dataDir, nil, stdin, args...)
+}
+
+// runCLIEnv runs the binary with extra environment variables; a command
+// still running after 30 s is killed (a serve that should have refused).
+func runCLIEnv(t *testing.T, dataDir string, env []string, args ...string) result {
+	t.Helper()
+	return runCLIWith(t, dataDir, env, "", args...)
+}
+
+func runCLIWith(t *testing.T, dataDir string, env []string, stdin string, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, append(args, "--dir", dataDir)...)
 	cmd.Dir = t.TempDir()
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -237,15 +251,23 @@ func requireCLI(t *testing.T) string {
 	return cli
 }
 
+// dataWithAlice is a fresh data directory with the operator
+// alice@example.com (password a-long-password), added through the CLI.
+func dataWithAlice(t *testing.T) string {
+	t.Helper()
+	data := t.TempDir()
+	if r := runCLI(t, data, "", "operator", "add", "alice@example.com", "a-long-password"); r.code != 0 {
+		t.Fatalf("operator add: %+v", r)
+	}
+	return data
+}
+
 func TestServeEndToEnd(t *testing.T) {
 	cli := requireCLI(t)
 	fake := httptest.NewServer(fakellm.New())
 	defer fake.Close()
 
-	data := t.TempDir()
-	if r := runCLI(t, data, "", "operator", "add", "alice@example.com", "a-long-password"); r.code != 0 {
-		t.Fatalf("operator add: %+v", r)
-	}
+	data := dataWithAlice(t)
 
 	work := t.TempDir()
 	web := filepath.Join(work, "web", "build")
@@ -271,7 +293,7 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("health: %d %s", status, body)
 	}
 	status, _, body = s.call(t, "GET", "/api/rekan/config", "", "")
-	if status != 200 || body != `{"app_name":"Rekan Teste","llm_configured":true,"contact_phone":"5585999998888","version":"test-build"}` {
+	if status != 200 || !strings.HasPrefix(body, `{"app_name":"Rekan Teste","llm_configured":true,"contact_phone":"5585999998888","version":"test-build","timezone":"America/Sao_Paulo","today":"`) {
 		t.Errorf("config: %d %s", status, body)
 	}
 

@@ -19,6 +19,7 @@ import (
 	"github.com/rekan/rekan/api/internal/approval"
 	"github.com/rekan/rekan/api/internal/backup"
 	"github.com/rekan/rekan/api/internal/business"
+	"github.com/rekan/rekan/api/internal/clock"
 	"github.com/rekan/rekan/api/internal/contentrt"
 	"github.com/rekan/rekan/api/internal/drain"
 	"github.com/rekan/rekan/api/internal/operator"
@@ -98,6 +99,7 @@ func registerSettings(app *pocketbase.PocketBase) {
 func registerRecordHooks(app *pocketbase.PocketBase) {
 	business.BindHooks(app)
 	post.BindHooks(app)
+	approval.BindHooks(app)
 }
 
 // refusedStart is a configuration error a serve hook refused to start
@@ -161,6 +163,23 @@ func registerDrain(app *pocketbase.PocketBase) *drain.Gate {
 		},
 	})
 	return gate
+}
+
+// registerClock sets the instance's time zone (REKAN_TIMEZONE) for publish
+// dates and "today"; a bad zone refuses to serve. REKAN_TEST_NOW (tests
+// only, its value marked so) freezes the clock, loudly.
+func registerClock(app *pocketbase.PocketBase) {
+	frozen, err := clock.Configure(os.Getenv)
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		if err != nil {
+			refusedStart = err
+			return err
+		}
+		if frozen {
+			e.App.Logger().Warn("the clock is frozen by REKAN_TEST_NOW: this server is for tests only", "now", clock.Now(), "today", clock.Today())
+		}
+		return e.Next()
+	})
 }
 
 // registerRoutes mounts /api/rekan/.

@@ -4,8 +4,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 	"github.com/pocketbase/pocketbase/tools/types"
-
-	"github.com/rekan/rekan/eval/content"
 )
 
 // Businesses are the operator's clients. Every rule pins them to their owner;
@@ -27,18 +25,18 @@ func init() {
 
 		c.Fields.Add(
 			&core.RelationField{Name: "owner", CollectionId: users.Id, Required: true, MaxSelect: 1},
-			&core.TextField{Name: "name", Required: true, Max: content.MaxBusinessNameRunes},
-			&core.TextField{Name: "segment", Required: true, Max: content.MaxSegmentRunes},
-			&core.TextField{Name: "city", Required: true, Max: content.MaxCityRunes},
+			&core.TextField{Name: "name", Required: true, Max: 120},
+			&core.TextField{Name: "segment", Required: true, Max: 80},
+			&core.TextField{Name: "city", Required: true, Max: 80},
 			&core.TextField{Name: "state", Required: true, Max: 2},
-			&core.TextField{Name: "neighbourhood", Max: content.MaxNeighbourhoodRunes},
+			&core.TextField{Name: "neighbourhood", Max: 80},
 			// Digits only, E.164 without the plus; a record hook normalises it.
-			&core.TextField{Name: "phone", Max: content.MaxPhoneDigits, Pattern: `^[0-9]*$`},
+			&core.TextField{Name: "phone", Max: 15, Pattern: `^[0-9]*$`},
 			&core.JSONField{Name: "services", MaxSize: 20000},
-			&core.TextField{Name: "audience", Max: content.MaxAudienceRunes},
-			&core.TextField{Name: "voice", Max: content.MaxVoiceRunes},
+			&core.TextField{Name: "audience", Max: 500},
+			&core.TextField{Name: "voice", Max: 1000},
 			&core.JSONField{Name: "facts", MaxSize: 20000},
-			&core.TextField{Name: "notes", Max: content.MaxNotesRunes},
+			&core.TextField{Name: "notes", Max: 2000},
 			&core.AutodateField{Name: "created", OnCreate: true},
 			&core.AutodateField{Name: "updated", OnCreate: true, OnUpdate: true},
 		)

@@ -4,8 +4,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 	"github.com/pocketbase/pocketbase/tools/types"
-
-	"github.com/rekan/rekan/eval/content"
 )
 
 // serverOnlyPostFields are written by the generation routes only; operators
@@ -35,7 +33,7 @@ func init() {
 
 		c.Fields.Add(
 			&core.RelationField{Name: "business", CollectionId: businesses.Id, Required: true, MaxSelect: 1, CascadeDelete: true},
-			&core.TextField{Name: "brief", Required: true, Max: content.MaxBriefRunes},
+			&core.TextField{Name: "brief", Required: true, Max: 2000},
 			// Instagram's limit is 2200; longer captions are kept (and flagged by
 			// the checks) rather than lost.
 			&core.TextField{Name: "caption", Max: 10000},

@@ -3,8 +3,6 @@ package migrations
 import (
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
-
-	"github.com/rekan/rekan/eval/content"
 )
 
 // PhotoThumbs are the thumbnails the web app asks for: a square for the
@@ -24,9 +22,9 @@ func init() {
 		}
 		c.Fields.Add(&core.FileField{
 			Name:      "photos",
-			MaxSelect: content.MaxPhotos,
-			MaxSize:   content.MaxPhotoBytes,
-			MimeTypes: content.PhotoMediaTypes,
+			MaxSelect: 4,
+			MaxSize:   10 << 20,
+			MimeTypes: []string{"image/jpeg", "image/png", "image/webp"},
 			Thumbs:    PhotoThumbs,
 			Protected: true,
 		})

@@ -106,19 +106,16 @@ func Create(app core.App, businessID, operatorID string, postIDs []string, ttl t
 	r.Set("token_hash", hash)
 	r.Set("created_by", operatorID)
 	r.Set("expires", now.Add(ttl).UTC())
-	err = app.RunInTransaction(func(tx core.App) error {
-		if err := tx.Save(r); err != nil {
-			return fmt.Errorf("save approval: %w", err)
+	for _, id := range postIDs {
+		unlock := lockPost(id)
+		err := toSent(app, id)
+		unlock()
+		if err != nil {
+			return nil, "", fmt.Errorf("send post %s: %w", id, err)
 		}
-		for _, id := range postIDs {
-			if err := moveStage(tx, id, stageSent, actor{}, ""); err != nil {
-				return fmt.Errorf("move post %s to sent: %w", id, err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, "", err
+	}
+	if err := app.Save(r); err != nil {
+		return nil, "", fmt.Errorf("save approval: %w", err)
 	}
 	return r, token, nil
 }
@@ -185,7 +182,8 @@ func Shareable(p *core.Record) bool {
 // approval must be live: the caller found it by its token). A decision
 // equal to the latest one on the same content is not stored again (double
 // taps, retries after a lost connection); otherwise it is kept, and the
-// last one wins. The post's stage follows in the same transaction.
+// last one wins. The post's stage follows (moved first, under the post's
+// lock, so concurrent decisions leave the stage of the last one stored).
 func Decide(app core.App, a *core.Record, postID, decision, note, name string) (*core.Record, error) {
 	if !slices.Contains(a.GetStringSlice("posts"), postID) {
 		return nil, ErrNotInApproval
@@ -194,52 +192,43 @@ func Decide(app core.App, a *core.Record, postID, decision, note, name string) (
 	if err != nil {
 		return nil, fmt.Errorf("find decisions collection: %w", err)
 	}
-	var stored *core.Record
-	err = app.RunInTransaction(func(tx core.App) error {
-		p, err := tx.FindRecordById(post.Collection, postID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotInApproval
-		}
-		if err != nil {
-			return fmt.Errorf("find post %s: %w", postID, err)
-		}
-		if p.GetString("business") != a.GetString("business") {
-			return ErrNotInApproval
-		}
-		if !decisionOpen(p) {
-			return ErrClosed
-		}
-		hash := ContentHash(p)
-		if last, err := latest(tx, postID); err != nil {
-			return err
-		} else if last != nil && last.GetString("content_hash") == hash && last.GetString("decision") == decision &&
-			last.GetString("note") == note && last.GetString("name") == name {
-			stored = last
-			return nil
-		}
-		d := core.NewRecord(collection)
-		d.Set("approval", a.Id)
-		d.Set("business", a.GetString("business"))
-		d.Set("post", postID)
-		d.Set("content_hash", hash)
-		d.Set("decision", decision)
-		d.Set("note", note)
-		d.Set("name", name)
-		if err := tx.Save(d); err != nil {
-			return fmt.Errorf("save decision: %w", err)
-		}
-		to := stageApproved
-		if decision == Changes {
-			to = stageChanges
-		}
-		if err := moveStage(tx, postID, to, actor{client: true, name: name}, note); err != nil {
-			return fmt.Errorf("move post %s: %w", postID, err)
-		}
-		stored = d
-		return nil
-	})
+	defer lockPost(postID)()
+	p, err := app.FindRecordById(post.Collection, postID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotInApproval
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find post %s: %w", postID, err)
+	}
+	if p.GetString("business") != a.GetString("business") || p.GetString("status") != post.StatusReady {
+		return nil, ErrNotInApproval
+	}
+	if !decisionOpen(p) {
+		return nil, ErrClosed
+	}
+	hash := ContentHash(p)
+	last, err := latest(app, postID)
 	if err != nil {
 		return nil, err
+	}
+	if last != nil && last.GetString("content_hash") == hash && last.GetString("decision") == decision &&
+		last.GetString("note") == note && last.GetString("name") == name && p.GetString("stage") == decision {
+		return last, nil
+	}
+	// The stage first: a move the rules refuse stores no decision.
+	if err := clientMove(app, postID, decision, name, note); err != nil {
+		return nil, fmt.Errorf("move post %s: %w", postID, err)
+	}
+	stored := core.NewRecord(collection)
+	stored.Set("approval", a.Id)
+	stored.Set("business", a.GetString("business"))
+	stored.Set("post", postID)
+	stored.Set("content_hash", hash)
+	stored.Set("decision", decision)
+	stored.Set("note", note)
+	stored.Set("name", name)
+	if err := app.Save(stored); err != nil {
+		return nil, fmt.Errorf("save decision: %w", err)
 	}
 	return stored, nil
 }
@@ -278,7 +267,3 @@ func latestOf(app core.App, postIDs []string) (map[string]*core.Record, error) {
 	}
 	return out, nil
 }
-
-// Now is the server's clock for approvals (a variable so tests can expire
-// a link without waiting).
-var Now = func() time.Time { return time.Now() }

@@ -105,6 +105,7 @@ func CreatePending(app core.App, businessID, brief string, count int, photos []p
 		p.Set("business", businessID)
 		p.Set("brief", brief)
 		p.Set("status", StatusGenerating)
+		p.Set("stage", StageDraft)
 		p.Set("hashtags", []string{})
 		p.Set("checks", []any{})
 		files := make([]any, 0, len(photos))

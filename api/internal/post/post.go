@@ -12,6 +12,7 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/rekan/rekan/api/internal/clock"
 	"github.com/rekan/rekan/eval/checks"
 	"github.com/rekan/rekan/eval/content"
 	"github.com/rekan/rekan/eval/text"
@@ -31,15 +32,30 @@ const (
 // describe them.
 var editableFields = []string{"caption", "hashtags", "production_note"}
 
-// operatorFields are all the fields an operator may change: the text and
-// the photos.
-var operatorFields = append(slices.Clone(editableFields), PhotosField)
+// PublishOnField is the post's publish date: a calendar date (YYYY-MM-DD)
+// in the instance's time zone, set by the operator.
+const PublishOnField = "publish_on"
+
+// MsgInvalidDate refuses a publish date that is not a real YYYY-MM-DD date.
+const MsgInvalidDate = "Data de publicação inválida: use uma data no formato AAAA-MM-DD."
+
+// operatorFields are all the fields an operator may change: the text, the
+// photos and the publish date.
+var operatorFields = append(slices.Clone(editableFields), PhotosField, PublishOnField)
 
 // BindHooks marks operator edits and re-runs the checks on them, and
 // refuses edits while the post is being generated (the generation would
 // overwrite them). The API rules already refuse server-only fields; this
 // runs after them.
 func BindHooks(app core.App) {
+	// A post starts its journey as a draft, however it is created (the
+	// server, a superuser in the admin UI, a migration's copy).
+	app.OnRecordCreate(Collection).BindFunc(func(e *core.RecordEvent) error {
+		if e.Record.GetString("stage") == "" {
+			e.Record.Set("stage", StageDraft)
+		}
+		return e.Next()
+	})
 	// Only superusers may create posts through the API (the admin UI); their
 	// uploads are re-encoded like everyone's.
 	app.OnRecordCreateRequest(Collection).BindFunc(func(e *core.RecordRequestEvent) error {
@@ -75,6 +91,11 @@ func BindHooks(app core.App) {
 			if field != "id" && !(slices.Contains(operatorFields, field) && sent(info.Body, field)) {
 				e.Record.Set(field, stored.Get(field))
 			}
+		}
+		if date := e.Record.GetString(PublishOnField); date != "" && !clock.ValidDate(date) {
+			return e.BadRequestError(MsgInvalidDate, validation.Errors{
+				PublishOnField: validation.NewError("validation_invalid_date", MsgInvalidDate),
+			})
 		}
 		original := e.Record.Original()
 		changed := false

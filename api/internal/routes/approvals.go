@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/rekan/rekan/api/internal/approval"
+	"github.com/rekan/rekan/api/internal/clock"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/eval/content"
 	"github.com/rekan/rekan/eval/text"
@@ -79,7 +80,7 @@ func (h *handler) createApproval(e *core.RequestEvent) error {
 
 // issue creates an approval of ids and answers with its one-time token.
 func (h *handler) issue(e *core.RequestEvent, businessID string, ids []string) error {
-	now := approval.Now()
+	now := clock.Now()
 	a, token, err := approval.Create(e.App, businessID, e.Auth.Id, ids, h.deps.ApprovalTTL, now)
 	if err != nil {
 		return e.InternalServerError("Não foi possível criar o link de aprovação.", err)
@@ -97,7 +98,7 @@ func (h *handler) businessApprovals(e *core.RequestEvent) error {
 	if err != nil {
 		return e.NotFoundError(msgBusinessNotFound, nil)
 	}
-	overview, err := approval.BusinessOverview(e.App, biz.Id, approval.Now())
+	overview, err := approval.BusinessOverview(e.App, biz.Id, clock.Now())
 	if err != nil {
 		return e.InternalServerError("Não foi possível ler as aprovações.", err)
 	}
@@ -116,7 +117,7 @@ func (h *handler) approvalSummary(e *core.RequestEvent) error {
 	if err != nil {
 		return e.InternalServerError("Não foi possível ler os clientes.", err)
 	}
-	now := approval.Now()
+	now := clock.Now()
 	out := map[string]approvalCounts{}
 	for _, b := range businesses {
 		if b.GetString("owner") != e.Auth.Id {
@@ -152,7 +153,7 @@ func (h *handler) approvalAction(e *core.RequestEvent) error {
 	}
 	switch action {
 	case "revoke":
-		if err := approval.Revoke(e.App, a, approval.Now()); err != nil {
+		if err := approval.Revoke(e.App, a, clock.Now()); err != nil {
 			return e.InternalServerError("Não foi possível cancelar o link.", err)
 		}
 		return e.NoContent(http.StatusNoContent)
@@ -177,7 +178,7 @@ func (h *handler) approvalAction(e *core.RequestEvent) error {
 // failed lookup is logged with the client's address (never the token):
 // guessing must be loud.
 func (h *handler) findLiveApproval(e *core.RequestEvent) (*core.Record, error) {
-	a, err := approval.FindLive(e.App, e.Request.Header.Get(ApprovalHeader), approval.Now())
+	a, err := approval.FindLive(e.App, e.Request.Header.Get(ApprovalHeader), clock.Now())
 	if errors.Is(err, approval.ErrNotFound) {
 		h.deps.Logger.Warn("approval token matched no live approval", "ip", e.RealIP(), "path", e.Request.URL.Path)
 		return nil, e.NotFoundError(msgApprovalNotFound, nil)
@@ -198,7 +199,7 @@ func (h *handler) publicApproval(e *core.RequestEvent) error {
 }
 
 func (h *handler) respondView(e *core.RequestEvent, a *core.Record) error {
-	view, err := approval.PublicView(e.App, a, h.signer, approval.Now())
+	view, err := approval.PublicView(e.App, a, h.signer, clock.Now())
 	if err != nil {
 		return e.InternalServerError("Não foi possível abrir os posts.", err)
 	}
@@ -264,7 +265,7 @@ func (h *handler) decide(e *core.RequestEvent) error {
 
 // approvalPhoto serves one photo of a live approval's post by its ticket.
 func (h *handler) approvalPhoto(e *core.RequestEvent) error {
-	p, name, err := h.signer.Open(e.App, e.Request.PathValue("ticket"), approval.Now())
+	p, name, err := h.signer.Open(e.App, e.Request.PathValue("ticket"), clock.Now())
 	if err != nil {
 		h.deps.Logger.Warn("approval photo ticket refused", "ip", e.RealIP())
 		return e.NotFoundError(msgApprovalNotFound, nil)

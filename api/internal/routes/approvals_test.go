@@ -20,6 +20,7 @@ import (
 
 	"github.com/rekan/rekan/api/internal/approval"
 	"github.com/rekan/rekan/api/internal/photo/phototest"
+	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/api/internal/routes"
 	"github.com/rekan/rekan/api/internal/security"
 	"github.com/rekan/rekan/api/internal/settings"
@@ -162,6 +163,11 @@ func (s *approvalServer) overview(t *testing.T) map[string]approval.PostState {
 	return out
 }
 
+func stageOf(t *testing.T, app core.App, id string) string {
+	t.Helper()
+	return testutil.FindPost(t, app, id).GetString("stage")
+}
+
 func countDecisions(t *testing.T, app core.App) int {
 	t.Helper()
 	n, err := app.CountRecords(approval.DecisionsCollection)
@@ -178,6 +184,9 @@ func TestApprovalJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 	token, _ := s.send(t, fx.AlicePost, second)
+	if st := stageOf(t, s.app, second); st != "enviado" {
+		t.Errorf("stage after sending: %q, want enviado", st)
+	}
 
 	status, headers, raw := s.call(t, http.MethodGet, "/api/rekan/approval", "", token, "")
 	if status != http.StatusOK {
@@ -227,6 +236,9 @@ func TestApprovalJourney(t *testing.T) {
 	if v.Posts[0].Decision == nil || v.Posts[0].Decision.Decision != "aprovado" || v.Posts[1].Decision == nil || v.Posts[1].Decision.Note != "tira o preço" {
 		t.Errorf("decisions not shown: %+v", v.Posts)
 	}
+	if a, b := stageOf(t, s.app, fx.AlicePost), stageOf(t, s.app, second); a != "aprovado" || b != "ajuste" {
+		t.Errorf("stages after the decisions: %q %q", a, b)
+	}
 	states := s.overview(t)
 	if states[fx.AlicePost].State != "aprovado" || states[second].State != "ajuste" || states[second].Decision.Name != "Ana" {
 		t.Errorf("operator's view: %+v", states)
@@ -240,6 +252,20 @@ func TestApprovalJourney(t *testing.T) {
 	}
 	if n := countDecisions(t, s.app); n != 3 {
 		t.Errorf("decisions kept: %d, want 3", n)
+	}
+	if st := stageOf(t, s.app, second); st != "aprovado" {
+		t.Errorf("stage after the change of mind: %q", st)
+	}
+	// Once the operator publishes, the decision is final.
+	if err := post.MoveStage(s.app, second, post.StagePublished, post.Operator("alice@example.com"), ""); err != nil {
+		t.Fatal(err)
+	}
+	status, raw = s.decide(t, token, second, "ajuste", "mudei de ideia")
+	if status != http.StatusConflict || !strings.Contains(raw, "já foi publicado") {
+		t.Errorf("decision on a published post: %d %s", status, raw)
+	}
+	if v := s.view(t, token); v.Posts[1].Open {
+		t.Errorf("a published post is still open: %+v", v.Posts[1])
 	}
 }
 
@@ -375,6 +401,9 @@ func TestEditAfterApproval(t *testing.T) {
 	if st := s.overview(t)[fx.AlicePost]; st.State != approval.StateEdited || st.Decision == nil || st.Decision.Decision != "aprovado" {
 		t.Errorf("after the edit: %+v, want alterado", st)
 	}
+	if st := stageOf(t, s.app, fx.AlicePost); st != "rascunho" {
+		t.Errorf("stage after an edit of an approved post: %q, want rascunho", st)
+	}
 	if v := s.view(t, token); v.Posts[0].Decision != nil || v.Posts[0].Caption != "Outro texto, depois da aprovação." {
 		t.Errorf("the client still sees the old approval: %+v", v.Posts[0])
 	}
@@ -387,7 +416,7 @@ func TestEditAfterApproval(t *testing.T) {
 	if status, raw := s.decide(t, token, fx.AlicePost, "aprovado", ""); status != http.StatusOK {
 		t.Fatalf("approve again: %d %s", status, raw)
 	}
-	if st := s.overview(t)[fx.AlicePost]; st.State != approval.StateApproved {
+	if st := s.overview(t)[fx.AlicePost]; st.State != approval.StateApproved || stageOf(t, s.app, fx.AlicePost) != "aprovado" {
 		t.Errorf("after approving the new version: %+v", st)
 	}
 	status, _, raw = s.call(t, http.MethodPost, "/api/rekan/approvals/"+approvalID+":remind", fx.AliceToken, "", "")
@@ -427,7 +456,7 @@ func TestConcurrentDecisions(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := s.overview(t)[fx.AlicePost]
-	if st.State != last.Decision || st.Decision.Note != last.Note {
+	if st.State != last.Decision || st.Decision.Note != last.Note || stageOf(t, s.app, fx.AlicePost) != last.Decision {
 		t.Errorf("operator sees %+v, last stored %+v", st, last)
 	}
 	for _, token := range []string{first, second} {

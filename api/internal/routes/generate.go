@@ -60,14 +60,21 @@ func (h *handler) generate(e *core.RequestEvent) error {
 	})
 }
 
-// postAction routes POST /api/rekan/posts/{id}:{action}; retry is the only
-// action.
+// postAction routes POST /api/rekan/posts/{id}:{action}: retry, stage, undo.
 func (h *handler) postAction(e *core.RequestEvent) error {
 	id, action, ok := strings.Cut(e.Request.PathValue("action"), ":")
-	if !ok || action != "retry" || id == "" {
+	if !ok || id == "" {
 		return e.NotFoundError("", nil)
 	}
-	return h.retry(e, id)
+	switch action {
+	case "retry":
+		return h.retry(e, id)
+	case "stage":
+		return h.stage(e, id)
+	case "undo":
+		return h.undo(e, id)
+	}
+	return e.NotFoundError("", nil)
 }
 
 // retry regenerates one post from its stored brief, keeping its role.

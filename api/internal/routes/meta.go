@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/rekan/rekan/api/internal/clock"
 )
 
 type configResponse struct {
@@ -13,6 +15,10 @@ type configResponse struct {
 	LLMConfigured bool   `json:"llm_configured"`
 	ContactPhone  string `json:"contact_phone"`
 	Version       string `json:"version"`
+	// TimeZone and Today let the browser compute dates in the instance's
+	// zone, and show the server's "today" (which a test can set).
+	TimeZone string `json:"timezone"`
+	Today    string `json:"today"`
 }
 
 // config answers the per-instance values the static web build must not bake.
@@ -22,6 +28,8 @@ func (h *handler) config(e *core.RequestEvent) error {
 		LLMConfigured: h.deps.Content.LLMConfigured(),
 		ContactPhone:  h.deps.ContactPhone,
 		Version:       h.deps.Version,
+		TimeZone:      clock.Zone().String(),
+		Today:         clock.Today(),
 	})
 }
 

@@ -7,6 +7,7 @@ package routes
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -75,18 +76,18 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	generate := operator.POST("/businesses/{id}/posts:generate", h.generate).
 		// Photos: above PocketBase's default limit; the route bounds each part.
 		Bind(streamBody(), apis.BodyLimit(maxMultipartBytes))
-	// ServeMux wildcards must fill a whole segment, so "{id}:retry" is routed
-	// as one segment and split by the handler.
-	retry := operator.POST("/posts/{action}", h.postAction)
-	// Approvals: the operator's side. Writes pass the drain like every
-	// write that must not be cut by a restart.
+	// ServeMux wildcards must fill a whole segment, so "{id}:retry" (and
+	// :stage, :undo) is routed as one segment and split by the handler.
+	actions := operator.POST("/posts/{action}", h.postAction)
+	// Approvals: the operator's side. Their writes are admitted by the
+	// drain too, so a stopping server finishes them before it goes.
 	createApproval := operator.POST("/approvals", h.createApproval).Bind(apis.BodyLimit(maxApprovalBody))
 	operator.GET("/businesses/{id}/approvals", h.businessApprovals)
 	operator.GET("/approvals/summary", h.approvalSummary)
 	approvalAction := operator.POST("/approvals/{action}", h.approvalAction).Bind(apis.BodyLimit(maxApprovalBody))
 
 	// The client's side: no account, the token in a header. Its own rate
-	// limits (settings), its own headers (security.ApprovalHeaders).
+	// limits (settings), its own headers (security.SetApprovalHeaders).
 	public := g.Group("/approval").BindFunc(approvalHeaders)
 	public.GET("", h.publicApproval)
 	decide := public.POST("/decisions", h.decide).Bind(apis.BodyLimit(maxApprovalBody))
@@ -94,7 +95,13 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 
 	if deps.Admit != nil {
 		generate.BindFunc(deps.Admit)
-		retry.BindFunc(deps.Admit)
+		// Only a retry starts a generation; stage moves go on while draining.
+		actions.BindFunc(func(e *core.RequestEvent) error {
+			if strings.HasSuffix(e.Request.PathValue("action"), ":retry") {
+				return deps.Admit(e)
+			}
+			return e.Next()
+		})
 		createApproval.BindFunc(deps.Admit)
 		approvalAction.BindFunc(deps.Admit)
 		decide.BindFunc(deps.Admit)

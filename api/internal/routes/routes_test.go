@@ -419,7 +419,7 @@ func TestHealthAndConfig(t *testing.T) {
 		}},
 		{env{configured: false}, tests.ApiScenario{
 			Name: "config", Method: http.MethodGet, URL: "/api/rekan/config", ExpectedStatus: 200,
-			ExpectedContent: []string{`{"app_name":"Acme","llm_configured":false,"contact_phone":"5511987654321","version":"test-version"}`},
+			ExpectedContent: []string{`{"app_name":"Acme","llm_configured":false,"contact_phone":"5511987654321","version":"test-version","timezone":"America/Sao_Paulo","today":"`},
 		}},
 	}
 	for _, sc := range scenarios {

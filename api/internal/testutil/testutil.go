@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"github.com/rekan/rekan/api/internal/approval"
 	"github.com/rekan/rekan/api/internal/business"
 	"github.com/rekan/rekan/api/internal/post"
 	_ "github.com/rekan/rekan/api/migrations"
@@ -131,6 +132,7 @@ func (f *Fixture) NewApp(t testing.TB) *tests.TestApp {
 	}
 	business.BindHooks(app)
 	post.BindHooks(app)
+	approval.BindHooks(app)
 	return app
 }
 
@@ -174,6 +176,7 @@ func NewPost(app core.App, businessID, brief, role, hook string) (string, error)
 		"role":            role,
 		"hook":            hook,
 		"status":          "ready",
+		"stage":           "rascunho",
 		"checks":          []any{},
 		"model":           "seed",
 	})
