@@ -112,3 +112,24 @@ export function formatWhen(iso: string): string {
 export function firstName(name: string): string {
 	return name.trim().split(/\s+/)[0] ?? '';
 }
+
+/** "há 2 dias", "hoje", "ontem": how long ago a link was sent. */
+export function sentAgo(iso: string, now = new Date()): string {
+	const t = new Date(iso.replace(' ', 'T'));
+	if (Number.isNaN(t.getTime())) return '';
+	const day = (d: Date) => Date.UTC(d.getFullYear(), d.getMonth(), d.getDate());
+	const days = Math.round((day(now) - day(t)) / 86_400_000);
+	if (days <= 0) return 'hoje';
+	if (days === 1) return 'ontem';
+	return `há ${days} dias`;
+}
+
+/** The WhatsApp message that carries an approval link, in the operator's friendly pt-BR. */
+export function approvalMessage(ownerName: string, count: number, url: string, reminder = false): string {
+	const name = firstName(ownerName);
+	const hello = name ? `Oi, ${name}! Tudo bem?` : 'Oi! Tudo bem?';
+	const posts = count === 1 ? 'o post novo' : `os ${count} posts novos`;
+	if (reminder)
+		return `${hello} Passando para lembrar: ${count === 1 ? 'ainda falta' : 'ainda faltam'} ${posts.replace('novos', '').replace('novo', '').trim()} para você olhar. É rapidinho, dá para aprovar ou pedir ajuste por aqui: ${url}`;
+	return `${hello} Preparei ${posts} do Instagram. Dá uma olhada e me diz se posso publicar; se quiser mudar algo, é só pedir ajuste no próprio link: ${url}`;
+}
