@@ -46,6 +46,9 @@ func DefaultContent(prompt string, call int) string {
 // planted in every post it writes (see Faults); other prompts are answered
 // as DefaultContent does.
 func FaultyContent(prompt string, call int, fault Fault) string {
+	if reply, ok := reviseReply(prompt); ok {
+		return reply
+	}
 	roles := rolesIn(prompt)
 	switch {
 	case len(roles) > 0:

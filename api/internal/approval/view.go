@@ -2,6 +2,7 @@ package approval
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -210,4 +211,21 @@ func postsWithDecisions(app core.App, ids []string) ([]*core.Record, map[string]
 		return nil, nil, err
 	}
 	return posts, last, nil
+}
+
+// ErrNoChangeRequest is a post whose client asked for no change on its
+// current version.
+var ErrNoChangeRequest = errors.New("no change request on this version")
+
+// ChangeRequest is the client's note when the latest decision on the
+// post's current version asks for changes.
+func ChangeRequest(app core.App, p *core.Record) (string, error) {
+	d, err := latest(app, p.Id)
+	if err != nil {
+		return "", err
+	}
+	if d == nil || d.GetString("decision") != Changes || d.GetString("content_hash") != ContentHash(p) {
+		return "", ErrNoChangeRequest
+	}
+	return d.GetString("note"), nil
 }

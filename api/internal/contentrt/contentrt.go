@@ -180,26 +180,49 @@ func (s *Runtime) PID() int {
 // with ErrNotConfigured, runtime or not, instead of sending a keyless
 // request.
 func (s *Runtime) WritePosts(ctx context.Context, req content.Request) (content.Result, error) {
+	writer, err := s.ready(ctx, "write posts")
+	if err != nil {
+		return content.Result{}, err
+	}
+	return writer.WritePosts(ctx, req)
+}
+
+// RevisePost implements content.Reviser, behind the same gates as
+// WritePosts.
+func (s *Runtime) RevisePost(ctx context.Context, req content.ReviseRequest) (content.Result, error) {
+	writer, err := s.ready(ctx, "revise post")
+	if err != nil {
+		return content.Result{}, err
+	}
+	reviser, ok := writer.(content.Reviser)
+	if !ok {
+		return content.Result{}, fmt.Errorf("revise post: %w: the writer cannot revise", content.ErrRuntimeUnavailable)
+	}
+	return reviser.RevisePost(ctx, req)
+}
+
+// ready returns the writer once the runtime is up: without an LLM key it
+// fails at once; a call arriving right after a restart waits for the
+// runtime's start (a fraction of a second) rather than failing.
+func (s *Runtime) ready(ctx context.Context, what string) (content.Writer, error) {
 	if !s.provider.Configured() {
-		return content.Result{}, fmt.Errorf("write posts: %w", content.ErrNotConfigured)
+		return nil, fmt.Errorf("%s: %w", what, content.ErrNotConfigured)
 	}
 	s.mu.RLock()
 	writer, startErr, pending := s.writer, s.startErr, s.pending
 	s.mu.RUnlock()
 	if writer == nil && pending != nil {
-		// A generation arriving right after a restart waits the runtime's
-		// start (a fraction of a second) rather than failing.
 		select {
 		case <-pending:
 		case <-ctx.Done():
-			return content.Result{}, fmt.Errorf("write posts: %w: %w", content.ErrRuntimeUnavailable, ctx.Err())
+			return nil, fmt.Errorf("%s: %w: %w", what, content.ErrRuntimeUnavailable, ctx.Err())
 		}
 		s.mu.RLock()
 		writer, startErr = s.writer, s.startErr
 		s.mu.RUnlock()
 	}
 	if writer == nil {
-		return content.Result{}, fmt.Errorf("write posts: %w: %w", content.ErrRuntimeUnavailable, startErr)
+		return nil, fmt.Errorf("%s: %w: %w", what, content.ErrRuntimeUnavailable, startErr)
 	}
-	return writer.WritePosts(ctx, req)
+	return writer, nil
 }

@@ -95,9 +95,10 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 
 	if deps.Admit != nil {
 		generate.BindFunc(deps.Admit)
-		// Only a retry starts a generation; stage moves go on while draining.
+		// Only a retry or a revision starts a generation; stage moves go
+		// on while draining.
 		actions.BindFunc(func(e *core.RequestEvent) error {
-			if strings.HasSuffix(e.Request.PathValue("action"), ":retry") {
+			if action := e.Request.PathValue("action"); strings.HasSuffix(action, ":retry") || strings.HasSuffix(action, ":revise") {
 				return deps.Admit(e)
 			}
 			return e.Next()
