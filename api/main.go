@@ -8,8 +8,6 @@ import (
 	"os"
 
 	"github.com/pocketbase/pocketbase"
-
-	_ "github.com/rekan/rekan/api/migrations"
 )
 
 // version is set at build time: -ldflags "-X main.version=…".
@@ -37,6 +35,7 @@ func main() {
 	registerMigrations(app)
 	registerSettings(app)
 	registerClock(app)
+	registerTestKill(app)
 	registerSecurity(app)
 	registerRecordHooks(app)
 	runtime := registerContentRuntime(app)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"syscall"
 
 	"github.com/joho/godotenv"
 	"github.com/pocketbase/pocketbase"
@@ -27,8 +28,10 @@ import (
 	"github.com/rekan/rekan/api/internal/routes"
 	"github.com/rekan/rekan/api/internal/security"
 	"github.com/rekan/rekan/api/internal/settings"
+	"github.com/rekan/rekan/api/internal/storage"
 	"github.com/rekan/rekan/api/internal/superuser"
 	"github.com/rekan/rekan/api/internal/webui"
+	"github.com/rekan/rekan/api/migrations"
 )
 
 // registerEnv loads .env from the working directory when there is one.
@@ -99,7 +102,6 @@ func registerSettings(app *pocketbase.PocketBase) {
 func registerRecordHooks(app *pocketbase.PocketBase) {
 	business.BindHooks(app)
 	post.BindHooks(app)
-	approval.BindHooks(app)
 }
 
 // refusedStart is a configuration error a serve hook refused to start
@@ -121,6 +123,14 @@ func registerContentRuntime(app *pocketbase.PocketBase) *contentrt.Runtime {
 		}
 		if err := post.FailInterrupted(e.App); err != nil {
 			return err
+		}
+		// Before serving, so no upload of this process is in flight: files
+		// a data migration left behind, or no record names any more.
+		testPoint("before-sweep")
+		if n, err := storage.Sweep(e.App); err != nil {
+			return fmt.Errorf("sweep stored files: %w", err)
+		} else if n > 0 {
+			e.App.Logger().Info("removed stored files no record references", "files", n)
 		}
 		// Failures are logged and reported by health and generation.
 		runtime.StartInBackground(e.App.Logger())
@@ -180,6 +190,36 @@ func registerClock(app *pocketbase.PocketBase) {
 		}
 		return e.Next()
 	})
+}
+
+// testPoint kills the process when REKAN_TEST_KILL_AT names point: tests
+// of the real binary stop it at fixed points of a migration (a crash, a
+// power cut) and check what the next start finds.
+var testPoint = func(string) {}
+
+// registerTestKill reads REKAN_TEST_KILL_AT ("test-only:" then a point:
+// "rows:N" inside the requests data migration, "before-sweep" after the
+// migrations committed). A value not marked for tests refuses to start.
+func registerTestKill(app *pocketbase.PocketBase) {
+	raw := strings.TrimSpace(os.Getenv("REKAN_TEST_KILL_AT"))
+	if raw == "" {
+		return
+	}
+	point, ok := strings.CutPrefix(raw, clock.TestNowPrefix)
+	if !ok {
+		refusedStart = errors.New(`REKAN_TEST_KILL_AT kills the server and is for tests only; its value must start with "test-only:"`)
+		app.OnServe().BindFunc(func(*core.ServeEvent) error { return refusedStart })
+		return
+	}
+	kill := func(at string) {
+		if at == point {
+			slog.Warn("killed by REKAN_TEST_KILL_AT", "point", at)
+			_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			select {}
+		}
+	}
+	testPoint = kill
+	migrations.TestPoint = kill
 }
 
 // registerRoutes mounts /api/rekan/.

@@ -38,7 +38,7 @@ func TestMigrationsUpAndDownOnAFreshDatabase(t *testing.T) {
 	if len(reverted) != len(list.Items()) {
 		t.Fatalf("reverted %v, want all %d", reverted, len(list.Items()))
 	}
-	for _, name := range []string{"businesses", "posts"} {
+	for _, name := range []string{"businesses", "posts", "requests", "post_events", "post_versions"} {
 		if _, err := app.FindCollectionByNameOrId(name); err == nil {
 			t.Errorf("collection %s still exists after down", name)
 		}
@@ -95,7 +95,7 @@ func assertUp(t *testing.T, app core.App) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, field := range []string{"business", "brief", "caption", "hashtags", "production_note", "role", "hook", "status", "error", "checks", "model", "edited", "created", "updated"} {
+	for _, field := range []string{"business", "request", "caption", "hashtags", "production_note", "role", "hook", "status", "error", "checks", "model", "edited", "stage", "publish_on", "photos", "created", "updated"} {
 		if posts.Fields.GetByName(field) == nil {
 			t.Errorf("posts.%s missing", field)
 		}
@@ -107,10 +107,26 @@ func assertUp(t *testing.T, app core.App) {
 	if posts.CreateRule != nil {
 		t.Errorf("posts can be created through the API: %q", *posts.CreateRule)
 	}
-	photos, ok := posts.Fields.GetByName("photos").(*core.FileField)
-	if !ok || !photos.Protected || photos.MaxSelect != 4 || photos.MaxSize != 10<<20 || !slices.Equal(photos.Thumbs, migrations.PhotoThumbs) ||
+	if _, ok := posts.Fields.GetByName("photos").(*core.JSONField); !ok || posts.Fields.GetByName("brief") != nil {
+		t.Errorf("posts.photos is not a selection, or posts.brief is left: %+v", posts.Fields.GetByName("photos"))
+	}
+	requests, err := app.FindCollectionByNameOrId("requests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	photos, ok := requests.Fields.GetByName("photos").(*core.FileField)
+	if !ok || !photos.Protected || photos.MaxSize != 10<<20 || !slices.Equal(photos.Thumbs, migrations.PhotoThumbs) ||
 		!slices.Equal(photos.MimeTypes, []string{"image/jpeg", "image/png", "image/webp"}) {
-		t.Errorf("posts.photos: %+v", posts.Fields.GetByName("photos"))
+		t.Errorf("requests.photos: %+v", requests.Fields.GetByName("photos"))
+	}
+	if rel, ok := posts.Fields.GetByName("request").(*core.RelationField); !ok || !rel.Required || !rel.CascadeDelete || rel.CollectionId != requests.Id {
+		t.Errorf("posts.request: %+v", posts.Fields.GetByName("request"))
+	}
+	if rel, ok := requests.Fields.GetByName("business").(*core.RelationField); !ok || !rel.Required || !rel.CascadeDelete || rel.CollectionId != businesses.Id {
+		t.Errorf("requests.business: %+v", requests.Fields.GetByName("business"))
+	}
+	if requests.CreateRule != nil || requests.UpdateRule != nil {
+		t.Errorf("requests can be written through the API")
 	}
 	if !hasIndex(posts, "idx_posts_business_created") {
 		t.Errorf("posts indexes: %v", posts.Indexes)

@@ -34,7 +34,11 @@ func unchanged(t testing.TB, app *tests.TestApp, _ *http.Response) {
 		t.Errorf("alice's business changed: owner %s name %s", biz.GetString("owner"), biz.GetString("name"))
 	}
 	p := testutil.FindPost(t, app, fx.AlicePost)
-	if p.GetString("brief") != "bolo de casamento" || p.GetString("status") != "ready" || p.GetBool("edited") || !strings.HasPrefix(p.GetString("caption"), "Olha esse bolo!") {
+	req, err := app.FindRecordById("requests", p.GetString("request"))
+	if err != nil || req.GetString("brief") != "bolo de casamento" || p.GetString("stage") != "rascunho" {
+		t.Errorf("alice's request or stage changed: %v %v", err, p.PublicExport())
+	}
+	if p.GetString("status") != "ready" || p.GetBool("edited") || !strings.HasPrefix(p.GetString("caption"), "Olha esse bolo!") {
 		t.Errorf("alice's post changed: %v", p.PublicExport())
 	}
 }
@@ -109,6 +113,27 @@ func TestCollectionRules(t *testing.T) {
 			Body: strings.NewReader(`{"checks":[]}`), ExpectedStatus: 404, ExpectedContent: []string{`"status":404`}},
 		{Name: "business of a post cannot be moved", Method: http.MethodPatch, URL: postURL + "/" + fx.AlicePost, Headers: auth(fx.AliceToken),
 			Body: strings.NewReader(`{"business":"` + fx.BobBusiness + `"}`), ExpectedStatus: 404, ExpectedContent: []string{`"status":404`}},
+		{Name: "request of a post cannot be moved", Method: http.MethodPatch, URL: postURL + "/" + fx.AlicePost, Headers: auth(fx.AliceToken),
+			Body: strings.NewReader(`{"request":"` + fx.BobPost + `"}`), ExpectedStatus: 404, ExpectedContent: []string{`"status":404`}},
+		{Name: "stage cannot be set through the records API", Method: http.MethodPatch, URL: postURL + "/" + fx.AlicePost, Headers: auth(fx.AliceToken),
+			Body: strings.NewReader(`{"stage":"publicado"}`), ExpectedStatus: 404, ExpectedContent: []string{`"status":404`}},
+
+		// Requests: the owner's to list, view and delete; only the server creates or changes them.
+		{Name: "bob lists only his requests", Method: http.MethodGet, URL: "/api/collections/requests/records", Headers: auth(fx.BobToken),
+			ExpectedStatus: 200, ExpectedContent: []string{`"totalItems":1`, `"brief":"corte degradê"`}, NotExpectedContent: []string{"bolo de casamento"}},
+		{Name: "requests need auth", Method: http.MethodGet, URL: "/api/collections/requests/records",
+			ExpectedStatus: 200, ExpectedContent: []string{`"totalItems":0`}},
+		{Name: "operators cannot create requests", Method: http.MethodPost, URL: "/api/collections/requests/records", Headers: auth(fx.AliceToken),
+			Body:           strings.NewReader(`{"business":"` + fx.AliceBusiness + `","brief":"x","count":1}`),
+			ExpectedStatus: 403, ExpectedContent: []string{`"status":403`}},
+		{Name: "bob cannot see alice's stage history", Method: http.MethodGet, URL: "/api/collections/post_events/records?filter=post='" + fx.AlicePost + "'", Headers: auth(fx.BobToken),
+			ExpectedStatus: 200, ExpectedContent: []string{`"totalItems":0`}},
+		{Name: "operators cannot write stage history", Method: http.MethodPost, URL: "/api/collections/post_events/records", Headers: auth(fx.AliceToken),
+			Body:           strings.NewReader(`{"post":"` + fx.AlicePost + `","from":"rascunho","to":"publicado","actor":"operator"}`),
+			ExpectedStatus: 403, ExpectedContent: []string{`"status":403`}},
+		{Name: "operators cannot write versions", Method: http.MethodPost, URL: "/api/collections/post_versions/records", Headers: auth(fx.AliceToken),
+			Body:           strings.NewReader(`{"post":"` + fx.AlicePost + `","reason":"edit"}`),
+			ExpectedStatus: 403, ExpectedContent: []string{`"status":403`}},
 		{Name: "hashtags must be words", Method: http.MethodPatch, URL: postURL + "/" + fx.AlicePost, Headers: auth(fx.AliceToken),
 			Body: strings.NewReader(`{"hashtags":["#bolo de pote"]}`), ExpectedStatus: 400, ExpectedContent: []string{`"hashtags":{"code":"validation_invalid_hashtags"`}},
 	}
@@ -142,7 +167,7 @@ func TestOperatorCreatesAndEditsOwnData(t *testing.T) {
 		URL: "/api/collections/posts/records/" + fx.AlicePost, Headers: auth(fx.AliceToken),
 		Body:           strings.NewReader(`{"caption":"Bolo novo! Veja em https://example.com","hashtags":["bolo","#festa"]}`),
 		ExpectedStatus: 200,
-		ExpectedContent: []string{`"edited":true`, `"hashtags":["#bolo","#festa"]`, `"brief":"bolo de casamento"`,
+		ExpectedContent: []string{`"edited":true`, `"hashtags":["#bolo","#festa"]`,
 			`"id":"no_links","label":"Sem links","passed":false`},
 		TestAppFactory: fx.NewApp,
 		AfterTestFunc: func(t testing.TB, app *tests.TestApp, _ *http.Response) {
@@ -155,12 +180,16 @@ func TestOperatorCreatesAndEditsOwnData(t *testing.T) {
 	edit.Test(t)
 
 	del := tests.ApiScenario{
-		Name: "deleting a business deletes its posts", Method: http.MethodDelete,
+		Name: "deleting a business deletes its requests and posts", Method: http.MethodDelete,
 		URL: "/api/collections/businesses/records/" + fx.AliceBusiness, Headers: auth(fx.AliceToken),
 		ExpectedStatus: 204, TestAppFactory: fx.NewApp,
 		AfterTestFunc: func(t testing.TB, app *tests.TestApp, _ *http.Response) {
 			if n := testutil.CountPosts(t, app); n != 1 {
 				t.Errorf("posts after cascade: %d, want 1", n)
+			}
+			var n int
+			if err := app.DB().NewQuery("SELECT COUNT(*) FROM requests").Row(&n); err != nil || n != 1 {
+				t.Errorf("requests after cascade: %d %v, want 1", n, err)
 			}
 		},
 	}

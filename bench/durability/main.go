@@ -191,8 +191,16 @@ func fill(root *durability.Client, business string, n int) error {
 			defer wg.Done()
 			c := &durability.Client{Base: root.Base, Token: root.Token, HTTP: &http.Client{}}
 			for i := range jobs {
+				var req struct {
+					ID string `json:"id"`
+				}
+				request := map[string]any{"business": business, "brief": fmt.Sprintf("bolo %d", i), "count": 1}
+				if _, err := c.Do(context.Background(), "POST", "/api/collections/requests/records", request, &req); err != nil {
+					errs <- err
+					return
+				}
 				body := map[string]any{
-					"business": business, "brief": fmt.Sprintf("bolo %d", i), "caption": captions[i],
+					"business": business, "request": req.ID, "caption": captions[i],
 					"hashtags":        []string{"#bolo", "#confeitaria", "#fortaleza", "#docesartesanais"},
 					"production_note": "Foto de cima, luz natural da janela, fundo de madeira.",
 					"role":            "produto", "hook": "Olha esse bolo!", "status": "ready", "checks": []any{}, "model": "bench",

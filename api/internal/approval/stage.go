@@ -64,7 +64,8 @@ func decisionOpen(p *core.Record) bool {
 	return true
 }
 
-// postPhotos are the stored names of the post's photos, in order.
+// postPhotos are the names of the photos the post selects from its
+// request, in order.
 func postPhotos(p *core.Record) []string {
-	return p.GetStringSlice("photos")
+	return post.PhotoNames(p)
 }

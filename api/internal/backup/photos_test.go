@@ -30,12 +30,16 @@ func TestBackupRestoresPhotos(t *testing.T) {
 
 	jpg := phototest.JPEG(640, 480, phototest.Red, phototest.Blue, 0)
 	p := testutil.AddPhotos(t, app, fx.AlicePost, jpg)
-	name := p.GetStringSlice(post.PhotosField)[0]
+	name := post.PhotoNames(p)[0]
 	if err := app.CreateBackup(context.Background(), "photos.zip"); err != nil {
 		t.Fatal(err)
 	}
-	p.Set(post.PhotosField+"-", name)
-	if err := app.Save(p); err != nil {
+	req, err := post.RequestOf(app, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Set("photos-", name)
+	if err := app.Save(req); err != nil {
 		t.Fatal(err)
 	}
 	if files := testutil.StoredFiles(t, app); len(files) != 0 {
@@ -47,7 +51,7 @@ func TestBackupRestoresPhotos(t *testing.T) {
 	if err := archive.Extract(filepath.Join(app.DataDir(), core.LocalBackupsDirName, "photos.zip"), restored); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(restored, core.LocalStorageDirName, p.BaseFilesPath(), name)); err != nil {
+	if _, err := os.Stat(filepath.Join(restored, core.LocalStorageDirName, req.BaseFilesPath(), name)); err != nil {
 		t.Fatalf("the archive lacks the photo: %v", err)
 	}
 	s := &tests.ApiScenario{
@@ -71,7 +75,7 @@ func TestBackupRestoresPhotos(t *testing.T) {
 	}
 	s.BeforeTestFunc = func(t testing.TB, restoredApp *tests.TestApp, _ *core.ServeEvent) {
 		restoredPost := testutil.FindPost(t, restoredApp, fx.AlicePost)
-		if got := restoredPost.GetStringSlice(post.PhotosField); len(got) != 1 || got[0] != name {
+		if got := post.PhotoNames(restoredPost); len(got) != 1 || got[0] != name {
 			t.Fatalf("restored post photos %v, want [%s]", got, name)
 		}
 		alice, err := restoredApp.FindRecordById("users", fx.AliceID)
@@ -82,7 +86,7 @@ func TestBackupRestoresPhotos(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s.URL = "/api/files/posts/" + fx.AlicePost + "/" + name + "?token=" + token
+		s.URL = "/api/files/requests/" + restoredPost.GetString("request") + "/" + name + "?token=" + token
 	}
 	s.Test(t)
 }

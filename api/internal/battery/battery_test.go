@@ -89,7 +89,7 @@ func snapshot(t testing.TB, app core.App) string {
 	var b strings.Builder
 	for _, q := range []string{
 		"SELECT id || owner || name || segment || city || state || phone || services || facts || notes AS r FROM businesses ORDER BY id",
-		"SELECT id || business || brief || caption || hashtags || production_note || role || hook || status || error || edited AS r FROM posts ORDER BY id",
+		"SELECT id || business || request || caption || hashtags || production_note || role || hook || status || error || edited AS r FROM posts ORDER BY id",
 		"SELECT id || email || tokenKey || password AS r FROM users ORDER BY id",
 	} {
 		var rows []struct {
@@ -309,7 +309,7 @@ func TestRecordsAPI(t *testing.T) {
 		{name: "filter cannot widen the rule", method: "GET", url: posts + "?filter=" + escape("business.owner != ''"), headers: bob, status: 200, contains: []string{`"totalItems":1`}, lacks: []string{fx.AlicePost}},
 		{name: "filter on another owner's id", method: "GET", url: bizs + "?filter=" + escape("owner = '"+fx.AliceID+"'"), headers: bob, status: 200, contains: []string{`"totalItems":0`}},
 		{name: "expand does not leak the other operator", method: "GET", url: posts + "?expand=business.owner", headers: bob, status: 200, lacks: []string{"alice@example.com", fx.AlicePost}},
-		{name: "back-relation filter", method: "GET", url: bizs + "?filter=" + escape("posts_via_business.brief ~ 'casamento'"), headers: bob, status: 200, contains: []string{`"totalItems":0`}},
+		{name: "back-relation filter", method: "GET", url: bizs + "?filter=" + escape("requests_via_business.brief ~ 'casamento'"), headers: bob, status: 200, contains: []string{`"totalItems":0`}},
 		{name: "sort by a hidden field", method: "GET", url: users + "?sort=password", headers: bob, status: 400},
 		{name: "bob lists users: only himself", method: "GET", url: users, headers: bob, status: 200, lacks: []string{"alice@example.com"}},
 		{name: "anonymous lists posts", method: "GET", url: posts, status: 200, contains: []string{`"totalItems":0`}},

@@ -201,7 +201,7 @@ func TestEndToEndGeneration(t *testing.T) {
 			t.Fatalf("failed posts: %s", r.raw)
 		}
 		stored := testutil.FindPost(t, s.app, failed[0]["id"].(string))
-		if stored.GetString("status") != "failed" || stored.GetString("brief") != "promoção de brigadeiro" || stored.GetString("error") == "" {
+		if stored.GetString("status") != "failed" || testutil.RequestBrief(t, s.app, stored) != "promoção de brigadeiro" || stored.GetString("error") == "" {
 			t.Errorf("failed post: %v", stored.PublicExport())
 		}
 		if n := testutil.CountPosts(t, s.app); n != before+1 {
@@ -221,7 +221,7 @@ func TestEndToEndGeneration(t *testing.T) {
 			t.Fatalf("retry: %d %s", retry.status, retry.raw)
 		}
 		stored = testutil.FindPost(t, s.app, stored.Id)
-		if stored.GetString("status") != "ready" || stored.GetString("error") != "" || stored.GetString("brief") != "promoção de brigadeiro" {
+		if stored.GetString("status") != "ready" || stored.GetString("error") != "" || testutil.RequestBrief(t, s.app, stored) != "promoção de brigadeiro" {
 			t.Errorf("retried post: %v", stored.PublicExport())
 		}
 	})
@@ -252,7 +252,7 @@ func TestEndToEndGeneration(t *testing.T) {
 		for time.Now().Before(deadline) {
 			after := testutil.PostsOf(t, s.app, fx.AliceBusiness)
 			if len(after) == len(before)+1 && after[0].GetString("status") == "ready" {
-				if after[0].GetString("brief") != "cliente impaciente" {
+				if testutil.RequestBrief(t, s.app, after[0]) != "cliente impaciente" {
 					t.Errorf("newest post: %v", after[0].PublicExport())
 				}
 				return
@@ -281,7 +281,7 @@ func TestEndToEndGeneration(t *testing.T) {
 			t.Fatalf("generate during the kill: %d %s", r.status, r.raw)
 		}
 		failed := posts(t, data(r))
-		if len(failed) != 1 || failed[0]["status"] != "failed" || failed[0]["brief"] != "bolo interrompido" {
+		if len(failed) != 1 || failed[0]["status"] != "failed" || testutil.ExpandedBrief(failed[0]) != "bolo interrompido" {
 			t.Errorf("failed posts: %s", r.raw)
 		}
 
@@ -326,7 +326,7 @@ func TestEndToEndTimeout(t *testing.T) {
 	if len(failed) != 1 {
 		t.Fatalf("failed posts: %s", r.raw)
 	}
-	if p := testutil.FindPost(t, s.app, failed[0]["id"].(string)); p.GetString("status") != "failed" || p.GetString("brief") != "bolo lento" {
+	if p := testutil.FindPost(t, s.app, failed[0]["id"].(string)); p.GetString("status") != "failed" || testutil.RequestBrief(t, s.app, p) != "bolo lento" {
 		t.Errorf("stored: %v", p.PublicExport())
 	}
 }
@@ -342,7 +342,7 @@ func TestEndToEndWithoutLLMKey(t *testing.T) {
 		t.Fatalf("generate: %d %s", r.status, r.raw)
 	}
 	failed := posts(t, data(r))
-	if len(failed) != 1 || failed[0]["brief"] != "bolo sem chave" {
+	if len(failed) != 1 || testutil.ExpandedBrief(failed[0]) != "bolo sem chave" {
 		t.Errorf("failed posts: %s", r.raw)
 	}
 	if n := len(s.fake.Requests()); n != 0 {

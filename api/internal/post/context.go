@@ -3,11 +3,9 @@ package post
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/rekan/rekan/api/internal/business"
 	"github.com/rekan/rekan/eval/checks"
@@ -53,38 +51,34 @@ func RecentOf(app core.App, businessID, exceptID string) (Recent, error) {
 	return recent, nil
 }
 
-// sameRequestWindow: the posts of one request are created in one
-// transaction, so siblings share business and brief and were created within
-// this much of each other.
-const sameRequestWindow = 2 * time.Second
-
 // CheckInput is what the checks need to re-check an edited post: its
-// business's profile, its brief, the openings that came before it (the
-// business's ready posts created before its request, newest first) and the
-// other posts of its request. There is no stored request id, so a request is
-// recognised by business, brief and creation time.
+// business's profile, its request's brief, the openings that came before
+// it (the business's ready posts created before its request, newest first)
+// and the other posts of its request.
 func CheckInput(app core.App, record *core.Record) (checks.Input, error) {
 	in := checks.Input{Post: ToContent(record)}
 	biz, err := app.FindRecordById(business.Collection, record.GetString("business"))
 	if err != nil {
 		return in, fmt.Errorf("business of post %s: %w", record.Id, err)
 	}
+	req, err := RequestOf(app, record)
+	if err != nil {
+		return in, err
+	}
 	in.Business = business.Profile(biz)
-	in.Brief = record.GetString("brief")
+	in.Brief = req.GetString("brief")
 
-	created := record.GetDateTime("created").Time()
 	var siblings []*core.Record
 	err = app.RecordQuery(Collection).
-		Where(dbx.HashExp{"business": biz.Id, "brief": in.Brief, "status": StatusReady}).
+		Where(dbx.HashExp{"request": req.Id, "status": StatusReady}).
 		AndWhere(dbx.Not(dbx.HashExp{"id": record.Id})).
+		OrderBy("created", "id").
 		All(&siblings)
 	if err != nil {
 		return in, fmt.Errorf("posts of the request of %s: %w", record.Id, err)
 	}
 	for _, s := range siblings {
-		if d := s.GetDateTime("created").Time().Sub(created); d < sameRequestWindow && d > -sameRequestWindow {
-			in.Others = append(in.Others, ToContent(s))
-		}
+		in.Others = append(in.Others, ToContent(s))
 	}
 
 	var hooks []struct {
@@ -92,7 +86,8 @@ func CheckInput(app core.App, record *core.Record) (checks.Input, error) {
 	}
 	err = app.DB().Select("hook").From(Collection).
 		Where(dbx.HashExp{"business": biz.Id, "status": StatusReady}).
-		AndWhere(dbx.NewExp("created < {:before}", dbx.Params{"before": created.Add(-sameRequestWindow).UTC().Format(types.DefaultDateLayout)})).
+		AndWhere(dbx.NewExp("created < {:before}", dbx.Params{"before": req.GetDateTime("created").String()})).
+		AndWhere(dbx.Not(dbx.HashExp{"request": req.Id})).
 		OrderBy("created DESC").
 		Limit(RecentForContext).
 		All(&hooks)

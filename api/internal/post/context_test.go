@@ -34,8 +34,19 @@ func TestCheckInputRebuildsTheContext(t *testing.T) {
 	setCreated(t, app, fx.AlicePost, time.Now().Add(-3*time.Hour))
 	mustPost("outro pedido", "produto", "Bolo de pote saindo agora.", 2*time.Hour)
 	mustPost("bolo de pote de brigadeiro", "dica", "O mesmo pedido, outro dia.", time.Hour)
-	edited := mustPost("bolo de pote de brigadeiro", "produto", "Hook deste post.", 0)
-	mustPost("bolo de pote de brigadeiro", "historia", "Hook do irmão.", 0)
+	// The request of the edited post and its sibling is a record: the
+	// posts of another request with the same brief are not its siblings.
+	req, err := testutil.NewRequest(app, fx.AliceBusiness, "bolo de pote de brigadeiro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited, err := testutil.NewPostOf(app, fx.AliceBusiness, req, "produto", "Hook deste post.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := testutil.NewPostOf(app, fx.AliceBusiness, req, "historia", "Hook do irmão."); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := testutil.NewPost(app, fx.BobBusiness, "bolo de pote de brigadeiro", "produto", "De outro negócio."); err != nil {
 		t.Fatal(err)
 	}

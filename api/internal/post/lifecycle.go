@@ -11,7 +11,6 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/rekan/rekan/api/internal/photo"
 	"github.com/rekan/rekan/eval/checks"
 	"github.com/rekan/rekan/eval/content"
 )
@@ -90,46 +89,17 @@ func BeginRetry(app core.App, id string) (*core.Record, error) {
 	return p, nil
 }
 
-// CreatePending stores count posts of the brief and the photos for the
-// business, all generating, all posts and files or none: the brief and the
-// photos are kept before anything can fail. Each post gets its own copy of
-// each photo (PocketBase keeps files per record).
-func CreatePending(app core.App, businessID, brief string, count int, photos []photo.Photo) ([]*core.Record, error) {
-	collection, err := app.FindCachedCollectionByNameOrId(Collection)
-	if err != nil {
-		return nil, fmt.Errorf("find posts collection: %w", err)
-	}
-	posts := make([]*core.Record, 0, count)
-	for range count {
-		p := core.NewRecord(collection)
-		p.Set("business", businessID)
-		p.Set("brief", brief)
-		p.Set("status", StatusGenerating)
-		p.Set("stage", StageDraft)
-		p.Set("hashtags", []string{})
-		p.Set("checks", []any{})
-		files := make([]any, 0, len(photos))
-		for _, ph := range photos {
-			f, err := PhotoFile(ph)
-			if err != nil {
-				return nil, err
-			}
-			files = append(files, f)
-		}
-		p.Set(PhotosField, files)
-		posts = append(posts, p)
-	}
-	if _, err := saveAll(app, posts); err != nil {
-		return nil, err
-	}
-	return posts, nil
-}
-
 // Complete stores a generation's posts: generated[i], its checks and the
 // model go into posts[i], which becomes ready (see settle for the posts
 // edited or deleted meanwhile).
+// A post the client had seen keeps its previous text as a version and is
+// a draft again.
 func Complete(app core.App, posts []*core.Record, generated []content.Post, model string, checked [][]checks.Result) ([]*core.Record, error) {
-	return settle(app, posts, func(p *core.Record, i int) {
+	return settle(app, posts, func(p *core.Record, i int) ([]*core.Record, error) {
+		before, err := replacing(app, p.Original(), p, "retry")
+		if err != nil {
+			return nil, err
+		}
 		hashtags := generated[i].Hashtags
 		if hashtags == nil {
 			hashtags = []string{}
@@ -145,15 +115,17 @@ func Complete(app core.App, posts []*core.Record, generated []content.Post, mode
 		p.Set("error", "")
 		// A regenerated post is the model's text again, not the operator's.
 		p.Set("edited", false)
+		return before, nil
 	})
 }
 
 // Fail marks the posts of a failed generation failed with message (for the
 // operator); their brief stays, so they can be retried.
 func Fail(app core.App, posts []*core.Record, message string) ([]*core.Record, error) {
-	return settle(app, posts, func(p *core.Record, _ int) {
+	return settle(app, posts, func(p *core.Record, _ int) ([]*core.Record, error) {
 		p.Set("status", StatusFailed)
 		p.Set("error", message)
+		return nil, nil
 	})
 }
 
@@ -179,7 +151,9 @@ func FailInterrupted(app core.App) error {
 // are now, in order. The stripes hold off every other change of status of
 // these posts (edits, retries) until the end; a delete is the one change
 // that can still race, and saveAll sees it inside its transaction.
-func settle(app core.App, posts []*core.Record, store func(current *core.Record, i int)) ([]*core.Record, error) {
+// store may return records to save before current (a version, a stage
+// event), in the same transaction.
+func settle(app core.App, posts []*core.Record, store func(current *core.Record, i int) ([]*core.Record, error)) ([]*core.Record, error) {
 	ids := make([]string, 0, len(posts))
 	for _, p := range posts {
 		ids = append(ids, p.Id)
@@ -196,7 +170,11 @@ func settle(app core.App, posts []*core.Record, store func(current *core.Record,
 			return nil, fmt.Errorf("reload post %s: %w", p.Id, err)
 		}
 		if current.GetString("status") == StatusGenerating {
-			store(current, i)
+			before, err := store(current, i)
+			if err != nil {
+				return nil, err
+			}
+			changed = append(changed, before...)
 			changed = append(changed, current)
 		}
 		settled = append(settled, current)

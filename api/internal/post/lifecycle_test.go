@@ -24,7 +24,7 @@ func TestFailInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	p = testutil.FindPost(t, app, fx.AlicePost)
-	if p.GetString("status") != "failed" || p.GetString("error") == "" || p.GetString("brief") != "bolo de casamento" {
+	if p.GetString("status") != "failed" || p.GetString("error") == "" || p.GetString("request") == "" {
 		t.Errorf("interrupted post: %v", p.PublicExport())
 	}
 	if other := testutil.FindPost(t, app, fx.BobPost); other.GetString("status") != "ready" {
@@ -38,10 +38,11 @@ func TestFailInterrupted(t *testing.T) {
 func TestCompleteLeavesOutAPostDeletedBeforeTheWrite(t *testing.T) {
 	app := fx.NewApp(t)
 	defer app.Cleanup()
-	posts, err := post.CreatePending(app, fx.AliceBusiness, "bolo de pote", 2, nil)
+	pending, err := post.CreatePending(app, fx.AliceBusiness, "bolo de pote", 2, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	posts := pending.Posts
 	kept, deleted := posts[0].Id, posts[1].Id
 	app.OnRecordValidate(post.Collection).BindFunc(func(e *core.RecordEvent) error {
 		if e.Record.Id == deleted {

@@ -2,6 +2,7 @@ package post
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -13,7 +14,8 @@ import (
 	"github.com/rekan/rekan/eval/content"
 )
 
-// PhotosField holds a post's photos: the server's re-encodings only.
+// PhotosField holds a post's photos: the names, in order, of the photos of
+// its request it shows (its request stores each file once).
 const PhotosField = "photos"
 
 // MsgTooManyPhotos is the refusal of a fifth photo.
@@ -36,16 +38,13 @@ func PhotoError(e *core.RequestEvent, message string) error {
 	})
 }
 
-// reencodeUploads replaces each file an edit uploads with the server's
-// re-encoding (metadata removed, at most photo.StoreEdge px), so nothing a
-// client sends is stored as sent. A refused photo is a 400 and nothing is
-// written.
+// reencodeUploads replaces each file a superuser uploads to a request in
+// the admin UI with the server's re-encoding (metadata removed, at most
+// photo.StoreEdge px), so nothing a client sends is stored as sent. A
+// refused photo is a 400 and nothing is written.
 func reencodeUploads(e *core.RecordRequestEvent) error {
 	current := photoValues(e.Record)
 	uploads := e.Record.GetUnsavedFiles(PhotosField)
-	if len(current) > content.MaxPhotos {
-		return PhotoError(e.RequestEvent, MsgTooManyPhotos)
-	}
 	if len(uploads) == 0 {
 		return nil
 	}
@@ -99,29 +98,6 @@ func photoValues(record *core.Record) []any {
 	return nil
 }
 
-// ModelPhotos reads a post's stored photos back and makes the copies the
-// writer sees, so a retry sees what the first generation saw.
-func ModelPhotos(ctx context.Context, app core.App, record *core.Record) ([]content.Photo, error) {
-	names := record.GetStringSlice(PhotosField)
-	if len(names) == 0 {
-		return nil, nil
-	}
-	fsys, err := app.NewFilesystem()
-	if err != nil {
-		return nil, fmt.Errorf("open storage: %w", err)
-	}
-	defer fsys.Close()
-	photos := make([]content.Photo, 0, len(names))
-	for _, name := range names {
-		p, err := readStored(ctx, fsys, record.BaseFilesPath()+"/"+name)
-		if err != nil {
-			return nil, fmt.Errorf("photo %s of post %s: %w", name, record.Id, err)
-		}
-		photos = append(photos, ToContentPhoto(p))
-	}
-	return photos, nil
-}
-
 func readStored(ctx context.Context, fsys *filesystem.System, key string) (photo.Photo, error) {
 	r, err := fsys.GetReader(key)
 	if err != nil {
@@ -143,4 +119,11 @@ func ContentPhotos(photos []photo.Photo) []content.Photo {
 		out[i] = ToContentPhoto(p)
 	}
 	return out
+}
+
+// PhotoNames is a post's photo selection, in order.
+func PhotoNames(p *core.Record) []string {
+	var names []string
+	_ = json.Unmarshal(rawJSON(p.Get(PhotosField)), &names)
+	return names
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"image/jpeg"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -16,7 +18,6 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 	"github.com/pocketbase/pocketbase/tools/security"
 
-	"github.com/rekan/rekan/api/internal/photo"
 	"github.com/rekan/rekan/api/internal/photo/phototest"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/api/internal/testutil"
@@ -83,8 +84,8 @@ func TestPhotoFilesAreProtected(t *testing.T) {
 		// photo is stored; Test reads it after BeforeTestFunc.
 		s.BeforeTestFunc = func(t testing.TB, app *tests.TestApp, _ *core.ServeEvent) {
 			p := testutil.AddPhotos(t, app, fx.AlicePost, jpg)
-			name := p.GetStringSlice(post.PhotosField)[0]
-			s.URL = "/api/files/posts/" + fx.AlicePost + "/" + name + "?token=" + tc.token(t, app) + tc.thumb
+			name := post.PhotoNames(p)[0]
+			s.URL = "/api/files/requests/" + p.GetString("request") + "/" + name + "?token=" + tc.token(t, app) + tc.thumb
 		}
 		if tc.status == 200 {
 			s.ExpectedContent = []string{"\xff\xd8\xff"}
@@ -96,162 +97,72 @@ func TestPhotoFilesAreProtected(t *testing.T) {
 	}
 }
 
-func photoPart(data []byte) testutil.Part {
-	return testutil.Part{Field: "photos+", Name: "IMG_0001.jpg", ContentType: "image/jpeg", Data: data}
-}
-
-// Editing a post through the records API: an added photo is stored as the
-// server's re-encoding (no EXIF, at most 1600 px), a bad one is a 400 in
-// Portuguese with nothing written, a fifth is refused, one can be removed,
-// and no photo changes while the post is generating.
-func TestEditingPhotos(t *testing.T) {
-	postURL := "/api/collections/posts/records/"
-	gps := phototest.JPEG(3200, 2400, phototest.Red, phototest.Blue, 6)
+// Removing and reordering a post's photos is a PATCH of its selection:
+// names its request holds, at most 4, each once; the request keeps every
+// file, and the other posts of the request keep their selection.
+func TestSelectingPhotos(t *testing.T) {
 	small := phototest.JPEG(300, 200, phototest.Red, phototest.Blue, 0)
-
-	filesOf := func(t testing.TB, app *tests.TestApp) []string {
-		return testutil.FindPost(t, app, fx.AlicePost).GetStringSlice(post.PhotosField)
-	}
-	nothingWritten := func(wantPhotos int) func(testing.TB, *tests.TestApp, *http.Response) {
-		return func(t testing.TB, app *tests.TestApp, _ *http.Response) {
-			if got := len(filesOf(t, app)); got != wantPhotos {
-				t.Errorf("post has %d photos, want %d", got, wantPhotos)
-			}
-			if got := len(testutil.StoredFiles(t, app)); got != wantPhotos {
-				t.Errorf("%d files stored, want %d: %v", got, wantPhotos, testutil.StoredFiles(t, app))
-			}
-			if p := testutil.FindPost(t, app, fx.AlicePost); p.GetBool("edited") {
-				t.Error("post marked edited")
-			}
+	var names []string
+	var sibling string
+	setup := func(t testing.TB, app *tests.TestApp, _ *core.ServeEvent) {
+		p := testutil.AddPhotos(t, app, fx.AlicePost, small, small, small)
+		names = post.PhotoNames(p)
+		var err error
+		if sibling, err = testutil.NewPostOf(app, fx.AliceBusiness, p.GetString("request"), "dica", "Irmão."); err != nil {
+			t.Fatal(err)
 		}
-	}
-	withPhotos := func(n int) func(testing.TB, *tests.TestApp, *core.ServeEvent) {
-		return func(t testing.TB, app *tests.TestApp, _ *core.ServeEvent) {
-			for range n {
-				testutil.AddPhotos(t, app, fx.AlicePost, small)
-			}
-		}
-	}
-
-	multipartScenario := func(name string, parts []testutil.Part, fields map[string]string) tests.ApiScenario {
-		body, contentType := testutil.Multipart(t, fields, parts...)
-		return tests.ApiScenario{
-			Name:           name,
-			Method:         http.MethodPatch,
-			URL:            postURL + fx.AlicePost,
-			Body:           body,
-			Headers:        map[string]string{"Authorization": fx.AliceToken, "Content-Type": contentType},
-			TestAppFactory: fx.NewApp,
-		}
-	}
-	var scenarios []tests.ApiScenario
-
-	s := multipartScenario("a phone photo with GPS is stored re-encoded", []testutil.Part{photoPart(gps)}, nil)
-	s.ExpectedStatus = 200
-	s.ExpectedContent = []string{`"photos":["foto_`}
-	s.AfterTestFunc = func(t testing.TB, app *tests.TestApp, _ *http.Response) {
-		p := testutil.FindPost(t, app, fx.AlicePost)
-		names := p.GetStringSlice(post.PhotosField)
-		if len(names) != 1 {
-			t.Fatalf("photos %v", names)
-		}
-		stored := testutil.StoredFile(t, app, p, names[0])
-		if bytes.Contains(stored, []byte("Exif")) || bytes.Contains(stored, phototest.GPSMarker) || bytes.IndexByte(phototest.Segments(stored), 0xe1) >= 0 {
-			t.Error("the stored photo keeps its metadata")
-		}
-		cfg, err := jpeg.DecodeConfig(bytes.NewReader(stored))
-		if err != nil || cfg.Width != 1200 || cfg.Height != 1600 {
-			t.Errorf("stored %dx%d (%v), want 1200x1600 (upright)", cfg.Width, cfg.Height, err)
-		}
-		if p.GetBool("edited") {
-			t.Error("adding a photo marked the text edited")
-		}
-	}
-	scenarios = append(scenarios, s)
-
-	for _, bad := range []struct {
-		name, message string
-		data          []byte
-	}{
-		{"a text file named .jpg", photo.MsgNotAPhoto, []byte("não sou uma foto\n")},
-		{"a truncated jpeg", photo.MsgCorrupt, small[:len(small)/2]},
-		{"a heic photo", photo.MsgHEIC, phototest.HEIC},
-	} {
-		// One good photo next to the bad one: neither is stored.
-		s := multipartScenario("refused: "+bad.name, []testutil.Part{photoPart(small), photoPart(bad.data)}, map[string]string{"caption": "Legenda nova"})
-		s.ExpectedStatus = 400
-		s.ExpectedContent = []string{jsonString(bad.message), `"photos":{"code":"validation_invalid_photo"`}
-		s.AfterTestFunc = func(t testing.TB, app *tests.TestApp, res *http.Response) {
-			nothingWritten(0)(t, app, res)
-			if c := testutil.FindPost(t, app, fx.AlicePost).GetString("caption"); c == "Legenda nova" {
-				t.Error("the caption of a refused edit was saved")
-			}
-		}
-		scenarios = append(scenarios, s)
-	}
-
-	s = multipartScenario("a fifth photo is refused", []testutil.Part{photoPart(small)}, nil)
-	s.BeforeTestFunc = withPhotos(4)
-	s.ExpectedStatus = 400
-	s.ExpectedContent = []string{jsonString(post.MsgTooManyPhotos)}
-	s.AfterTestFunc = nothingWritten(4)
-	scenarios = append(scenarios, s)
-
-	s = multipartScenario("five photos at once are refused", slices.Repeat([]testutil.Part{photoPart(small)}, 5), nil)
-	s.ExpectedStatus = 400
-	s.ExpectedContent = []string{jsonString(post.MsgTooManyPhotos)}
-	s.AfterTestFunc = nothingWritten(0)
-	scenarios = append(scenarios, s)
-
-	var removed string
-	var remove *tests.ApiScenario
-	remove = &tests.ApiScenario{
-		Name:   "a photo is removed",
-		Method: http.MethodPatch,
-		URL:    postURL + fx.AlicePost,
-		// The body names the photo to remove, known only after setup.
-		Headers:        map[string]string{"Authorization": fx.AliceToken, "Content-Type": "application/json"},
-		TestAppFactory: fx.NewApp,
-		BeforeTestFunc: func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
-			withPhotos(2)(t, app, e)
-			removed = filesOf(t, app)[0]
-			remove.Body = strings.NewReader(fmt.Sprintf(`{"photos-":[%q]}`, removed))
-		},
-		ExpectedStatus:  200,
-		ExpectedContent: []string{`"photos":["foto_`},
-		AfterTestFunc: func(t testing.TB, app *tests.TestApp, _ *http.Response) {
-			names := filesOf(t, app)
-			if len(names) != 1 || names[0] == removed {
-				t.Errorf("photos %v after removing %s", names, removed)
-			}
-			if files := testutil.StoredFiles(t, app); len(files) != 1 {
-				t.Errorf("stored files %v, want 1", files)
-			}
-		},
-	}
-
-	s = multipartScenario("no photo added while the post is generating", []testutil.Part{photoPart(small)}, nil)
-	s.BeforeTestFunc = func(t testing.TB, app *tests.TestApp, _ *core.ServeEvent) {
-		if _, err := app.DB().NewQuery("UPDATE posts SET status = 'generating' WHERE id = {:id}").Bind(map[string]any{"id": fx.AlicePost}).Execute(); err != nil {
+		s := testutil.FindPost(t, app, sibling)
+		s.Set("photos", names)
+		if err := app.Save(s); err != nil {
 			t.Fatal(err)
 		}
 	}
-	s.ExpectedStatus = 409
-	s.ExpectedContent = []string{jsonString(post.MsgEditWhileGenerating)}
-	s.AfterTestFunc = nothingWritten(0)
-	scenarios = append(scenarios, s)
-
-	s = multipartScenario("another operator cannot add a photo", []testutil.Part{photoPart(small)}, nil)
-	s.Headers["Authorization"] = fx.BobToken
-	s.ExpectedStatus = 404
-	s.ExpectedContent = []string{`"status":404`}
-	s.AfterTestFunc = nothingWritten(0)
-	scenarios = append(scenarios, s)
-
-	for _, s := range scenarios {
+	cases := []struct {
+		name   string
+		body   func() string
+		status int
+		want   func() []string
+		msg    string
+	}{
+		{"reorder and drop one", func() string { return fmt.Sprintf(`{"photos":[%q,%q]}`, names[2], names[0]) }, 200,
+			func() []string { return []string{names[2], names[0]} }, ""},
+		{"a name the request lacks", func() string { return `{"photos":["foto_outra.jpg"]}` }, 400, func() []string { return names }, post.MsgUnknownPhoto},
+		{"the same photo twice", func() string { return fmt.Sprintf(`{"photos":[%q,%q]}`, names[0], names[0]) }, 400, func() []string { return names }, post.MsgUnknownPhoto},
+		{"five photos", func() string {
+			return fmt.Sprintf(`{"photos":[%q,%q,%q,%q,%q]}`, names[0], names[1], names[2], names[0], names[1])
+		}, 400, func() []string { return names }, post.MsgTooManyPhotos},
+	}
+	for _, c := range cases {
+		s := &tests.ApiScenario{
+			Name:           c.name,
+			Method:         http.MethodPatch,
+			URL:            "/api/collections/posts/records/" + fx.AlicePost,
+			Headers:        map[string]string{"Authorization": fx.AliceToken, "Content-Type": "application/json"},
+			TestAppFactory: fx.NewApp,
+			ExpectedStatus: c.status,
+		}
+		s.BeforeTestFunc = func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
+			setup(t, app, e)
+			s.Body = strings.NewReader(c.body())
+		}
+		if c.msg != "" {
+			s.ExpectedContent = []string{jsonString(c.msg), `"photos":{"code":"validation_invalid_photo"`}
+		} else {
+			s.ExpectedContent = []string{`"photos":["foto_`}
+		}
+		s.AfterTestFunc = func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+			if got := post.PhotoNames(testutil.FindPost(t, app, fx.AlicePost)); !slices.Equal(got, c.want()) {
+				t.Errorf("photos %v, want %v", got, c.want())
+			}
+			if got := post.PhotoNames(testutil.FindPost(t, app, sibling)); !slices.Equal(got, names) {
+				t.Errorf("the sibling's photos changed: %v", got)
+			}
+			if files := testutil.StoredFiles(t, app); len(files) != 3 {
+				t.Errorf("stored files %v, want the request's 3", files)
+			}
+		}
 		s.Test(t)
 	}
-	remove.Test(t)
 }
 
 func jsonString(s string) string {
@@ -259,15 +170,15 @@ func jsonString(s string) string {
 	return strings.Trim(string(raw), `"`)
 }
 
-// A superuser creating a post in the admin UI uploads through the same
+// A superuser creating a request in the admin UI uploads through the same
 // re-encoding: no metadata is stored.
 func TestSuperuserUploadsAreReencoded(t *testing.T) {
-	body, contentType := testutil.Multipart(t, map[string]string{"business": fx.AliceBusiness, "brief": "bolo", "status": "ready"},
+	body, contentType := testutil.Multipart(t, map[string]string{"business": fx.AliceBusiness, "brief": "bolo", "count": "1"},
 		testutil.Part{Field: "photos", Name: "IMG.jpg", ContentType: "image/jpeg", Data: phototest.JPEG(2000, 1000, phototest.Red, phototest.Blue, 0)})
 	s := tests.ApiScenario{
-		Name:            "a superuser's post with a GPS photo",
+		Name:            "a superuser's request with a GPS photo",
 		Method:          http.MethodPost,
-		URL:             "/api/collections/posts/records",
+		URL:             "/api/collections/requests/records",
 		Body:            body,
 		Headers:         map[string]string{"Authorization": fx.SuperuserToken, "Content-Type": contentType},
 		TestAppFactory:  fx.NewApp,
@@ -275,13 +186,16 @@ func TestSuperuserUploadsAreReencoded(t *testing.T) {
 		ExpectedContent: []string{`"photos":["foto_`},
 		AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
 			var created struct {
-				ID string `json:"id"`
+				ID     string   `json:"id"`
+				Photos []string `json:"photos"`
 			}
-			if err := json.NewDecoder(res.Body).Decode(&created); err != nil {
+			if err := json.NewDecoder(res.Body).Decode(&created); err != nil || len(created.Photos) != 1 {
+				t.Fatal(err, created)
+			}
+			stored, err := os.ReadFile(filepath.Join(app.DataDir(), "storage", "pbc_rekanrequests", created.ID, created.Photos[0]))
+			if err != nil {
 				t.Fatal(err)
 			}
-			p := testutil.FindPost(t, app, created.ID)
-			stored := testutil.StoredFile(t, app, p, p.GetStringSlice(post.PhotosField)[0])
 			if bytes.Contains(stored, phototest.GPSMarker) || bytes.Contains(stored, []byte("Exif")) {
 				t.Error("the superuser's upload kept its metadata")
 			}

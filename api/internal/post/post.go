@@ -5,12 +5,14 @@ package post
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"github.com/rekan/rekan/api/internal/clock"
 	"github.com/rekan/rekan/eval/checks"
@@ -56,20 +58,17 @@ func BindHooks(app core.App) {
 		}
 		return e.Next()
 	})
-	// Only superusers may create posts through the API (the admin UI); their
-	// uploads are re-encoded like everyone's.
-	app.OnRecordCreateRequest(Collection).BindFunc(func(e *core.RecordRequestEvent) error {
-		if err := reencodeUploads(e); err != nil {
-			return err
-		}
-		return e.Next()
-	})
+	// Only superusers may create requests through the API (the admin UI);
+	// their uploads are re-encoded like everyone's.
+	for _, bind := range []func(...string) *hook.TaggedHook[*core.RecordRequestEvent]{app.OnRecordCreateRequest, app.OnRecordUpdateRequest} {
+		bind(RequestsCollection).BindFunc(func(e *core.RecordRequestEvent) error {
+			if err := reencodeUploads(e); err != nil {
+				return err
+			}
+			return e.Next()
+		})
+	}
 	app.OnRecordUpdateRequest(Collection).BindFunc(func(e *core.RecordRequestEvent) error {
-		// Decoding photos takes a while: before the lock, so no generation
-		// waits for it.
-		if err := reencodeUploads(e); err != nil {
-			return err
-		}
 		// Held until the edit is saved (e.Next), so no generation can start
 		// between the check and the write.
 		defer lockPosts(e.Record.Id)()
@@ -97,34 +96,60 @@ func BindHooks(app core.App) {
 				PublishOnField: validation.NewError("validation_invalid_date", MsgInvalidDate),
 			})
 		}
-		original := e.Record.Original()
+		if sent(info.Body, PhotosField) {
+			msg, err := validSelection(e.App, e.Record)
+			if err != nil {
+				return e.InternalServerError("Não foi possível ler o pedido do post.", err)
+			}
+			if msg != "" {
+				return PhotoError(e.RequestEvent, msg)
+			}
+		}
 		changed := false
 		for _, field := range editableFields {
-			if !sameValue(original.Get(field), e.Record.Get(field)) {
+			if !sameValue(stored.Get(field), e.Record.Get(field)) {
 				changed = true
 			}
 		}
-		if !changed {
+		photosChanged := !sameValue(PhotoNames(stored), PhotoNames(e.Record))
+		if changed {
+			hashtags, err := content.ParseHashtags(rawJSON(e.Record.Get("hashtags")))
+			if err != nil {
+				return e.BadRequestError("Dados inválidos.", validation.Errors{
+					"hashtags": validation.NewError("validation_invalid_hashtags", err.Error()),
+				})
+			}
+			e.Record.Set("hashtags", hashtags)
+			for _, field := range []string{"caption", "production_note"} {
+				e.Record.Set(field, text.Trim(e.Record.GetString(field)))
+			}
+			e.Record.Set("edited", true)
+			in, err := CheckInput(e.App, e.Record)
+			if err != nil {
+				return e.InternalServerError("Não foi possível verificar o post.", err)
+			}
+			e.Record.Set("checks", checks.Run(in))
+		}
+		if !changed && !photosChanged {
 			return e.Next()
 		}
-
-		hashtags, err := content.ParseHashtags(rawJSON(e.Record.Get("hashtags")))
+		// What the client saw is kept, in the same transaction as the edit.
+		before, err := replacing(e.App, stored, e.Record, "edit")
 		if err != nil {
-			return e.BadRequestError("Dados inválidos.", validation.Errors{
-				"hashtags": validation.NewError("validation_invalid_hashtags", err.Error()),
-			})
+			return e.InternalServerError("Não foi possível guardar a versão anterior do post.", err)
 		}
-		e.Record.Set("hashtags", hashtags)
-		for _, field := range []string{"caption", "production_note"} {
-			e.Record.Set(field, text.Trim(e.Record.GetString(field)))
+		if len(before) == 0 {
+			return e.Next()
 		}
-		e.Record.Set("edited", true)
-		in, err := CheckInput(e.App, e.Record)
-		if err != nil {
-			return e.InternalServerError("Não foi possível verificar o post.", err)
-		}
-		e.Record.Set("checks", checks.Run(in))
-		return e.Next()
+		return e.App.RunInTransaction(func(tx core.App) error {
+			for _, r := range before {
+				if err := tx.Save(r); err != nil {
+					return fmt.Errorf("save %s of post %s: %w", r.Collection().Name, stored.Id, err)
+				}
+			}
+			e.App = tx
+			return e.Next()
+		})
 	})
 }
 

@@ -217,12 +217,24 @@ func move(tx core.App, p *core.Record, from, to string, by Actor, note string, u
 	if err := tx.Save(p); err != nil {
 		return fmt.Errorf("save stage of post %s: %w", p.Id, err)
 	}
-	events, err := tx.FindCachedCollectionByNameOrId(EventsCollection)
+	ev, err := newEvent(tx, p.Id, from, to, by, note, undo)
 	if err != nil {
-		return fmt.Errorf("find %s: %w", EventsCollection, err)
+		return err
+	}
+	if err := tx.Save(ev); err != nil {
+		return fmt.Errorf("save stage event of post %s: %w", p.Id, err)
+	}
+	return nil
+}
+
+// newEvent is the record of a stage move, not yet saved.
+func newEvent(app core.App, postID, from, to string, by Actor, note string, undo bool) (*core.Record, error) {
+	events, err := app.FindCachedCollectionByNameOrId(EventsCollection)
+	if err != nil {
+		return nil, fmt.Errorf("find %s: %w", EventsCollection, err)
 	}
 	ev := core.NewRecord(events)
-	ev.Set("post", p.Id)
+	ev.Set("post", postID)
 	ev.Set("from", from)
 	ev.Set("to", to)
 	ev.Set("actor", string(by.Kind))
@@ -230,10 +242,7 @@ func move(tx core.App, p *core.Record, from, to string, by Actor, note string, u
 	ev.Set("via", by.Via)
 	ev.Set("note", note)
 	ev.Set("undo", undo)
-	if err := tx.Save(ev); err != nil {
-		return fmt.Errorf("save stage event of post %s: %w", p.Id, err)
-	}
-	return nil
+	return ev, nil
 }
 
 func findPost(app core.App, id string) (*core.Record, error) {

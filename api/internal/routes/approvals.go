@@ -275,8 +275,13 @@ func (h *handler) approvalPhoto(e *core.RequestEvent) error {
 		return e.InternalServerError("", err)
 	}
 	defer fsys.Close()
+	// Photos are stored once, on the post's request.
+	req, err := post.RequestOf(e.App, p)
+	if err != nil {
+		return e.NotFoundError(msgApprovalNotFound, nil)
+	}
 	e.Response.Header().Set("Cache-Control", "private, max-age=3600")
-	if err := fsys.Serve(e.Response, e.Request, p.BaseFilesPath()+"/"+name, name); err != nil {
+	if err := fsys.Serve(e.Response, e.Request, req.BaseFilesPath()+"/"+name, name); err != nil {
 		return e.NotFoundError(msgApprovalNotFound, nil)
 	}
 	return nil

@@ -43,7 +43,7 @@ func (h *handler) generate(e *core.RequestEvent) error {
 		return e.BadRequestError(msgInvalidData, err)
 	}
 
-	posts, err := post.CreatePending(e.App, biz.Id, form.Brief, form.Count, form.Photos)
+	pending, err := post.CreatePending(e.App, biz.Id, form.Brief, form.Count, nil, form.Photos)
 	if err != nil {
 		return e.InternalServerError("Não foi possível guardar o pedido.", err)
 	}
@@ -51,7 +51,7 @@ func (h *handler) generate(e *core.RequestEvent) error {
 	if err != nil {
 		return e.InternalServerError(msgRecentPosts, err)
 	}
-	return h.write(e, posts, content.Request{
+	return h.write(e, pending.Posts, content.Request{
 		Business:      business.Profile(biz),
 		Brief:         form.Brief,
 		Roles:         content.PickRoles(recent.Roles, form.Count),
@@ -60,7 +60,8 @@ func (h *handler) generate(e *core.RequestEvent) error {
 	})
 }
 
-// postAction routes POST /api/rekan/posts/{id}:{action}: retry, stage, undo.
+// postAction routes POST /api/rekan/posts/{id}:{action}: retry, stage,
+// undo, photos.
 func (h *handler) postAction(e *core.RequestEvent) error {
 	id, action, ok := strings.Cut(e.Request.PathValue("action"), ":")
 	if !ok || id == "" {
@@ -75,6 +76,8 @@ func (h *handler) postAction(e *core.RequestEvent) error {
 		return h.undo(e, id)
 	case "revise":
 		return h.revise(e, id)
+	case "photos":
+		return h.addPhotos(e, id)
 	}
 	return e.NotFoundError("", nil)
 }
@@ -93,6 +96,10 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 	if !role.Valid() {
 		role = content.PickRoles(recent.Roles, 1)[0]
 	}
+	req, err := post.RequestOf(e.App, p)
+	if err != nil {
+		return e.InternalServerError("Não foi possível ler o pedido do post.", err)
+	}
 	// Read before the post is marked generating: a photo that cannot be
 	// read fails the retry without touching the post.
 	photos, err := post.ModelPhotos(e.Request.Context(), e.App, p)
@@ -105,7 +112,7 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 	}
 	return h.write(e, []*core.Record{p}, content.Request{
 		Business:      business.Profile(biz),
-		Brief:         p.GetString("brief"),
+		Brief:         req.GetString("brief"),
 		Roles:         []content.Role{role},
 		PreviousHooks: recent.Hooks,
 		Photos:        photos,
@@ -139,7 +146,18 @@ func (h *handler) write(e *core.RequestEvent, posts []*core.Record, req content.
 	if len(settled) == 0 {
 		return &router.ApiError{Status: http.StatusNotFound, Message: post.MsgDeletedWhileWriting, Data: map[string]any{"code": "post_deleted"}}
 	}
-	return e.JSON(http.StatusOK, postsResponse{Posts: settled})
+	return e.JSON(http.StatusOK, postsResponse{Posts: withRequest(e.App, settled)})
+}
+
+// withRequest expands each post's request (brief, photos), as the web app
+// lists posts with ?expand=request.
+func withRequest(app core.App, posts []*core.Record) []*core.Record {
+	if errs := app.ExpandRecords(posts, []string{"request"}, nil); len(errs) > 0 {
+		for path, err := range errs {
+			app.Logger().Warn("expand posts", "path", path, "error", err)
+		}
+	}
+	return posts
 }
 
 // withRole keeps the role the model reports when it is a known one, and
@@ -196,7 +214,7 @@ func (h *handler) fail(e *core.RequestEvent, posts []*core.Record, cause error) 
 	return &router.ApiError{
 		Status:  f.status,
 		Message: f.message,
-		Data:    map[string]any{"code": f.code, "posts": settled},
+		Data:    map[string]any{"code": f.code, "posts": withRequest(e.App, settled)},
 	}
 }
 

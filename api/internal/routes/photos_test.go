@@ -54,11 +54,11 @@ func TestGenerateWithPhotos(t *testing.T) {
 	if err := png.Encode(&pngData, image.NewNRGBA(image.Rect(0, 0, 500, 500))); err != nil {
 		t.Fatal(err)
 	}
-	body, contentType := testutil.Multipart(t, map[string]string{"brief": "foto do bolo de hoje", "count": "2"},
+	body, contentType := testutil.Multipart(t, map[string]string{"brief": "foto do bolo de hoje", "count": "3"},
 		jpegPart(phototest.JPEG(3200, 2400, phototest.Red, phototest.Blue, 6)),
 		testutil.Part{Field: "photos", Name: "print.png", ContentType: "image/png", Data: pngData.Bytes()})
 	s := tests.ApiScenario{
-		Name:            "two posts with two photos",
+		Name:            "three posts with two photos",
 		Method:          http.MethodPost,
 		URL:             "/api/rekan/businesses/" + fx.AliceBusiness + "/posts:generate",
 		Body:            body,
@@ -69,12 +69,12 @@ func TestGenerateWithPhotos(t *testing.T) {
 		BeforeTestFunc:  v.before,
 		AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
 			posts := decodePosts(t, res, "")
-			if len(posts) != 2 {
+			if len(posts) != 3 {
 				t.Fatalf("got %d posts", len(posts))
 			}
 			for _, p := range posts {
 				stored := testutil.FindPost(t, app, p["id"].(string))
-				names := stored.GetStringSlice(post.PhotosField)
+				names := post.PhotoNames(stored)
 				if len(names) != 2 || len(p["photos"].([]any)) != 2 {
 					t.Fatalf("post %s photos %v", stored.Id, names)
 				}
@@ -83,8 +83,10 @@ func TestGenerateWithPhotos(t *testing.T) {
 				}
 				assertClean(t, "stored png", testutil.StoredFile(t, app, stored, names[1]), photo.StoreEdge)
 			}
+			// Each photo once for the request, plus its model copy once:
+			// not one copy per post.
 			if files := testutil.StoredFiles(t, app); len(files) != 4 {
-				t.Errorf("stored files %v, want 2 per post", files)
+				t.Errorf("stored files %v, want 2 photos and 2 model copies", files)
 			}
 			if w.Calls() != 1 || len(w.calls[0].Photos) != 2 {
 				t.Fatalf("writer calls %d, photos %d", w.Calls(), len(w.calls[0].Photos))
@@ -96,6 +98,17 @@ func TestGenerateWithPhotos(t *testing.T) {
 				size := assertClean(t, "the model's photo", ph.Data, photo.ModelEdge)
 				if i == 0 && size != image.Pt(768, 1024) {
 					t.Errorf("the model's photo is %v, want 768x1024", size)
+				}
+			}
+			// A retry reads the very bytes the first generation sent: the
+			// stored model copies, not a new decode of the stored photo.
+			again, err := post.ModelPhotos(t.Context(), app, testutil.FindPost(t, app, posts[2]["id"].(string)))
+			if err != nil || len(again) != 2 {
+				t.Fatalf("model photos for a retry: %v %d", err, len(again))
+			}
+			for i := range again {
+				if !bytes.Equal(again[i].Data, w.calls[0].Photos[i].Data) {
+					t.Errorf("retry photo %d differs from the first generation's", i)
 				}
 			}
 		},
@@ -211,8 +224,24 @@ func TestRetryReusesStoredPhotos(t *testing.T) {
 						t.Errorf("retried photo %v", size)
 					}
 				}
-				if names := testutil.FindPost(t, app, fx.AlicePost).GetStringSlice(post.PhotosField); len(names) != n {
+				p := testutil.FindPost(t, app, fx.AlicePost)
+				if names := post.PhotoNames(p); len(names) != n {
 					t.Errorf("the retry changed the photos: %v", names)
+				}
+				// A request from before model copies were stored gets them
+				// made once, by its first retry.
+				req, err := app.FindRecordById("requests", p.GetString("request"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if models := req.GetStringSlice("model_photos"); len(models) != n {
+					t.Errorf("model copies kept: %v, want %d", models, n)
+				}
+				if n > 0 {
+					again, err := post.ModelPhotos(t.Context(), app, p)
+					if err != nil || len(again) != n || !bytes.Equal(again[0].Data, got[0].Data) {
+						t.Errorf("the next retry does not read the kept copies: %v", err)
+					}
 				}
 			},
 		}

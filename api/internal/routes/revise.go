@@ -67,13 +67,7 @@ func (h *handler) revise(e *core.RequestEvent, id string) error {
 	if len(settled) == 0 {
 		return &router.ApiError{Status: http.StatusNotFound, Message: post.MsgDeletedWhileWriting, Data: map[string]any{"code": "post_deleted"}}
 	}
-	// A revised post is a draft until it is sent again.
-	if err := post.MoveStage(e.App, p.Id, post.StageDraft, post.Server, "refeito com o pedido do cliente"); err != nil {
-		h.deps.Logger.Warn("revised post kept its stage", "post", p.Id, "error", err)
-	}
-	fresh, err := e.App.FindRecordById(post.Collection, p.Id)
-	if err != nil {
-		return e.NotFoundError(msgPostNotFound, nil)
-	}
-	return e.JSON(http.StatusOK, postsResponse{Posts: []*core.Record{fresh}})
+	// Complete kept the version the client saw and made the post a draft
+	// until it is sent again.
+	return e.JSON(http.StatusOK, postsResponse{Posts: settled})
 }

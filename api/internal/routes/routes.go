@@ -78,7 +78,9 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 		Bind(streamBody(), apis.BodyLimit(maxMultipartBytes))
 	// ServeMux wildcards must fill a whole segment, so "{id}:retry" (and
 	// :stage, :undo) is routed as one segment and split by the handler.
-	actions := operator.POST("/posts/{action}", h.postAction)
+	actions := operator.POST("/posts/{action}", h.postAction).
+		// :photos uploads like posts:generate.
+		Bind(streamBody(), apis.BodyLimit(maxMultipartBytes))
 	// Approvals: the operator's side. Their writes are admitted by the
 	// drain too, so a stopping server finishes them before it goes.
 	createApproval := operator.POST("/approvals", h.createApproval).Bind(apis.BodyLimit(maxApprovalBody))

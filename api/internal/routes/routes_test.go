@@ -245,7 +245,7 @@ func TestGenerateSuccess(t *testing.T) {
 			}
 			for _, p := range posts {
 				stored := testutil.FindPost(t, app, p["id"].(string))
-				if stored.GetString("status") != "ready" || stored.GetString("brief") != brief {
+				if stored.GetString("status") != "ready" || testutil.RequestBrief(t, app, stored) != brief {
 					t.Errorf("stored post %s: status %q", stored.Id, stored.GetString("status"))
 				}
 				var checks []map[string]any
@@ -322,8 +322,8 @@ func TestGenerateWriterFailures(t *testing.T) {
 				}
 				for _, p := range posts {
 					stored := testutil.FindPost(t, app, p["id"].(string))
-					if stored.GetString("status") != "failed" || stored.GetString("brief") != "bolo de casamento" || !strings.Contains(stored.GetString("error"), c.msg) {
-						t.Errorf("stored failed post: status %q brief %q error %q", stored.GetString("status"), stored.GetString("brief"), stored.GetString("error"))
+					if stored.GetString("status") != "failed" || testutil.RequestBrief(t, app, stored) != "bolo de casamento" || !strings.Contains(stored.GetString("error"), c.msg) {
+						t.Errorf("stored failed post: status %q brief %q error %q", stored.GetString("status"), testutil.RequestBrief(t, app, stored), stored.GetString("error"))
 					}
 				}
 			},

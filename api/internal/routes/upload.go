@@ -98,16 +98,9 @@ func bindGenerateMultipart(e *core.RequestEvent) (generateForm, error) {
 				errs["count"] = validation.NewError("validation_invalid_count", msgCount)
 			}
 		case post.PhotosField:
-			if len(form.Photos) == content.MaxPhotos {
-				return generateForm{}, post.PhotoError(e, post.MsgTooManyPhotos)
-			}
-			p, err := photo.Process(e.Request.Context(), part)
-			var refused *photo.Error
-			if errors.As(err, &refused) {
-				return generateForm{}, post.PhotoError(e, refused.Message)
-			}
+			p, err := acceptPhoto(e, part, len(form.Photos))
 			if err != nil {
-				return generateForm{}, bodyError(e, err)
+				return generateForm{}, err
 			}
 			form.Photos = append(form.Photos, p)
 		default:
@@ -148,4 +141,51 @@ func bodyError(e *core.RequestEvent, err error) error {
 		})
 	}
 	return e.BadRequestError(msgBadBody, nil)
+}
+
+// acceptPhoto re-encodes one photo part, the have+1th of its body; a
+// refused photo or one too many is the 400 naming the photos field.
+func acceptPhoto(e *core.RequestEvent, part io.Reader, have int) (photo.Photo, error) {
+	if have == content.MaxPhotos {
+		return photo.Photo{}, post.PhotoError(e, post.MsgTooManyPhotos)
+	}
+	p, err := photo.Process(e.Request.Context(), part)
+	var refused *photo.Error
+	if errors.As(err, &refused) {
+		return photo.Photo{}, post.PhotoError(e, refused.Message)
+	}
+	if err != nil {
+		return photo.Photo{}, bodyError(e, err)
+	}
+	return p, nil
+}
+
+// bindPhotos reads the photo parts of a multipart body (other parts are
+// skipped), each re-encoded as it arrives, like bindGenerateMultipart.
+func bindPhotos(e *core.RequestEvent) ([]photo.Photo, error) {
+	reader, err := e.Request.MultipartReader()
+	if err != nil {
+		return nil, e.BadRequestError(msgBadBody, nil)
+	}
+	var photos []photo.Photo
+	for {
+		part, err := reader.NextPart()
+		if errors.Is(err, io.EOF) {
+			return photos, nil
+		}
+		if err != nil {
+			return nil, bodyError(e, err)
+		}
+		if part.FormName() != post.PhotosField {
+			if _, err := io.Copy(io.Discard, part); err != nil {
+				return nil, bodyError(e, err)
+			}
+			continue
+		}
+		p, err := acceptPhoto(e, part, len(photos))
+		if err != nil {
+			return nil, err
+		}
+		photos = append(photos, p)
+	}
 }

@@ -51,22 +51,34 @@ func Multipart(t testing.TB, fields map[string]string, parts ...Part) (*bytes.Bu
 	return &body, w.FormDataContentType()
 }
 
-// AddPhotos stores files as the photos of a post, as the server would
-// (no re-encoding: the data is stored as given).
+// AddPhotos stores files as photos of a post's request and adds them to
+// the post's selection, as the server would (no re-encoding: the data is
+// stored as given).
 func AddPhotos(t testing.TB, app core.App, postID string, data ...[]byte) *core.Record {
 	t.Helper()
 	p := FindPost(t, app, postID)
+	req, err := app.FindRecordById("requests", p.GetString("request"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	files := make([]any, 0, len(data))
+	var names []string
+	_ = p.UnmarshalJSONField("photos", &names)
 	for _, d := range data {
 		f, err := filesystem.NewFileFromBytes(d, "foto.jpg")
 		if err != nil {
 			t.Fatal(err)
 		}
 		files = append(files, f)
+		names = append(names, f.Name)
 	}
-	p.Set("photos+", files)
-	if err := app.Save(p); err != nil {
+	req.Set("photos+", files)
+	if err := app.Save(req); err != nil {
 		t.Fatalf("save photos: %v", err)
+	}
+	p.Set("photos", names)
+	if err := app.Save(p); err != nil {
+		t.Fatalf("select photos: %v", err)
 	}
 	return FindPost(t, app, postID)
 }
@@ -100,10 +112,14 @@ func StoredFiles(t testing.TB, app core.App) []string {
 	return files
 }
 
-// StoredFile reads a post's stored file.
+// StoredFile reads a stored photo of a post (kept by its request).
 func StoredFile(t testing.TB, app core.App, post *core.Record, name string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(app.DataDir(), core.LocalStorageDirName, post.BaseFilesPath(), name))
+	req, err := app.FindRecordById("requests", post.GetString("request"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(app.DataDir(), core.LocalStorageDirName, req.BaseFilesPath(), name))
 	if err != nil {
 		t.Fatalf("read stored file: %v", err)
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
-	"github.com/rekan/rekan/api/internal/approval"
 	"github.com/rekan/rekan/api/internal/business"
 	"github.com/rekan/rekan/api/internal/post"
 	_ "github.com/rekan/rekan/api/migrations"
@@ -132,7 +131,6 @@ func (f *Fixture) NewApp(t testing.TB) *tests.TestApp {
 	}
 	business.BindHooks(app)
 	post.BindHooks(app)
-	approval.BindHooks(app)
 	return app
 }
 
@@ -160,8 +158,31 @@ func NewBusiness(app core.App, owner, name string) (string, error) {
 	return r.Id, nil
 }
 
-// NewPost saves a ready post.
+// NewRequest saves a request of one post, without photos.
+func NewRequest(app core.App, businessID, brief string) (string, error) {
+	c, err := app.FindCollectionByNameOrId("requests")
+	if err != nil {
+		return "", err
+	}
+	r := core.NewRecord(c)
+	r.Load(map[string]any{"business": businessID, "brief": brief, "count": 1, "types": []string{}})
+	if err := app.Save(r); err != nil {
+		return "", fmt.Errorf("save request: %w", err)
+	}
+	return r.Id, nil
+}
+
+// NewPost saves a ready post, the one post of a new request of brief.
 func NewPost(app core.App, businessID, brief, role, hook string) (string, error) {
+	requestID, err := NewRequest(app, businessID, brief)
+	if err != nil {
+		return "", err
+	}
+	return NewPostOf(app, businessID, requestID, role, hook)
+}
+
+// NewPostOf saves a ready post of an existing request.
+func NewPostOf(app core.App, businessID, requestID, role, hook string) (string, error) {
 	c, err := app.FindCollectionByNameOrId("posts")
 	if err != nil {
 		return "", err
@@ -169,7 +190,8 @@ func NewPost(app core.App, businessID, brief, role, hook string) (string, error)
 	r := core.NewRecord(c)
 	r.Load(map[string]any{
 		"business":        businessID,
-		"brief":           brief,
+		"request":         requestID,
+		"photos":          []string{},
 		"caption":         hook + " Feito com carinho aqui no bairro.",
 		"hashtags":        []string{"#bolo", "#confeitaria", "#saopaulo"},
 		"production_note": "Foto de cima, luz natural da janela.",
@@ -238,4 +260,23 @@ func Main(m *testing.M, fx **Fixture) {
 	code := m.Run()
 	f.Cleanup()
 	os.Exit(code)
+}
+
+// RequestBrief is the brief of a post's request.
+func RequestBrief(t testing.TB, app core.App, p *core.Record) string {
+	t.Helper()
+	req, err := app.FindRecordById("requests", p.GetString("request"))
+	if err != nil {
+		t.Fatalf("request of post %s: %v", p.Id, err)
+	}
+	return req.GetString("brief")
+}
+
+// ExpandedBrief is the brief of a post as a route answers it (the request
+// expanded), or "".
+func ExpandedBrief(p map[string]any) string {
+	expand, _ := p["expand"].(map[string]any)
+	req, _ := expand["request"].(map[string]any)
+	brief, _ := req["brief"].(string)
+	return brief
 }

@@ -32,14 +32,16 @@ describe('generatePosts', () => {
 });
 
 describe('updatePost', () => {
-	it('uses PocketBase\'s "photos-" and "photos+" modifiers only when photos change', async () => {
+	it('sends a new selection only when photos are removed, and uploads added ones to the post first', async () => {
 		const update = vi.fn().mockResolvedValue({ id: 'p1' });
 		vi.spyOn(pb, 'collection').mockReturnValue({ update } as unknown as ReturnType<typeof pb.collection>);
 		await updatePost('p1', { caption: 'oi' });
-		expect(update).toHaveBeenLastCalledWith('p1', { caption: 'oi' });
+		expect(update).toHaveBeenLastCalledWith('p1', { caption: 'oi' }, { expand: 'request' });
 
+		const send = vi.spyOn(pb, 'send').mockResolvedValue({ post: { photos: ['foto_1_abc.jpg', 'foto_2_def.jpg', 'foto_3_new.jpg'] } });
 		const added = new File([new Uint8Array([0xff, 0xd8])], 'foto-1.jpg', { type: 'image/jpeg' });
-		await updatePost('p1', { caption: 'oi' }, { remove: ['foto_1_abc.jpg'], add: [added] });
-		expect(update).toHaveBeenLastCalledWith('p1', { caption: 'oi', 'photos-': ['foto_1_abc.jpg'], 'photos+': [added] });
+		await updatePost('p1', { caption: 'oi' }, { remove: ['foto_1_abc.jpg'], add: [added] }, ['foto_1_abc.jpg', 'foto_2_def.jpg']);
+		expect(send).toHaveBeenCalledWith('/api/rekan/posts/p1:photos', expect.objectContaining({ method: 'POST' }));
+		expect(update).toHaveBeenLastCalledWith('p1', { caption: 'oi', photos: ['foto_2_def.jpg', 'foto_3_new.jpg'] }, { expand: 'request' });
 	});
 });

@@ -43,13 +43,29 @@ export async function retryPost(postId: string): Promise<Post> {
 /**
  * Saves the operator's changes to a post (the server marks it edited):
  * texts, photos to remove (stored names) and photos to add (scaled files).
+ * Added photos go to the post's request once (POST …:photos) and to this
+ * post only; removing is a new selection of names (`current` minus removed).
  */
-export function updatePost(postId: string, edit: PostEdit, photos: PhotoChanges = { remove: [], add: [] }): Promise<Post> {
+export async function updatePost(
+	postId: string,
+	edit: PostEdit,
+	photos: PhotoChanges = { remove: [], add: [] },
+	current: string[] = []
+): Promise<Post> {
+	let names = current;
+	if (photos.add.length > 0) {
+		const form = new FormData();
+		for (const photo of photos.add) form.append('photos', photo, photo.name);
+		const res = await pb.send<{ post: Post }>(`/api/rekan/posts/${encodeURIComponent(postId)}:photos`, {
+			method: 'POST',
+			body: form,
+			requestKey: null
+		});
+		names = res.post.photos ?? [];
+	}
 	const body: Record<string, unknown> = { ...edit };
-	// PocketBase's modifiers: "photos-" drops names, "photos+" appends files.
-	if (photos.remove.length > 0) body['photos-'] = photos.remove;
-	if (photos.add.length > 0) body['photos+'] = photos.add;
-	return pb.collection('posts').update(postId, body);
+	if (photos.remove.length > 0) body.photos = names.filter((name) => !photos.remove.includes(name));
+	return pb.collection('posts').update(postId, body, { expand: 'request' });
 }
 
 export function deletePost(postId: string): Promise<boolean> {
@@ -62,7 +78,8 @@ export const HISTORY_PAGE_SIZE = 10;
 export function listPosts(businessId: string, page: number) {
 	return pb.collection('posts').getList(page, HISTORY_PAGE_SIZE, {
 		filter: pb.filter('business = {:id}', { id: businessId }),
-		sort: '-created,-id'
+		sort: '-created,-id',
+		expand: 'request'
 	});
 }
 

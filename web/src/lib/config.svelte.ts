@@ -7,7 +7,9 @@ const DEFAULTS: RuntimeConfig = {
 	app_name: 'Rekan',
 	llm_configured: true,
 	contact_phone: '',
-	version: ''
+	version: '',
+	timezone: 'America/Sao_Paulo',
+	today: ''
 };
 
 class ConfigState {
@@ -41,7 +43,9 @@ export function parseConfig(raw: unknown): RuntimeConfig {
 		app_name: typeof r.app_name === 'string' && r.app_name.trim() !== '' ? r.app_name : DEFAULTS.app_name,
 		llm_configured: typeof r.llm_configured === 'boolean' ? r.llm_configured : DEFAULTS.llm_configured,
 		contact_phone: typeof r.contact_phone === 'string' ? r.contact_phone.replace(/\D/g, '') : '',
-		version: typeof r.version === 'string' ? r.version : ''
+		version: typeof r.version === 'string' ? r.version : '',
+		timezone: typeof r.timezone === 'string' && r.timezone !== '' ? r.timezone : DEFAULTS.timezone,
+		today: typeof r.today === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(r.today) ? r.today : ''
 	};
 }
 

@@ -4,16 +4,32 @@ import { parseConfig } from './config.svelte';
 describe('parseConfig', () => {
 	it('reads the documented fields', () => {
 		expect(
-			parseConfig({ app_name: 'Conteúdo Já', llm_configured: false, contact_phone: '5511987654321', version: '1.2.0' })
-		).toEqual({ app_name: 'Conteúdo Já', llm_configured: false, contact_phone: '5511987654321', version: '1.2.0' });
+			parseConfig({
+				app_name: 'Conteúdo Já',
+				llm_configured: false,
+				contact_phone: '5511987654321',
+				version: '1.2.0',
+				timezone: 'America/Manaus',
+				today: '2026-03-09'
+			})
+		).toEqual({
+			app_name: 'Conteúdo Já',
+			llm_configured: false,
+			contact_phone: '5511987654321',
+			version: '1.2.0',
+			timezone: 'America/Manaus',
+			today: '2026-03-09'
+		});
 	});
 
 	it('falls back to defaults on missing or mistyped fields', () => {
-		expect(parseConfig({ app_name: '  ', llm_configured: 'yes', contact_phone: 42 })).toEqual({
+		expect(parseConfig({ app_name: '  ', llm_configured: 'yes', contact_phone: 42, today: '9/3/2026' })).toEqual({
 			app_name: 'Rekan',
 			llm_configured: true,
 			contact_phone: '',
-			version: ''
+			version: '',
+			timezone: 'America/Sao_Paulo',
+			today: ''
 		});
 		expect(parseConfig(null).app_name).toBe('Rekan');
 	});

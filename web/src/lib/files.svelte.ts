@@ -8,7 +8,7 @@ import { pb } from './pocketbase';
 /** Seconds before expiry at which a token counts as expired already. */
 const RENEW_MARGIN_S = 30;
 
-/** PocketBase thumbs the `posts.photos` field declares (see the migration). */
+/** PocketBase thumbs the `requests.photos` field declares (see the migration). */
 export const THUMB_SQUARE = '400x400';
 export const THUMB_LARGE = '1080x0';
 
@@ -39,16 +39,16 @@ class FileToken {
 
 export const fileToken = new FileToken();
 
-/** URL of one of a post's photos, or "" without a token yet. */
-export function photoURL(postId: string, name: string, token: string, thumb?: string): string {
+/** URL of one of a request's photos (a post shows its request's), or "" without a token yet. */
+export function photoURL(requestId: string, name: string, token: string, thumb?: string): string {
 	if (!token) return '';
-	return pb.files.getURL({ id: postId, collectionName: 'posts' }, name, thumb ? { token, thumb } : { token });
+	return pb.files.getURL({ id: requestId, collectionName: 'requests' }, name, thumb ? { token, thumb } : { token });
 }
 
 /** Downloads one stored photo (with a fresh token) as a File named `as`. */
-export async function fetchPhoto(postId: string, name: string, as: string): Promise<File> {
+export async function fetchPhoto(requestId: string, name: string, as: string): Promise<File> {
 	const token = await fileToken.fresh();
-	const res = await fetch(photoURL(postId, name, token));
+	const res = await fetch(photoURL(requestId, name, token));
 	if (!res.ok) throw Object.assign(new Error(`photo: HTTP ${res.status}`), { status: res.status });
 	const blob = await res.blob();
 	return new File([blob], as, { type: blob.type || 'image/jpeg' });

@@ -7,6 +7,9 @@ export interface RuntimeConfig {
 	llm_configured: boolean;
 	contact_phone: string;
 	version: string;
+	/** The instance's time zone (IANA) and its date today, YYYY-MM-DD. */
+	timezone: string;
+	today: string;
 }
 
 /** One thing the business sells (eval/content.Offering). */
@@ -50,10 +53,29 @@ export interface Check {
 	reason: string;
 }
 
-export interface Post {
+/** Stage of a post's journey with the client (api/internal/post/stage.go). */
+export type PostStage = 'rascunho' | 'enviado' | 'aprovado' | 'ajuste' | 'publicado' | 'arquivado';
+
+/** One generation request ("pedido"): the brief and the photos, stored once. */
+export interface PostRequest {
 	id: string;
 	business: string;
 	brief: string;
+	/** Stored file names (protected: see files.svelte.ts); posts select among them. */
+	photos: string[] | null;
+	count: number;
+	types: string[] | null;
+	occasion: string;
+	created: string;
+}
+
+export interface Post {
+	id: string;
+	business: string;
+	request: string;
+	stage: PostStage;
+	/** Calendar date YYYY-MM-DD in the instance's time zone, or "". */
+	publish_on: string;
 	caption: string;
 	hashtags: string[] | null;
 	production_note: string;
@@ -62,12 +84,14 @@ export interface Post {
 	status: PostStatus;
 	error: string;
 	checks: Check[] | null;
-	/** Stored file names of the post's photos (protected: see files.svelte.ts). */
+	/** The post's photos: names of its request's stored photos, in order. */
 	photos: string[] | null;
 	model: string;
 	edited: boolean;
 	created: string;
 	updated: string;
+	/** The request, when listed with expand=request (the routes always expand it). */
+	expand?: { request?: PostRequest };
 }
 
 /** Fields of a post the operator may change. */

@@ -3,6 +3,7 @@
 // by the superuser and signed in with an impersonation token, because
 // superuser requests skip the rate limits the other tests' logins use up.
 import { test, expect } from './fixtures';
+import { seedPost } from './records';
 
 test('a business that fails to load says why in place, and its retry loads it', { tag: '@local-stack' }, async ({
 	page,
@@ -30,21 +31,17 @@ test('a business that fails to load says why in place, and its retry loads it', 
 	});
 	expect(business.ok(), await business.text()).toBe(true);
 	const { id } = (await business.json()) as { id: string };
-	const post = await request.post(`${base}/api/collections/posts/records`, {
-		headers,
-		data: {
-			business: id,
-			brief: 'picolé de cajá novo no cardápio',
-			caption: 'Chegou o picolé de cajá, feito com a fruta da estação aqui em Natal.',
-			hashtags: ['#sorveteria', '#natal'],
-			production_note: 'Foto do picolé contra o céu, no fim da tarde.',
-			role: 'produto',
-			hook: 'Chegou o picolé de cajá',
-			status: 'ready',
-			checks: []
-		}
+	await seedPost(request, base, headers.Authorization, {
+		business: id,
+		brief: 'picolé de cajá novo no cardápio',
+		caption: 'Chegou o picolé de cajá, feito com a fruta da estação aqui em Natal.',
+		hashtags: ['#sorveteria', '#natal'],
+		production_note: 'Foto do picolé contra o céu, no fim da tarde.',
+		role: 'produto',
+		hook: 'Chegou o picolé de cajá',
+		status: 'ready',
+		checks: []
 	});
-	expect(post.ok(), await post.text()).toBe(true);
 	const impersonated = await request.post(`${base}/api/collections/users/impersonate/${carla.id}`, { headers });
 	expect(impersonated.ok(), await impersonated.text()).toBe(true);
 	const auth = (await impersonated.json()) as { token: string; record: unknown };

@@ -1,6 +1,7 @@
 // The operator's day, end to end, against the real server binary serving the
 // real build, the real BAML runtime, and fakellm as the LLM provider.
 import { test, expect, snap, login, apiToken, expectAccessible } from './fixtures';
+import { seedPost } from './records';
 
 const BUSINESS = 'Doces da Cida';
 
@@ -354,21 +355,17 @@ test('the history is paginated, newest first', { tag: '@local-stack' }, async ({
 	const suToken = ((await su.json()) as { token: string }).token;
 	// One more than a page; created one after the other, so "Pedido 11" is the newest.
 	for (let i = 1; i <= 11; i++) {
-		const post = await request.post(`${base}/api/collections/posts/records`, {
-			headers: { Authorization: suToken },
-			data: {
-				business: id,
-				brief: `Pedido ${i}`,
-				caption: `Legenda do pedido ${i}, com cópia de chave na hora e atendimento no bairro.`,
-				hashtags: ['#chaveiro', '#fortaleza', '#aldeota'],
-				production_note: 'Foto das mãos cortando a chave na máquina, luz da porta.',
-				role: 'produto',
-				hook: `Gancho ${i}`,
-				status: 'ready',
-				checks: []
-			}
+		await seedPost(request, base, suToken, {
+			business: id,
+			brief: `Pedido ${i}`,
+			caption: `Legenda do pedido ${i}, com cópia de chave na hora e atendimento no bairro.`,
+			hashtags: ['#chaveiro', '#fortaleza', '#aldeota'],
+			production_note: 'Foto das mãos cortando a chave na máquina, luz da porta.',
+			role: 'produto',
+			hook: `Gancho ${i}`,
+			status: 'ready',
+			checks: []
 		});
-		expect(post.ok(), await post.text()).toBe(true);
 	}
 
 	await page.goto(`${base}/entrar?next=${encodeURIComponent(`/app/clientes/${id}`)}`);

@@ -321,8 +321,9 @@ test('photos: attach, scale, generate, see, download, share, send for approval, 
 		const record = await request.get(`${stack.baseURL}/api/collections/posts/records/${postId}`, {
 			headers: { Authorization: anaToken }
 		});
-		const name = ((await record.json()) as { photos: string[] }).photos[0];
-		const fileURL = `${stack.baseURL}/api/files/posts/${postId}/${name}`;
+		// A post shows its request's photos, which the request stores once.
+		const { photos, request: requestId } = (await record.json()) as { photos: string[]; request: string };
+		const fileURL = `${stack.baseURL}/api/files/requests/${requestId}/${photos[0]}`;
 		const fileToken = async (auth: string) => {
 			const res = await request.post(`${stack.baseURL}/api/files/token`, { headers: { Authorization: auth } });
 			expect(res.ok()).toBe(true);
