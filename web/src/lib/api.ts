@@ -160,3 +160,24 @@ export async function approvalSummary(): Promise<Record<string, { waiting: numbe
 	);
 	return res.businesses ?? {};
 }
+
+/** "Refazer com o pedido do cliente": the LLM revises the post from the client's note. */
+export async function revisePost(postId: string): Promise<Post> {
+	const res = await pb.send<PostsResponse>(`/api/rekan/posts/${encodeURIComponent(postId)}:revise`, {
+		method: 'POST',
+		requestKey: null
+	});
+	const post = res.posts?.[0];
+	if (!post) throw new Error('revise: empty response');
+	return post;
+}
+
+/** Moves a post's stage as the operator (e.g. "publicado"). */
+export async function moveStage(postId: string, to: string, note = ''): Promise<Post> {
+	const res = await pb.send<{ post: Post }>(`/api/rekan/posts/${encodeURIComponent(postId)}:stage`, {
+		method: 'POST',
+		body: { to, note },
+		requestKey: null
+	});
+	return res.post;
+}
