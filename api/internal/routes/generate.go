@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/eval/checks"
 	"github.com/rekan/rekan/eval/content"
+	"github.com/rekan/rekan/eval/text"
 )
 
 const (
@@ -43,18 +45,22 @@ func (h *handler) generate(e *core.RequestEvent) error {
 		return e.BadRequestError(msgInvalidData, err)
 	}
 
-	pending, err := post.CreatePending(e.App, biz.Id, form.Brief, form.Count, nil, form.Photos)
-	if err != nil {
-		return e.InternalServerError("Não foi possível guardar o pedido.", err)
-	}
 	recent, err := post.RecentOf(e.App, biz.Id, "")
 	if err != nil {
 		return e.InternalServerError(msgRecentPosts, err)
 	}
+	profile := business.Profile(biz)
+	// The types asked for; automático fills the rest by the brief's rules.
+	auto := post.SuggestTypes(form.Brief, len(form.Photos), offeringNames(profile), recent.Roles, form.Count)
+	roles := post.FillTypes(form.Types, auto.Order, form.Count)
+	pending, err := post.CreatePending(e.App, biz.Id, form.Brief, form.Count, form.Types, form.Photos)
+	if err != nil {
+		return e.InternalServerError("Não foi possível guardar o pedido.", err)
+	}
 	return h.write(e, pending.Posts, content.Request{
-		Business:      business.Profile(biz),
+		Business:      profile,
 		Brief:         form.Brief,
-		Roles:         content.PickRoles(recent.Roles, form.Count),
+		Roles:         roles,
 		PreviousHooks: recent.Hooks,
 		Photos:        post.ContentPhotos(form.Photos),
 	})
@@ -160,13 +166,47 @@ func withRequest(app core.App, posts []*core.Record) []*core.Record {
 	return posts
 }
 
-// withRole keeps the role the model reports when it is a known one, and
-// the requested role otherwise.
+// withRole gives a post the type it was asked to be: the checks judge it
+// by that, whatever the model reports.
 func withRole(generated content.Post, requested content.Role) content.Post {
-	if !generated.Role.Valid() {
-		generated.Role = requested
-	}
+	generated.Role = requested
 	return generated
+}
+
+func offeringNames(b content.Business) []string {
+	names := make([]string, 0, len(b.Services))
+	for _, o := range b.Services {
+		names = append(names, o.Name)
+	}
+	return names
+}
+
+// suggestForm is the body of types:suggest.
+type suggestForm struct {
+	Brief  string `json:"brief"`
+	Count  int    `json:"count"`
+	Photos int    `json:"photos"`
+}
+
+// suggestTypes shows the operator, before generating, what automático
+// would pick for a brief and why.
+func (h *handler) suggestTypes(e *core.RequestEvent) error {
+	biz, err := findOwnedBusiness(e.App, e.Request.PathValue("id"), e.Auth.Id)
+	if err != nil {
+		return e.NotFoundError(msgBusinessNotFound, nil)
+	}
+	form := suggestForm{Count: 1}
+	if err := e.BindBody(&form); err != nil {
+		return e.BadRequestError("JSON inválido no corpo da requisição.", nil)
+	}
+	if form.Count < content.MinPostsPerRequest || form.Count > content.MaxPostsPerRequest {
+		return e.BadRequestError(msgInvalidData, validation.Errors{"count": validation.NewError("validation_invalid_count", msgCount)})
+	}
+	recent, err := post.RecentOf(e.App, biz.Id, "")
+	if err != nil {
+		return e.InternalServerError(msgRecentPosts, err)
+	}
+	return e.JSON(http.StatusOK, post.SuggestTypes(text.Trim(form.Brief), form.Photos, offeringNames(business.Profile(biz)), recent.Roles, form.Count))
 }
 
 // failure is how a Writer error reaches the operator.

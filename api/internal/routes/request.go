@@ -24,6 +24,8 @@ const maxBodyBytes = 64 << 10
 type generateForm struct {
 	Brief string
 	Count int
+	// Types asked per post ("" = automático for that post); none = all automático.
+	Types []string
 	// Photos are the accepted uploads of a multipart request, re-encoded.
 	Photos []photo.Photo
 }
@@ -34,6 +36,8 @@ var (
 	msgBriefEmpty  = "Escreva o pedido do post."
 	msgBriefLong   = fmt.Sprintf("O pedido pode ter no máximo %d caracteres.", content.MaxBriefRunes)
 	msgCount       = fmt.Sprintf("A quantidade deve ser um número inteiro de %d a %d.", content.MinPostsPerRequest, content.MaxPostsPerRequest)
+	msgTypesTwice  = "Cada post de um pedido precisa de um tipo diferente."
+	msgTypes       = "Escolha um tipo por post (ou automático): produto, bastidores, historia, dica, oferta ou comunidade."
 )
 
 // bindGenerate decodes the body strictly enough that a wrong type is a 400
@@ -66,6 +70,11 @@ func bindGenerate(e *core.RequestEvent) (generateForm, error) {
 			errs["count"] = validation.NewError("validation_invalid_count", msgCount)
 		}
 	}
+	if raw, ok := fields["types"]; ok && !isNull(raw) {
+		if err := json.Unmarshal(raw, &form.Types); err != nil {
+			errs["types"] = validation.NewError("validation_invalid_types", msgTypes)
+		}
+	}
 	if len(errs) > 0 {
 		return generateForm{}, e.BadRequestError(msgInvalidData, errs)
 	}
@@ -84,6 +93,18 @@ func (f *generateForm) validate() error {
 	}
 	if f.Count < content.MinPostsPerRequest || f.Count > content.MaxPostsPerRequest {
 		errs["count"] = validation.NewError("validation_invalid_count", msgCount)
+	}
+	if len(f.Types) > 0 && len(f.Types) != f.Count {
+		errs["types"] = validation.NewError("validation_invalid_types", msgTypes)
+	}
+	seen := map[string]bool{}
+	for _, t := range f.Types {
+		if t != "" && !content.Role(t).Valid() {
+			errs["types"] = validation.NewError("validation_invalid_types", msgTypes)
+		} else if t != "" && seen[t] {
+			errs["types"] = validation.NewError("validation_invalid_types", msgTypesTwice)
+		}
+		seen[t] = true
 	}
 	if len(errs) > 0 {
 		return errs

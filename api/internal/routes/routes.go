@@ -73,6 +73,7 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	// superusers manage the instance, they do not own businesses. Handlers
 	// check only ownership.
 	operator := g.Group("").Bind(apis.RequireAuth("users"))
+	operator.POST("/businesses/{id}/types:suggest", h.suggestTypes)
 	generate := operator.POST("/businesses/{id}/posts:generate", h.generate).
 		// Photos: above PocketBase's default limit; the route bounds each part.
 		Bind(streamBody(), apis.BodyLimit(maxMultipartBytes))

@@ -37,6 +37,10 @@ func (w *scriptedWriter) WritePosts(_ context.Context, req content.Request) (con
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.calls = append(w.calls, req)
+	// What every real Writer checks first (distinct known roles, …).
+	if err := req.Validate(); err != nil {
+		return content.Result{}, err
+	}
 	if w.err != nil {
 		return content.Result{}, w.err
 	}

@@ -97,6 +97,16 @@ func bindGenerateMultipart(e *core.RequestEvent) (generateForm, error) {
 			if form.Count, err = strconv.Atoi(strings.TrimSpace(value)); err != nil {
 				errs["count"] = validation.NewError("validation_invalid_count", msgCount)
 			}
+		case "types":
+			value, err := readField(part)
+			if err != nil {
+				return generateForm{}, bodyError(e, err)
+			}
+			// Comma-separated, one per post; an empty entry is automático.
+			form.Types = strings.Split(value, ",")
+			for i := range form.Types {
+				form.Types[i] = strings.TrimSpace(form.Types[i])
+			}
 		case post.PhotosField:
 			p, err := acceptPhoto(e, part, len(form.Photos))
 			if err != nil {

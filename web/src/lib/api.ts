@@ -1,7 +1,7 @@
 // Calls to Rekan's custom routes (/api/rekan/...). They go through the SDK's
 // `send` so the auth token and error shape are the same as for records.
 import { pb } from './pocketbase';
-import type { PhotoChanges, Post, PostEdit } from './types';
+import type { PhotoChanges, Post, PostEdit, PostStage } from './types';
 
 interface PostsResponse {
 	posts: Post[];
@@ -12,12 +12,15 @@ interface PostsResponse {
  * see photos.ts); throws the server's error. Photos go as multipart parts
  * named "photos"; without photos the body stays JSON.
  */
-export async function generatePosts(businessId: string, brief: string, count: number, photos: File[] = []): Promise<Post[]> {
-	let body: FormData | { brief: string; count: number } = { brief, count };
+export async function generatePosts(businessId: string, brief: string, count: number, photos: File[] = [], types: string[] = []): Promise<Post[]> {
+	// One type per post ("" = automático); none chosen = all automático.
+	const chosen = types.some((t) => t !== '') ? types.slice(0, count) : [];
+	let body: FormData | { brief: string; count: number; types?: string[] } = chosen.length > 0 ? { brief, count, types: chosen } : { brief, count };
 	if (photos.length > 0) {
 		const form = new FormData();
 		form.set('brief', brief);
 		form.set('count', String(count));
+		if (chosen.length > 0) form.set('types', chosen.join(','));
 		for (const photo of photos) form.append('photos', photo, photo.name);
 		body = form;
 	}
@@ -74,10 +77,12 @@ export function deletePost(postId: string): Promise<boolean> {
 
 export const HISTORY_PAGE_SIZE = 10;
 
-/** One page of a business's posts, newest first. */
-export function listPosts(businessId: string, page: number) {
+/** One page of a business's posts, newest first; only those in `stage` when given. */
+export function listPosts(businessId: string, page: number, stage = '') {
 	return pb.collection('posts').getList(page, HISTORY_PAGE_SIZE, {
-		filter: pb.filter('business = {:id}', { id: businessId }),
+		filter: stage
+			? pb.filter('business = {:id} && stage = {:stage}', { id: businessId, stage })
+			: pb.filter('business = {:id}', { id: businessId }),
 		sort: '-created,-id',
 		expand: 'request'
 	});
@@ -172,12 +177,42 @@ export async function revisePost(postId: string): Promise<Post> {
 	return post;
 }
 
-/** Moves a post's stage as the operator (e.g. "publicado"). */
-export async function moveStage(postId: string, to: string, note = ''): Promise<Post> {
+/** Moves a post to another stage (the server checks the move); returns the post. */
+export async function movePostStage(postId: string, to: PostStage, note = ''): Promise<Post> {
 	const res = await pb.send<{ post: Post }>(`/api/rekan/posts/${encodeURIComponent(postId)}:stage`, {
 		method: 'POST',
 		body: { to, note },
 		requestKey: null
 	});
 	return res.post;
+}
+
+/** Undoes the operator's own last stage move of a post; returns the post. */
+export async function undoPostStage(postId: string): Promise<Post> {
+	const res = await pb.send<{ post: Post }>(`/api/rekan/posts/${encodeURIComponent(postId)}:undo`, {
+		method: 'POST',
+		requestKey: null
+	});
+	return res.post;
+}
+
+/** Sets (or clears, with "") a post's publish date, YYYY-MM-DD. */
+export function setPublishDate(postId: string, date: string): Promise<Post> {
+	return pb.collection('posts').update(postId, { publish_on: date }, { expand: 'request' });
+}
+
+/** What automático picks for a brief, and why (the server's rules). */
+export interface TypeSuggestion {
+	types: string[];
+	fitting: string[];
+	reasons: { type: string; reason: string }[];
+}
+
+/** Asks the server what automático would pick for `brief`. */
+export function suggestTypes(businessId: string, brief: string, count: number, photos: number): Promise<TypeSuggestion> {
+	return pb.send<TypeSuggestion>(`/api/rekan/businesses/${encodeURIComponent(businessId)}/types:suggest`, {
+		method: 'POST',
+		body: { brief, count, photos },
+		requestKey: `types-${businessId}`
+	});
 }

@@ -142,7 +142,7 @@ export function fieldMessage(code: string, message: string): string {
 		case 'validation_invalid_email':
 		case 'validation_is_email':
 			return 'E-mail inválido.';
-		// PocketBase's file field (posts.photos), when a request passes the web app's checks.
+		// PocketBase's file field (requests.photos), when a request passes the web app's checks.
 		case 'validation_invalid_file':
 			return 'Arquivo não aceito: envie fotos JPEG, PNG ou WebP.';
 		case 'validation_too_many_files':

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
 	formatBRL,
+	formatCalendarDate,
 	formatHashtags,
 	formatPhone,
+	todayIn,
 	parseBRL,
 	parseHashtags,
 	parseServerDate,
@@ -121,5 +123,21 @@ describe('searchKey', () => {
 	it('ignores accents and case', () => {
 		expect(searchKey('Confeitaria São João')).toBe('confeitaria sao joao');
 		expect(searchKey('AÇAÍ')).toBe('acai');
+	});
+});
+
+describe('todayIn', () => {
+	it('is the instance zone\'s date: 23:30 in São Paulo is 02:30 UTC the next day', () => {
+		const at = new Date('2026-03-10T02:30:00Z');
+		expect(todayIn('America/Sao_Paulo', at)).toBe('2026-03-09');
+		expect(todayIn('UTC', at)).toBe('2026-03-10');
+	});
+});
+
+describe('formatCalendarDate', () => {
+	it('writes a calendar date day first, never shifting it', () => {
+		expect(formatCalendarDate('2026-03-09')).toBe('09/03/2026');
+		expect(formatCalendarDate('')).toBe('');
+		expect(formatCalendarDate('2026-03-09T00:00:00Z')).toBe('');
 	});
 });

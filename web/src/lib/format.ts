@@ -129,3 +129,15 @@ export function searchKey(text: string): string {
 		.replace(/\p{Diacritic}/gu, '')
 		.toLocaleLowerCase('pt-BR');
 }
+
+/** Today's date (YYYY-MM-DD) in the instance's time zone, not the browser's. */
+export function todayIn(timeZone: string, now: Date = new Date()): string {
+	// en-CA writes dates as YYYY-MM-DD.
+	return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+/** "2026-03-09" → "09/03/2026"; a calendar date, never shifted by a time zone. */
+export function formatCalendarDate(date: string): string {
+	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+	return m ? `${m[3]}/${m[2]}/${m[1]}` : '';
+}

@@ -11,7 +11,7 @@
 
 import { SERVER_LIMITS } from './limits.gen';
 
-/** Photos per post (the server's `posts.photos` field). */
+/** Photos per post (a post selects at most this many of its request's photos). */
 export const PHOTO_MAX_COUNT = SERVER_LIMITS.photos;
 /** Long edge of an uploaded photo, in pixels: what the server stores. */
 export const PHOTO_LONG_EDGE = SERVER_LIMITS.photoEdge;

@@ -1,7 +1,7 @@
 // The operator's day, end to end, against the real server binary serving the
 // real build, the real BAML runtime, and fakellm as the LLM provider.
 import { test, expect, snap, login, apiToken, expectAccessible } from './fixtures';
-import { seedPost } from './records';
+import { createBusiness, seedPost, superuserToken } from './records';
 
 const BUSINESS = 'Doces da Cida';
 
@@ -340,19 +340,8 @@ test('the history is paginated, newest first', { tag: '@local-stack' }, async ({
 	const base = stack.baseURL;
 	const [ana] = stack.operators;
 	const token = await apiToken(request, base, ana);
-	const anaId = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).id as string;
-	const created = await request.post(`${base}/api/collections/businesses/records`, {
-		headers: { Authorization: token },
-		data: { owner: anaId, name: 'Chaveiro Seu Tonho', segment: 'chaveiro', city: 'Fortaleza', state: 'CE' }
-	});
-	expect(created.ok(), await created.text()).toBe(true);
-	const { id } = (await created.json()) as { id: string };
-
-	const su = await request.post(`${base}/api/collections/_superusers/auth-with-password`, {
-		data: { identity: stack.superuser.email, password: stack.superuser.password }
-	});
-	expect(su.ok(), await su.text()).toBe(true);
-	const suToken = ((await su.json()) as { token: string }).token;
+	const id = await createBusiness(request, base, token, { name: 'Chaveiro Seu Tonho', segment: 'chaveiro', city: 'Fortaleza', state: 'CE' });
+	const suToken = await superuserToken(request, base, stack.superuser);
 	// One more than a page; created one after the other, so "Pedido 11" is the newest.
 	for (let i = 1; i <= 11; i++) {
 		await seedPost(request, base, suToken, {

@@ -24,3 +24,23 @@ export async function seedPost(request: APIRequestContext, base: string, token: 
 	expect(created.ok(), await created.text()).toBe(true);
 	return ((await created.json()) as { id: string }).id;
 }
+
+/** Creates a business owned by the operator whose API token is `token`; returns its id. */
+export async function createBusiness(request: APIRequestContext, base: string, token: string, data: Record<string, unknown>): Promise<string> {
+	const owner = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).id as string;
+	const created = await request.post(`${base}/api/collections/businesses/records`, {
+		headers: { Authorization: token },
+		data: { owner, ...data }
+	});
+	expect(created.ok(), await created.text()).toBe(true);
+	return ((await created.json()) as { id: string }).id;
+}
+
+/** A superuser's API token. */
+export async function superuserToken(request: APIRequestContext, base: string, superuser: { email: string; password: string }): Promise<string> {
+	const su = await request.post(`${base}/api/collections/_superusers/auth-with-password`, {
+		data: { identity: superuser.email, password: superuser.password }
+	});
+	expect(su.ok(), await su.text()).toBe(true);
+	return ((await su.json()) as { token: string }).token;
+}

@@ -30,8 +30,12 @@ export class Approvals {
 	readonly businessId: string;
 	#unsubscribe: (() => void) | null = null;
 
-	constructor(businessId: string) {
+	readonly #ondecision: () => void;
+
+	/** ondecision runs when a client's decision arrives (the posts' stages moved). */
+	constructor(businessId: string, ondecision: () => void = () => {}) {
 		this.businessId = businessId;
+		this.#ondecision = ondecision;
 	}
 
 	async load(): Promise<void> {
@@ -52,6 +56,7 @@ export class Approvals {
 					if (event.action !== 'create') return;
 					this.unseen += 1;
 					void this.load();
+					this.#ondecision();
 				},
 				{ filter: pb.filter('business = {:b}', { b: this.businessId }) }
 			);

@@ -15,6 +15,8 @@ export class PagedPosts {
 	totalItems = $state(0);
 	problem = $state<Problem | null>(null);
 	loading = $state(false);
+	/** Only posts in this stage ("" = all). */
+	stage = $state('');
 	/** Posts just generated, highlighted in the list. */
 	fresh = $state<Set<string>>(new Set());
 	readonly #businessId: string;
@@ -29,7 +31,7 @@ export class PagedPosts {
 		this.loading = true;
 		this.problem = null;
 		try {
-			this.#show(await listPosts(this.#businessId, target));
+			this.#show(await listPosts(this.#businessId, target, this.stage));
 		} catch (err) {
 			this.problem = describeError(err);
 			redirectIfSessionLost(this.problem);
