@@ -527,3 +527,25 @@ func TestApprovalPhotos(t *testing.T) {
 		t.Errorf("photo after revoke: %d", status)
 	}
 }
+
+// LGPD: deleting the client deletes the owner's name and WhatsApp (on the
+// business) and every approval and decision, names and notes included.
+func TestDeletingTheClientDeletesApprovals(t *testing.T) {
+	s := newApprovalServer(t, false)
+	token, _ := s.send(t, fx.AlicePost)
+	if status, raw := s.decide(t, token, fx.AlicePost, "ajuste", "tira o preço"); status != http.StatusOK {
+		t.Fatalf("decide: %d %s", status, raw)
+	}
+	status, _, raw := s.call(t, http.MethodDelete, "/api/collections/businesses/records/"+fx.AliceBusiness, fx.AliceToken, "", "")
+	if status != http.StatusNoContent {
+		t.Fatalf("delete business: %d %s", status, raw)
+	}
+	for _, c := range []string{approval.Collection, approval.DecisionsCollection} {
+		if n, err := s.app.CountRecords(c); err != nil || n != 0 {
+			t.Errorf("%s left: %d, %v", c, n, err)
+		}
+	}
+	if status, _, _ := s.call(t, http.MethodGet, "/api/rekan/approval", "", token, ""); status != http.StatusNotFound {
+		t.Errorf("link after the client was deleted: %d", status)
+	}
+}
