@@ -7,6 +7,18 @@ import { test, expect, expectAccessible, apiSession, snap } from './fixtures';
 import { readStack } from './stack';
 import { paintPhoto } from './synthetic-photo';
 
+// The suite shares its operators: the client made here is deleted after the
+// test (pass or fail), so later specs still see the operator's empty list.
+let cleanup: { id: string; token: string } | null = null;
+test.afterEach(async ({ request }) => {
+	if (!cleanup) return;
+	const res = await request.delete(`/api/collections/businesses/records/${cleanup.id}`, {
+		headers: { Authorization: cleanup.token }
+	});
+	expect(res.status()).toBe(204);
+	cleanup = null;
+});
+
 test('approval: send, decide without an account, revise from the note, approve, publish', async ({
 	page,
 	browser,
@@ -32,6 +44,7 @@ test('approval: send, decide without an account, revise from the note, approve, 
 	});
 	expect(res.ok(), await res.text()).toBe(true);
 	const businessId = ((await res.json()) as { id: string }).id;
+	cleanup = { id: businessId, token: session.token };
 	await page.goto(`/app/clientes/${businessId}`);
 
 	await test.step('the operator generates two posts with photos', async () => {
