@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rekan/rekan/api/internal/admin"
+	"github.com/rekan/rekan/api/internal/approval"
 	"github.com/rekan/rekan/api/internal/backup"
 	"github.com/rekan/rekan/api/internal/business"
 	"github.com/rekan/rekan/api/internal/clock"
@@ -229,7 +230,13 @@ func registerTestKill(app *pocketbase.PocketBase) {
 // registerRoutes mounts /api/rekan/.
 func registerRoutes(app *pocketbase.PocketBase, runtime *contentrt.Runtime, gate *drain.Gate) {
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		ttl, err := approval.TTLFromEnv(os.Getenv)
+		if err != nil {
+			refusedStart = err
+			return err
+		}
 		routes.Bind(e.Router, routes.Deps{
+			ApprovalTTL:  ttl,
 			Content:      runtime,
 			ContactPhone: strings.TrimSpace(os.Getenv("REKAN_CONTACT_PHONE")),
 			Version:      version,

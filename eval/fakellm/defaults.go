@@ -51,6 +51,9 @@ func FaultyContent(prompt string, call int, fault Fault) string {
 	if ideas, ok := ideasReply(prompt); ok {
 		return ideas
 	}
+	if reply, ok := reviseReply(prompt); ok {
+		return reply
+	}
 	roles := rolesIn(prompt)
 	switch {
 	case len(roles) > 0:

@@ -131,6 +131,11 @@ probe "zstd compression" has "$imm" "content-encoding: zstd"
 probe "gzip compression" has "$(headers -H 'Accept-Encoding: gzip' "$base/$asset")" "content-encoding: gzip"
 probe "gzip body decodes to the file" cmp <(curl -fsS -H 'Accept-Encoding: gzip' "$base/$asset" | gzip -d) "$webroot/$asset"
 probe "security headers on API responses too" has "$(headers "$base/api/rekan/config")" "x-content-type-options: nosniff"
+approval_page=$(headers "$base/aprovar")
+probe "approval page sends no Referer" has "$approval_page" "referrer-policy: no-referrer"
+probe "approval page is not indexed" has "$approval_page" "x-robots-tag: noindex"
+probe "approval page CSP" has "$approval_page" "content-security-policy: default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+probe "approval API sends no Referer" has "$(headers "$base/api/rekan/approval")" "referrer-policy: no-referrer"
 
 # The server behind it.
 probe "/api/rekan/health through Caddy" bash -c "curl -fsS '$base/api/rekan/health' | jq -e '.status == \"ok\" and .baml_runtime == \"ok\" and .llm_configured == true'"

@@ -88,6 +88,8 @@ func (h *handler) postAction(e *core.RequestEvent) error {
 		return h.retry(e, id)
 	case "undo":
 		return h.undo(e, id)
+	case "revise":
+		return h.revise(e, id)
 	case "photos":
 		return h.addPhotos(e, id)
 	}
@@ -118,15 +120,9 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 	if err != nil {
 		return e.InternalServerError("Não foi possível ler as fotos do post.", err)
 	}
-	p, err = post.BeginRetry(e.App, p.Id)
-	if errors.Is(err, post.ErrGone) {
-		return e.NotFoundError(msgPostNotFound, nil)
-	}
-	if errors.Is(err, post.ErrGenerating) {
-		return &router.ApiError{Status: http.StatusConflict, Message: post.MsgRetryWhileGenerating, Data: map[string]any{"code": "post_generating"}}
-	}
+	p, err = beginRegeneration(e, p.Id)
 	if err != nil {
-		return e.InternalServerError("Não foi possível atualizar o post.", err)
+		return err
 	}
 	return h.write(e, []*core.Record{p}, content.Request{
 		Business:      business.Profile(biz),
@@ -304,4 +300,20 @@ func findOwnedPost(app core.App, id, owner string) (*core.Record, *core.Record, 
 		return nil, nil, err
 	}
 	return p, biz, nil
+}
+
+// beginRegeneration marks a stored post generating (retry, revision): a
+// post deleted meanwhile is a 404, one already generating a 409.
+func beginRegeneration(e *core.RequestEvent, id string) (*core.Record, error) {
+	p, err := post.BeginRetry(e.App, id)
+	if errors.Is(err, post.ErrGone) {
+		return nil, e.NotFoundError(msgPostNotFound, nil)
+	}
+	if errors.Is(err, post.ErrGenerating) {
+		return nil, &router.ApiError{Status: http.StatusConflict, Message: post.MsgRetryWhileGenerating, Data: map[string]any{"code": "post_generating"}}
+	}
+	if err != nil {
+		return nil, e.InternalServerError("Não foi possível atualizar o post.", err)
+	}
+	return p, nil
 }

@@ -76,7 +76,7 @@ func TestApply(t *testing.T) {
 	if !slices.Equal(s.SuperuserIPs, settings.DefaultAdminAllowedIPs) {
 		t.Errorf("superuser IPs: %v", s.SuperuserIPs)
 	}
-	if !s.RateLimits.Enabled || !slices.Equal(s.RateLimits.Rules, migrations.RateLimitRules) {
+	if !s.RateLimits.Enabled || !slices.Equal(s.RateLimits.Rules, append(slices.Clone(settings.ApprovalRateLimitRules), migrations.RateLimitRules...)) {
 		t.Errorf("rate limits: %+v", s.RateLimits)
 	}
 }
