@@ -1,6 +1,6 @@
 # bench/durability: lost writes across crashes, backups and admin commands,
 # and backup time and size (issue 11). Its own Go module, like bench/api;
-# it drives the real bin/api through api/durability. Included with api/*.mk
+# it drives the real bin/api through eval/stack/durability. Included with api/*.mk
 # (the top Makefile includes no bench/ fragments).
 
 BENCH_TARGETS += bench-durability
