@@ -13,7 +13,7 @@ export default defineConfig({
 	expect: { timeout: 15_000 },
 	reporter: [['list']],
 	outputDir: 'test-results',
-	// Starts fakellm and bin/api on free ports unless REKAN_E2E_BASE_URL
+	// Starts the stack with bin/stack on free ports unless REKAN_E2E_BASE_URL
 	// points at a stack started elsewhere (e.g. behind Caddy).
 	globalSetup: './tests/e2e/global-setup.ts',
 	use: {
