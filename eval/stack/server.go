@@ -27,7 +27,7 @@ const (
 	// Listening waits for PocketBase's own /api/health: the listener only.
 	Listening Ready = "/api/health"
 	// Started does not wait.
-	Started Ready = ""
+	Started Ready = "started"
 )
 
 // ReadyTimeout bounds every wait for a server (and Caddy) to be ready. It
@@ -115,10 +115,14 @@ func StartServer(ctx context.Context, cfg ServerConfig) (*Server, error) {
 		s.waitErr = cmd.Wait()
 		close(s.exited)
 	}()
-	if cfg.Ready == Started {
+	ready := cfg.Ready
+	switch ready {
+	case Started:
 		return s, nil
+	case "":
+		ready = Healthy
 	}
-	if err := s.WaitReady(ctx, cfg.Ready, ReadyTimeout); err != nil {
+	if err := s.WaitReady(ctx, ready, ReadyTimeout); err != nil {
 		s.Stop(0)
 		return nil, err
 	}
