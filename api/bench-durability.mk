@@ -4,12 +4,8 @@
 # (the top Makefile includes no bench/ fragments).
 
 BENCH_TARGETS += bench-durability
-TEST_TARGETS += vet-bench-durability
-
-.PHONY: bench-durability vet-bench-durability
+.PHONY: bench-durability
 
 bench-durability: $(BIN)/api ## Acknowledged vs lost writes of crash runs (with backup + admin command), backup time and size for 2,000 posts.
 	cd $(ROOT)/bench/durability && go run . -api $(BIN)/api
 
-vet-bench-durability: ## The durability benchmark runs outside make test: keep it compiling.
-	cd $(ROOT)/bench/durability && go vet ./...

@@ -8,7 +8,6 @@ NIX_DIR := $(ROOT)/nix
 NIX_CHECKS := $(NIX_DIR)/checks
 
 DEPS_TARGETS += deps-nix
-TEST_TARGETS += test-nix
 GENERATE_TARGETS += nix-hashes
 CHECK_GENERATED_TARGETS += check-nix-hashes
 
@@ -19,8 +18,9 @@ deps-nix: ## Tools of the Nix checks (Debian's nix-bin evaluates, it never build
 		unshare:util-linux setpriv:util-linux findmnt:util-linux ip:iproute2 python3 openssl gcc
 
 # Order matters only for reading the log: cheap gates first. Check 3
-# (check-nix-hashes) runs with the other generated files in `make test`.
-test-nix: deps-nix nix-parse nix-flake-eval nix-systemd nix-caddy nix-module nix-go-sandbox nix-restart ## Every offline Nix check (parse, flake gate, hashes, systemd, Caddy, module, api check phase, restart).
+# (check-nix-hashes) runs with the other generated files in `make test`,
+# check 7 (nix-go-sandbox) as the api suite (test-api-offline).
+test-nix: deps-nix nix-parse nix-flake-eval nix-systemd nix-caddy nix-module nix-restart ## The offline Nix checks but the api check phase (parse, flake gate, systemd, Caddy, module, restart).
 
 nix-parse: deps-nix ## 1. Every .nix file parses; the VM test script is valid Python.
 	@bash $(NIX_CHECKS)/parse.sh
@@ -34,17 +34,17 @@ nix-hashes: deps-nix ## Recompute nix/hashes.json (vendorHash, pnpm deps hash); 
 check-nix-hashes: deps-nix ## 3. Fail when nix/hashes.json is stale.
 	@bash $(NIX_DIR)/scripts/hashes.sh check
 
-nix-caddy: deps-nix build-api build-fakellm build-web deps-eval ## 4. The generated Caddy site block in a real Caddy before the real stack; probes + journey.
+nix-caddy: deps-nix build-api build-stack build-fakellm build-web deps-eval ## 4. The generated Caddy site block in a real Caddy before the real stack; probes + journey.
 	@bash $(NIX_CHECKS)/caddy.sh
 
-nix-systemd: deps-nix build-api build-fakellm deps-eval ## 5. Exposure <= 1.5, and the stack under emulated unit constraints.
+nix-systemd: deps-nix build-api build-stack build-fakellm deps-eval ## 5. Exposure <= 1.5, and the stack under emulated unit constraints.
 	@bash $(NIX_CHECKS)/systemd.sh
 
 nix-module: deps-nix ## 6. lib.evalModules test of nixosModules.default with the nixpkgs lib of ../shared/nix (or REKAN_NIXPKGS_LIB).
 	@bash $(NIX_CHECKS)/module.sh
 
-nix-go-sandbox: deps-nix deps-eval ## 7. api.nix's check phase (the whole api suite) offline: -mod=vendor, loopback only, clean env.
+nix-go-sandbox: deps-nix deps-eval ## 7. api.nix's check phase (the whole api suite) offline: -mod=vendor, loopback only, clean env; then the tests it skips.
 	@bash $(NIX_CHECKS)/go-sandbox.sh
 
-nix-restart: deps-nix build-api build-fakellm deps-eval ## 8. A restart behind the generated Caddy site block fails no request and drains generations.
+nix-restart: deps-nix build-api build-stack build-fakellm deps-eval ## 8. A restart behind the generated Caddy site block fails no request and drains generations.
 	@bash $(NIX_CHECKS)/restart.sh
