@@ -4,13 +4,9 @@
 # bench/api.
 
 BENCH_TARGETS += bench-photos
-TEST_TARGETS += vet-bench-photos
-
-.PHONY: bench-photos vet-bench-photos
+.PHONY: bench-photos
 
 bench-photos: $(EVAL_NPM_STAMP) $(BIN)/api $(BIN)/fakellm ## Peak RSS rise of the server for 8 concurrent generations with 4 photos of 10 MB.
 	cd $(ROOT)/bench/photos && env -u RUST_BACKTRACE REKAN_BAML_CLI=$(EVAL_BAML_CLI) \
 		go run . -api $(BIN)/api -fakellm $(BIN)/fakellm
 
-vet-bench-photos: ## The photos benchmark runs outside make test: keep it compiling.
-	cd $(ROOT)/bench/photos && go vet ./...

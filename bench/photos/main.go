@@ -25,7 +25,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -33,8 +32,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/rekan/rekan/api/durability"
-	"github.com/rekan/rekan/eval/fakellm"
+	"github.com/rekan/rekan/eval/stack"
 )
 
 const targetRiseMB = 150
@@ -76,30 +74,17 @@ func run(binary, fakeBin string, concurrency, perRequest, size int) error {
 	}
 	fmt.Printf("  %s\n", strings.Join(dims, ", "))
 
-	fake, err := fakellm.StartProcess(context.Background(), exec.Command(fakeBin))
+	superuser := stack.NewAccount("root")
+	st, err := stack.Start(context.Background(), stack.Config{
+		API: binary, BAMLCLI: os.Getenv("REKAN_BAML_CLI"), FakeBinary: fakeBin, Dir: work,
+		Operators: []stack.Account{stack.NewAccount("op")}, Superuser: &superuser,
+	})
 	if err != nil {
 		return err
 	}
-	defer fake.Stop()
-	data := filepath.Join(work, "pb_data")
-	env := durability.Env(
-		"REKAN_BAML_CLI="+os.Getenv("REKAN_BAML_CLI"),
-		"REKAN_LLM_BASE_URL="+fake.URL+"/v1",
-		"REKAN_LLM_API_KEY=bench-key",
-		"REKAN_WRITER_MODEL=bench-writer",
-	)
-	if err := durability.Prepare(binary, data, env); err != nil {
-		return err
-	}
-	server, err := durability.Start(binary, data, env)
-	if err != nil {
-		return err
-	}
-	defer server.Stop()
-	if err := waitReady(server.Base, 60*time.Second); err != nil {
-		return fmt.Errorf("%w; logs:\n%s", err, server.Log())
-	}
-	root, _, err := durability.Login(server.Base, "_superusers", durability.SuperuserEmail, durability.Password)
+	defer st.Stop()
+	server := st.Server
+	root, err := st.Root(context.Background())
 	if err != nil {
 		return err
 	}
@@ -109,14 +94,14 @@ func run(binary, fakeBin string, concurrency, perRequest, size int) error {
 	if _, err := root.Do(ctx, "PATCH", "/api/settings", map[string]any{"rateLimits": map[string]any{"excludedIPs": []string{"127.0.0.1"}}}, nil); err != nil {
 		return err
 	}
-	op, owner, err := durability.Login(server.Base, "users", durability.OperatorEmail, durability.Password)
+	op, owner, err := st.Operator(ctx, 0)
 	if err != nil {
 		return err
 	}
 	var biz struct {
 		ID string `json:"id"`
 	}
-	if _, err := op.Do(ctx, "POST", "/api/collections/businesses/records", durability.Business(owner, "Confeitaria da Lu"), &biz); err != nil {
+	if _, err := op.Do(ctx, "POST", "/api/collections/businesses/records", map[string]string{"owner": owner, "name": "Confeitaria da Lu", "segment": "confeitaria", "city": "Fortaleza", "state": "CE"}, &biz); err != nil {
 		return err
 	}
 	url := server.Base + "/api/rekan/businesses/" + biz.ID + "/posts:generate"
@@ -256,21 +241,6 @@ func texture(w, h int, seed uint64) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// waitReady waits for a 200 from Rekan's health (the BAML runtime is up).
-func waitReady(base string, within time.Duration) error {
-	deadline := time.Now().Add(within)
-	for time.Now().Before(deadline) {
-		if res, err := http.Get(base + "/api/rekan/health"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				return nil
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return fmt.Errorf("health never answered 200 within %s", within)
 }
 
 // status reads a kB field of /proc/PID/status.
