@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"github.com/rekan/rekan/api/internal/business"
+	"github.com/rekan/rekan/api/internal/photo"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/eval/checks"
 	"github.com/rekan/rekan/eval/content"
@@ -86,7 +87,7 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 	}
 	// Read before the post is marked generating: a photo that cannot be
 	// read fails the retry without touching the post.
-	photos, err := post.ModelPhotos(e.Request.Context(), e.App, p)
+	photos, err := post.ModelPhotos(photo.WithOwner(e.Request.Context(), e.Auth.Id), e.App, p)
 	if err != nil {
 		return e.InternalServerError("Não foi possível ler as fotos do post.", err)
 	}

@@ -101,7 +101,7 @@ func bindGenerateMultipart(e *core.RequestEvent) (generateForm, error) {
 			if len(form.Photos) == content.MaxPhotos {
 				return generateForm{}, post.PhotoError(e, post.MsgTooManyPhotos)
 			}
-			p, err := photo.Process(e.Request.Context(), part)
+			p, err := photo.Process(photo.WithOwner(e.Request.Context(), e.Auth.Id), part)
 			var refused *photo.Error
 			if errors.As(err, &refused) {
 				return generateForm{}, post.PhotoError(e, refused.Message)
