@@ -106,18 +106,64 @@ func (g *Gate) Drain(timeout time.Duration) int {
 	return g.InFlight()
 }
 
+// Draining reports whether a drain has started.
+func (g *Gate) Draining() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.draining
+}
+
+// admissionKey holds, in a request admitted by Admit, its Gate until Begin
+// enters it and then the entered Gate.
+const (
+	admissionKey = "rekanDrainGate"
+	enteredKey   = "rekanDrainEntered"
+)
+
 // Admit is the middleware of the routes that start a generation: it refuses
 // them once the server is stopping, before anything is stored, so the
-// client knows the brief was not taken and may send it again.
+// client knows the brief was not taken and may send it again. It does not
+// count the request in flight: the handler does, with Begin, once its body
+// is read, so a client that stalls mid-upload cannot hold a restart for
+// the whole drain bound.
 func (g *Gate) Admit(e *core.RequestEvent) error {
-	if !g.Enter() {
-		e.Response.Header().Set("Retry-After", strconv.Itoa(int(RetryAfter/time.Second)))
-		return &router.ApiError{
-			Status:  http.StatusServiceUnavailable,
-			Message: MsgRestarting,
-			Data:    map[string]any{"code": "restarting"},
-		}
+	if g.Draining() {
+		return restarting(e)
 	}
-	defer g.Leave()
+	e.Set(admissionKey, g)
+	defer func() {
+		if entered, _ := e.Get(enteredKey).(*Gate); entered != nil {
+			entered.Leave()
+		}
+	}()
 	return e.Next()
+}
+
+// Begin counts a request admitted by Admit in flight, from now until the
+// route returns; the handler calls it once the upload is complete and
+// before anything is stored. When a drain started while the body was
+// being read, it returns the 503 to answer. A request no Gate admitted
+// (a route bound without one) begins freely.
+func Begin(e *core.RequestEvent) error {
+	g, _ := e.Get(admissionKey).(*Gate)
+	if g == nil {
+		return nil
+	}
+	if e.Get(enteredKey) != nil {
+		return nil
+	}
+	if !g.Enter() {
+		return restarting(e)
+	}
+	e.Set(enteredKey, g)
+	return nil
+}
+
+func restarting(e *core.RequestEvent) error {
+	e.Response.Header().Set("Retry-After", strconv.Itoa(int(RetryAfter/time.Second)))
+	return &router.ApiError{
+		Status:  http.StatusServiceUnavailable,
+		Message: MsgRestarting,
+		Data:    map[string]any{"code": "restarting"},
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"github.com/rekan/rekan/api/internal/business"
+	"github.com/rekan/rekan/api/internal/drain"
 	"github.com/rekan/rekan/api/internal/photo"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/eval/checks"
@@ -42,6 +43,11 @@ func (h *handler) generate(e *core.RequestEvent) error {
 	}
 	if err := form.validate(); err != nil {
 		return e.BadRequestError(msgInvalidData, err)
+	}
+	// In flight from here, once the upload is complete: a restart waits
+	// for what is stored, not for a client still sending.
+	if err := drain.Begin(e); err != nil {
+		return err
 	}
 
 	posts, err := post.CreatePending(e.App, biz.Id, form.Brief, form.Count, form.Photos)
@@ -90,6 +96,9 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 	photos, err := post.ModelPhotos(photo.WithOwner(e.Request.Context(), e.Auth.Id), e.App, p)
 	if err != nil {
 		return e.InternalServerError("Não foi possível ler as fotos do post.", err)
+	}
+	if err := drain.Begin(e); err != nil {
+		return err
 	}
 	p, err = post.BeginRetry(e.App, p.Id)
 	if errors.Is(err, post.ErrGone) {

@@ -36,7 +36,8 @@ type Deps struct {
 	Timeout time.Duration
 	Logger  *slog.Logger
 	// Admit, when set, guards the routes that start a generation (the
-	// shutdown drain turns them away while the server stops).
+	// shutdown drain turns them away while the server stops); the handlers
+	// count themselves in flight with drain.Begin once the upload is read.
 	Admit func(*core.RequestEvent) error
 }
 
@@ -52,6 +53,7 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 		deps.Logger = slog.Default()
 	}
 	h := &handler{deps: deps}
+	r.Bind(uploadDeadlines())
 	g := r.Group("/api/rekan")
 	g.GET("/health", h.health)
 	g.GET("/config", h.config)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -50,6 +51,65 @@ func streamBody() *hook.Handler[*core.RequestEvent] {
 			return e.Next()
 		},
 	}
+}
+
+// UploadIdleTimeout is how long a request body may send nothing before
+// its connection is cut: a stalled upload frees its connection and its
+// spooled photo long before the server's five-minute read bound.
+const UploadIdleTimeout = 30 * time.Second
+
+// uploadDeadlines gives every request body (the generate route's photos,
+// the records API's and the admin UI's file uploads) a read deadline that
+// each read that returns bytes moves UploadIdleTimeout ahead, never past
+// the server's own bound on the whole request. It runs before streamBody
+// and wraps the raw body, under PocketBase's rereadable copy when one is
+// kept.
+func uploadDeadlines() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id:       "rekanUploadDeadlines",
+		Priority: apis.DefaultBodyLimitMiddlewarePriority - 2,
+		Func: func(e *core.RequestEvent) error {
+			if e.Request.Body == nil || e.Request.Body == http.NoBody || e.Request.ContentLength == 0 {
+				return e.Next()
+			}
+			d := &deadlineBody{
+				rc:    http.NewResponseController(e.Response),
+				bound: time.Now().Add(requestReadBound),
+			}
+			if body, ok := e.Request.Body.(*router.RereadableReadCloser); ok {
+				d.ReadCloser, body.ReadCloser = body.ReadCloser, d
+			} else {
+				d.ReadCloser, e.Request.Body = e.Request.Body, d
+			}
+			return e.Next()
+		},
+	}
+}
+
+// requestReadBound is PocketBase's http.Server ReadTimeout, which a moved
+// deadline would otherwise lift.
+const requestReadBound = 5 * time.Minute
+
+type deadlineBody struct {
+	io.ReadCloser
+	rc    *http.ResponseController
+	bound time.Time
+	moved time.Time // when the deadline was last moved
+}
+
+func (d *deadlineBody) Read(p []byte) (int, error) {
+	// Moving a deadline is cheap but not free; once a second is enough
+	// for a bound of UploadIdleTimeout.
+	if now := time.Now(); now.Sub(d.moved) > time.Second {
+		d.moved = now
+		// ErrNotSupported (a test recorder) leaves the server's bound.
+		deadline := now.Add(UploadIdleTimeout)
+		if deadline.After(d.bound) {
+			deadline = d.bound
+		}
+		_ = d.rc.SetReadDeadline(deadline)
+	}
+	return d.ReadCloser.Read(p)
 }
 
 // isMultipart reports whether the request is multipart/form-data.

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/rekan/rekan/api/internal/photo/phototest"
+	"github.com/rekan/rekan/eval/fakellm"
+)
+
+// spooling reports whether the server process holds a photo being
+// received (the unlinked temporary file photo.Process spools into).
+func spooling(pid int) bool {
+	fds, _ := filepath.Glob(fmt.Sprintf("/proc/%d/fd/*", pid))
+	for _, fd := range fds {
+		if target, err := os.Readlink(fd); err == nil && strings.Contains(target, "rekan-photo-") {
+			return true
+		}
+	}
+	return false
+}
+
+// A client whose upload stalls halfway through a photo is not a
+// generation in flight: SIGTERM does not wait the drain bound (ten
+// minutes here) for it, and the server stops at once.
+func TestStalledUploadDoesNotHoldTheDrain(t *testing.T) {
+	cli := requireCLI(t)
+	fakeServer := httptest.NewServer(fakellm.New())
+	defer fakeServer.Close()
+	data := t.TempDir()
+	if r := runCLI(t, data, "", "operator", "add", "alice@example.com", "a-long-password"); r.code != 0 {
+		t.Fatalf("operator add: %+v", r)
+	}
+	s := startServer(t, t.TempDir(), data, []string{
+		"REKAN_BAML_CLI=" + cli,
+		"REKAN_LLM_BASE_URL=" + fakeServer.URL + "/v1",
+		"REKAN_LLM_API_KEY=sk-drain-test",
+		"REKAN_WRITER_MODEL=fake-writer",
+		"REKAN_DRAIN_TIMEOUT=10m",
+	})
+	token, businessID := s.loginWithBusiness(t, "alice@example.com", "a-long-password")
+
+	photoBytes := phototest.JPEG(2000, 1500, phototest.Red, phototest.Blue, 0)
+	const boundary = "stalledboundary"
+	head := "--" + boundary + "\r\nContent-Disposition: form-data; name=\"brief\"\r\n\r\nbolo de pote\r\n" +
+		"--" + boundary + "\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"a.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /api/rekan/businesses/%s/posts:generate HTTP/1.1\r\nHost: x\r\nAuthorization: %s\r\n"+
+		"Content-Type: multipart/form-data; boundary=%s\r\nContent-Length: %d\r\n\r\n%s",
+		businessID, token, boundary, len(head)+len(photoBytes)+64, head)
+	conn.Write(photoBytes[:len(photoBytes)/2]) // and nothing more
+
+	pid := s.cmd.Process.Pid
+	deadline := time.Now().Add(20 * time.Second)
+	for !spooling(pid) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the upload never reached the photo; logs:\n%s", s.logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- s.cmd.Wait() }()
+	select {
+	case <-exited:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("the server waits for a stalled upload; logs:\n%s", s.logs.String())
+	}
+	if strings.Contains(s.logs.String(), "waiting for generations in flight") {
+		t.Errorf("the stalled upload was counted in flight; logs:\n%s", s.logs.String())
+	}
+}
