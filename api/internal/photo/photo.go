@@ -210,7 +210,7 @@ func reencode(img image.Image, orientation int, collect bool) (Photo, error) {
 	if fits(img, StoreEdge) && orientation <= 1 && encodesDirectly(img) {
 		stored = img
 	} else {
-		scaled := scale(img, StoreEdge)
+		stored = scaleUpright(img, StoreEdge, orientation)
 		img = nil
 		if collect {
 			// The decoded picture is garbage now. Left to GOGC's pacing
@@ -219,7 +219,6 @@ func reencode(img image.Image, orientation int, collect bool) (Photo, error) {
 			// instead of this.
 			runtime.GC()
 		}
-		stored = orient(scaled, orientation)
 	}
 	var p Photo
 	var err error
@@ -231,10 +230,21 @@ func reencode(img image.Image, orientation int, collect bool) (Photo, error) {
 		p.Model = p.Stored
 		return p, nil
 	}
-	if p.Model, err = encode(scale(stored, ModelEdge)); err != nil {
+	if p.Model, err = encode(scaleUpright(stored, ModelEdge, 1)); err != nil {
 		return Photo{}, err
 	}
 	return p, nil
+}
+
+// scaleUpright reduces img to a long edge of at most edge and turns it
+// upright: plane by plane for a YCbCr picture, through RGB otherwise.
+func scaleUpright(img image.Image, edge, orientation int) image.Image {
+	if m, ok := img.(*image.YCbCr); ok {
+		if scaled, ok := scaleYCbCr(m, edge); ok {
+			return orientYCbCr(scaled, orientation)
+		}
+	}
+	return orient(scale(img, edge), orientation)
 }
 
 func fits(img image.Image, edge int) bool {

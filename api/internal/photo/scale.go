@@ -204,23 +204,7 @@ func orient(src *image.RGBA, orientation int) *image.RGBA {
 	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
 	for y := range h {
 		for x := range w {
-			var dx, dy int
-			switch orientation {
-			case 2: // mirrored
-				dx, dy = w-1-x, y
-			case 3: // rotated 180°
-				dx, dy = w-1-x, h-1-y
-			case 4: // mirrored vertically
-				dx, dy = x, h-1-y
-			case 5: // transposed
-				dx, dy = y, x
-			case 6: // rotated 90° clockwise to view
-				dx, dy = h-1-y, x
-			case 7: // transversed
-				dx, dy = h-1-y, w-1-x
-			case 8: // rotated 90° counter-clockwise to view
-				dx, dy = y, w-1-x
-			}
+			dx, dy := orientedAt(x, y, w, h, orientation)
 			copy(dst.Pix[dy*dst.Stride+4*dx:dy*dst.Stride+4*dx+4], src.Pix[y*src.Stride+4*x:y*src.Stride+4*x+4])
 		}
 	}
