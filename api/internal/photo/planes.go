@@ -89,11 +89,7 @@ func orientYCbCr(src *image.YCbCr, orientation int) *image.YCbCr {
 		return src
 	}
 	w, h := src.Rect.Dx(), src.Rect.Dy()
-	dw, dh := w, h
-	if orientation >= 5 {
-		dw, dh = h, w
-	}
-	dst := image.NewYCbCr(image.Rect(0, 0, dw, dh), image.YCbCrSubsampleRatio420)
+	dst := image.NewYCbCr(orientedSize(w, h, orientation), image.YCbCrSubsampleRatio420)
 	orientPlane(src.Y, src.YStride, w, h, dst.Y, dst.YStride, orientation)
 	cw, ch := (w+1)/2, (h+1)/2
 	orientPlane(src.Cb, src.CStride, cw, ch, dst.Cb, dst.CStride, orientation)
@@ -109,6 +105,14 @@ func orientPlane(src []uint8, sstride, w, h int, dst []uint8, dstride, orientati
 			dst[dy*dstride+dx] = src[y*sstride+x]
 		}
 	}
+}
+
+// orientedSize is the size of a w×h picture once turned upright.
+func orientedSize(w, h, orientation int) image.Rectangle {
+	if orientation >= 5 {
+		w, h = h, w
+	}
+	return image.Rect(0, 0, w, h)
 }
 
 // orientedAt is where pixel (x, y) of a w×h picture lands once turned by

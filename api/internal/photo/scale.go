@@ -197,11 +197,7 @@ func orient(src *image.RGBA, orientation int) *image.RGBA {
 		return src
 	}
 	w, h := src.Rect.Dx(), src.Rect.Dy()
-	dw, dh := w, h
-	if orientation >= 5 {
-		dw, dh = h, w
-	}
-	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	dst := image.NewRGBA(orientedSize(w, h, orientation))
 	for y := range h {
 		for x := range w {
 			dx, dy := orientedAt(x, y, w, h, orientation)
