@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rekan/rekan/api/internal/photo/phototest"
+	"github.com/rekan/rekan/api/phototest"
 	"github.com/rekan/rekan/eval/fakellm"
 )
 

@@ -14,7 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/archive"
 
 	"github.com/rekan/rekan/api/internal/backup"
-	"github.com/rekan/rekan/api/internal/photo/phototest"
+	"github.com/rekan/rekan/api/phototest"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/api/internal/testutil"
 )

@@ -7,8 +7,10 @@ import (
 
 // fairBudget is a weighted semaphore shared fairly between owners (the
 // operators uploading): each owner's requests wait in their own queue, in
-// order, and the queues take turns. One operator's four large photos then
-// make another's small one wait for at most one of them, not for all.
+// order, and the next grant goes to the waiting owner who has been granted
+// the fewest bytes since the budget was last idle. One operator's large
+// photos then make another's small one wait for at most the one being
+// decoded, not for all of them.
 //
 // The turn is strict: when the owner whose turn it is needs more than is
 // free, nobody overtakes them, so a large photo is never starved by a
@@ -19,7 +21,8 @@ type fairBudget struct {
 	mu     sync.Mutex
 	used   int64
 	queues map[string][]*budgetWaiter
-	turns  []string // owners with waiters, next turn first
+	turns  []string         // owners with waiters, in order of arrival
+	served map[string]int64 // bytes granted to each owner since idle
 }
 
 type budgetWaiter struct {
@@ -28,7 +31,7 @@ type budgetWaiter struct {
 }
 
 func newFairBudget(size int64) *fairBudget {
-	return &fairBudget{size: size, queues: map[string][]*budgetWaiter{}}
+	return &fairBudget{size: size, queues: map[string][]*budgetWaiter{}, served: map[string]int64{}}
 }
 
 // acquire takes n bytes of the budget for owner (at most the whole
@@ -39,11 +42,21 @@ func (b *fairBudget) acquire(ctx context.Context, owner string, n int64) error {
 	b.mu.Lock()
 	if len(b.turns) == 0 && b.used+n <= b.size {
 		b.used += n
+		b.served[owner] += n
 		b.mu.Unlock()
 		return nil
 	}
 	w := &budgetWaiter{n: n, ready: make(chan struct{})}
 	if len(b.queues[owner]) == 0 {
+		// A newcomer goes ahead of owners served for a while by at most
+		// one budget's worth, however long they have been served.
+		if len(b.turns) > 0 {
+			floor := b.served[b.turns[0]]
+			for _, o := range b.turns {
+				floor = min(floor, b.served[o])
+			}
+			b.served[owner] = max(b.served[owner], floor-b.size)
+		}
 		b.turns = append(b.turns, owner)
 	}
 	b.queues[owner] = append(b.queues[owner], w)
@@ -76,24 +89,33 @@ func (b *fairBudget) release(n int64) {
 	b.mu.Unlock()
 }
 
-// grant hands the free budget out turn by turn while the next in turn fits.
+// grant hands the free budget out while the next in turn fits.
 func (b *fairBudget) grant() {
 	for len(b.turns) > 0 {
-		owner := b.turns[0]
+		turn := 0
+		for i, o := range b.turns {
+			if b.served[o] < b.served[b.turns[turn]] {
+				turn = i
+			}
+		}
+		owner := b.turns[turn]
 		queue := b.queues[owner]
 		w := queue[0]
 		if b.used+w.n > b.size {
 			return
 		}
 		b.used += w.n
+		b.served[owner] += w.n
 		close(w.ready)
-		b.turns = b.turns[1:]
 		if len(queue) == 1 {
 			delete(b.queues, owner)
+			b.turns = append(b.turns[:turn:turn], b.turns[turn+1:]...)
 		} else {
 			b.queues[owner] = queue[1:]
-			b.turns = append(b.turns, owner)
 		}
+	}
+	if b.used == 0 {
+		clear(b.served)
 	}
 }
 

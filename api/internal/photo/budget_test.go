@@ -28,7 +28,7 @@ func granted(ch chan error) bool {
 }
 
 // One operator's queued large photos make another's small one wait for at
-// most one of them: the owners take turns.
+// most the one being decoded: the owner granted least goes first.
 func TestBudgetTakesTurnsBetweenOwners(t *testing.T) {
 	b := newFairBudget(10)
 	ctx := context.Background()
@@ -44,8 +44,8 @@ func TestBudgetTakesTurnsBetweenOwners(t *testing.T) {
 	b.waiting("bia", 1)
 
 	// Bia's small photo fits beside Ana's first but does not overtake
-	// the queue; when Ana's first ends, Ana's second and then Bia's go,
-	// before Ana's third.
+	// the queue; when Ana's first ends, Bia's goes (Ana was granted
+	// more), then Ana's second, and Ana's third waits.
 	b.release(6)
 	if err := <-ana2; err != nil {
 		t.Fatal(err)

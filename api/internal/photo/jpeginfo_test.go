@@ -9,7 +9,7 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/rekan/rekan/api/internal/photo/phototest"
+	"github.com/rekan/rekan/api/phototest"
 )
 
 // The header facts the memory budget and the orientation rest on.

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/rekan/rekan/api/internal/photo"
-	"github.com/rekan/rekan/api/internal/photo/phototest"
+	"github.com/rekan/rekan/api/phototest"
 )
 
 func process(t *testing.T, data []byte) photo.Photo {

@@ -17,7 +17,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/security"
 
 	"github.com/rekan/rekan/api/internal/photo"
-	"github.com/rekan/rekan/api/internal/photo/phototest"
+	"github.com/rekan/rekan/api/phototest"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/api/internal/testutil"
 )

@@ -8,7 +8,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/apis"
 
-	"github.com/rekan/rekan/api/internal/photo/phototest"
+	"github.com/rekan/rekan/api/phototest"
 	"github.com/rekan/rekan/api/internal/testutil"
 )
 
