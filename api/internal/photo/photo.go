@@ -23,7 +23,7 @@ import (
 	"image/png"
 	"io"
 	"os"
-	"runtime"
+	"runtime/debug"
 
 	"golang.org/x/image/webp"
 
@@ -215,9 +215,10 @@ func reencode(img image.Image, orientation int, collect bool) (Photo, error) {
 		if collect {
 			// The decoded picture is garbage now. Left to GOGC's pacing
 			// the heap would grow by about as much again before it is
-			// reclaimed, so the next decode would take fresh memory
-			// instead of this.
-			runtime.GC()
+			// reclaimed, and the scavenger would keep the pages for
+			// minutes: collect it and hand its pages back, so the
+			// process's RSS follows the budget.
+			debug.FreeOSMemory()
 		}
 	}
 	var p Photo
