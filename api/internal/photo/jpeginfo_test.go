@@ -103,3 +103,46 @@ func TestDecodeCostCoversTheDecoder(t *testing.T) {
 func jpegEncode(b *bytes.Buffer, img image.Image) error {
 	return jpeg.Encode(b, img, &jpeg.Options{Quality: Quality})
 }
+
+// readRow's fast paths give what At gives (composed over white), for every
+// picture type the decoders return.
+func TestReadRowMatchesAt(t *testing.T) {
+	rng := func(i int) uint8 { return uint8(i*7919 + i/3) }
+	const w, h = 7, 3
+	pics := map[string]image.Image{}
+	gray16 := image.NewGray16(image.Rect(0, 0, w, h))
+	rgba64 := image.NewRGBA64(image.Rect(0, 0, w, h))
+	nrgba64 := image.NewNRGBA64(image.Rect(0, 0, w, h))
+	cmyk := image.NewCMYK(image.Rect(0, 0, w, h))
+	for i := range gray16.Pix {
+		gray16.Pix[i] = rng(i)
+	}
+	for i := range nrgba64.Pix {
+		nrgba64.Pix[i] = rng(i)
+	}
+	for i := range cmyk.Pix {
+		cmyk.Pix[i] = rng(i)
+	}
+	for y := range h {
+		for x := range w {
+			rgba64.Set(x, y, nrgba64.At(x, y)) // premultiplied, so valid
+		}
+	}
+	pics["gray16"], pics["rgba64"], pics["nrgba64"], pics["cmyk"] = gray16, rgba64, nrgba64, cmyk
+	for name, img := range pics {
+		fast := make([]uint8, 3*w)
+		for y := range h {
+			readRow(img, y, fast)
+			for x := range w {
+				r, g, b, a := img.At(x, y).RGBA()
+				white := 0xffff - a
+				want := [3]uint8{uint8((r + white) >> 8), uint8((g + white) >> 8), uint8((b + white) >> 8)}
+				for c := range 3 {
+					if d := int(fast[3*x+c]) - int(want[c]); d > 1 || d < -1 {
+						t.Fatalf("%s at %d,%d: %v, At gives %v", name, x, y, fast[3*x:3*x+3], want)
+					}
+				}
+			}
+		}
+	}
+}

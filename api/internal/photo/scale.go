@@ -163,7 +163,41 @@ func readRow(img image.Image, y int, row []uint8) {
 			white := 255 - p[3]
 			row[3*x], row[3*x+1], row[3*x+2] = p[0]+white, p[1]+white, p[2]+white
 		}
+	case *image.Gray16:
+		pix := m.Pix[(y-m.Rect.Min.Y)*m.Stride:]
+		for x := range b.Dx() {
+			v := pix[2*x]
+			row[3*x], row[3*x+1], row[3*x+2] = v, v, v
+		}
+	case *image.RGBA64:
+		pix := m.Pix[(y-m.Rect.Min.Y)*m.Stride:]
+		for x := range b.Dx() {
+			p := pix[8*x : 8*x+8 : 8*x+8]
+			white := 0xffff - (uint32(p[6])<<8 | uint32(p[7]))
+			for c := range 3 {
+				row[3*x+c] = uint8((uint32(p[2*c])<<8 | uint32(p[2*c+1]) + white) >> 8)
+			}
+		}
+	case *image.NRGBA64:
+		pix := m.Pix[(y-m.Rect.Min.Y)*m.Stride:]
+		for x := range b.Dx() {
+			p := pix[8*x : 8*x+8 : 8*x+8]
+			a := uint32(p[6])<<8 | uint32(p[7])
+			for c := range 3 {
+				v := uint32(p[2*c])<<8 | uint32(p[2*c+1])
+				row[3*x+c] = uint8((v*a/0xffff + 0xffff - a) >> 8)
+			}
+		}
+	case *image.CMYK:
+		pix := m.Pix[(y-m.Rect.Min.Y)*m.Stride:]
+		for x := range b.Dx() {
+			p := pix[4*x : 4*x+4 : 4*x+4]
+			row[3*x], row[3*x+1], row[3*x+2] = color.CMYKToRGB(p[0], p[1], p[2], p[3])
+		}
 	default:
+		// Anything else goes through At, which allocates a colour per
+		// pixel: slow, and garbage the budget does not count. The
+		// decoders return the types above for every file accepted.
 		for x := range b.Dx() {
 			r, g, bl, a := img.At(b.Min.X+x, y).RGBA()
 			white := 0xffff - a
