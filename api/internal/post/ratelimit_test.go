@@ -8,8 +8,8 @@ import (
 
 	"github.com/pocketbase/pocketbase/apis"
 
-	"github.com/rekan/rekan/api/phototest"
 	"github.com/rekan/rekan/api/internal/testutil"
+	"github.com/rekan/rekan/api/phototest"
 )
 
 // Photo edits through the records API (each upload decoded and
