@@ -109,7 +109,15 @@ func (d *deadlineBody) Read(p []byte) (int, error) {
 		}
 		_ = d.rc.SetReadDeadline(deadline)
 	}
-	return d.ReadCloser.Read(p)
+	n, err := d.ReadCloser.Read(p)
+	if err != nil {
+		// The body is over: net/http now reads the connection in the
+		// background to notice a client leaving, and an idle deadline
+		// would cancel the request while it waits on the LLM. Back to
+		// the server's own bound.
+		_ = d.rc.SetReadDeadline(d.bound)
+	}
+	return n, err
 }
 
 // isMultipart reports whether the request is multipart/form-data.
