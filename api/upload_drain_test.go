@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -47,19 +50,8 @@ func TestStalledUploadDoesNotHoldTheDrain(t *testing.T) {
 	})
 	token, businessID := s.loginWithBusiness(t, "alice@example.com", "a-long-password")
 
-	photoBytes := phototest.JPEG(2000, 1500, phototest.Red, phototest.Blue, 0)
-	const boundary = "stalledboundary"
-	head := "--" + boundary + "\r\nContent-Disposition: form-data; name=\"brief\"\r\n\r\nbolo de pote\r\n" +
-		"--" + boundary + "\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"a.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
-	conn, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn := stallUpload(t, s, token, businessID)
 	defer conn.Close()
-	fmt.Fprintf(conn, "POST /api/rekan/businesses/%s/posts:generate HTTP/1.1\r\nHost: x\r\nAuthorization: %s\r\n"+
-		"Content-Type: multipart/form-data; boundary=%s\r\nContent-Length: %d\r\n\r\n%s",
-		businessID, token, boundary, len(head)+len(photoBytes)+64, head)
-	conn.Write(photoBytes[:len(photoBytes)/2]) // and nothing more
 
 	pid := s.cmd.Process.Pid
 	deadline := time.Now().Add(20 * time.Second)
@@ -81,5 +73,59 @@ func TestStalledUploadDoesNotHoldTheDrain(t *testing.T) {
 	}
 	if strings.Contains(s.logs.String(), "waiting for generations in flight") {
 		t.Errorf("the stalled upload was counted in flight; logs:\n%s", s.logs.String())
+	}
+}
+
+// stallUpload starts a posts:generate whose body stops halfway through a
+// photo, and returns its connection.
+func stallUpload(t *testing.T, s *server, token, businessID string) net.Conn {
+	t.Helper()
+	photoBytes := phototest.JPEG(2000, 1500, phototest.Red, phototest.Blue, 0)
+	const boundary = "stalledboundary"
+	head := "--" + boundary + "\r\nContent-Disposition: form-data; name=\"brief\"\r\n\r\nbolo de pote\r\n" +
+		"--" + boundary + "\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"a.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "POST /api/rekan/businesses/%s/posts:generate HTTP/1.1\r\nHost: x\r\nAuthorization: %s\r\n"+
+		"Content-Type: multipart/form-data; boundary=%s\r\nContent-Length: %d\r\n\r\n%s",
+		businessID, token, boundary, len(head)+len(photoBytes)+64, head)
+	conn.Write(photoBytes[:len(photoBytes)/2]) // and nothing more
+	return conn
+}
+
+// An upload that stops sending is cut after routes.UploadIdleTimeout
+// (30 s), not after the server's five-minute read bound: the client gets
+// its 400.
+func TestStalledUploadIsCut(t *testing.T) {
+	cli := requireCLI(t)
+	fakeServer := httptest.NewServer(fakellm.New())
+	defer fakeServer.Close()
+	data := t.TempDir()
+	if r := runCLI(t, data, "", "operator", "add", "alice@example.com", "a-long-password"); r.code != 0 {
+		t.Fatalf("operator add: %+v", r)
+	}
+	s := startServer(t, t.TempDir(), data, []string{
+		"REKAN_BAML_CLI=" + cli,
+		"REKAN_LLM_BASE_URL=" + fakeServer.URL + "/v1",
+		"REKAN_LLM_API_KEY=sk-deadline-test",
+		"REKAN_WRITER_MODEL=fake-writer",
+	})
+	token, businessID := s.loginWithBusiness(t, "alice@example.com", "a-long-password")
+	conn := stallUpload(t, s, token, businessID)
+	defer conn.Close()
+	// Far below the five-minute bound, well above the idle one.
+	conn.SetReadDeadline(time.Now().Add(2 * time.Minute))
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatalf("no answer to the stalled upload after two minutes; logs:\n%s", s.logs.String())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 400 || !strings.Contains(string(body), "Corpo da requisição inválido") {
+		t.Errorf("answer to a stalled upload: %d %s", res.StatusCode, body)
 	}
 }

@@ -110,11 +110,12 @@ func (d *deadlineBody) Read(p []byte) (int, error) {
 		_ = d.rc.SetReadDeadline(deadline)
 	}
 	n, err := d.ReadCloser.Read(p)
-	if err != nil {
+	if errors.Is(err, io.EOF) {
 		// The body is over: net/http now reads the connection in the
 		// background to notice a client leaving, and an idle deadline
 		// would cancel the request while it waits on the LLM. Back to
-		// the server's own bound.
+		// the server's own bound. (After a timeout the deadline stays
+		// past: net/http must not wait for the rest of the body.)
 		_ = d.rc.SetReadDeadline(d.bound)
 	}
 	return n, err
