@@ -34,21 +34,7 @@ func spooling(pid int) bool {
 // generation in flight: SIGTERM does not wait the drain bound (ten
 // minutes here) for it, and the server stops at once.
 func TestStalledUploadDoesNotHoldTheDrain(t *testing.T) {
-	cli := requireCLI(t)
-	fakeServer := httptest.NewServer(fakellm.New())
-	defer fakeServer.Close()
-	data := t.TempDir()
-	if r := runCLI(t, data, "", "operator", "add", "alice@example.com", "a-long-password"); r.code != 0 {
-		t.Fatalf("operator add: %+v", r)
-	}
-	s := startServer(t, t.TempDir(), data, []string{
-		"REKAN_BAML_CLI=" + cli,
-		"REKAN_LLM_BASE_URL=" + fakeServer.URL + "/v1",
-		"REKAN_LLM_API_KEY=sk-drain-test",
-		"REKAN_WRITER_MODEL=fake-writer",
-		"REKAN_DRAIN_TIMEOUT=10m",
-	})
-	token, businessID := s.loginWithBusiness(t, "alice@example.com", "a-long-password")
+	s, token, businessID := serveWithOperator(t, "REKAN_DRAIN_TIMEOUT=10m")
 
 	conn := stallUpload(t, s, token, businessID)
 	defer conn.Close()
@@ -99,20 +85,7 @@ func stallUpload(t *testing.T, s *server, token, businessID string) net.Conn {
 // (30 s), not after the server's five-minute read bound: the client gets
 // its 400.
 func TestStalledUploadIsCut(t *testing.T) {
-	cli := requireCLI(t)
-	fakeServer := httptest.NewServer(fakellm.New())
-	defer fakeServer.Close()
-	data := t.TempDir()
-	if r := runCLI(t, data, "", "operator", "add", "alice@example.com", "a-long-password"); r.code != 0 {
-		t.Fatalf("operator add: %+v", r)
-	}
-	s := startServer(t, t.TempDir(), data, []string{
-		"REKAN_BAML_CLI=" + cli,
-		"REKAN_LLM_BASE_URL=" + fakeServer.URL + "/v1",
-		"REKAN_LLM_API_KEY=sk-deadline-test",
-		"REKAN_WRITER_MODEL=fake-writer",
-	})
-	token, businessID := s.loginWithBusiness(t, "alice@example.com", "a-long-password")
+	s, token, businessID := serveWithOperator(t)
 	conn := stallUpload(t, s, token, businessID)
 	defer conn.Close()
 	// Far below the five-minute bound, well above the idle one.
@@ -128,4 +101,25 @@ func TestStalledUploadIsCut(t *testing.T) {
 	if res.StatusCode != 400 || !strings.Contains(string(body), "Corpo da requisição inválido") {
 		t.Errorf("answer to a stalled upload: %d %s", res.StatusCode, body)
 	}
+}
+
+// serveWithOperator starts the server (fakellm as the provider, extra
+// environment added) with an operator and a business of theirs.
+func serveWithOperator(t *testing.T, extra ...string) (s *server, token, businessID string) {
+	t.Helper()
+	cli := requireCLI(t)
+	fakeServer := httptest.NewServer(fakellm.New())
+	t.Cleanup(fakeServer.Close)
+	data := t.TempDir()
+	if r := runCLI(t, data, "", "operator", "add", "alice@example.com", "a-long-password"); r.code != 0 {
+		t.Fatalf("operator add: %+v", r)
+	}
+	s = startServer(t, t.TempDir(), data, append([]string{
+		"REKAN_BAML_CLI=" + cli,
+		"REKAN_LLM_BASE_URL=" + fakeServer.URL + "/v1",
+		"REKAN_LLM_API_KEY=sk-upload-test",
+		"REKAN_WRITER_MODEL=fake-writer",
+	}, extra...))
+	token, businessID = s.loginWithBusiness(t, "alice@example.com", "a-long-password")
+	return s, token, businessID
 }
