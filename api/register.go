@@ -171,6 +171,7 @@ func registerRoutes(app *pocketbase.PocketBase, runtime *contentrt.Runtime, gate
 			Version:      version,
 			Logger:       e.App.Logger(),
 			Admit:        gate.Admit,
+			AdmitUpload:  gate.AdmitUpload,
 		})
 		return e.Next()
 	})

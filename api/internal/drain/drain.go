@@ -113,8 +113,8 @@ func (g *Gate) Draining() bool {
 	return g.draining
 }
 
-// admissionKey holds, in a request admitted by Admit, its Gate until Begin
-// enters it and then the entered Gate.
+// admissionKey holds, in a request admitted by AdmitUpload, its Gate;
+// enteredKey the Gate once Begin entered it.
 const (
 	admissionKey = "rekanDrainGate"
 	enteredKey   = "rekanDrainEntered"
@@ -122,11 +122,21 @@ const (
 
 // Admit is the middleware of the routes that start a generation: it refuses
 // them once the server is stopping, before anything is stored, so the
-// client knows the brief was not taken and may send it again. It does not
-// count the request in flight: the handler does, with Begin, once its body
-// is read, so a client that stalls mid-upload cannot hold a restart for
-// the whole drain bound.
+// client knows the brief was not taken and may send it again, and counts
+// the admitted ones in flight until they return.
 func (g *Gate) Admit(e *core.RequestEvent) error {
+	if !g.Enter() {
+		return restarting(e)
+	}
+	defer g.Leave()
+	return e.Next()
+}
+
+// AdmitUpload is Admit for a route whose body is an upload: it refuses the
+// request once the server is stopping but does not count it in flight;
+// the handler does, with Begin, once the upload is read, so a client that
+// stalls mid-upload cannot hold a restart for the whole drain bound.
+func (g *Gate) AdmitUpload(e *core.RequestEvent) error {
 	if g.Draining() {
 		return restarting(e)
 	}
@@ -139,11 +149,12 @@ func (g *Gate) Admit(e *core.RequestEvent) error {
 	return e.Next()
 }
 
-// Begin counts a request admitted by Admit in flight, from now until the
-// route returns; the handler calls it once the upload is complete and
+// Begin counts a request admitted by AdmitUpload in flight, from now until
+// the route returns; the handler calls it once the upload is complete and
 // before anything is stored. When a drain started while the body was
-// being read, it returns the 503 to answer. A request no Gate admitted
-// (a route bound without one) begins freely.
+// being read, it returns the 503 to answer. A request AdmitUpload did not
+// admit (Admit counts from routing; a route bound without a gate) begins
+// freely.
 func Begin(e *core.RequestEvent) error {
 	g, _ := e.Get(admissionKey).(*Gate)
 	if g == nil {

@@ -97,9 +97,6 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 	if err != nil {
 		return e.InternalServerError("Não foi possível ler as fotos do post.", err)
 	}
-	if err := drain.Begin(e); err != nil {
-		return err
-	}
 	p, err = post.BeginRetry(e.App, p.Id)
 	if errors.Is(err, post.ErrGone) {
 		return e.NotFoundError(msgPostNotFound, nil)

@@ -36,9 +36,12 @@ type Deps struct {
 	Timeout time.Duration
 	Logger  *slog.Logger
 	// Admit, when set, guards the routes that start a generation (the
-	// shutdown drain turns them away while the server stops); the handlers
-	// count themselves in flight with drain.Begin once the upload is read.
+	// shutdown drain turns them away while the server stops).
 	Admit func(*core.RequestEvent) error
+	// AdmitUpload, when set, guards a generation route whose body is an
+	// upload (posts:generate): it is counted in flight only once the
+	// handler calls drain.Begin, after the upload is read.
+	AdmitUpload func(*core.RequestEvent) error
 }
 
 // DefaultTimeout bounds one generation; BAML's retry policy fits inside it.
@@ -67,8 +70,10 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	// ServeMux wildcards must fill a whole segment, so "{id}:retry" is routed
 	// as one segment and split by the handler.
 	retry := operator.POST("/posts/{action}", h.postAction)
+	if deps.AdmitUpload != nil {
+		generate.BindFunc(deps.AdmitUpload)
+	}
 	if deps.Admit != nil {
-		generate.BindFunc(deps.Admit)
 		retry.BindFunc(deps.Admit)
 	}
 }
