@@ -242,8 +242,9 @@ func registerRoutes(app *pocketbase.PocketBase, runtime *contentrt.Runtime, gate
 			Version:      version,
 			// The console (journald) and the admin UI's logs: an operator's
 			// failed generation is the first thing an administrator looks for.
-			Logger: slog.New(slog.NewMultiHandler(e.App.Logger().Handler(), slog.Default().Handler())),
-			Admit:  gate.Admit,
+			Logger:      slog.New(slog.NewMultiHandler(e.App.Logger().Handler(), slog.Default().Handler())),
+			Admit:       gate.Admit,
+			AdmitUpload: gate.AdmitUpload,
 		})
 		return e.Next()
 	})

@@ -19,12 +19,12 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/rekan/rekan/api/internal/approval"
-	"github.com/rekan/rekan/api/internal/photo/phototest"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/api/internal/routes"
 	"github.com/rekan/rekan/api/internal/security"
 	"github.com/rekan/rekan/api/internal/settings"
 	"github.com/rekan/rekan/api/internal/testutil"
+	"github.com/rekan/rekan/api/phototest"
 )
 
 // approvalServer is the real router (PocketBase's middlewares, the

@@ -13,6 +13,8 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"github.com/rekan/rekan/api/internal/business"
+	"github.com/rekan/rekan/api/internal/drain"
+	"github.com/rekan/rekan/api/internal/photo"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/eval/checks"
 	"github.com/rekan/rekan/eval/content"
@@ -44,6 +46,11 @@ func (h *handler) generate(e *core.RequestEvent) error {
 	}
 	if err := form.validate(); err != nil {
 		return e.BadRequestError(msgInvalidData, err)
+	}
+	// In flight from here, once the upload is complete: a restart waits
+	// for what is stored, not for a client still sending.
+	if err := drain.Begin(e); err != nil {
+		return err
 	}
 
 	recent, err := post.RecentOf(e.App, biz.Id, "")
@@ -116,7 +123,7 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 	}
 	// Read before the post is marked generating: a photo that cannot be
 	// read fails the retry without touching the post.
-	photos, err := post.ModelPhotos(e.Request.Context(), e.App, p)
+	photos, err := post.ModelPhotos(photo.WithOwner(e.Request.Context(), e.Auth.Id), e.App, p)
 	if err != nil {
 		return e.InternalServerError("Não foi possível ler as fotos do post.", err)
 	}

@@ -49,6 +49,10 @@ type Deps struct {
 	// ApprovalTTL is how long an approval link stays valid (default
 	// approval.DefaultTTL).
 	ApprovalTTL time.Duration
+	// AdmitUpload, when set, guards a generation route whose body is an
+	// upload (posts:generate): it is counted in flight only once the
+	// handler calls drain.Begin, after the upload is read.
+	AdmitUpload func(*core.RequestEvent) error
 }
 
 // DefaultTimeout bounds one generation; BAML's retry policy fits inside it.
@@ -71,6 +75,7 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 		panic(err)
 	}
 	h := &handler{deps: deps, signer: signer}
+	r.Bind(uploadDeadlines())
 	g := r.Group("/api/rekan")
 	g.GET("/health", h.health)
 	g.GET("/config", h.config)
@@ -110,8 +115,10 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	decide := public.POST("/decisions", h.decide).Bind(apis.BodyLimit(maxApprovalBody))
 	public.GET("/photos/{ticket}", h.approvalPhoto)
 
+	if deps.AdmitUpload != nil {
+		generate.BindFunc(deps.AdmitUpload)
+	}
 	if deps.Admit != nil {
-		generate.BindFunc(deps.Admit)
 		// Only a retry or a revision starts a generation; stage moves go
 		// on while draining.
 		actions.BindFunc(func(e *core.RequestEvent) error {

@@ -57,7 +57,7 @@ func Apply(app core.App, getenv func(string) string) error {
 	s.TrustedProxy.UseLeftmostIP = false
 	s.SuperuserIPs = adminIPs
 	s.RateLimits.Enabled = true
-	s.RateLimits.Rules = append(slices.Clone(ApprovalRateLimitRules), migrations.RateLimitRules...)
+	s.RateLimits.Rules = slices.Concat(ApprovalRateLimitRules, migrations.RateLimitRules, migrations.UploadRateLimitRules)
 
 	after, err := s.MarshalJSON()
 	if err != nil {
