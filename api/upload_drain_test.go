@@ -33,7 +33,7 @@ func spooling(pid int) bool {
 // A client whose upload stalls halfway through a photo is not a
 // generation in flight: SIGTERM does not wait the drain bound (ten
 // minutes here) for it, and the server stops at once.
-func TestStalledUploadDoesNotHoldTheDrain(t *testing.T) {
+func TestEndToEndStalledUploadDoesNotHoldTheDrain(t *testing.T) {
 	s, token, businessID := serveWithOperator(t, "REKAN_DRAIN_TIMEOUT=10m")
 
 	conn := stallUpload(t, s, token, businessID)
@@ -82,7 +82,7 @@ func stallUpload(t *testing.T, s *server, token, businessID string) net.Conn {
 // An upload that stops sending is cut after routes.UploadIdleTimeout
 // (30 s), not after the server's five-minute read bound: the client gets
 // its 400.
-func TestStalledUploadIsCut(t *testing.T) {
+func TestEndToEndStalledUploadIsCut(t *testing.T) {
 	s, token, businessID := serveWithOperator(t)
 	conn := stallUpload(t, s, token, businessID)
 	defer conn.Close()

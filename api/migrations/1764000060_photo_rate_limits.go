@@ -19,14 +19,22 @@ var UploadRateLimitRules = []core.RateLimitRule{
 
 func init() {
 	m.Register(func(app core.App) error {
+		// The server rewrites the rules from its own list at every start
+		// (settings.Apply), so a data dir migrated down and up again may
+		// hold them already: replace, never duplicate (PocketBase refuses
+		// two rules with one label).
 		settings := app.Settings()
-		settings.RateLimits.Rules = append(settings.RateLimits.Rules, UploadRateLimitRules...)
+		settings.RateLimits.Rules = append(withoutUploadRules(settings.RateLimits.Rules), UploadRateLimitRules...)
 		return app.Save(settings)
 	}, func(app core.App) error {
 		settings := app.Settings()
-		settings.RateLimits.Rules = slices.DeleteFunc(settings.RateLimits.Rules, func(r core.RateLimitRule) bool {
-			return r.Label == "posts:update" || r.Label == "posts:create"
-		})
+		settings.RateLimits.Rules = withoutUploadRules(settings.RateLimits.Rules)
 		return app.Save(settings)
+	})
+}
+
+func withoutUploadRules(rules []core.RateLimitRule) []core.RateLimitRule {
+	return slices.DeleteFunc(slices.Clone(rules), func(r core.RateLimitRule) bool {
+		return r.Label == "posts:update" || r.Label == "posts:create"
 	})
 }
