@@ -5,8 +5,8 @@
 // Debian's Chromium at 390x844 with CDP's "Regular 3G" (750 kbps down,
 // 250 kbps up, 100 ms RTT) and the CPU slowed 4x, cold cache each run.
 // Prints the JavaScript the page loads (raw and gzip) and the median time
-// to the first post on screen and to buttons that answer a tap, each
-// against its budget with the ratio. Exits 1 when a figure misses its
+// to the first post on screen, to buttons that answer a tap and to the
+// first photo, each against its budget with the ratio. Exits 1 when a figure misses its
 // budget or the page misbehaves (no posts, a tap that does nothing, the
 // app's PocketBase SDK on the page).
 //
@@ -39,6 +39,9 @@ const executablePath = process.env.REKAN_CHROMIUM ?? '/usr/bin/chromium';
 const BUDGET_JS_GZIP = 45 * 1024;
 const BUDGET_FIRST_POST_MS = 4000;
 const BUDGET_INTERACTIVE_MS = 4500;
+// The first photo (a phone photo as the server stores it, ~300 KB) right
+// after the text; it took 22 s when the page asked for every photo at once.
+const BUDGET_FIRST_PHOTO_MS = 8000;
 // Chrome DevTools' "Regular 3G" preset; throughput in bytes per second.
 const NETWORK = { offline: false, latency: 100, downloadThroughput: (750 * 1024) / 8, uploadThroughput: (250 * 1024) / 8 };
 const CPU_SLOWDOWN = 4;
@@ -110,12 +113,13 @@ try {
 	console.log(`\n  JavaScript files       ${last.scripts.length} (${preloads.length} modulepreloads in aprovar.html)`);
 	console.log(`  JS raw                 ${kb(last.jsRaw).padStart(9)}`);
 	line('JS gzip', last.jsGzip, BUDGET_JS_GZIP, kb);
-	console.log(`  all bytes transferred  ${kb(median(results.map((r) => r.transferred))).padStart(9)}  (photos included, as the server sent them)`);
+	console.log(`  bytes to first photo   ${kb(median(results.map((r) => r.transferred))).padStart(9)}  (all files, as the server sent them)`);
 	const ms = (n) => `${Math.round(n)} ms`;
 	line('first post visible', median(results.map((r) => r.firstPost)), BUDGET_FIRST_POST_MS, ms);
 	line('buttons interactive', median(results.map((r) => r.interactive)), BUDGET_INTERACTIVE_MS, ms);
 	console.log(`  first tap answered     ${ms(median(results.map((r) => r.tapAnswered))).padStart(9)}  (driven by Playwright, its round trips included)`);
-	console.log(`  first photo painted    ${ms(median(results.map((r) => r.firstPhoto))).padStart(9)}  (no budget: photos come after the text)`);
+	line('first photo painted', median(results.map((r) => r.firstPhoto)), BUDGET_FIRST_PHOTO_MS, ms);
+	console.log(`  photos requested       ${String(last.photosRequested).padStart(9)}  (the others start once the first is in)`);
 	console.log(`  [runs: first post ${results.map((r) => ms(r.firstPost)).join(', ')}; interactive ${results.map((r) => ms(r.interactive)).join(', ')}]`);
 	for (const r of results) {
 		if (r.sdk.length > 0) {
@@ -255,6 +259,10 @@ async function coldLoad(browser, link) {
 		scripts.push(res.body().then((body) => ({ url: res.url(), body })));
 	});
 
+	const photoRequests = [];
+	page.on('request', (r) => {
+		if (r.url().includes('/api/rekan/approval/photos/')) photoRequests.push(r.url());
+	});
 	await page.goto(link, { waitUntil: 'commit' });
 	const button = page.locator('article.post').first().getByRole('button', { name: 'Pedir ajuste' });
 	await button.waitFor({ state: 'visible', timeout: 120_000 });
@@ -266,6 +274,7 @@ async function coldLoad(browser, link) {
 	await page.locator('article.post img').first().evaluate((img) => (img.complete ? null : new Promise((r) => img.addEventListener('load', r, { once: true }))));
 	await page.waitForFunction(() => window.__marks.firstPhoto !== undefined, null, { timeout: 120_000 });
 	const marks = await page.evaluate(() => window.__marks);
+	const photosRequested = photoRequests.length;
 	if (process.env.DEBUG) console.log(await page.evaluate(() => performance.getEntriesByType('resource').map((r) => `${Math.round(r.startTime)}-${Math.round(r.responseEnd)} ${r.encodedBodySize} ${r.name.slice(-60)}`).join('\n')));
 	const bodies = await Promise.all(scripts);
 	await context.close();
@@ -281,6 +290,7 @@ async function coldLoad(browser, link) {
 		firstPost: marks.firstPost,
 		interactive: marks.buttons,
 		tapAnswered,
-		firstPhoto: marks.firstPhoto
+		firstPhoto: marks.firstPhoto,
+		photosRequested
 	};
 }
