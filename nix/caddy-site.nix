@@ -69,7 +69,7 @@ in
   # The client's approval page and its API: no Referer (the token is in the
   # page's fragment), no indexing, the stricter CSP. Deferred, so it
   # replaces the headers above and the upstream's alike.
-  @approval path /aprovar /aprovar.html /api/rekan/approval /api/rekan/approval/*
+  @approval path /aprovar /aprovar/ /aprovar.html /api/rekan/approval /api/rekan/approval/*
   header @approval {
   	defer
   ${headerLines "\t" securityHeaders.approval}

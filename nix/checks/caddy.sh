@@ -106,6 +106,9 @@ approval_page=$(headers "$base/aprovar")
 probe "approval page sends no Referer" has "$approval_page" "referrer-policy: no-referrer"
 probe "approval page is not indexed" has "$approval_page" "x-robots-tag: noindex"
 probe "approval page CSP" has "$approval_page" "content-security-policy: default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+for alias in /aprovar/ /aprovar.html; do
+	probe "approval page at $alias sends no Referer" has "$(headers "$base$alias")" "referrer-policy: no-referrer"
+done
 probe "approval API sends no Referer" has "$(headers "$base/api/rekan/approval")" "referrer-policy: no-referrer"
 
 # The server behind it.

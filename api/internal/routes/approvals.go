@@ -15,6 +15,7 @@ import (
 	"github.com/rekan/rekan/api/internal/approval"
 	"github.com/rekan/rekan/api/internal/clock"
 	"github.com/rekan/rekan/api/internal/post"
+	"github.com/rekan/rekan/api/internal/security"
 	"github.com/rekan/rekan/eval/content"
 	"github.com/rekan/rekan/eval/text"
 )
@@ -293,8 +294,11 @@ func readJSON(e *core.RequestEvent, dst any) error {
 	if err != nil {
 		return bodyError(e, err)
 	}
-	if !utf8.Valid(body) || json.Unmarshal(body, dst) != nil {
-		return e.BadRequestError("JSON inválido no corpo da requisição.", nil)
+	// The routes read their own bodies (security's JSON text check is
+	// unbound from /api/rekan/): the same refusal of invalid UTF-8 and of
+	// half a surrogate pair, which encoding/json would store as U+FFFD.
+	if !utf8.Valid(body) || security.HasLoneSurrogateEscape(body) || json.Unmarshal(body, dst) != nil {
+		return e.BadRequestError(security.MsgInvalidJSON, nil)
 	}
 	return nil
 }

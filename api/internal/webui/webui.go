@@ -111,7 +111,9 @@ func sendFile(e *core.RequestEvent, fsys fs.FS, name string) error {
 	case strings.HasSuffix(name, ".html"):
 		e.Response.Header().Set("Cache-Control", "no-cache")
 		security.SetHTMLHeaders(e.Response.Header())
-		if e.Request.URL.Path == security.ApprovalPage {
+		// By the file served, not the URL: /aprovar/ and /aprovar.html
+		// serve the same page and need the same headers.
+		if name == strings.TrimPrefix(security.ApprovalPage, "/")+".html" {
 			// After the HTML set: its CSP is the stricter one.
 			security.SetApprovalHeaders(e.Response.Header())
 		}

@@ -98,6 +98,10 @@ test('approval: send, decide without an account, revise from the note, approve, 
 		await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Doceria da Carla');
 		await expect(phone.locator('article.post')).toHaveCount(2);
 		await expect(phone.locator('article.post').first().getByRole('img')).toHaveCount(2);
+		// The first photo loads alone, then the rest: every one ends up shown.
+		await expect
+			.poll(() => phone.locator('article.post img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth > 0)))
+			.toEqual([true, true, true, true]);
 		expect(phone.url()).not.toContain('#');
 		await expect(phone.getByRole('link', { name: 'Entrar' })).toHaveCount(0);
 		await expect(phone.getByRole('link', { name: 'Termos de uso e privacidade' })).toBeVisible();

@@ -11,6 +11,7 @@ import { paintPhoto } from './synthetic-photo';
 
 const BUSINESS = 'Ateliê da Lu';
 const PHONE = '5519998765432'; // stored form of (19) 99876-5432
+const OWNER_WHATSAPP = '5519991234567'; // stored form of (19) 99123-4567
 // Campinas: the kind of position a client's photo must not carry.
 const GPS = { latitude: -22.9056, longitude: -47.0608 };
 
@@ -104,7 +105,12 @@ test('photos: attach, scale, generate, see, download, share, send for approval, 
 }) => {
 	const [ana, bruno] = stack.operators;
 	await recordUploads(page);
-	const { businessId, token: anaToken } = await openNewBusiness(page, request, ana, { name: BUSINESS, phone: '(19) 99876-5432' });
+	const { businessId, token: anaToken } = await openNewBusiness(page, request, ana, {
+		name: BUSINESS,
+		phone: '(19) 99876-5432',
+		owner_name: 'Lu Campos',
+		owner_whatsapp: '(19) 99123-4567'
+	});
 
 	const picker = page.locator('[data-photo-picker]').first();
 	const previews = page.getByRole('list', { name: 'Fotos escolhidas' }).getByRole('img');
@@ -293,13 +299,22 @@ test('photos: attach, scale, generate, see, download, share, send for approval, 
 		expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(expectedText);
 	});
 
-	await test.step('"Enviar para o cliente aprovar" opens WhatsApp with the client and the text', async () => {
-		const link = post.getByRole('link', { name: 'Enviar para o cliente aprovar' });
-		const href = new URL((await link.getAttribute('href'))!);
+	await test.step('the card sends this one post for approval: a link for the owner, not the caption to the public phone', async () => {
+		await expect(post.getByRole('link', { name: /aprovar/i })).toHaveCount(0);
+		await post.getByRole('button', { name: 'Enviar este post para aprovação' }).click();
+		const wa = page.getByRole('link', { name: 'Enviar pelo WhatsApp' });
+		await expect(wa).toBeVisible();
+		await expect(wa).toBeInViewport();
+		const href = new URL((await wa.getAttribute('href'))!);
 		expect(href.origin).toBe('https://wa.me');
-		expect(href.pathname).toBe(`/${PHONE}`);
-		expect(href.searchParams.get('text')).toBe(expectedText);
-		await expect(link).toHaveAttribute('target', '_blank');
+		expect(href.pathname).toBe(`/${OWNER_WHATSAPP}`);
+		const text = href.searchParams.get('text')!;
+		expect(text).toMatch(/^Oi, Lu! /);
+		expect(text).toMatch(/\/aprovar#\S+/);
+		expect(text).not.toContain(expectedText);
+		await expect(wa).toHaveAttribute('target', '_blank');
+		await expect(post.getByText(/^Aguardando cliente \(enviado hoje\)/)).toBeVisible();
+		await page.getByRole('button', { name: 'Fechar' }).click();
 	});
 
 	await test.step('edit: remove one photo, add another, within the limit', async () => {
@@ -351,9 +366,9 @@ test('photos: attach, scale, generate, see, download, share, send for approval, 
 	});
 });
 
-test('without a phone the approval button says what is missing', async ({ page, request, stack }) => {
+test("without the owner's WhatsApp, a post sent for approval gets a link to copy and says what is missing", async ({ page, request, stack }) => {
 	const [ana] = stack.operators;
-	const { businessId, token } = await openNewBusiness(page, request, ana, { name: 'Costura da Nena' });
+	const { businessId, token } = await openNewBusiness(page, request, ana, { name: 'Costura da Nena', phone: '(19) 3233-4455' });
 	// JSON without photos, as before photos existed.
 	const generated = await request.post(`${stack.baseURL}/api/rekan/businesses/${businessId}/posts:generate`, {
 		headers: { Authorization: token },
@@ -365,14 +380,14 @@ test('without a phone the approval button says what is missing', async ({ page, 
 
 	await page.reload();
 	const post = page.locator(`article[data-post="${created.id}"]`);
-	await expect(post.getByRole('button', { name: 'Enviar para o cliente aprovar' })).toBeDisabled();
-	await expect(post.getByRole('link', { name: 'Enviar para o cliente aprovar' })).toHaveCount(0);
-	await expect(post.getByText('Para enviar pelo WhatsApp, cadastre o telefone do cliente.')).toBeVisible();
-	await expect(post.getByRole('link', { name: 'cadastre o telefone do cliente' })).toHaveAttribute(
-		'href',
-		`/app/clientes/${businessId}/editar`
-	);
 	await expect(post.getByRole('list', { name: 'Fotos do post' })).toHaveCount(0);
+	// The public phone (a landline here) is never where approval goes.
+	await expect(post.getByRole('link', { name: /aprovar/i })).toHaveCount(0);
+	await post.getByRole('button', { name: 'Enviar este post para aprovação' }).click();
+	await expect(page.getByRole('button', { name: 'Copiar link' })).toBeVisible();
+	await expect(page.getByRole('link', { name: 'Enviar pelo WhatsApp' })).toHaveCount(0);
+	await expect(page.getByRole('link', { name: 'cadastre o WhatsApp do dono' })).toHaveAttribute('href', `/app/clientes/${businessId}/editar`);
+	await expect(post.getByText(/^Aguardando cliente \(enviado hoje\)/)).toBeVisible();
 });
 
 test('a failed generation keeps its photos; retry sends them to the writer again', async ({ page, request, stack, fake }) => {

@@ -77,10 +77,11 @@ export class Approvals {
 		this.selected = next;
 	}
 
-	async send(): Promise<void> {
+	/** Sends ids (the selection by default) in one new link. */
+	async send(ids: string[] = [...this.selected]): Promise<void> {
 		await this.#run(async () => {
-			this.created = await createApproval(this.businessId, [...this.selected]);
-			this.selected = new Set();
+			this.created = await createApproval(this.businessId, ids);
+			this.selected = new Set([...this.selected].filter((id) => !ids.includes(id)));
 		});
 	}
 
