@@ -19,6 +19,7 @@ import (
 	"github.com/rekan/rekan/api/internal/admin"
 	"github.com/rekan/rekan/api/internal/approval"
 	"github.com/rekan/rekan/api/internal/backup"
+	"github.com/rekan/rekan/api/internal/budget"
 	"github.com/rekan/rekan/api/internal/business"
 	"github.com/rekan/rekan/api/internal/clock"
 	"github.com/rekan/rekan/api/internal/contentrt"
@@ -235,7 +236,13 @@ func registerRoutes(app *pocketbase.PocketBase, runtime *contentrt.Runtime, gate
 			refusedStart = err
 			return err
 		}
+		perHour, err := budget.FromEnv(os.Getenv)
+		if err != nil {
+			refusedStart = err
+			return err
+		}
 		routes.Bind(e.Router, routes.Deps{
+			Budget:       &budget.Budget{PerHour: perHour},
 			ApprovalTTL:  ttl,
 			Content:      runtime,
 			ContactPhone: strings.TrimSpace(os.Getenv("REKAN_CONTACT_PHONE")),

@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"github.com/rekan/rekan/api/internal/budget"
 	"github.com/rekan/rekan/api/internal/business"
 	"github.com/rekan/rekan/api/internal/drain"
 	"github.com/rekan/rekan/api/internal/photo"
@@ -50,6 +51,9 @@ func (h *handler) generate(e *core.RequestEvent) error {
 	// In flight from here, once the upload is complete: a restart waits
 	// for what is stored, not for a client still sending.
 	if err := drain.Begin(e); err != nil {
+		return err
+	}
+	if err := h.spend(e, budget.KindGenerate, 1); err != nil {
 		return err
 	}
 
@@ -108,6 +112,13 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 	p, biz, err := findOwnedPost(e.App, id, e.Auth.Id)
 	if err != nil {
 		return e.NotFoundError(msgPostNotFound, nil)
+	}
+	if p.GetString("status") == post.StatusGenerating {
+		// Before spending: a refused retry costs nothing.
+		return &router.ApiError{Status: http.StatusConflict, Message: post.MsgRetryWhileGenerating, Data: map[string]any{"code": "post_generating"}}
+	}
+	if err := h.spend(e, budget.KindRetry, 1); err != nil {
+		return err
 	}
 	recent, err := post.RecentOf(e.App, biz.Id, p.Id)
 	if err != nil {

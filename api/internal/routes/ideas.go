@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"github.com/rekan/rekan/api/internal/budget"
 	"github.com/rekan/rekan/api/internal/business"
 	"github.com/rekan/rekan/api/internal/calendar"
 	"github.com/rekan/rekan/api/internal/idea"
@@ -48,6 +49,9 @@ func (h *handler) ideas(e *core.RequestEvent) error {
 	occasion, date, errs := validateIdeas(form, biz, today)
 	if len(errs) > 0 {
 		return e.BadRequestError(msgInvalidData, errs)
+	}
+	if err := h.spend(e, budget.KindIdeas, 1); err != nil {
+		return err
 	}
 
 	recent, err := post.RecentOf(e.App, biz.Id, "")

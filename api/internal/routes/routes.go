@@ -15,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"github.com/rekan/rekan/api/internal/approval"
+	"github.com/rekan/rekan/api/internal/budget"
 	"github.com/rekan/rekan/api/internal/calendar"
 	"github.com/rekan/rekan/api/internal/security"
 	"github.com/rekan/rekan/eval/content"
@@ -53,6 +54,9 @@ type Deps struct {
 	// upload (posts:generate): it is counted in flight only once the
 	// handler calls drain.Begin, after the upload is read.
 	AdmitUpload func(*core.RequestEvent) error
+	// Budget, when set, is the per-operator hourly generation budget
+	// (REKAN_GENERATION_BUDGET) every generation spends from.
+	Budget *budget.Budget
 }
 
 // DefaultTimeout bounds one generation; BAML's retry policy fits inside it.
@@ -141,6 +145,18 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 type handler struct {
 	deps   Deps
 	signer *approval.Signer
+}
+
+// spend takes n generations of the operator's budget; the error is the
+// response to return (429 with Retry-After when it is spent).
+func (h *handler) spend(e *core.RequestEvent, kind string, n int) error {
+	if h.deps.Budget == nil {
+		return nil
+	}
+	if err := h.deps.Budget.Spend(e.App, e.Auth.Id, kind, n); err != nil {
+		return budget.Refuse(e, err)
+	}
+	return nil
 }
 
 // approvalHeaders marks the public approval responses: no Referer leaves
