@@ -15,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"github.com/rekan/rekan/api/internal/approval"
+	"github.com/rekan/rekan/api/internal/batch"
 	"github.com/rekan/rekan/api/internal/budget"
 	"github.com/rekan/rekan/api/internal/calendar"
 	"github.com/rekan/rekan/api/internal/security"
@@ -57,6 +58,9 @@ type Deps struct {
 	// Budget, when set, is the per-operator hourly generation budget
 	// (REKAN_GENERATION_BUDGET) every generation spends from.
 	Budget *budget.Budget
+	// Batches, when set, is the worker of "Gerar para vários clientes";
+	// Bind gives it the generation path.
+	Batches *batch.Worker
 }
 
 // DefaultTimeout bounds one generation; BAML's retry policy fits inside it.
@@ -105,6 +109,12 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	operator.GET("/segment-tags", h.segmentTags)
 	operator.GET("/dates", h.comingDates)
 	ideas := operator.POST("/businesses/{id}/ideas", h.ideas)
+	// One POST per batch: the worker makes the requests, not the browser.
+	batches := operator.POST("/batches", h.createBatch)
+	batchAction := operator.POST("/batches/{action}", h.batchAction)
+	if deps.Batches != nil {
+		deps.Batches.SetRun(h.runBatchItem)
+	}
 	// Approvals: the operator's side. Their writes are admitted by the
 	// drain too, so a stopping server finishes them before it goes.
 	createApproval := operator.POST("/approvals", h.createApproval).Bind(apis.BodyLimit(maxApprovalBody))
@@ -132,6 +142,8 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 			return e.Next()
 		})
 		ideas.BindFunc(deps.Admit)
+		batches.BindFunc(deps.Admit)
+		batchAction.BindFunc(deps.Admit)
 		createApproval.BindFunc(deps.Admit)
 		approvalAction.BindFunc(deps.Admit)
 		decide.BindFunc(deps.Admit)
