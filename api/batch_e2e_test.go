@@ -158,25 +158,13 @@ func TestBatchRestartEndToEnd(t *testing.T) {
 	ctx := context.Background()
 	// Slow enough that the kill lands while the first two items run.
 	fake.SetLatency(30 * time.Second)
-	var created struct {
-		Batch batchRecord `json:"batch"`
-	}
-	if status, err := op.Do(ctx, "POST", "/api/rekan/batches", map[string]any{"clients": clients, "brief": "bolo de pote"}, &created); status != 201 || err != nil {
-		t.Fatalf("create batch: %d %v", status, err)
-	}
-	deadline := time.Now().Add(time.Minute)
-	for len(fake.Requests()) < 2 {
-		if time.Now().After(deadline) {
-			t.Fatalf("the batch never reached the LLM; logs:\n%s", st.Server.Log())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	created := startRunning(t, st, op, fake, clients)
 	st.Server.Kill()
 	fake.SetLatency(0)
 	if err := st.StartServer(ctx); err != nil {
 		t.Fatal(err)
 	}
-	b := waitBatch(t, op, created.Batch.ID)
+	b := waitBatch(t, op, created.ID)
 	if countItems(b, "failed") != 2 || countItems(b, "done") != 3 {
 		t.Fatalf("after the restart: %+v; logs:\n%s", b, st.Server.Log())
 	}
@@ -204,10 +192,31 @@ func TestBatchDrainEndToEnd(t *testing.T) {
 	st, op, clients := startBatchStack(t, fake, 5)
 	ctx := context.Background()
 	fake.SetLatency(2 * time.Second)
+	created := startRunning(t, st, op, fake, clients)
+	if err := st.Server.Stop(time.Minute); err != nil {
+		t.Fatalf("stop: %v; logs:\n%s", err, st.Server.Log())
+	}
+	stopped := len(fake.Requests())
+	fake.SetLatency(0)
+	if err := st.StartServer(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b := waitBatch(t, op, created.ID)
+	// An item the stop had cut off would be failed as interrupted; one
+	// run twice would call the LLM a sixth time.
+	if countItems(b, "done") != 5 || len(fake.Requests()) != 5 {
+		t.Fatalf("after a graceful restart: %+v, %d LLM calls (%d before the stop); logs:\n%s", b, len(fake.Requests()), stopped, st.Server.Log())
+	}
+}
+
+// startRunning starts a batch for clients and returns once two of its
+// items (the worker's concurrency) have reached the LLM.
+func startRunning(t *testing.T, st *stack.Stack, op *stack.Client, fake *fakellm.Server, clients []string) batchRecord {
+	t.Helper()
 	var created struct {
 		Batch batchRecord `json:"batch"`
 	}
-	if status, err := op.Do(ctx, "POST", "/api/rekan/batches", map[string]any{"clients": clients, "brief": "bolo de pote"}, &created); status != 201 || err != nil {
+	if status, err := op.Do(context.Background(), "POST", "/api/rekan/batches", map[string]any{"clients": clients, "brief": "bolo de pote"}, &created); status != 201 || err != nil {
 		t.Fatalf("create batch: %d %v", status, err)
 	}
 	deadline := time.Now().Add(time.Minute)
@@ -217,18 +226,5 @@ func TestBatchDrainEndToEnd(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if err := st.Server.Stop(time.Minute); err != nil {
-		t.Fatalf("stop: %v; logs:\n%s", err, st.Server.Log())
-	}
-	stopped := len(fake.Requests())
-	fake.SetLatency(0)
-	if err := st.StartServer(ctx); err != nil {
-		t.Fatal(err)
-	}
-	b := waitBatch(t, op, created.Batch.ID)
-	// An item the stop had cut off would be failed as interrupted; one
-	// run twice would call the LLM a sixth time.
-	if countItems(b, "done") != 5 || len(fake.Requests()) != 5 {
-		t.Fatalf("after a graceful restart: %+v, %d LLM calls (%d before the stop); logs:\n%s", b, len(fake.Requests()), stopped, st.Server.Log())
-	}
+	return created.Batch
 }
