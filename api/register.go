@@ -19,6 +19,8 @@ import (
 	"github.com/rekan/rekan/api/internal/admin"
 	"github.com/rekan/rekan/api/internal/approval"
 	"github.com/rekan/rekan/api/internal/backup"
+	"github.com/rekan/rekan/api/internal/batch"
+	"github.com/rekan/rekan/api/internal/budget"
 	"github.com/rekan/rekan/api/internal/business"
 	"github.com/rekan/rekan/api/internal/clock"
 	"github.com/rekan/rekan/api/internal/contentrt"
@@ -235,17 +237,32 @@ func registerRoutes(app *pocketbase.PocketBase, runtime *contentrt.Runtime, gate
 			refusedStart = err
 			return err
 		}
+		perHour, err := budget.FromEnv(os.Getenv)
+		if err != nil {
+			refusedStart = err
+			return err
+		}
+		logger := slog.New(slog.NewMultiHandler(e.App.Logger().Handler(), slog.Default().Handler()))
+		// The drain admits each batch item: a stopping server takes no new
+		// one and waits for the running ones like any generation.
+		batches := batch.NewWorker(e.App, gate, batch.DefaultConcurrency, logger)
 		routes.Bind(e.Router, routes.Deps{
+			Batches:      batches,
+			Budget:       &budget.Budget{PerHour: perHour},
 			ApprovalTTL:  ttl,
 			Content:      runtime,
 			ContactPhone: strings.TrimSpace(os.Getenv("REKAN_CONTACT_PHONE")),
 			Version:      version,
 			// The console (journald) and the admin UI's logs: an operator's
 			// failed generation is the first thing an administrator looks for.
-			Logger:      slog.New(slog.NewMultiHandler(e.App.Logger().Handler(), slog.Default().Handler())),
+			Logger:      logger,
 			Admit:       gate.Admit,
 			AdmitUpload: gate.AdmitUpload,
 		})
+		// Items a stop cut off end failed; pending ones go on.
+		if err := batches.Resume(); err != nil {
+			return err
+		}
 		return e.Next()
 	})
 }

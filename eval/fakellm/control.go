@@ -18,6 +18,9 @@ type ReplySpec struct {
 	Times   int    `json:"times"`
 	// Fault names a mistake to plant in the default reply (see Faults).
 	Fault string `json:"fault"`
+	// Match, when set, keeps the reply for a request whose prompt contains
+	// it (one client of a batch, whatever order the calls come in).
+	Match string `json:"match"`
 }
 
 // Reply converts the JSON form.
@@ -29,6 +32,7 @@ func (rs ReplySpec) Reply() Reply {
 		Body:    rs.Body,
 		Times:   rs.Times,
 		Fault:   Fault(rs.Fault),
+		Match:   rs.Match,
 	}
 }
 
@@ -50,7 +54,7 @@ func (s *Server) handleReplies(w http.ResponseWriter, r *http.Request) {
 		err = strictUnmarshal(trimmed, &specs)
 	}
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "body must be a JSON array of {status, delay_ms, content, body, times, fault}: "+err.Error())
+		writeError(w, http.StatusBadRequest, "body must be a JSON array of {status, delay_ms, content, body, times, fault, match}: "+err.Error())
 		return
 	}
 	replies := make([]Reply, 0, len(specs))

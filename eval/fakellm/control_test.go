@@ -155,3 +155,18 @@ func TestControlFaultAndModels(t *testing.T) {
 		t.Errorf("models: %d %s", status, body)
 	}
 }
+
+// TestControlReplyMatch: a reply with match waits for the prompt that
+// contains it; other requests pass it by.
+func TestControlReplyMatch(t *testing.T) {
+	_, srv := newServer(t)
+	if status, body := control(t, "POST", srv.URL+"/_fake/replies", `[{"match":"Dora","content":"para a Dora"},{"content":"primeiro"}]`); status != 200 {
+		t.Fatalf("replies: %d %s", status, body)
+	}
+	_, first := complete(t, srv.URL, "perfil da Carol")
+	_, dora := complete(t, srv.URL, "perfil da Dora")
+	_, other := complete(t, srv.URL, "perfil da Alice")
+	if first != "primeiro" || dora != "para a Dora" || other == "para a Dora" || other == "primeiro" {
+		t.Errorf("matched replies: %q %q %q", first, dora, other)
+	}
+}

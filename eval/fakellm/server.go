@@ -56,6 +56,9 @@ type Reply struct {
 	// Fault, with no Content or Body, plants that mistake in the default
 	// reply (see Faults).
 	Fault Fault
+	// Match, when set, makes the reply wait for a request whose prompt
+	// contains it; unmatched requests take the next reply without one.
+	Match string
 }
 
 // Message is one chat message of a recorded request, with multi-part
@@ -198,10 +201,10 @@ func (s *Server) next(req Request) Reply {
 	defer s.mu.Unlock()
 	s.requests = append(s.requests, req)
 	s.seq++
-	if len(s.queue) > 0 {
-		r := s.queue[0]
-		if s.queue[0].Times--; s.queue[0].Times <= 0 {
-			s.queue = s.queue[1:]
+	if i := s.matchLocked(req); i >= 0 {
+		r := s.queue[i]
+		if s.queue[i].Times--; s.queue[i].Times <= 0 {
+			s.queue = append(s.queue[:i], s.queue[i+1:]...)
 		}
 		r.Times = 1
 		if r.Body == "" && r.Content == "" && (r.Status == 0 || r.Status == http.StatusOK) {
@@ -210,6 +213,24 @@ func (s *Server) next(req Request) Reply {
 		return r
 	}
 	return Reply{Delay: s.latency, Content: s.defaultContentLocked(req, s.fault)}
+}
+
+// matchLocked is the index of the first queued reply for req: one whose
+// Match the prompt contains, or one without Match; -1 when none.
+func (s *Server) matchLocked(req Request) int {
+	prompt := ""
+	for i, r := range s.queue {
+		if r.Match == "" {
+			return i
+		}
+		if prompt == "" {
+			prompt = req.Prompt()
+		}
+		if strings.Contains(prompt, r.Match) {
+			return i
+		}
+	}
+	return -1
 }
 
 // defaultContentLocked answers req as FaultyContent does, with its image

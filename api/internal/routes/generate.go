@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"github.com/rekan/rekan/api/internal/budget"
 	"github.com/rekan/rekan/api/internal/business"
 	"github.com/rekan/rekan/api/internal/drain"
 	"github.com/rekan/rekan/api/internal/photo"
@@ -52,26 +53,47 @@ func (h *handler) generate(e *core.RequestEvent) error {
 	if err := drain.Begin(e); err != nil {
 		return err
 	}
+	if err := h.spend(e, budget.KindGenerate, 1); err != nil {
+		return err
+	}
 
-	recent, err := post.RecentOf(e.App, biz.Id, "")
-	if err != nil {
+	pending, req, err := startRequest(e.App, biz, form)
+	if errors.Is(err, errRecentPosts) {
 		return e.InternalServerError(msgRecentPosts, err)
+	}
+	if err != nil {
+		return e.InternalServerError(msgRequestNotSaved, err)
+	}
+	return h.write(e, pending.Posts, req)
+}
+
+const msgRequestNotSaved = "Não foi possível guardar o pedido."
+
+var errRecentPosts = errors.New("read recent posts")
+
+// startRequest stores a validated form as a request of biz with its
+// pending posts and returns what to ask the Writer: the one path of
+// posts:generate and of each batch item.
+func startRequest(app core.App, biz *core.Record, form generateForm) (post.Pending, content.Request, error) {
+	recent, err := post.RecentOf(app, biz.Id, "")
+	if err != nil {
+		return post.Pending{}, content.Request{}, fmt.Errorf("%w: %w", errRecentPosts, err)
 	}
 	profile := business.Profile(biz)
 	// The types asked for; automático fills the rest by the brief's rules.
 	auto := post.SuggestTypes(form.Brief, len(form.Photos), offeringNames(profile), recent.Roles, form.Count)
 	roles := post.FillTypes(form.Types, auto.Order, form.Count)
-	pending, err := post.CreatePending(e.App, biz.Id, form.Brief, form.Count, form.Types, form.Photos)
+	pending, err := post.CreatePending(app, biz.Id, form.Brief, form.Count, form.Types, form.Photos)
 	if err != nil {
-		return e.InternalServerError("Não foi possível guardar o pedido.", err)
+		return post.Pending{}, content.Request{}, err
 	}
-	return h.write(e, pending.Posts, content.Request{
+	return pending, content.Request{
 		Business:      profile,
 		Brief:         form.Brief,
 		Roles:         roles,
 		PreviousHooks: recent.Hooks,
 		Photos:        post.ContentPhotos(form.Photos),
-	})
+	}, nil
 }
 
 // putAction routes PUT /api/rekan/posts/{id}:stage.
@@ -109,6 +131,13 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 	if err != nil {
 		return e.NotFoundError(msgPostNotFound, nil)
 	}
+	if p.GetString("status") == post.StatusGenerating {
+		// Before spending: a refused retry costs nothing.
+		return &router.ApiError{Status: http.StatusConflict, Message: post.MsgRetryWhileGenerating, Data: map[string]any{"code": "post_generating"}}
+	}
+	if err := h.spend(e, budget.KindRetry, 1); err != nil {
+		return err
+	}
 	recent, err := post.RecentOf(e.App, biz.Id, p.Id)
 	if err != nil {
 		return e.InternalServerError(msgRecentPosts, err)
@@ -144,25 +173,9 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 // outcome in posts. It keeps going when the client disconnects: the result
 // is stored either way.
 func (h *handler) write(e *core.RequestEvent, posts []*core.Record, req content.Request) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(e.Request.Context()), h.deps.Timeout)
-	defer cancel()
-
-	result, err := h.deps.Content.WritePosts(ctx, req)
-	if err == nil && len(result.Posts) < len(posts) {
-		err = fmt.Errorf("writer returned %d of %d posts: %w", len(result.Posts), len(posts), content.ErrInvalidOutput)
-	}
+	settled, err := h.produce(context.WithoutCancel(e.Request.Context()), e.App, posts, req)
 	if err != nil {
-		return h.fail(e, posts, err)
-	}
-
-	generated := make([]content.Post, len(posts))
-	for i := range posts {
-		generated[i] = withRole(result.Posts[i], req.Roles[i])
-	}
-	checked := checks.RunRequest(checks.Context{Business: req.Business, Brief: req.Brief, PreviousHooks: req.PreviousHooks}, generated)
-	settled, err := post.Complete(e.App, posts, generated, result.Model, checked)
-	if err != nil {
-		return h.fail(e, posts, fmt.Errorf("store generated posts: %w", err))
+		return failResponse(e.App, settled, err)
 	}
 	if len(settled) == 0 {
 		return &router.ApiError{Status: http.StatusNotFound, Message: post.MsgDeletedWhileWriting, Data: map[string]any{"code": "post_deleted"}}
@@ -268,22 +281,61 @@ func classify(err error) failure {
 // fail marks the posts failed (brief kept) and answers with PocketBase's
 // error shape plus the failed posts, so the UI can offer a retry.
 func (h *handler) fail(e *core.RequestEvent, posts []*core.Record, cause error) error {
+	return failResponse(e.App, h.markFailed(e.App, posts, cause), cause)
+}
+
+// failResponse is the error answer of a failed generation.
+func failResponse(app core.App, settled []*core.Record, cause error) error {
+	f := classify(cause)
+	return &router.ApiError{
+		Status:  f.status,
+		Message: f.message,
+		Data:    map[string]any{"code": f.code, "posts": withRequest(app, settled)},
+	}
+}
+
+// markFailed logs a generation's failure and stores it on its posts.
+func (h *handler) markFailed(app core.App, posts []*core.Record, cause error) []*core.Record {
 	f := classify(cause)
 	ids := make([]string, len(posts))
 	for i, p := range posts {
 		ids[i] = p.Id
 	}
 	h.deps.Logger.Warn("post generation failed", "posts", strings.Join(ids, ","), "class", f.class, "code", f.code, "error", cause)
-	settled, err := post.Fail(e.App, posts, f.message)
+	settled, err := post.Fail(app, posts, f.message)
 	if err != nil {
 		h.deps.Logger.Error("could not mark posts failed", "error", err)
 		settled = posts
 	}
-	return &router.ApiError{
-		Status:  f.status,
-		Message: f.message,
-		Data:    map[string]any{"code": f.code, "posts": withRequest(e.App, settled)},
+	return settled
+}
+
+// produce asks the Writer for req (one role per pending post) and stores
+// the outcome in posts: the generated posts, or the failure (then err is
+// the Writer's or the store's, for classify, and the posts are failed).
+func (h *handler) produce(ctx context.Context, app core.App, posts []*core.Record, req content.Request) ([]*core.Record, error) {
+	ctx, cancel := context.WithTimeout(ctx, h.deps.Timeout)
+	defer cancel()
+
+	result, err := h.deps.Content.WritePosts(ctx, req)
+	if err == nil && len(result.Posts) < len(posts) {
+		err = fmt.Errorf("writer returned %d of %d posts: %w", len(result.Posts), len(posts), content.ErrInvalidOutput)
 	}
+	if err != nil {
+		return h.markFailed(app, posts, err), err
+	}
+
+	generated := make([]content.Post, len(posts))
+	for i := range posts {
+		generated[i] = withRole(result.Posts[i], req.Roles[i])
+	}
+	checked := checks.RunRequest(checks.Context{Business: req.Business, Brief: req.Brief, PreviousHooks: req.PreviousHooks}, generated)
+	settled, err := post.Complete(app, posts, generated, result.Model, checked)
+	if err != nil {
+		err = fmt.Errorf("store generated posts: %w", err)
+		return h.markFailed(app, posts, err), err
+	}
+	return settled, nil
 }
 
 func findOwnedBusiness(app core.App, id, owner string) (*core.Record, error) {

@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"github.com/rekan/rekan/api/internal/budget"
 	"github.com/rekan/rekan/api/internal/business"
 	"github.com/rekan/rekan/api/internal/calendar"
 	"github.com/rekan/rekan/api/internal/idea"
@@ -49,6 +50,9 @@ func (h *handler) ideas(e *core.RequestEvent) error {
 	if len(errs) > 0 {
 		return e.BadRequestError(msgInvalidData, errs)
 	}
+	if err := h.spend(e, budget.KindIdeas, 1); err != nil {
+		return err
+	}
 
 	recent, err := post.RecentOf(e.App, biz.Id, "")
 	if err != nil {
@@ -84,16 +88,23 @@ func validateIdeas(form ideasForm, biz *core.Record, today calendar.Date) (*cale
 	if !ok || !occasion.Fits(calendar.Filter{Tags: business.Tags(biz), State: biz.GetString("state")}) {
 		errs["occasion_id"] = validation.NewError("validation_invalid_occasion", "Escolha uma data do calendário deste cliente.")
 	}
-	date, err := calendar.ParseDate(form.Date)
+	date := occasionDate(errs, occasion, ok, form.Date, today)
+	return occasion, date, errs
+}
+
+// occasionDate parses raw as the date occasion falls on, not passed,
+// adding what is wrong to errs (known: the occasion exists).
+func occasionDate(errs validation.Errors, occasion *calendar.Occasion, known bool, raw string, today calendar.Date) calendar.Date {
+	date, err := calendar.ParseDate(raw)
 	switch {
 	case err != nil:
 		errs["date"] = validation.NewError("validation_invalid_date", "Data inválida: use AAAA-MM-DD.")
 	case date.Before(today):
 		errs["date"] = validation.NewError("validation_date_passed", "Essa data já passou.")
-	case ok:
+	case known:
 		if on, occurs := occasion.On(date.Year); !occurs || on != date {
 			errs["date"] = validation.NewError("validation_invalid_date", "Essa data não é a de "+occasion.Name+" neste ano.")
 		}
 	}
-	return occasion, date, errs
+	return date
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"github.com/rekan/rekan/api/internal/approval"
+	"github.com/rekan/rekan/api/internal/budget"
 	"github.com/rekan/rekan/api/internal/business"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/eval/checks"
@@ -33,6 +34,9 @@ func (h *handler) revise(e *core.RequestEvent, id string) error {
 	}
 	if err != nil {
 		return e.InternalServerError("Não foi possível ler o pedido do cliente.", err)
+	}
+	if err := h.spend(e, budget.KindRevise, 1); err != nil {
+		return err
 	}
 	reviser, ok := h.deps.Content.(content.Reviser)
 	if !ok {

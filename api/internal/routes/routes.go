@@ -15,6 +15,8 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"github.com/rekan/rekan/api/internal/approval"
+	"github.com/rekan/rekan/api/internal/batch"
+	"github.com/rekan/rekan/api/internal/budget"
 	"github.com/rekan/rekan/api/internal/calendar"
 	"github.com/rekan/rekan/api/internal/security"
 	"github.com/rekan/rekan/eval/content"
@@ -53,6 +55,12 @@ type Deps struct {
 	// upload (posts:generate): it is counted in flight only once the
 	// handler calls drain.Begin, after the upload is read.
 	AdmitUpload func(*core.RequestEvent) error
+	// Budget, when set, is the per-operator hourly generation budget
+	// (REKAN_GENERATION_BUDGET) every generation spends from.
+	Budget *budget.Budget
+	// Batches, when set, is the worker of "Gerar para vários clientes";
+	// Bind gives it the generation path.
+	Batches *batch.Worker
 }
 
 // DefaultTimeout bounds one generation; BAML's retry policy fits inside it.
@@ -101,6 +109,12 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	operator.GET("/segment-tags", h.segmentTags)
 	operator.GET("/dates", h.comingDates)
 	ideas := operator.POST("/businesses/{id}/ideas", h.ideas)
+	// One POST per batch: the worker makes the requests, not the browser.
+	batches := operator.POST("/batches", h.createBatch)
+	batchAction := operator.POST("/batches/{action}", h.batchAction)
+	if deps.Batches != nil {
+		deps.Batches.SetRun(h.runBatchItem)
+	}
 	// Approvals: the operator's side. Their writes are admitted by the
 	// drain too, so a stopping server finishes them before it goes.
 	createApproval := operator.POST("/approvals", h.createApproval).Bind(apis.BodyLimit(maxApprovalBody))
@@ -128,6 +142,8 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 			return e.Next()
 		})
 		ideas.BindFunc(deps.Admit)
+		batches.BindFunc(deps.Admit)
+		batchAction.BindFunc(deps.Admit)
 		createApproval.BindFunc(deps.Admit)
 		approvalAction.BindFunc(deps.Admit)
 		decide.BindFunc(deps.Admit)
@@ -141,6 +157,18 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 type handler struct {
 	deps   Deps
 	signer *approval.Signer
+}
+
+// spend takes n generations of the operator's budget; the error is the
+// response to return (429 with Retry-After when it is spent).
+func (h *handler) spend(e *core.RequestEvent, kind string, n int) error {
+	if h.deps.Budget == nil {
+		return nil
+	}
+	if err := h.deps.Budget.Spend(e.App, e.Auth.Id, kind, n); err != nil {
+		return budget.Refuse(e, err)
+	}
+	return nil
 }
 
 // approvalHeaders marks the public approval responses: no Referer leaves

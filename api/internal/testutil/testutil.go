@@ -136,11 +136,20 @@ func (f *Fixture) NewApp(t testing.TB) *tests.TestApp {
 
 // NewBusiness saves a complete business owned by owner.
 func NewBusiness(app core.App, owner, name string) (string, error) {
+	return NewBusinessID(app, "", owner, name)
+}
+
+// NewBusinessID is NewBusiness with a chosen id (a table's URL names it
+// before the app exists); "" picks one.
+func NewBusinessID(app core.App, id, owner, name string) (string, error) {
 	c, err := app.FindCollectionByNameOrId("businesses")
 	if err != nil {
 		return "", err
 	}
 	r := core.NewRecord(c)
+	if id != "" {
+		r.Id = id
+	}
 	r.Load(map[string]any{
 		"owner":    owner,
 		"name":     name,

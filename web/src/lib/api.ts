@@ -1,7 +1,7 @@
 // Calls to Rekan's custom routes (/api/rekan/...). They go through the SDK's
 // `send` so the auth token and error shape are the same as for records.
 import { pb } from './pocketbase';
-import type { ComingDate, DatesResponse, Idea, PhotoChanges, Post, PostEdit, PostStage, SegmentTag } from './types';
+import type { Batch, ComingDate, DatesResponse, Idea, PhotoChanges, Post, PostEdit, PostStage, SegmentTag } from './types';
 
 interface PostsResponse {
 	posts: Post[];
@@ -279,4 +279,24 @@ export function suggestTypes(businessId: string, brief: string, count: number, p
 		query: { brief, count, photos },
 		requestKey: `types-${businessId}`
 	});
+}
+
+/** Starts a batch: one request per client, written by the server (one POST). */
+export async function createBatch(body: {
+	clients: string[];
+	brief?: string;
+	occasion_id?: string;
+	date?: string;
+}): Promise<Batch> {
+	const res = await pb.send<{ batch: Batch }>(`/api/rekan/batches`, { method: 'POST', body, requestKey: null });
+	return res.batch;
+}
+
+/** Runs a batch's failed items again. */
+export async function retryBatch(id: string): Promise<Batch> {
+	const res = await pb.send<{ batch: Batch }>(`/api/rekan/batches/${encodeURIComponent(id)}:retry`, {
+		method: 'POST',
+		requestKey: null
+	});
+	return res.batch;
 }

@@ -184,3 +184,23 @@ export interface ComingDate {
 	/** How many of those clients have nothing planned for it. */
 	unplanned: number;
 }
+
+/** One client of a batch ("Gerar para vários clientes"). */
+export interface BatchItem {
+	business: string;
+	name: string;
+	status: 'pending' | 'running' | 'done' | 'failed';
+	request?: string;
+	error?: string;
+}
+
+/** A batch record (collection `batches`), updated by the server as items finish. */
+export interface Batch {
+	id: string;
+	brief: string;
+	occasion: string;
+	date: string;
+	count: number;
+	status: 'running' | 'done';
+	items: BatchItem[];
+}

@@ -16,6 +16,8 @@ export interface FakeReply {
 	times?: number;
 	/** A mistake fakellm plants in its default post (eval/fakellm Faults), e.g. "invented_price". */
 	fault?: string;
+	/** Keeps the reply for a request whose prompt contains this text (one client of a batch). */
+	match?: string;
 }
 
 /** An image_url part as fakellm recorded it (eval/fakellm/images.go). */

@@ -1,0 +1,112 @@
+package batch_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/rekan/rekan/api/internal/batch"
+	"github.com/rekan/rekan/api/internal/testutil"
+)
+
+var fx *testutil.Fixture
+
+func TestMain(m *testing.M) { testutil.Main(m, &fx) }
+
+func newBatch(t *testing.T, app core.App, items ...batch.Item) string {
+	t.Helper()
+	coll, err := app.FindCollectionByNameOrId(batch.Collection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := core.NewRecord(coll)
+	b.Set("operator", fx.AliceID)
+	b.Set("brief", "promoção")
+	b.Set("count", 1)
+	b.Set("status", batch.StatusRunning)
+	b.Set("items", items)
+	if err := app.Save(b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Id
+}
+
+// gate refuses entry once closed, like the drain while stopping.
+type gate struct {
+	mu     sync.Mutex
+	closed bool
+}
+
+func (g *gate) Enter() bool { g.mu.Lock(); defer g.mu.Unlock(); return !g.closed }
+func (g *gate) Leave()      {}
+
+// TestResume: at start, items a stop cut off (running) end failed with the
+// interruption message and pending ones are generated.
+func TestResume(t *testing.T) {
+	app := fx.NewApp(t)
+	defer app.Cleanup()
+	id := newBatch(t, app,
+		batch.Item{Business: "a", Status: batch.StatusDone, Request: "r1"},
+		batch.Item{Business: "b", Status: batch.StatusRunning},
+		batch.Item{Business: "c", Status: batch.StatusPending},
+		batch.Item{Business: "d", Status: batch.StatusPending},
+	)
+	var mu sync.Mutex
+	ran := map[string]bool{}
+	w := batch.NewWorker(app, nil, 2, nil)
+	w.SetRun(func(_ context.Context, _ core.App, _ *core.Record, it batch.Item) (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		ran[it.Business] = true
+		if it.Business == "d" {
+			return "r4", errors.New("O provedor de IA falhou.")
+		}
+		return "r3", nil
+	})
+	if err := w.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	w.Wait()
+	b, err := app.FindRecordById(batch.Collection, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := batch.Items(b)
+	want := []batch.Item{
+		{Business: "a", Status: batch.StatusDone, Request: "r1"},
+		{Business: "b", Status: batch.StatusFailed, Error: batch.MsgInterrupted},
+		{Business: "c", Status: batch.StatusDone, Request: "r3"},
+		{Business: "d", Status: batch.StatusFailed, Request: "r4", Error: "O provedor de IA falhou."},
+	}
+	for i := range want {
+		if items[i] != want[i] {
+			t.Errorf("item %d = %+v, want %+v", i, items[i], want[i])
+		}
+	}
+	if ran["a"] || ran["b"] || !ran["c"] || !ran["d"] {
+		t.Errorf("ran %v, want only the pending items", ran)
+	}
+	if b.GetString("status") != batch.StatusDone {
+		t.Errorf("batch %q, want done", b.GetString("status"))
+	}
+}
+
+// TestStoppingTakesNoItem: while the drain refuses entry, the worker
+// claims nothing; the items stay pending for the next start.
+func TestStoppingTakesNoItem(t *testing.T) {
+	app := fx.NewApp(t)
+	defer app.Cleanup()
+	id := newBatch(t, app, batch.Item{Business: "a", Status: batch.StatusPending})
+	w := batch.NewWorker(app, &gate{closed: true}, 2, nil)
+	calls := 0
+	w.SetRun(func(context.Context, core.App, *core.Record, batch.Item) (string, error) { calls++; return "", nil })
+	w.Kick()
+	w.Wait()
+	b, _ := app.FindRecordById(batch.Collection, id)
+	if calls != 0 || batch.Items(b)[0].Status != batch.StatusPending {
+		t.Errorf("stopping worker ran %d items; item %+v", calls, batch.Items(b)[0])
+	}
+}

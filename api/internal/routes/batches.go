@@ -1,0 +1,202 @@
+package routes
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"github.com/rekan/rekan/api/internal/batch"
+	"github.com/rekan/rekan/api/internal/budget"
+	"github.com/rekan/rekan/api/internal/calendar"
+)
+
+// MaxBatchClients bounds one batch: an operator's whole client list.
+const MaxBatchClients = 50
+
+const (
+	msgBatchNotFound = "Lote não encontrado."
+	msgBatchClients  = "Escolha de 1 a 50 clientes seus, sem repetir."
+	msgBatchWhat     = "Escreva um pedido ou escolha uma data do calendário."
+)
+
+type batchForm struct {
+	Clients    []string `json:"clients"`
+	Brief      string   `json:"brief"`
+	OccasionID string   `json:"occasion_id"`
+	Date       string   `json:"date"`
+	Count      int      `json:"count"`
+}
+
+type batchResponse struct {
+	Batch *core.Record `json:"batch"`
+}
+
+// createBatch answers POST /api/rekan/batches: one request per client,
+// written by the server's worker (one POST, whatever the number of
+// clients, so the per-IP limit does not cut a batch short); each client
+// spends one generation of the operator's budget, all up front.
+func (h *handler) createBatch(e *core.RequestEvent) error {
+	if h.deps.Batches == nil {
+		return e.NotFoundError("", nil)
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(e.Response, e.Request.Body, maxBodyBytes))
+	if err != nil {
+		return bodyError(e, err)
+	}
+	form := batchForm{Count: 1}
+	if err := json.Unmarshal(body, &form); err != nil || !utf8.Valid(body) {
+		return e.BadRequestError("JSON inválido no corpo da requisição.", nil)
+	}
+	clients, errs := h.validateBatch(e.App, e.Auth.Id, &form)
+	if len(errs) > 0 {
+		return e.BadRequestError(msgInvalidData, errs)
+	}
+	if err := h.spend(e, budget.KindBatch, len(clients)); err != nil {
+		return err
+	}
+	coll, err := e.App.FindCachedCollectionByNameOrId(batch.Collection)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	items := make([]batch.Item, len(clients))
+	for i, c := range clients {
+		items[i] = batch.Item{Business: c.Id, Name: c.GetString("name"), Status: batch.StatusPending}
+	}
+	b := core.NewRecord(coll)
+	b.Set("operator", e.Auth.Id)
+	b.Set("brief", form.Brief)
+	b.Set("occasion", form.OccasionID)
+	b.Set("date", form.Date)
+	b.Set("count", form.Count)
+	b.Set("items", items)
+	b.Set("status", batch.StatusRunning)
+	if err := e.App.Save(b); err != nil {
+		return e.InternalServerError("Não foi possível guardar o lote.", err)
+	}
+	h.deps.Batches.Kick()
+	return e.JSON(http.StatusCreated, batchResponse{Batch: b})
+}
+
+// validateBatch checks the form and returns the operator's clients in the
+// order given. The brief is checked by generation's own rule once the
+// occasion's brief is filled in (runBatchItem).
+func (h *handler) validateBatch(app core.App, operator string, form *batchForm) ([]*core.Record, validation.Errors) {
+	errs := validation.Errors{}
+	seen := map[string]bool{}
+	clients := make([]*core.Record, 0, len(form.Clients))
+	for _, id := range form.Clients {
+		biz, err := findOwnedBusiness(app, id, operator)
+		if err != nil || seen[id] {
+			errs["clients"] = validation.NewError("validation_invalid_clients", msgBatchClients)
+			break
+		}
+		seen[id] = true
+		clients = append(clients, biz)
+	}
+	if len(form.Clients) == 0 || len(form.Clients) > MaxBatchClients {
+		errs["clients"] = validation.NewError("validation_invalid_clients", msgBatchClients)
+	}
+	if form.OccasionID == "" && form.Date == "" {
+		check := generateForm{Brief: form.Brief, Count: form.Count}
+		addErrors(errs, check.validate())
+		form.Brief = check.Brief
+		if form.Brief == "" {
+			errs["brief"] = validation.NewError("validation_required", msgBatchWhat)
+		}
+		return clients, errs
+	}
+	occasion, ok := calendar.Default.Occasion(form.OccasionID)
+	if !ok {
+		errs["occasion_id"] = validation.NewError("validation_invalid_occasion", "Escolha uma data do calendário.")
+	}
+	date := occasionDate(errs, occasion, ok, form.Date, h.today())
+	check := generateForm{Brief: occasionBrief(form.Brief, occasion, date), Count: form.Count}
+	addErrors(errs, check.validate())
+	return clients, errs
+}
+
+// addErrors adds a validation's field errors to errs.
+func addErrors(errs validation.Errors, err error) {
+	var fields validation.Errors
+	if errors.As(err, &fields) {
+		maps.Copy(errs, fields)
+	}
+}
+
+// occasionBrief is the brief of a batch for a date: the operator's, or one
+// made of the occasion's name, day and angle.
+func occasionBrief(brief string, occasion *calendar.Occasion, date calendar.Date) string {
+	if strings.TrimSpace(brief) != "" || occasion == nil {
+		return brief
+	}
+	return fmt.Sprintf("Post para %s (%02d/%02d): %s", occasion.Name, date.Day, date.Month, occasion.Angle)
+}
+
+// runBatchItem writes one client's request of a batch through
+// posts:generate's path, in that client's voice (its own profile and recent
+// posts), with the occasion attached when the batch has one.
+func (h *handler) runBatchItem(ctx context.Context, app core.App, b *core.Record, it batch.Item) (string, error) {
+	biz, err := findOwnedBusiness(app, it.Business, b.GetString("operator"))
+	if err != nil {
+		return "", errors.New(msgBusinessNotFound)
+	}
+	var occasion *calendar.Occasion
+	date, _ := calendar.ParseDate(b.GetString("date"))
+	if id := b.GetString("occasion"); id != "" {
+		occasion, _ = calendar.Default.Occasion(id)
+	}
+	form := generateForm{Brief: occasionBrief(b.GetString("brief"), occasion, date), Count: max(b.GetInt("count"), 1)}
+	if err := form.validate(); err != nil {
+		return "", errors.New(msgInvalidData)
+	}
+	pending, req, err := startRequest(app, biz, form)
+	if err != nil {
+		h.deps.Logger.Error("batch item not stored", "batch", b.Id, "business", biz.Id, "error", err)
+		return "", errors.New(msgRequestNotSaved)
+	}
+	if occasion != nil {
+		pending.Request.Set("occasion", occasion.ID)
+		if err := app.Save(pending.Request); err != nil {
+			h.deps.Logger.Warn("batch item: attach the occasion", "request", pending.Request.Id, "error", err)
+		}
+	}
+	if _, err := h.produce(ctx, app, pending.Posts, req); err != nil {
+		return pending.Request.Id, errors.New(classify(err).message)
+	}
+	return pending.Request.Id, nil
+}
+
+// batchAction routes POST /api/rekan/batches/{id}:retry.
+func (h *handler) batchAction(e *core.RequestEvent) error {
+	id, action, ok := strings.Cut(e.Request.PathValue("action"), ":")
+	if !ok || action != "retry" || h.deps.Batches == nil {
+		return e.NotFoundError("", nil)
+	}
+	b, err := e.App.FindRecordById(batch.Collection, id)
+	if err != nil || b.GetString("operator") != e.Auth.Id {
+		return e.NotFoundError(msgBatchNotFound, nil)
+	}
+	failed := batch.Failed(b)
+	if failed == 0 {
+		return &router.ApiError{Status: http.StatusBadRequest, Message: "Nenhum cliente deste lote falhou.", Data: map[string]any{"code": "nothing_to_retry"}}
+	}
+	if err := h.spend(e, budget.KindBatch, failed); err != nil {
+		return err
+	}
+	b, _, err = h.deps.Batches.Retry(b.Id)
+	if err != nil {
+		return e.InternalServerError("Não foi possível atualizar o lote.", err)
+	}
+	h.deps.Batches.Kick()
+	return e.JSON(http.StatusOK, batchResponse{Batch: b})
+}
