@@ -114,12 +114,17 @@ func (w *HTTPWriter) StreamPosts(ctx context.Context, req Request, onPartial fun
 // finalPosts reads the runtime's final answer from the stream's last two
 // events (see StreamPosts).
 func finalPosts(previous, last []byte) ([]bamlapi.Post, error) {
-	if last == nil || !bytes.Equal(previous, last) {
-		return nil, fmt.Errorf("%w: %w", ErrProvider, errStreamIncomplete)
-	}
 	var raw []map[string]any
 	if err := json.Unmarshal(last, &raw); err != nil {
-		return nil, fmt.Errorf("%w: final event: %v", ErrInvalidOutput, err)
+		return nil, fmt.Errorf("%w: no posts in the stream: %v", ErrInvalidOutput, err)
+	}
+	if !begun(raw) {
+		// Nothing the parser could read as a post: the reply was not posts
+		// (WritePosts' validation_failure), not a stream cut short.
+		return nil, fmt.Errorf("%w: the model's reply does not match Post", ErrInvalidOutput)
+	}
+	if !bytes.Equal(previous, last) {
+		return nil, fmt.Errorf("%w: %w", ErrProvider, errStreamIncomplete)
 	}
 	for i, p := range raw {
 		for _, field := range []string{"role", "hook", "caption", "hashtags", "production_note"} {
@@ -133,4 +138,22 @@ func finalPosts(previous, last []byte) ([]bamlapi.Post, error) {
 		return nil, fmt.Errorf("%w: final event: %v", ErrInvalidOutput, err)
 	}
 	return posts, nil
+}
+
+// begun reports whether any post has any field written.
+func begun(raw []map[string]any) bool {
+	for _, p := range raw {
+		for _, v := range p {
+			switch v := v.(type) {
+			case nil:
+			case []any:
+				if len(v) > 0 {
+					return true
+				}
+			default:
+				return true
+			}
+		}
+	}
+	return false
 }

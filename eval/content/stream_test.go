@@ -67,8 +67,8 @@ func TestStreamPostsBrokenStreamFails(t *testing.T) {
 func TestStreamPostsUnparsableOutput(t *testing.T) {
 	f := newFixture(t)
 	f.fake.Enqueue(fakellm.Reply{Content: "não sei escrever posts", Times: attemptsPerCall})
-	if _, err := f.writer.StreamPosts(context.Background(), sampleRequest(content.RoleProduct), nil); err == nil {
-		t.Fatal("an unparsable reply was an answer")
+	if _, err := f.writer.StreamPosts(context.Background(), sampleRequest(content.RoleProduct), nil); !errors.Is(err, content.ErrInvalidOutput) {
+		t.Fatalf("want ErrInvalidOutput, got %v", err)
 	}
 }
 
