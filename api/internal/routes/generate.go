@@ -14,6 +14,7 @@ import (
 
 	"github.com/rekan/rekan/api/internal/business"
 	"github.com/rekan/rekan/api/internal/drain"
+	"github.com/rekan/rekan/api/internal/live"
 	"github.com/rekan/rekan/api/internal/photo"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/eval/checks"
@@ -147,7 +148,7 @@ func (h *handler) write(e *core.RequestEvent, posts []*core.Record, req content.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(e.Request.Context()), h.deps.Timeout)
 	defer cancel()
 
-	result, err := h.deps.Content.WritePosts(ctx, req)
+	result, err := h.writePosts(ctx, e, posts, req)
 	if err == nil && len(result.Posts) < len(posts) {
 		err = fmt.Errorf("writer returned %d of %d posts: %w", len(result.Posts), len(posts), content.ErrInvalidOutput)
 	}
@@ -168,6 +169,39 @@ func (h *handler) write(e *core.RequestEvent, posts []*core.Record, req content.
 		return &router.ApiError{Status: http.StatusNotFound, Message: post.MsgDeletedWhileWriting, Data: map[string]any{"code": "post_deleted"}}
 	}
 	return e.JSON(http.StatusOK, postsResponse{Posts: withRequest(e.App, settled)})
+}
+
+// writePosts streams the posts when the content side can: the text so far
+// goes to the owner's open tabs (package live), never to the database.
+func (h *handler) writePosts(ctx context.Context, e *core.RequestEvent, posts []*core.Record, req content.Request) (content.Result, error) {
+	streamer, ok := h.deps.Content.(content.StreamWriter)
+	if !ok {
+		return h.deps.Content.WritePosts(ctx, req)
+	}
+	businessID, owner := posts[0].GetString("business"), e.Auth.Id
+	return streamer.StreamPosts(ctx, req, func(partial []content.PartialPost) {
+		if err := live.Publish(e.App, businessID, owner, livePosts(posts, partial)); err != nil {
+			h.deps.Logger.Warn("publish partial posts", "error", err)
+		}
+	})
+}
+
+// livePost is a post being written, as the web app merges it into the
+// card of the stored (generating) post with that id.
+type livePost struct {
+	ID string `json:"id"`
+	content.PartialPost
+}
+
+func livePosts(posts []*core.Record, partial []content.PartialPost) map[string]any {
+	out := make([]livePost, 0, len(posts))
+	for i, p := range partial {
+		if i == len(posts) {
+			break
+		}
+		out = append(out, livePost{ID: posts[i].Id, PartialPost: p})
+	}
+	return map[string]any{"posts": out}
 }
 
 // withRequest expands each post's request (brief, photos), as the web app
