@@ -114,6 +114,10 @@ func (w *HTTPWriter) StreamPosts(ctx context.Context, req Request, onPartial fun
 // finalPosts reads the runtime's final answer from the stream's last two
 // events (see StreamPosts).
 func finalPosts(previous, last []byte) ([]bamlapi.Post, error) {
+	if last == nil {
+		// Not a word streamed: every attempt failed at the provider.
+		return nil, fmt.Errorf("%w: the provider answered no attempt", ErrProvider)
+	}
 	var raw []map[string]any
 	if err := json.Unmarshal(last, &raw); err != nil {
 		return nil, fmt.Errorf("%w: no posts in the stream: %v", ErrInvalidOutput, err)

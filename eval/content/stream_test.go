@@ -80,3 +80,17 @@ func TestStreamPostsTooFewPosts(t *testing.T) {
 		t.Fatalf("want ErrInvalidOutput, got %v", err)
 	}
 }
+
+// The provider failing every attempt streams nothing: a provider failure,
+// as WritePosts reports it.
+func TestStreamPostsProviderFailsEveryAttempt(t *testing.T) {
+	f := newFixture(t)
+	f.fake.Enqueue(fakellm.Reply{Status: 500, Body: `{"error":{"message":"upstream exploded"}}`, Times: attemptsPerCall})
+	_, err := f.writer.StreamPosts(context.Background(), sampleRequest(content.RoleProduct), nil)
+	if !errors.Is(err, content.ErrProvider) {
+		t.Fatalf("want ErrProvider, got %v", err)
+	}
+	if got := len(f.fake.Requests()); got != attemptsPerCall {
+		t.Fatalf("%d attempts, want %d", got, attemptsPerCall)
+	}
+}
