@@ -31,9 +31,9 @@ export class LivePosts {
 		this.#history = history;
 	}
 
-	/** The captions being written now, in the order they began. */
+	/** The posts with words written, in the order they began. */
 	get captions(): WritingPost[] {
-		return Object.values(this.writing).filter((p) => p.caption);
+		return Object.values(this.writing).filter((p) => writingText(p));
 	}
 
 	async subscribe(): Promise<void> {
@@ -92,4 +92,12 @@ export function provideLivePosts(current: () => LivePosts): void {
 /** The page's live posts (a getter: they change with the client), or undefined outside a client's page. */
 export function useLivePosts(): (() => LivePosts) | undefined {
 	return getContext<(() => LivePosts) | undefined>(KEY);
+}
+
+/**
+ * The words written so far: the caption, or before it the hook, which the
+ * model writes first and the caption opens with.
+ */
+export function writingText(p: WritingPost | undefined): string {
+	return p?.caption || p?.hook || '';
 }
