@@ -25,6 +25,7 @@ import (
 	"github.com/rekan/rekan/api/internal/clock"
 	"github.com/rekan/rekan/api/internal/contentrt"
 	"github.com/rekan/rekan/api/internal/drain"
+	"github.com/rekan/rekan/api/internal/live"
 	"github.com/rekan/rekan/api/internal/operator"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/api/internal/routes"
@@ -231,6 +232,9 @@ func registerTestKill(app *pocketbase.PocketBase) {
 
 // registerRoutes mounts /api/rekan/.
 func registerRoutes(app *pocketbase.PocketBase, runtime *contentrt.Runtime, gate *drain.Gate) {
+	// Posts being written go out on realtime topics only their owner may
+	// follow (the generate and retry routes publish).
+	live.Bind(app)
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		ttl, err := approval.TTLFromEnv(os.Getenv)
 		if err != nil {

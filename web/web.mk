@@ -7,7 +7,7 @@ WEB_PNPM_VERSION := 10.34.9
 WEB_NODE_MIN := 20.19
 
 DEPS_TARGETS += deps-web
-BENCH_TARGETS += bench-web bench-web-photos bench-aprovar
+BENCH_TARGETS += bench-web bench-web-photos bench-aprovar bench-web-stream
 GENERATE_TARGETS += generate-web-limits generate-web-blank
 CHECK_GENERATED_TARGETS += check-generated-web-limits check-generated-web-blank
 
@@ -16,7 +16,7 @@ WEB_LIMITS := $(WEB_DIR)/src/lib/limits.gen.ts
 # The server's blank rule (eval/text.IsBlank) as one regular expression.
 WEB_BLANK := $(WEB_DIR)/src/lib/blank.gen.ts
 
-.PHONY: deps-web build-web check-web unit-web e2e-web test-web bench-web bench-web-photos bench-aprovar generate-web-limits check-generated-web-limits generate-web-blank check-generated-web-blank
+.PHONY: deps-web build-web check-web unit-web e2e-web test-web bench-web bench-web-photos bench-aprovar bench-web-stream generate-web-limits check-generated-web-limits generate-web-blank check-generated-web-blank
 
 deps-web: ## Install pnpm (pinned) and the web app's packages.
 	@$(ROOT)/scripts/need --for "the web app build" node:nodejs npm
@@ -78,6 +78,13 @@ bench-web-photos: deps-web ## Photo scaling in Chromium: time per 12 MP photo, b
 bench-aprovar: deps-web deps-eval build-web build-api build-stack ## Approval page over throttled 3G: JS bytes, time to first post and to buttons.
 	@$(ROOT)/scripts/need --for "the approval page benchmark" chromium
 	@node $(ROOT)/bench/web/aprovar.mjs
+
+# Streamed generation (issue 23 §1): click to first words and to the full
+# post with the fake at 1 s first token and 40 tokens/s, against the same
+# page without realtime, in one run.
+bench-web-stream: deps-web build-web build-api build-stack ## Click to first words vs full post, streamed vs not, in Chromium.
+	@$(ROOT)/scripts/need --for "the stream benchmark" chromium
+	@node $(ROOT)/bench/web/stream.mjs
 
 generate-web-blank: ## Regenerate web/src/lib/blank.gen.ts from eval/text's blank rule.
 	@tmp=$$(mktemp) && go -C $(ROOT)/eval run ./cmd/webtext >"$$tmp" && mv "$$tmp" $(WEB_BLANK)

@@ -106,6 +106,11 @@ type Server struct {
 	seq   int
 	// fault is planted in every unscripted reply (SetFault).
 	fault Fault
+	// pace shapes streamed replies; hold is open while streams wait at
+	// pace.HoldAfterChars, held counts them (pace.go).
+	pace Pace
+	hold chan struct{}
+	held int
 }
 
 // New returns a server with an empty script and no latency.
@@ -120,6 +125,9 @@ func New() *Server {
 	s.mux.HandleFunc("GET /_fake/requests", s.handleRequests)
 	s.mux.HandleFunc("POST /_fake/reset", s.handleReset)
 	s.mux.HandleFunc("GET /_fake/health", s.handleHealth)
+	s.mux.HandleFunc("POST /_fake/stream", s.handleStream)
+	s.mux.HandleFunc("POST /_fake/release", s.handleRelease)
+	s.mux.HandleFunc("GET /_fake/held", s.handleHeld)
 	return s
 }
 
@@ -193,6 +201,11 @@ func (s *Server) Reset() {
 	s.latency = 0
 	s.requests = nil
 	s.calls = 0
+	if s.hold != nil {
+		close(s.hold)
+		s.hold = nil
+	}
+	s.pace = Pace{}
 }
 
 // next pops the scripted reply for this request, or builds the default one.
@@ -462,12 +475,10 @@ func (s *Server) writeStream(ctx context.Context, w http.ResponseWriter, model s
 	if !send(map[string]any{"role": "assistant", "content": ""}, nil, nil) {
 		return
 	}
-	runes := []rune(content)
-	for start := 0; start < len(runes); start += streamChunkRunes {
-		end := min(start+streamChunkRunes, len(runes))
-		if !send(map[string]any{"content": string(runes[start:end])}, nil, nil) {
-			return
-		}
+	if !s.streamContent(ctx, content, func(chunk string) bool {
+		return send(map[string]any{"content": chunk}, nil, nil)
+	}) {
+		return
 	}
 	if !send(map[string]any{}, "stop", nil) {
 		return

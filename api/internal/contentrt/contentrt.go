@@ -187,6 +187,19 @@ func (s *Runtime) WritePosts(ctx context.Context, req content.Request) (content.
 	return writer.WritePosts(ctx, req)
 }
 
+// StreamPosts implements content.StreamWriter behind the same gates as
+// WritePosts; a writer that cannot stream answers at the end only.
+func (s *Runtime) StreamPosts(ctx context.Context, req content.Request, onPartial func([]content.PartialPost)) (content.Result, error) {
+	writer, err := s.ready(ctx, "stream posts")
+	if err != nil {
+		return content.Result{}, err
+	}
+	if streamer, ok := writer.(content.StreamWriter); ok {
+		return streamer.StreamPosts(ctx, req, onPartial)
+	}
+	return writer.WritePosts(ctx, req)
+}
+
 // SuggestIdeas implements content.Ideator, gated like WritePosts.
 func (s *Runtime) SuggestIdeas(ctx context.Context, req content.IdeasRequest) (content.IdeasResult, error) {
 	writer, err := s.ready(ctx, "suggest ideas")

@@ -15,6 +15,7 @@ import (
 	"github.com/rekan/rekan/api/internal/budget"
 	"github.com/rekan/rekan/api/internal/business"
 	"github.com/rekan/rekan/api/internal/drain"
+	"github.com/rekan/rekan/api/internal/live"
 	"github.com/rekan/rekan/api/internal/photo"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/eval/checks"
@@ -173,7 +174,7 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 // outcome in posts. It keeps going when the client disconnects: the result
 // is stored either way.
 func (h *handler) write(e *core.RequestEvent, posts []*core.Record, req content.Request) error {
-	settled, err := h.produce(context.WithoutCancel(e.Request.Context()), e.App, posts, req)
+	settled, err := h.produce(context.WithoutCancel(e.Request.Context()), e.App, e.Auth.Id, posts, req)
 	if err != nil {
 		return failResponse(e.App, settled, err)
 	}
@@ -181,6 +182,39 @@ func (h *handler) write(e *core.RequestEvent, posts []*core.Record, req content.
 		return &router.ApiError{Status: http.StatusNotFound, Message: post.MsgDeletedWhileWriting, Data: map[string]any{"code": "post_deleted"}}
 	}
 	return e.JSON(http.StatusOK, postsResponse{Posts: withRequest(e.App, settled)})
+}
+
+// writePosts streams the posts when the content side can: the text so far
+// goes to the owner's open tabs (package live), never to the database.
+func (h *handler) writePosts(ctx context.Context, app core.App, owner string, posts []*core.Record, req content.Request) (content.Result, error) {
+	streamer, ok := h.deps.Content.(content.StreamWriter)
+	if !ok {
+		return h.deps.Content.WritePosts(ctx, req)
+	}
+	businessID := posts[0].GetString("business")
+	return streamer.StreamPosts(ctx, req, func(partial []content.PartialPost) {
+		if err := live.Publish(app, businessID, owner, livePosts(posts, partial)); err != nil {
+			h.deps.Logger.Warn("publish partial posts", "error", err)
+		}
+	})
+}
+
+// livePost is a post being written, as the web app merges it into the
+// card of the stored (generating) post with that id.
+type livePost struct {
+	ID string `json:"id"`
+	content.PartialPost
+}
+
+func livePosts(posts []*core.Record, partial []content.PartialPost) map[string]any {
+	out := make([]livePost, 0, len(posts))
+	for i, p := range partial {
+		if i == len(posts) {
+			break
+		}
+		out = append(out, livePost{ID: posts[i].Id, PartialPost: p})
+	}
+	return map[string]any{"posts": out}
 }
 
 // withRequest expands each post's request (brief, photos), as the web app
@@ -313,11 +347,13 @@ func (h *handler) markFailed(app core.App, posts []*core.Record, cause error) []
 // produce asks the Writer for req (one role per pending post) and stores
 // the outcome in posts: the generated posts, or the failure (then err is
 // the Writer's or the store's, for classify, and the posts are failed).
-func (h *handler) produce(ctx context.Context, app core.App, posts []*core.Record, req content.Request) ([]*core.Record, error) {
+// owner is the operator who follows the posts being written (the
+// business's owner: only they may subscribe to its live topic).
+func (h *handler) produce(ctx context.Context, app core.App, owner string, posts []*core.Record, req content.Request) ([]*core.Record, error) {
 	ctx, cancel := context.WithTimeout(ctx, h.deps.Timeout)
 	defer cancel()
 
-	result, err := h.deps.Content.WritePosts(ctx, req)
+	result, err := h.writePosts(ctx, app, owner, posts, req)
 	if err == nil && len(result.Posts) < len(posts) {
 		err = fmt.Errorf("writer returned %d of %d posts: %w", len(result.Posts), len(posts), content.ErrInvalidOutput)
 	}

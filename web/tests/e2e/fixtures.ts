@@ -70,6 +70,25 @@ export class FakeLLM {
 		const res = await this.request.post(`${this.url}/_fake/reset`);
 		expect(res.ok()).toBe(true);
 	}
+
+	/** Paces streamed replies (fakellm's POST /_fake/stream); reset() clears it. */
+	async stream(pace: { first_token_ms?: number; tokens_per_second?: number; hold_after_chars?: number; break_after_chars?: number }): Promise<void> {
+		const res = await this.request.post(`${this.url}/_fake/stream`, { data: pace });
+		expect(res.ok(), await res.text()).toBe(true);
+	}
+
+	/** How many streams wait at the hold. */
+	async held(): Promise<number> {
+		const res = await this.request.get(`${this.url}/_fake/held`);
+		expect(res.ok()).toBe(true);
+		return ((await res.json()) as { held: number }).held;
+	}
+
+	/** Lets held streams go on. */
+	async release(): Promise<void> {
+		const res = await this.request.post(`${this.url}/_fake/release`);
+		expect(res.ok()).toBe(true);
+	}
 }
 
 export const test = base.extend<{ stack: Stack; fake: FakeLLM }>({
