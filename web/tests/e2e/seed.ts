@@ -37,21 +37,29 @@ export async function seed(page: Page, request: APIRequestContext, stack: Stack,
 		ctx.fillRect(0, 0, 64, 48);
 		return canvas.toDataURL('image/jpeg').split(',')[1];
 	});
-	const post = await request.post(`${base}/api/collections/posts/records`, {
+	// The photo is stored once on the generation request; the post selects it.
+	const req = await request.post(`${base}/api/collections/requests/records`, {
 		headers,
 		multipart: {
-			'@jsonPayload': JSON.stringify({
-				business: businessId,
-				brief: 'tapioca de queijo coalho com mel de engenho',
-				caption: 'Tapioca de coalho com mel de engenho, quentinha no fim da tarde.',
-				hashtags: ['#tapioca', '#recife'],
-				production_note: 'Foto de cima, na chapa.',
-				role: 'produto',
-				hook: 'Tapioca de coalho com mel',
-				status: 'ready',
-				checks: []
-			}),
+			'@jsonPayload': JSON.stringify({ business: businessId, brief: 'tapioca de queijo coalho com mel de engenho', count: 1 }),
 			photos: { name: 'tapioca.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(jpeg, 'base64') }
+		}
+	});
+	expect(req.ok(), await req.text()).toBe(true);
+	const { id: requestId, photos } = (await req.json()) as { id: string; photos: string[] };
+	const post = await request.post(`${base}/api/collections/posts/records`, {
+		headers,
+		data: {
+			business: businessId,
+			request: requestId,
+			photos,
+			caption: 'Tapioca de coalho com mel de engenho, quentinha no fim da tarde.',
+			hashtags: ['#tapioca', '#recife'],
+			production_note: 'Foto de cima, na chapa.',
+			role: 'produto',
+			hook: 'Tapioca de coalho com mel',
+			status: 'ready',
+			checks: []
 		}
 	});
 	expect(post.ok(), await post.text()).toBe(true);
