@@ -15,6 +15,8 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
+
+	"github.com/rekan/rekan/api/internal/errcode"
 )
 
 // TimeoutVariable holds the bound of a drain as a Go duration ("60s").
@@ -175,6 +177,6 @@ func restarting(e *core.RequestEvent) error {
 	return &router.ApiError{
 		Status:  http.StatusServiceUnavailable,
 		Message: MsgRestarting,
-		Data:    map[string]any{"code": "restarting"},
+		Data:    map[string]any{"code": errcode.Restarting},
 	}
 }
