@@ -1,6 +1,7 @@
 // Shapes of the records and responses the web app exchanges with the server.
 // They mirror the `businesses` and `posts` collections and the custom routes
 // under /api/rekan/ (see CLAUDE.md, "Contracts between the areas").
+import type { PostStage, PostStatus } from './facts.gen';
 
 export interface RuntimeConfig {
 	app_name: string;
@@ -53,7 +54,8 @@ export interface Business {
 /** The editable part of a business, as the form sends it. */
 export type BusinessInput = Omit<Business, 'id' | 'owner' | 'created' | 'updated'>;
 
-export type PostStatus = 'generating' | 'ready' | 'failed';
+/** Generated from the server's Go constants (api/cmd/webfacts). */
+export type { PostStatus } from './facts.gen';
 
 export interface Check {
 	id: string;
@@ -68,7 +70,7 @@ export interface Check {
 }
 
 /** Stage of a post's journey with the client (api/internal/post/stage.go). */
-export type PostStage = 'rascunho' | 'enviado' | 'aprovado' | 'ajuste' | 'publicado' | 'arquivado';
+export type { PostStage } from './facts.gen';
 
 /** One generation request ("pedido"): the brief and the photos, stored once. */
 export interface PostRequest {

@@ -2,40 +2,13 @@
 // rules so operators see every problem at once, in Portuguese, next to the
 // field; the server stays the authority (its field errors are shown the same way).
 import { parseBRL, formatBRL, formatPhone } from './format';
+import { UFS } from './facts.gen';
 import { SERVER_LIMITS } from './limits.gen';
 import { trimBlank } from './text';
 import type { BusinessInput, Offering } from './types';
 
-/** The 27 federative units, as the server accepts them. */
-export const UFS = [
-	['AC', 'Acre'],
-	['AL', 'Alagoas'],
-	['AP', 'Amapá'],
-	['AM', 'Amazonas'],
-	['BA', 'Bahia'],
-	['CE', 'Ceará'],
-	['DF', 'Distrito Federal'],
-	['ES', 'Espírito Santo'],
-	['GO', 'Goiás'],
-	['MA', 'Maranhão'],
-	['MT', 'Mato Grosso'],
-	['MS', 'Mato Grosso do Sul'],
-	['MG', 'Minas Gerais'],
-	['PA', 'Pará'],
-	['PB', 'Paraíba'],
-	['PR', 'Paraná'],
-	['PE', 'Pernambuco'],
-	['PI', 'Piauí'],
-	['RJ', 'Rio de Janeiro'],
-	['RN', 'Rio Grande do Norte'],
-	['RS', 'Rio Grande do Sul'],
-	['RO', 'Rondônia'],
-	['RR', 'Roraima'],
-	['SC', 'Santa Catarina'],
-	['SP', 'São Paulo'],
-	['SE', 'Sergipe'],
-	['TO', 'Tocantins']
-] as const;
+/** The 27 federative units, as the server accepts them (generated from api/internal/calendar). */
+export { UFS };
 
 const ufCodes = new Set<string>(UFS.map(([code]) => code));
 
