@@ -20,6 +20,7 @@ import (
 	"github.com/rekan/rekan/api/internal/errcode"
 	"github.com/rekan/rekan/api/internal/photo"
 	"github.com/rekan/rekan/api/internal/post"
+	"github.com/rekan/rekan/api/internal/settings"
 	"github.com/rekan/rekan/eval/content"
 )
 
@@ -86,6 +87,7 @@ func write(w io.Writer) error {
 	}
 	b.WriteString("] as const;\n")
 	fmt.Fprintf(&b, "\n/** JPEG quality of a stored photo, 0-100 (api/internal/photo). */\nexport const PHOTO_JPEG_QUALITY = %d;\n", photo.Quality)
+	fmt.Fprintf(&b, "\n/** Port a local `make run` server listens on (api/internal/settings). */\nexport const DEFAULT_PORT = %d;\n", settings.DefaultPort)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

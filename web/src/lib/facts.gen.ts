@@ -87,3 +87,6 @@ export const UFS = [
 
 /** JPEG quality of a stored photo, 0-100 (api/internal/photo). */
 export const PHOTO_JPEG_QUALITY = 85;
+
+/** Port a local `make run` server listens on (api/internal/settings). */
+export const DEFAULT_PORT = 8090;
