@@ -13,13 +13,16 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"strings"
 
 	"github.com/rekan/rekan/api/internal/approval"
 	"github.com/rekan/rekan/api/internal/calendar"
+	"github.com/rekan/rekan/api/internal/clock"
 	"github.com/rekan/rekan/api/internal/errcode"
 	"github.com/rekan/rekan/api/internal/photo"
 	"github.com/rekan/rekan/api/internal/post"
+	"github.com/rekan/rekan/api/internal/routes"
 	"github.com/rekan/rekan/api/internal/settings"
 	"github.com/rekan/rekan/eval/content"
 )
@@ -87,9 +90,52 @@ func write(w io.Writer) error {
 	}
 	b.WriteString("] as const;\n")
 	fmt.Fprintf(&b, "\n/** JPEG quality of a stored photo, 0-100 (api/internal/photo). */\nexport const PHOTO_JPEG_QUALITY = %d;\n", photo.Quality)
+	for _, shape := range []struct {
+		doc, name string
+		v         any
+	}{
+		{"GET /api/rekan/config (api/internal/routes/meta.go, ConfigResponse).", "RuntimeConfig", routes.ConfigResponse{}},
+		{"GET /api/rekan/health (api/internal/routes/meta.go, HealthResponse).", "HealthResponse", routes.HealthResponse{}},
+	} {
+		if err := writeInterface(&b, shape.doc, shape.name, shape.v); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(&b, "\n/** The app's name when REKAN_APP_NAME is empty (api/internal/settings). */\nexport const DEFAULT_APP_NAME = %s;\n", tsString(settings.DefaultAppName))
+	fmt.Fprintf(&b, "\n/** The instance's time zone when REKAN_TIMEZONE is empty (api/internal/clock). */\nexport const DEFAULT_TIME_ZONE = %s;\n", tsString(clock.DefaultZone))
 	fmt.Fprintf(&b, "\n/** Port a local `make run` server listens on (api/internal/settings). */\nexport const DEFAULT_PORT = %d;\n", settings.DefaultPort)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeInterface writes v's JSON shape (a struct of strings and bools) as a
+// TypeScript interface; omitempty fields are optional.
+func writeInterface(b *strings.Builder, doc, name string, v any) error {
+	t := reflect.TypeOf(v)
+	fmt.Fprintf(b, "\n/** %s */\nexport interface %s {\n", doc, name)
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == "" || tag == "-" {
+			return fmt.Errorf("%s.%s has no JSON name", t.Name(), f.Name)
+		}
+		var ts string
+		switch f.Type.Kind() {
+		case reflect.String:
+			ts = "string"
+		case reflect.Bool:
+			ts = "boolean"
+		default:
+			return fmt.Errorf("%s.%s: no TypeScript type for %s", t.Name(), f.Name, f.Type)
+		}
+		optional := ""
+		if strings.Contains(opts, "omitempty") {
+			optional = "?"
+		}
+		fmt.Fprintf(b, "\t%s%s: %s;\n", tag, optional, ts)
+	}
+	b.WriteString("}\n")
+	return nil
 }
 
 // tsString is s as a single-quoted TypeScript string, the web app's style.

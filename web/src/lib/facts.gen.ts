@@ -88,5 +88,30 @@ export const UFS = [
 /** JPEG quality of a stored photo, 0-100 (api/internal/photo). */
 export const PHOTO_JPEG_QUALITY = 85;
 
+/** GET /api/rekan/config (api/internal/routes/meta.go, ConfigResponse). */
+export interface RuntimeConfig {
+	app_name: string;
+	llm_configured: boolean;
+	contact_phone: string;
+	version: string;
+	timezone: string;
+	today: string;
+}
+
+/** GET /api/rekan/health (api/internal/routes/meta.go, HealthResponse). */
+export interface HealthResponse {
+	status: string;
+	database: string;
+	baml_runtime: string;
+	llm_configured: boolean;
+	reason?: string;
+}
+
+/** The app's name when REKAN_APP_NAME is empty (api/internal/settings). */
+export const DEFAULT_APP_NAME = 'Rekan';
+
+/** The instance's time zone when REKAN_TIMEZONE is empty (api/internal/clock). */
+export const DEFAULT_TIME_ZONE = 'America/Sao_Paulo';
+
 /** Port a local `make run` server listens on (api/internal/settings). */
 export const DEFAULT_PORT = 8090;

@@ -3,15 +3,8 @@
 // under /api/rekan/ (see CLAUDE.md, "Contracts between the areas").
 import type { PostStage, PostStatus } from './facts.gen';
 
-export interface RuntimeConfig {
-	app_name: string;
-	llm_configured: boolean;
-	contact_phone: string;
-	version: string;
-	/** The instance's time zone (IANA) and its date today, YYYY-MM-DD. */
-	timezone: string;
-	today: string;
-}
+/** GET /api/rekan/config, generated from the server's ConfigResponse (timezone: IANA; today: YYYY-MM-DD). */
+export type { RuntimeConfig } from './facts.gen';
 
 /** One thing the business sells (eval/content.Offering). */
 export interface Offering {
