@@ -10,6 +10,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/rekan/rekan/api/internal/approval"
+	"github.com/rekan/rekan/api/internal/business"
 	"github.com/rekan/rekan/api/internal/calendar"
 	"github.com/rekan/rekan/api/internal/clock"
 	"github.com/rekan/rekan/api/internal/errcode"
@@ -28,7 +30,12 @@ import (
 )
 
 func main() {
-	if err := write(os.Stdout); err != nil {
+	out := write
+	// `webfacts phone-cases` writes the phone table instead (a test file).
+	if len(os.Args) > 1 && os.Args[1] == "phone-cases" {
+		out = writePhoneCases
+	}
+	if err := out(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "webfacts:", err)
 		os.Exit(1)
 	}
@@ -105,6 +112,45 @@ func write(w io.Writer) error {
 	fmt.Fprintf(&b, "\n/** The instance's time zone when REKAN_TIMEZONE is empty (api/internal/clock). */\nexport const DEFAULT_TIME_ZONE = %s;\n", tsString(clock.DefaultZone))
 	fmt.Fprintf(&b, "\n/** Port a local `make run` server listens on (api/internal/settings). */\nexport const DEFAULT_PORT = %d;\n", settings.DefaultPort)
 	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// phoneInputs are what operators type, every rule of NormalizePhone and
+// NormalizeMobile met at least once; the answers are the server's.
+var phoneInputs = []string{
+	"", "(11) 98765-4321", "+55 11 98765-4321", "11987654321", "5511987654321", "011 98765-4321",
+	"0055 11 98765-4321", "(85) 3224-5678", "+1 415 555 0100", "+351 912 345 678", "12345",
+	"(11) 8765-43210", "(01) 98765-4321", "551198765432100", "11 98765-4321 ramal 2", "+55 11 98765",
+	"+1 23", "11.98765.4321", "11/98765-4321", "(10) 98765-4321", "(11) 88765-4321", "  (21) 2345-6789  ",
+}
+
+// phoneCase is one row of web/src/lib/phone-cases.gen.json: the digits
+// each normalisation keeps, "" for an empty input, null for a refusal.
+type phoneCase struct {
+	Input  string  `json:"input"`
+	Phone  *string `json:"phone"`
+	Mobile *string `json:"mobile"`
+}
+
+// writePhoneCases writes the server's answers for phoneInputs, which the
+// web app's tests hold normalisePhone and normaliseMobile to (the two
+// languages cannot share the code, so they share its results).
+func writePhoneCases(w io.Writer) error {
+	answer := func(d string, err error) *string {
+		if err != nil {
+			return nil
+		}
+		return &d
+	}
+	cases := make([]phoneCase, len(phoneInputs))
+	for i, in := range phoneInputs {
+		cases[i] = phoneCase{in, answer(business.NormalizePhone(in)), answer(business.NormalizeMobile(in))}
+	}
+	out, err := json.MarshalIndent(cases, "", "\t")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", out)
 	return err
 }
 

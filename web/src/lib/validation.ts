@@ -79,7 +79,8 @@ export function normaliseMobile(input: string): PhoneResult {
 function validBrazilian(national: string): boolean {
 	if (national.length !== 10 && national.length !== 11) return false;
 	if (national[0] === '0' || national[1] === '0') return false;
-	return national.length === 10 || national[2] === '9';
+	// Like the server: a landline starts with 2-5, a mobile with 9.
+	return national.length === 10 ? national[2] >= '2' && national[2] <= '5' : national[2] === '9';
 }
 
 /** One editable service row: the price is kept as typed until saved. */
