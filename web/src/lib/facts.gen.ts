@@ -13,6 +13,10 @@ export type PostStage = (typeof POST_STAGES)[number];
 export const ROLES = ['produto', 'bastidores', 'historia', 'dica', 'oferta', 'comunidade'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** The text fields an operator may edit (api/internal/post/post.go). */
+export const EDITABLE_FIELDS = ['caption', 'hashtags', 'production_note'] as const;
+export type EditableField = (typeof EDITABLE_FIELDS)[number];
+
 /** Decisions a client can make on a post (api/internal/approval/approval.go). */
 export const APPROVAL_DECISIONS = ['aprovado', 'ajuste'] as const;
 export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];

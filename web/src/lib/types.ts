@@ -1,7 +1,7 @@
 // Shapes of the records and responses the web app exchanges with the server.
 // They mirror the `businesses` and `posts` collections and the custom routes
 // under /api/rekan/ (see CLAUDE.md, "Contracts between the areas").
-import type { PostStage, PostStatus } from './facts.gen';
+import type { EditableField, PostStage, PostStatus } from './facts.gen';
 
 /** GET /api/rekan/config, generated from the server's ConfigResponse (timezone: IANA; today: YYYY-MM-DD). */
 export type { RuntimeConfig } from './facts.gen';
@@ -106,7 +106,8 @@ export interface Post {
 }
 
 /** Fields of a post the operator may change. */
-export type PostEdit = Partial<Pick<Post, 'caption' | 'hashtags' | 'production_note'>>;
+/** The fields an operator edits (generated from the server's post.EditableFields). */
+export type PostEdit = Partial<Pick<Post, EditableField>>;
 
 /** Photos to drop (stored names) and to add (scaled files) when saving a post. */
 export interface PhotoChanges {
