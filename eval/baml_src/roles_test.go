@@ -34,3 +34,22 @@ func TestRoleGuideListsTheRoles(t *testing.T) {
 		t.Errorf("RoleGuide lists %v, eval/content has %v", got, want)
 	}
 }
+
+// SuggestIdeas' type field names content.IdeaTypes, in order.
+func TestIdeaTypeDescriptionListsTheTypes(t *testing.T) {
+	src, err := os.ReadFile("ideas.baml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`type string @description\(#"um de: (.*)"#\)`).FindStringSubmatch(string(src))
+	if m == nil {
+		t.Fatal("ideas.baml: the Idea type field's description is not found")
+	}
+	var got []string
+	for _, q := range regexp.MustCompile(`"([a-z]+)"`).FindAllStringSubmatch(m[1], -1) {
+		got = append(got, q[1])
+	}
+	if !slices.Equal(got, content.IdeaTypes) {
+		t.Errorf("ideas.baml lists %v, eval/content has %v", got, content.IdeaTypes)
+	}
+}

@@ -57,6 +57,7 @@ func lists() []list {
 			[]string{post.StatusGenerating, post.StatusReady, post.StatusFailed}},
 		{"Stages of a post's journey with the client, in journey order (api/internal/post/stage.go).", "POST_STAGES", "PostStage", post.Stages},
 		{"Role slugs, in rotation order (eval/content/roles.go).", "ROLES", "Role", roles},
+		{"Formats an idea may suggest (eval/content/ideas.go).", "IDEA_TYPES", "IdeaType", content.IdeaTypes},
 		{"The text fields an operator may edit (api/internal/post/post.go).", "EDITABLE_FIELDS", "EditableField", post.EditableFields},
 		{"Decisions a client can make on a post (api/internal/approval/approval.go).", "APPROVAL_DECISIONS", "ApprovalDecision",
 			[]string{approval.Approved, approval.Changes}},

@@ -13,6 +13,10 @@ export type PostStage = (typeof POST_STAGES)[number];
 export const ROLES = ['produto', 'bastidores', 'historia', 'dica', 'oferta', 'comunidade'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Formats an idea may suggest (eval/content/ideas.go). */
+export const IDEA_TYPES = ['foto', 'carrossel', 'reels', 'stories'] as const;
+export type IdeaType = (typeof IDEA_TYPES)[number];
+
 /** The text fields an operator may edit (api/internal/post/post.go). */
 export const EDITABLE_FIELDS = ['caption', 'hashtags', 'production_note'] as const;
 export type EditableField = (typeof EDITABLE_FIELDS)[number];

@@ -1,7 +1,7 @@
 // Shapes of the records and responses the web app exchanges with the server.
 // They mirror the `businesses` and `posts` collections and the custom routes
 // under /api/rekan/ (see CLAUDE.md, "Contracts between the areas").
-import type { EditableField, PostStage, PostStatus } from './facts.gen';
+import type { EditableField, IdeaType, PostStage, PostStatus } from './facts.gen';
 
 /** GET /api/rekan/config, generated from the server's ConfigResponse (timezone: IANA; today: YYYY-MM-DD). */
 export type { RuntimeConfig } from './facts.gen';
@@ -146,7 +146,7 @@ export interface SegmentTag {
 	label: string;
 }
 
-export type IdeaType = 'foto' | 'carrossel' | 'reels' | 'stories';
+export type { IdeaType } from './facts.gen';
 
 /** A stored post idea for a client and a date (the ideas collection). */
 export interface Idea {
