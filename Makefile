@@ -39,7 +39,7 @@ help: ## List the targets.
 deps: $(DEPS_TARGETS) ## Install what is missing (system packages, pnpm, BAML runtime, Go modules).
 
 # Only what serving needs: no browser, no Nix tools.
-run: deps-eval deps-api build-web build-api ## Run Rekan on http://$(ADDR) (default 127.0.0.1:8090; ADDR=host:port) with data in ./pb_data.
+run: deps-eval deps-api build-web build-api ## Run Rekan on http://$(ADDR) (default port: settings.DefaultPort; ADDR=host:port) with data in ./pb_data.
 	@$(MAKE) --no-print-directory run-api
 
 # The run must leave tracked files as it found them (scripts/tree-guard):

@@ -23,8 +23,9 @@ $(BIN)/api: FORCE_API
 FORCE_API:
 
 # Where `make run` serves and keeps its data: `make run ADDR=0.0.0.0:8080`
-# (README, "The two commands").
-ADDR ?= 127.0.0.1:8090
+# (README, "The two commands"). The port is settings.DefaultPort, read from
+# its generated copy.
+ADDR ?= 127.0.0.1:$(shell sed -n 's/^ *"port": *\([0-9]*\),*$$/\1/p' $(ROOT)/nix/facts.gen.json)
 PB_DATA ?= $(ROOT)/pb_data
 
 # Runs from ROOT so .env, web/build and eval/node_modules/.bin/baml-cli are

@@ -10,10 +10,8 @@
   # Addresses/CIDRs allowed to reach the PocketBase admin UI (/_/) and the
   # superuser auth endpoints; null allows everyone. A second layer only: the
   # server refuses other addresses itself (REKAN_ADMIN_ALLOWED_IPS).
-  adminAllowedIPs ? [
-    "127.0.0.0/8"
-    "::1/128"
-  ],
+  # Default: the server's own (api/cmd/nixfacts).
+  adminAllowedIPs ? (builtins.fromJSON (builtins.readFile ./facts.gen.json)).adminAllowedIPs,
 }:
 let
   # The security headers, shared with the server (which sends the same ones

@@ -29,6 +29,8 @@ let
   ownPackages = packagesFor pkgs;
 
   serviceSettings = import ./service-settings.nix;
+  # The server's own defaults, generated from its Go constants (api/cmd/nixfacts).
+  serverDefaults = lib.importJSON ./facts.gen.json;
   caddySite = import ./caddy-site.nix;
 
   settingsType = types.submodule {
@@ -44,12 +46,14 @@ let
     options = {
       REKAN_APP_NAME = mkOption {
         type = types.str;
-        default = "Rekan";
+        default = serverDefaults.appName;
+        defaultText = literalExpression (builtins.toJSON serverDefaults.appName);
         description = "Name the web app shows.";
       };
       REKAN_LLM_BASE_URL = mkOption {
         type = types.str;
-        default = "https://openrouter.ai/api/v1";
+        default = serverDefaults.llmBaseURL;
+        defaultText = literalExpression (builtins.toJSON serverDefaults.llmBaseURL);
         example = "http://127.0.0.1:11434/v1";
         description = "OpenAI-compatible base URL of the LLM provider.";
       };
@@ -98,7 +102,7 @@ let
         type = types.port;
         description = "Loopback port the server listens on (127.0.0.1 only).";
       }
-      // lib.optionalAttrs top { default = 8090; };
+      // lib.optionalAttrs top { default = serverDefaults.port; };
 
       package = packageOption top "package" "api" "The Rekan server package.";
       webPackage = packageOption top "webPackage" "web" "The static web app Caddy serves.";
@@ -138,8 +142,14 @@ let
 
       drainTimeout = mkOption {
         type = types.ints.unsigned;
-        default = if top then 60 else cfg.drainTimeout;
-        defaultText = if top then literalExpression "60" else literalExpression "config.services.rekan.drainTimeout";
+        # The server's default, derived from its generation bound so a drain
+        # never ends before a generation's own timeout.
+        default = if top then serverDefaults.drainTimeoutSec else cfg.drainTimeout;
+        defaultText =
+          if top then
+            literalExpression (toString serverDefaults.drainTimeoutSec)
+          else
+            literalExpression "config.services.rekan.drainTimeout";
         example = 120;
         description = ''
           Seconds a stopping server (a deploy, a restart) waits for the
@@ -151,10 +161,7 @@ let
 
       adminAllowedIPs = mkOption {
         type = types.nullOr (types.listOf types.str);
-        default = [
-          "127.0.0.0/8"
-          "::1/128"
-        ];
+        default = serverDefaults.adminAllowedIPs;
         example = [ "203.0.113.7/32" ];
         description = ''
           Addresses or CIDR ranges allowed superuser access: the PocketBase

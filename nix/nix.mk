@@ -8,8 +8,25 @@ NIX_DIR := $(ROOT)/nix
 NIX_CHECKS := $(NIX_DIR)/checks
 
 DEPS_TARGETS += deps-nix
-GENERATE_TARGETS += nix-hashes
-CHECK_GENERATED_TARGETS += check-nix-hashes
+GENERATE_TARGETS += generate-nix-facts nix-hashes
+CHECK_GENERATED_TARGETS += check-generated-nix-facts check-nix-hashes
+
+# The server's defaults the module restates (app name, LLM base URL, port,
+# admin allow-list, drain bound), written from the Go constants.
+NIX_FACTS := $(NIX_DIR)/facts.gen.json
+
+.PHONY: generate-nix-facts check-generated-nix-facts
+generate-nix-facts: ## Regenerate nix/facts.gen.json from the server's Go constants.
+	@tmp=$$(mktemp) && go -C $(ROOT)/api run ./cmd/nixfacts >"$$tmp" && mv "$$tmp" $(NIX_FACTS)
+
+check-generated-nix-facts: ## Fail when nix/facts.gen.json is stale.
+	@tmp=$$(mktemp); trap 'rm -f "$$tmp"' EXIT; \
+	go -C $(ROOT)/api run ./cmd/nixfacts >"$$tmp" || exit 1; \
+	if ! cmp -s "$$tmp" $(NIX_FACTS); then \
+		echo "check-generated-nix-facts: nix/facts.gen.json is stale; run 'make generate-nix-facts'" >&2; \
+		diff -u $(NIX_FACTS) "$$tmp" >&2 || true; \
+		exit 1; \
+	fi
 
 .PHONY: deps-nix test-nix nix-hashes check-nix-hashes nix-parse nix-flake-eval nix-caddy nix-systemd nix-module nix-go-sandbox nix-go-modules nix-restart
 

@@ -17,8 +17,9 @@
   # Secret files (KEY=value lines); read by systemd as root, never stored.
   environmentFiles ? [ ],
   # How long a stopping server waits for generations in flight
-  # (REKAN_DRAIN_TIMEOUT, which the module sets from the same number).
-  drainTimeoutSec ? 60,
+  # (REKAN_DRAIN_TIMEOUT, which the module sets from the same number); the
+  # server's default, generated from its Go constants (api/cmd/nixfacts).
+  drainTimeoutSec ? (builtins.fromJSON (builtins.readFile ./facts.gen.json)).drainTimeoutSec,
 }:
 {
   Type = "exec";

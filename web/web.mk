@@ -8,15 +8,21 @@ WEB_NODE_MIN := 20.19
 
 DEPS_TARGETS += deps-web
 BENCH_TARGETS += bench-web bench-web-photos bench-aprovar bench-web-stream
-GENERATE_TARGETS += generate-web-limits generate-web-blank
-CHECK_GENERATED_TARGETS += check-generated-web-limits check-generated-web-blank
+GENERATE_TARGETS += generate-web-limits generate-web-blank generate-web-facts generate-web-phone-cases
+CHECK_GENERATED_TARGETS += check-generated-web-limits check-generated-web-blank check-generated-web-facts check-generated-web-phone-cases
 
 # The server's limits as the forms check them, written from eval/content.
 WEB_LIMITS := $(WEB_DIR)/src/lib/limits.gen.ts
 # The server's blank rule (eval/text.IsBlank) as one regular expression.
 WEB_BLANK := $(WEB_DIR)/src/lib/blank.gen.ts
+# Statuses, stages, roles, error codes, states, JPEG quality: written from
+# the api packages that own them.
+WEB_FACTS := $(WEB_DIR)/src/lib/facts.gen.ts
+# The server's phone normalisation, as inputs and answers the web tests
+# hold validation.ts to.
+WEB_PHONE_CASES := $(WEB_DIR)/src/lib/phone-cases.gen.json
 
-.PHONY: deps-web build-web check-web unit-web e2e-web test-web bench-web bench-web-photos bench-aprovar bench-web-stream generate-web-limits check-generated-web-limits generate-web-blank check-generated-web-blank
+.PHONY: deps-web build-web check-web unit-web e2e-web test-web bench-web bench-web-photos bench-aprovar bench-web-stream generate-web-limits check-generated-web-limits generate-web-blank check-generated-web-blank generate-web-facts check-generated-web-facts generate-web-phone-cases check-generated-web-phone-cases
 
 deps-web: ## Install pnpm (pinned) and the web app's packages.
 	@$(ROOT)/scripts/need --for "the web app build" node:nodejs npm
@@ -95,5 +101,29 @@ check-generated-web-blank: ## Fail when web/src/lib/blank.gen.ts is stale.
 	if ! cmp -s "$$tmp" $(WEB_BLANK); then \
 		echo "check-generated-web-blank: web/src/lib/blank.gen.ts is stale; run 'make generate-web-blank'" >&2; \
 		diff -u $(WEB_BLANK) "$$tmp" >&2 || true; \
+		exit 1; \
+	fi
+
+generate-web-facts: ## Regenerate web/src/lib/facts.gen.ts from the api's Go packages.
+	@tmp=$$(mktemp) && go -C $(ROOT)/api run ./cmd/webfacts >"$$tmp" && mv "$$tmp" $(WEB_FACTS)
+
+check-generated-web-facts: ## Fail when web/src/lib/facts.gen.ts is stale.
+	@tmp=$$(mktemp); trap 'rm -f "$$tmp"' EXIT; \
+	go -C $(ROOT)/api run ./cmd/webfacts >"$$tmp" || exit 1; \
+	if ! cmp -s "$$tmp" $(WEB_FACTS); then \
+		echo "check-generated-web-facts: web/src/lib/facts.gen.ts is stale; run 'make generate-web-facts'" >&2; \
+		diff -u $(WEB_FACTS) "$$tmp" >&2 || true; \
+		exit 1; \
+	fi
+
+generate-web-phone-cases: ## Regenerate web/src/lib/phone-cases.gen.json from the server's phone normalisation.
+	@tmp=$$(mktemp) && go -C $(ROOT)/api run ./cmd/webfacts phone-cases >"$$tmp" && mv "$$tmp" $(WEB_PHONE_CASES)
+
+check-generated-web-phone-cases: ## Fail when web/src/lib/phone-cases.gen.json is stale.
+	@tmp=$$(mktemp); trap 'rm -f "$$tmp"' EXIT; \
+	go -C $(ROOT)/api run ./cmd/webfacts phone-cases >"$$tmp" || exit 1; \
+	if ! cmp -s "$$tmp" $(WEB_PHONE_CASES); then \
+		echo "check-generated-web-phone-cases: web/src/lib/phone-cases.gen.json is stale; run 'make generate-web-phone-cases'" >&2; \
+		diff -u $(WEB_PHONE_CASES) "$$tmp" >&2 || true; \
 		exit 1; \
 	fi

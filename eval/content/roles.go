@@ -20,6 +20,25 @@ const (
 // Roles is the rotation pool, in rotation order.
 var Roles = []Role{RoleProduct, RoleBackstage, RoleStory, RoleTip, RoleOffer, RoleCommunity}
 
+// roleLabels are the roles as the operator reads them; the web app's are
+// generated from these (api/cmd/webfacts).
+var roleLabels = map[Role]string{
+	RoleProduct:   "Produto",
+	RoleBackstage: "Bastidores",
+	RoleStory:     "História",
+	RoleTip:       "Dica",
+	RoleOffer:     "Oferta",
+	RoleCommunity: "Comunidade",
+}
+
+// Label is the role as the operator reads it; an unknown role is its slug.
+func (r Role) Label() string {
+	if l, ok := roleLabels[r]; ok {
+		return l
+	}
+	return string(r)
+}
+
 // Valid reports whether r belongs to the pool.
 func (r Role) Valid() bool {
 	return slices.Contains(Roles, r)

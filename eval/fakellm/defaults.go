@@ -22,6 +22,7 @@ var (
 	postsSchema   = regexp.MustCompile(`(?m)^\s*production_note\??:`)
 	judgeSchema   = regexp.MustCompile(`(?m)^\s*reasoning\??:`)
 	verdictSchema = regexp.MustCompile(`(?m)^\s*pass\??:`)
+	ideasSchema   = regexp.MustCompile(`(?m)^\s*publish_on\??:`)
 	businessLine  = regexp.MustCompile(`(?m)^[ \t]*Negócio:[ \t]*(.+?)[ \t]*\r?$`)
 	fieldLine     = regexp.MustCompile(`(?m)^[ \t]*(Segmento|Cidade|Bairro|Telefone/WhatsApp|Observações do operador):[ \t]*(.+?)[ \t]*\r?$`)
 	quotedSlug    = regexp.MustCompile(`"([a-z]+)"`)
@@ -40,8 +41,9 @@ var (
 //     invents nothing and does not repeat the openings the prompt lists;
 //   - a judge prompt (its output format names reasoning and pass) gets
 //     {"reasoning": "...", "pass": true};
-//   - a SuggestIdeas prompt gets four ideas (ideasReply), a ReviseFromNote
-//     prompt the post revised (reviseReply);
+//   - a SuggestIdeas prompt (its output format names publish_on) gets four
+//     ideas (ideasReply), a ReviseFromNote prompt (one Post, not an array of
+//     them) the post revised (reviseReply);
 //   - anything else gets a short echo.
 //
 // call varies the hooks between calls.
@@ -60,15 +62,13 @@ func FaultyContent(prompt string, call int, fault Fault) string {
 // there are some, the production notes say how to crop and fix the photos
 // sent instead of how to shoot.
 func reply(prompt string, photos, call int, fault Fault) string {
-	if ideas, ok := ideasReply(prompt); ok {
-		return ideas
-	}
-	if revised, ok := reviseReply(prompt); ok {
-		return revised
-	}
 	switch {
+	case ideasSchema.MatchString(prompt):
+		return ideasReply(prompt)
 	case judgeSchema.MatchString(prompt) && verdictSchema.MatchString(prompt):
 		return judgeReply()
+	case postsSchema.MatchString(prompt) && !postsArray(prompt):
+		return reviseReply(prompt)
 	case postsSchema.MatchString(prompt):
 		r := parseRequest(prompt)
 		r.photos = photos
@@ -80,6 +80,23 @@ func reply(prompt string, photos, call int, fault Fault) string {
 	default:
 		return echoReply(prompt)
 	}
+}
+
+// postsArray tells WritePosts (Post[]) from ReviseFromNote (one Post): BAML
+// opens an array's output format with a "[" line just before the "{" of
+// the class.
+func postsArray(prompt string) bool {
+	loc := postsSchema.FindStringIndex(prompt)
+	if loc == nil {
+		return false
+	}
+	lines := strings.Split(prompt[:loc[0]], "\n")
+	for i := len(lines) - 1; i > 0; i-- {
+		if strings.TrimSpace(lines[i]) == "{" {
+			return strings.TrimSpace(lines[i-1]) == "["
+		}
+	}
+	return false
 }
 
 // rolesIn finds the roles a WritePosts prompt asks for: the role slugs,

@@ -102,6 +102,21 @@ func TestRecognisesFunctionsWhateverTheWording(t *testing.T) {
 	if err := json.Unmarshal([]byte(fakellm.DefaultContent(judge, 1)), &verdict); err != nil || verdict.Reasoning == "" || verdict.Pass == nil {
 		t.Errorf("reworded judge prompt: %v %+v", err, verdict)
 	}
+	ideasPrompt := "Plan Instagram ideas for Mother's Day, 2026-05-10. Start 2026-04-10; today is 2026-04-20.\nJSON only:\n" +
+		"[\n  {\n    title: string,\n    brief: string,\n    type: string,\n    publish_on: string,\n  }\n]"
+	var ideas []content.Idea
+	if err := json.Unmarshal([]byte(fakellm.DefaultContent(ideasPrompt, 1)), &ideas); err != nil || len(ideas) == 0 {
+		t.Fatalf("reworded SuggestIdeas prompt: %v %+v", err, ideas)
+	}
+	if ideas[0].PublishOn != "2026-04-20" || ideas[len(ideas)-1].PublishOn != "2026-05-10" {
+		t.Errorf("reworded SuggestIdeas prompt: dates %s … %s, want 2026-04-20 … 2026-05-10", ideas[0].PublishOn, ideas[len(ideas)-1].PublishOn)
+	}
+	revise := "Rewrite this post as the client asks: \"take the price out\".\nJSON only:\n" +
+		"{\n  role: string,\n  hook: string,\n  caption: string,\n  hashtags: string[],\n  production_note: string,\n}"
+	var revised content.Post
+	if err := json.Unmarshal([]byte(fakellm.DefaultContent(revise, 1)), &revised); err != nil || revised.Caption == "" {
+		t.Errorf("reworded ReviseFromNote prompt: %v %+v", err, revised)
+	}
 	// The old Portuguese markers without an output format are just text.
 	if got := fakellm.DefaultContent("Negócio: X\nPost 1: papel \"produto\"", 1); !strings.HasPrefix(got, "Resposta de teste do fakellm:") {
 		t.Errorf("a prompt without an output format got %q", got)
@@ -228,7 +243,8 @@ func TestDefaultPostsAlternateFencedAndPlainJSON(t *testing.T) {
 }
 
 func TestDefaultSinglePostWithoutRoleLines(t *testing.T) {
-	prompt := "Negócio: Pet do Bairro\nBairro: Portão\nEscreva um post.\nResponda com JSON:\n{\n  role: string,\n  hook: string,\n  caption: string,\n  hashtags: string[],\n  production_note: string,\n}"
+	// WritePosts returns Post[]; one Post alone is ReviseFromNote's format.
+	prompt := "Negócio: Pet do Bairro\nBairro: Portão\nEscreva um post.\nResponda com JSON:\n" + postsOutputFormat
 	posts := parsePosts(t, fakellm.DefaultContent(prompt, 1))
 	if len(posts) != 1 {
 		t.Fatalf("want 1 post, got %d", len(posts))

@@ -16,6 +16,8 @@ func TestIdeasReply(t *testing.T) {
 		"Ideias de post para a data: Dia das Mães (2026-05-10)",
 		"Começar a postar em: 2026-04-10",
 		"Hoje: 2026-04-20",
+		"Responda só com JSON neste formato:",
+		ideasOutputFormat,
 	}, "\n")
 	var ideas []content.Idea
 	if err := json.Unmarshal([]byte(DefaultContent(prompt, 0)), &ideas); err != nil {
@@ -31,7 +33,16 @@ func TestIdeasReply(t *testing.T) {
 		t.Errorf("first idea %+v", ideas[0])
 	}
 	// A WritePosts prompt is still answered with posts.
-	if strings.Contains(DefaultContent("Negócio: Doces da Lu\nPost 1: papel \"produto\"", 0), "publish_on") {
+	if strings.Contains(DefaultContent("Negócio: Doces da Lu\nPost 1: papel \"produto\"\n"+postOutputFormat("[\n  {", "  }\n]"), 0), "publish_on") {
 		t.Error("a posts prompt got ideas")
 	}
+}
+
+// ideasOutputFormat is what BAML renders for Idea[] (abridged descriptions).
+const ideasOutputFormat = "[\n  {\n    // título curto da ideia\n    title: string,\n    brief: string,\n    type: string,\n    publish_on: string,\n  }\n]"
+
+// postOutputFormat is what BAML renders for Post between open and close:
+// "{" … "}" for one post, "[\n  {" … "  }\n]" for Post[].
+func postOutputFormat(open, close string) string {
+	return open + "\n    role: string,\n    hook: string,\n    caption: string,\n    hashtags: string[],\n    production_note: string,\n" + close
 }

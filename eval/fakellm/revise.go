@@ -6,12 +6,13 @@ import (
 	"strings"
 )
 
-// The ReviseFromNote handler, on its own so the way functions are told
-// apart can change around it: a prompt with the client's note ("Pedido de
-// ajuste do cliente:") gets the post it carries back, revised the way a
-// careful model would: what the note asks is done (a price taken out when
-// the note mentions one), the rest is kept, and the caption gains the
-// owner's thanks so a test can see a new version.
+// The ReviseFromNote handler: a prompt whose output format is one Post
+// (reply tells it from WritePosts' Post[]) gets the post it carries back,
+// revised the way a careful model would: what the client's note asks is
+// done (a price taken out when the note mentions one), the rest is kept,
+// and the caption gains the owner's thanks so a test can see a new
+// version. The labels below only find the post and the note; a reworded
+// prompt still gets a post, just not the one it carried.
 
 var (
 	reviseNote     = regexp.MustCompile(`(?s)Pedido de ajuste do cliente:\s*\n(.*?)\n\s*\n`)
@@ -22,20 +23,20 @@ var (
 	priceSentence  = regexp.MustCompile(`[^.!?\n]*R\$\s?[0-9][^.!?\n]*[.!?]?\s*`)
 )
 
-// reviseReply answers a ReviseFromNote prompt; ok is false for any other.
-func reviseReply(prompt string) (string, bool) {
-	note := reviseNote.FindStringSubmatch(prompt + "\n\n")
-	caption := reviseCaption.FindStringSubmatch(prompt)
-	if note == nil || caption == nil {
-		return "", false
+// reviseReply answers a ReviseFromNote prompt.
+func reviseReply(prompt string) string {
+	var text string
+	if caption := reviseCaption.FindStringSubmatch(prompt); caption != nil {
+		text = strings.TrimSpace(caption[1])
 	}
-	text := strings.TrimSpace(caption[1])
-	lower := strings.ToLower(note[1])
-	if strings.Contains(lower, "preço") || strings.Contains(lower, "preco") || strings.Contains(lower, "valor") {
-		text = strings.TrimSpace(priceSentence.ReplaceAllString(text, ""))
+	if note := reviseNote.FindStringSubmatch(prompt + "\n\n"); note != nil {
+		lower := strings.ToLower(note[1])
+		if strings.Contains(lower, "preço") || strings.Contains(lower, "preco") || strings.Contains(lower, "valor") {
+			text = strings.TrimSpace(priceSentence.ReplaceAllString(text, ""))
+		}
 	}
-	text += "\n\nAjustado com carinho, do jeito que você pediu."
-	var hashtags []string
+	text = strings.TrimSpace(text + "\n\nAjustado com carinho, do jeito que você pediu.")
+	hashtags := []string{}
 	if m := reviseHashtags.FindStringSubmatch(prompt); m != nil {
 		hashtags = strings.Fields(m[1])
 	}
@@ -50,5 +51,5 @@ func reviseReply(prompt string) (string, bool) {
 	out, _ := json.Marshal(map[string]any{
 		"role": role, "hook": hook, "caption": text, "hashtags": hashtags, "production_note": productionNote,
 	})
-	return string(out), true
+	return string(out)
 }

@@ -19,11 +19,9 @@ func TestReviseReply(t *testing.T) {
     Pedido de ajuste do cliente:
     tira o preço
 
-    Responda só com JSON neste formato:`
-	reply, ok := reviseReply(prompt)
-	if !ok {
-		t.Fatal("not recognised as ReviseFromNote")
-	}
+    Responda só com JSON neste formato:
+` + postOutputFormat("{", "}")
+	reply := DefaultContent(prompt, 0)
 	var post struct {
 		Role, Caption, ProductionNote string
 		Hashtags                      []string
@@ -37,7 +35,7 @@ func TestReviseReply(t *testing.T) {
 	if post.Role != "oferta" || len(post.Hashtags) != 3 {
 		t.Errorf("post: %+v", post)
 	}
-	if _, ok := reviseReply(`Post 1: papel "produto"`); ok {
-		t.Error("a WritePosts prompt taken for a revision")
+	if got := DefaultContent("Post 1: papel \"produto\"\n"+postOutputFormat("[\n  {", "  }\n]"), 0); !strings.HasPrefix(strings.TrimSpace(got), "[") && !strings.HasPrefix(got, "```json") {
+		t.Errorf("a WritePosts prompt taken for a revision: %q", got)
 	}
 }

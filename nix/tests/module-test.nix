@@ -9,6 +9,9 @@
 { nixpkgsLib }:
 let
   lib = import (nixpkgsLib + "/lib");
+  # The server's defaults (api/cmd/nixfacts), which the module's follow.
+  server = lib.importJSON ../facts.gen.json;
+  drainDefault = "${toString server.drainTimeoutSec}s";
   inherit (lib) types mkOption;
 
   fakePackage = name: mainProgram: {
@@ -421,7 +424,9 @@ let
     # The server exits 0 on SIGTERM: only `always` brings it back after one.
     "minimal: restarts always" = svc.serviceConfig.Restart == "always";
     "minimal: stop timeout covers the drain" =
-      svc.serviceConfig.TimeoutStopSec > 60 && svc.environment.REKAN_DRAIN_TIMEOUT == "60s";
+      svc.serviceConfig.TimeoutStopSec > server.drainTimeoutSec
+      && svc.environment.REKAN_DRAIN_TIMEOUT == drainDefault
+      && server.drainTimeoutSec > server.generationTimeoutSec;
     "minimal: restart triggers" = svc.restartTriggers == [
       own.api
       own.baml-runtime
@@ -429,7 +434,7 @@ let
     "minimal: environment" = svc.environment == {
       REKAN_BAML_CLI = "${own.baml-runtime}/bin/baml-cli";
       REKAN_TRUSTED_PROXY_HEADERS = "X-Forwarded-For";
-      REKAN_DRAIN_TIMEOUT = "60s";
+      REKAN_DRAIN_TIMEOUT = drainDefault;
       REKAN_ADMIN_ALLOWED_IPS = "127.0.0.0/8,::1/128";
       REKAN_APP_NAME = "Rekan";
       REKAN_LLM_BASE_URL = "https://openrouter.ai/api/v1";
@@ -495,7 +500,7 @@ let
     "two: staging inherits the package" = tc.services.rekan.instances.staging.package == own.api;
     "two: staging drain timeout and its stop timeout" =
       staging.environment.REKAN_DRAIN_TIMEOUT == "120s" && staging.serviceConfig.TimeoutStopSec == 135;
-    "two: rekan keeps the default drain timeout" = tc.systemd.services.rekan.environment.REKAN_DRAIN_TIMEOUT == "60s";
+    "two: rekan keeps the default drain timeout" = tc.systemd.services.rekan.environment.REKAN_DRAIN_TIMEOUT == drainDefault;
     "two: env files" =
       tc.systemd.services.rekan.serviceConfig.EnvironmentFile == [ "/run/secrets/rekan.env" ]
       && staging.serviceConfig.EnvironmentFile == [ "/run/secrets/staging.env" ];

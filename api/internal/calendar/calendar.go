@@ -137,12 +137,29 @@ var weekdays = map[string]time.Weekday{
 	"thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday,
 }
 
-// States are the 27 federative units of Brazil, the UFs an occasion may
-// be bound to.
-var States = []string{
-	"AC", "AL", "AP", "AM", "BA", "CE", "DF", "ES", "GO", "MA", "MT", "MS", "MG", "PA",
-	"PB", "PR", "PE", "PI", "RJ", "RN", "RS", "RO", "RR", "SC", "SP", "SE", "TO",
+// UF is one of Brazil's 27 federative units: its code and its name.
+type UF struct{ Code, Name string }
+
+// UFs are the 27 federative units in the order the business form lists
+// them; the web app's list is generated from this one (api/cmd/webfacts).
+var UFs = []UF{
+	{"AC", "Acre"}, {"AL", "Alagoas"}, {"AP", "Amapá"}, {"AM", "Amazonas"}, {"BA", "Bahia"},
+	{"CE", "Ceará"}, {"DF", "Distrito Federal"}, {"ES", "Espírito Santo"}, {"GO", "Goiás"},
+	{"MA", "Maranhão"}, {"MT", "Mato Grosso"}, {"MS", "Mato Grosso do Sul"}, {"MG", "Minas Gerais"},
+	{"PA", "Pará"}, {"PB", "Paraíba"}, {"PR", "Paraná"}, {"PE", "Pernambuco"}, {"PI", "Piauí"},
+	{"RJ", "Rio de Janeiro"}, {"RN", "Rio Grande do Norte"}, {"RS", "Rio Grande do Sul"},
+	{"RO", "Rondônia"}, {"RR", "Roraima"}, {"SC", "Santa Catarina"}, {"SP", "São Paulo"},
+	{"SE", "Sergipe"}, {"TO", "Tocantins"},
 }
+
+// States are the UFs' codes, the states an occasion may be bound to.
+var States = func() []string {
+	codes := make([]string, len(UFs))
+	for i, uf := range UFs {
+		codes[i] = uf.Code
+	}
+	return codes
+}()
 
 func (o *Occasion) compile(tags map[string]string) error {
 	switch {

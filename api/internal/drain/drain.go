@@ -15,14 +15,23 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
+
+	"github.com/rekan/rekan/api/internal/errcode"
+	"github.com/rekan/rekan/eval/content"
 )
 
-// TimeoutVariable holds the bound of a drain as a Go duration ("60s").
+// TimeoutVariable holds the bound of a drain as a Go duration ("100s").
 const TimeoutVariable = "REKAN_DRAIN_TIMEOUT"
 
-// DefaultTimeout leaves room for a slow LLM answer plus BAML's retries while
-// keeping a deploy under the unit's TimeoutStopSec (timeout + margin).
-const DefaultTimeout = 60 * time.Second
+// StoreMargin is the time a generation that timed out still needs to mark
+// its posts failed and answer.
+const StoreMargin = 10 * time.Second
+
+// DefaultTimeout is derived from the generation bound: a generation that
+// started just before the drain may run until its own timeout and still be
+// stored, so no drain gives up on it earlier. The unit's TimeoutStopSec is
+// above it (nix/module.nix reads it from nix/facts.gen.json).
+const DefaultTimeout = content.GenerationTimeout + StoreMargin
 
 // RetryAfter is what a turned-away client is told to wait: a restart of the
 // unit takes about a second once the drain is over.
@@ -39,7 +48,7 @@ func TimeoutFromEnv(getenv func(string) string) (time.Duration, error) {
 	}
 	d, err := time.ParseDuration(raw)
 	if err != nil || d < 0 {
-		return 0, fmt.Errorf("%s=%q: want a non-negative duration such as 60s", TimeoutVariable, raw)
+		return 0, fmt.Errorf("%s=%q: want a non-negative duration such as 100s", TimeoutVariable, raw)
 	}
 	return d, nil
 }
@@ -175,6 +184,6 @@ func restarting(e *core.RequestEvent) error {
 	return &router.ApiError{
 		Status:  http.StatusServiceUnavailable,
 		Message: MsgRestarting,
-		Data:    map[string]any{"code": "restarting"},
+		Data:    map[string]any{"code": errcode.Restarting},
 	}
 }

@@ -3,6 +3,8 @@ package drain
 import (
 	"testing"
 	"time"
+
+	"github.com/rekan/rekan/eval/content"
 )
 
 func TestDrainWaitsForAdmittedRequests(t *testing.T) {
@@ -67,5 +69,13 @@ func TestTimeoutFromEnv(t *testing.T) {
 		if (err == nil) != c.ok || (c.ok && got != c.want) {
 			t.Errorf("%q: %v %v, want %v ok=%v", c.raw, got, err, c.want, c.ok)
 		}
+	}
+}
+
+// A drain must outlast a generation that started just before it: the
+// generation's own timeout ends it, not the stop.
+func TestDefaultDrainOutlastsAGeneration(t *testing.T) {
+	if DefaultTimeout <= content.GenerationTimeout {
+		t.Errorf("drain bound %v ends before the generation bound %v", DefaultTimeout, content.GenerationTimeout)
 	}
 }

@@ -33,9 +33,10 @@ const (
 // MsgCaptionEmpty refuses an edit that leaves a post without a caption.
 const MsgCaptionEmpty = "A legenda não pode ficar vazia."
 
-// editableFields are the text fields an operator may change; the checks
-// describe them.
-var editableFields = []string{"caption", "hashtags", "production_note"}
+// EditableFields are the text fields an operator may change; the checks
+// describe them. The web app's PostEdit is generated from this list
+// (api/cmd/webfacts).
+var EditableFields = []string{"caption", "hashtags", "production_note"}
 
 // PublishOnField is the post's publish date: a calendar date (YYYY-MM-DD)
 // in the instance's time zone, set by the operator.
@@ -46,7 +47,7 @@ const MsgInvalidDate = "Data de publicação inválida: use uma data no formato 
 
 // operatorFields are all the fields an operator may change: the text, the
 // photos and the publish date.
-var operatorFields = append(slices.Clone(editableFields), PhotosField, PublishOnField)
+var operatorFields = append(slices.Clone(EditableFields), PhotosField, PublishOnField)
 
 // BindHooks marks operator edits and re-runs the checks on them, and
 // refuses edits while the post is being generated (the generation would
@@ -109,7 +110,7 @@ func BindHooks(app core.App) {
 			}
 		}
 		changed := false
-		for _, field := range editableFields {
+		for _, field := range EditableFields {
 			if !sameValue(stored.Get(field), e.Record.Get(field)) {
 				changed = true
 			}

@@ -109,8 +109,9 @@ const (
 // MaxNoteRunes bounds the note of a stage move.
 const MaxNoteRunes = 1000
 
-// stageLabels are the stages as the operator reads them.
-var stageLabels = map[string]string{
+// StageLabels are the stages as the operator reads them, lower case (they
+// go inside sentences); the web app capitalises them (facts.gen.ts).
+var StageLabels = map[string]string{
 	StageDraft:     "rascunho",
 	StageSent:      "enviado ao cliente",
 	StageApproved:  "aprovado",
@@ -146,7 +147,7 @@ func Allowed(from, to string, by ActorKind) bool {
 // *RefusedError and changes nothing. Publishing a post without a date
 // dates it today (the instance's date).
 func MoveStage(app core.App, postID, to string, by Actor, note string) error {
-	if _, ok := stageLabels[to]; !ok {
+	if _, ok := StageLabels[to]; !ok {
 		return refused(MsgStageUnknown)
 	}
 	if len([]rune(note)) > MaxNoteRunes {
@@ -203,9 +204,9 @@ func checkMove(p *core.Record, from, to string, by ActorKind) error {
 		return nil
 	}
 	if by != ActorServer && Allowed(from, to, ActorServer) {
-		return refused(MsgStageServerOnly, stageLabels[from], stageLabels[to])
+		return refused(MsgStageServerOnly, StageLabels[from], StageLabels[to])
 	}
-	return refused(MsgStageNotAllowed, stageLabels[from], stageLabels[to])
+	return refused(MsgStageNotAllowed, StageLabels[from], StageLabels[to])
 }
 
 // move saves the new stage and its event in tx.

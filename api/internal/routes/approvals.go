@@ -14,6 +14,7 @@ import (
 
 	"github.com/rekan/rekan/api/internal/approval"
 	"github.com/rekan/rekan/api/internal/clock"
+	"github.com/rekan/rekan/api/internal/errcode"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/api/internal/security"
 	"github.com/rekan/rekan/eval/content"
@@ -257,7 +258,7 @@ func (h *handler) decide(e *core.RequestEvent) error {
 	case errors.Is(err, approval.ErrNotInApproval):
 		return e.BadRequestError(msgPostNotInLink, validation.Errors{"post": validation.NewError("validation_post_not_in_approval", msgPostNotInLink)})
 	case errors.Is(err, approval.ErrClosed):
-		return e.Error(http.StatusConflict, msgPostClosed, map[string]any{"code": "post_closed"})
+		return e.Error(http.StatusConflict, msgPostClosed, map[string]any{"code": errcode.PostClosed})
 	case err != nil:
 		return e.InternalServerError("Não foi possível guardar a decisão. Tente de novo.", err)
 	}

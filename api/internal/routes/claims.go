@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"github.com/rekan/rekan/api/internal/errcode"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/eval/content"
 	"github.com/rekan/rekan/eval/text"
@@ -50,7 +51,7 @@ func (h *handler) confirmClaim(e *core.RequestEvent) error {
 	case errors.Is(err, post.ErrGone):
 		return e.NotFoundError(msgPostNotFound, nil)
 	case errors.Is(err, post.ErrGenerating):
-		return &router.ApiError{Status: http.StatusConflict, Message: post.MsgEditWhileGenerating, Data: map[string]any{"code": "post_generating"}}
+		return &router.ApiError{Status: http.StatusConflict, Message: post.MsgEditWhileGenerating, Data: map[string]any{"code": errcode.PostGenerating}}
 	case errors.Is(err, post.ErrClaimNotFlagged):
 		return e.BadRequestError(msgClaimNotFlagged, validation.Errors{"claim": validation.NewError("validation_claim_not_flagged", msgClaimNotFlagged)})
 	case errors.Is(err, post.ErrFactsFull):

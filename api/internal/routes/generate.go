@@ -15,6 +15,7 @@ import (
 	"github.com/rekan/rekan/api/internal/budget"
 	"github.com/rekan/rekan/api/internal/business"
 	"github.com/rekan/rekan/api/internal/drain"
+	"github.com/rekan/rekan/api/internal/errcode"
 	"github.com/rekan/rekan/api/internal/live"
 	"github.com/rekan/rekan/api/internal/photo"
 	"github.com/rekan/rekan/api/internal/post"
@@ -134,7 +135,7 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 	}
 	if p.GetString("status") == post.StatusGenerating {
 		// Before spending: a refused retry costs nothing.
-		return &router.ApiError{Status: http.StatusConflict, Message: post.MsgRetryWhileGenerating, Data: map[string]any{"code": "post_generating"}}
+		return &router.ApiError{Status: http.StatusConflict, Message: post.MsgRetryWhileGenerating, Data: map[string]any{"code": errcode.PostGenerating}}
 	}
 	if err := h.spend(e, budget.KindRetry, 1); err != nil {
 		return err
@@ -179,7 +180,7 @@ func (h *handler) write(e *core.RequestEvent, posts []*core.Record, req content.
 		return failResponse(e.App, settled, err)
 	}
 	if len(settled) == 0 {
-		return &router.ApiError{Status: http.StatusNotFound, Message: post.MsgDeletedWhileWriting, Data: map[string]any{"code": "post_deleted"}}
+		return &router.ApiError{Status: http.StatusNotFound, Message: post.MsgDeletedWhileWriting, Data: map[string]any{"code": errcode.PostDeleted}}
 	}
 	return e.JSON(http.StatusOK, postsResponse{Posts: withRequest(e.App, settled)})
 }
@@ -292,22 +293,22 @@ func classify(err error) failure {
 		// Operators cannot set server variables and may not know what an LLM
 		// is: say what is missing in their words and whom to ask; the log
 		// names REKAN_LLM_API_KEY for the administrator.
-		return failure{http.StatusServiceUnavailable, "llm_not_configured", MsgNotConfigured, "not_configured"}
+		return failure{http.StatusServiceUnavailable, errcode.LLMNotConfigured, MsgNotConfigured, "not_configured"}
 	case errors.Is(err, content.ErrRuntimeUnavailable):
-		return failure{http.StatusServiceUnavailable, "llm_unavailable",
+		return failure{http.StatusServiceUnavailable, errcode.LLMUnavailable,
 			"O gerador de conteúdo está indisponível agora. Tente de novo em alguns segundos.", "runtime_unavailable"}
 	case errors.Is(err, content.ErrInvalidOutput):
-		return failure{http.StatusBadGateway, "llm_failed",
+		return failure{http.StatusBadGateway, errcode.LLMFailed,
 			"A IA respondeu num formato inesperado. Tente de novo.", "invalid_output"}
 	case errors.Is(err, content.ErrInvalidRequest):
 		// Our own bug (the route validated the input): say so, don't blame the AI.
-		return failure{http.StatusInternalServerError, "internal_error",
+		return failure{http.StatusInternalServerError, errcode.InternalError,
 			"Erro interno ao preparar o pedido. Tente de novo; se persistir, avise o suporte.", "invalid_request"}
 	case errors.Is(err, context.DeadlineExceeded):
-		return failure{http.StatusBadGateway, "llm_failed",
+		return failure{http.StatusBadGateway, errcode.LLMFailed,
 			"A IA demorou demais para responder. Tente de novo.", "timeout"}
 	default:
-		return failure{http.StatusBadGateway, "llm_failed",
+		return failure{http.StatusBadGateway, errcode.LLMFailed,
 			"O provedor de IA falhou. Tente de novo em instantes.", "provider"}
 	}
 }
@@ -405,7 +406,7 @@ func beginRegeneration(e *core.RequestEvent, id string) (*core.Record, error) {
 		return nil, e.NotFoundError(msgPostNotFound, nil)
 	}
 	if errors.Is(err, post.ErrGenerating) {
-		return nil, &router.ApiError{Status: http.StatusConflict, Message: post.MsgRetryWhileGenerating, Data: map[string]any{"code": "post_generating"}}
+		return nil, &router.ApiError{Status: http.StatusConflict, Message: post.MsgRetryWhileGenerating, Data: map[string]any{"code": errcode.PostGenerating}}
 	}
 	if err != nil {
 		return nil, e.InternalServerError("Não foi possível atualizar o post.", err)

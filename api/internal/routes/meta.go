@@ -10,7 +10,9 @@ import (
 	"github.com/rekan/rekan/api/internal/clock"
 )
 
-type configResponse struct {
+// ConfigResponse is GET /api/rekan/config; the web app's RuntimeConfig is
+// generated from it (api/cmd/webfacts).
+type ConfigResponse struct {
 	AppName       string `json:"app_name"`
 	LLMConfigured bool   `json:"llm_configured"`
 	ContactPhone  string `json:"contact_phone"`
@@ -23,7 +25,7 @@ type configResponse struct {
 
 // config answers the per-instance values the static web build must not bake.
 func (h *handler) config(e *core.RequestEvent) error {
-	return e.JSON(http.StatusOK, configResponse{
+	return e.JSON(http.StatusOK, ConfigResponse{
 		AppName:       e.App.Settings().Meta.AppName,
 		LLMConfigured: h.deps.Content.LLMConfigured(),
 		ContactPhone:  h.deps.ContactPhone,
@@ -33,7 +35,9 @@ func (h *handler) config(e *core.RequestEvent) error {
 	})
 }
 
-type healthResponse struct {
+// HealthResponse is GET /api/rekan/health; its TypeScript twin is generated
+// (api/cmd/webfacts).
+type HealthResponse struct {
 	Status        string `json:"status"`
 	Database      string `json:"database"`
 	BAMLRuntime   string `json:"baml_runtime"`
@@ -52,7 +56,7 @@ func (h *handler) health(e *core.RequestEvent) error {
 	ctx, cancel := context.WithTimeout(e.Request.Context(), healthProbeTimeout)
 	defer cancel()
 
-	res := healthResponse{Status: "ok", Database: "ok", BAMLRuntime: "ok", LLMConfigured: h.deps.Content.LLMConfigured()}
+	res := HealthResponse{Status: "ok", Database: "ok", BAMLRuntime: "ok", LLMConfigured: h.deps.Content.LLMConfigured()}
 	var reasons []string
 	if _, err := e.App.DB().NewQuery("SELECT 1").WithContext(ctx).Execute(); err != nil {
 		res.Database = "error"

@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"github.com/rekan/rekan/api/internal/errcode"
 	"github.com/rekan/rekan/api/internal/post"
 )
 
@@ -35,7 +36,7 @@ func (h *handler) addPhotos(e *core.RequestEvent, id string) error {
 	case errors.Is(err, post.ErrNotFound):
 		return e.NotFoundError(msgPostNotFound, nil)
 	case errors.Is(err, post.ErrGenerating):
-		return &router.ApiError{Status: http.StatusConflict, Message: post.MsgEditWhileGenerating, Data: map[string]any{"code": "post_generating"}}
+		return &router.ApiError{Status: http.StatusConflict, Message: post.MsgEditWhileGenerating, Data: map[string]any{"code": errcode.PostGenerating}}
 	case errors.Is(err, post.ErrTooManyPhotos):
 		return post.PhotoError(e, post.MsgTooManyPhotos)
 	case err != nil:

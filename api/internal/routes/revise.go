@@ -12,6 +12,7 @@ import (
 	"github.com/rekan/rekan/api/internal/approval"
 	"github.com/rekan/rekan/api/internal/budget"
 	"github.com/rekan/rekan/api/internal/business"
+	"github.com/rekan/rekan/api/internal/errcode"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/eval/checks"
 	"github.com/rekan/rekan/eval/content"
@@ -30,7 +31,7 @@ func (h *handler) revise(e *core.RequestEvent, id string) error {
 	}
 	note, err := approval.ChangeRequest(e.App, p)
 	if errors.Is(err, approval.ErrNoChangeRequest) {
-		return &router.ApiError{Status: http.StatusBadRequest, Message: msgNoChangeRequest, Data: map[string]any{"code": "no_change_request"}}
+		return &router.ApiError{Status: http.StatusBadRequest, Message: msgNoChangeRequest, Data: map[string]any{"code": errcode.NoChangeRequest}}
 	}
 	if err != nil {
 		return e.InternalServerError("Não foi possível ler o pedido do cliente.", err)
@@ -69,7 +70,7 @@ func (h *handler) revise(e *core.RequestEvent, id string) error {
 		return h.fail(e, []*core.Record{p}, fmt.Errorf("store revised post: %w", err))
 	}
 	if len(settled) == 0 {
-		return &router.ApiError{Status: http.StatusNotFound, Message: post.MsgDeletedWhileWriting, Data: map[string]any{"code": "post_deleted"}}
+		return &router.ApiError{Status: http.StatusNotFound, Message: post.MsgDeletedWhileWriting, Data: map[string]any{"code": errcode.PostDeleted}}
 	}
 	// Complete kept the version the client saw and made the post a draft
 	// until it is sent again.

@@ -63,8 +63,9 @@ type Deps struct {
 	Batches *batch.Worker
 }
 
-// DefaultTimeout bounds one generation; BAML's retry policy fits inside it.
-const DefaultTimeout = 90 * time.Second
+// DefaultTimeout bounds one generation (content.GenerationTimeout, which
+// the drain bound is derived from).
+const DefaultTimeout = content.GenerationTimeout
 
 // Bind registers the routes on the router.
 func Bind(r *router.Router[*core.RequestEvent], deps Deps) {

@@ -19,6 +19,11 @@ import (
 // DefaultAppName is the name when REKAN_APP_NAME is empty.
 const DefaultAppName = "Rekan"
 
+// DefaultPort is the loopback port `make run`, the Vite dev proxy and the
+// NixOS module use (PocketBase's own default); they read it from the
+// generated files (api/cmd/webfacts, api/cmd/nixfacts).
+const DefaultPort = 8090
+
 // DefaultAdminAllowedIPs keeps superuser access (login, token use, the admin
 // UI) to the host itself when REKAN_ADMIN_ALLOWED_IPS is empty.
 var DefaultAdminAllowedIPs = []string{"127.0.0.0/8", "::1/128"}

@@ -1,5 +1,6 @@
 // Calls to Rekan's custom routes (/api/rekan/...). They go through the SDK's
 // `send` so the auth token and error shape are the same as for records.
+import type { ApprovalDecision, ApprovalState } from './facts.gen';
 import { pb } from './pocketbase';
 import type { Batch, ComingDate, DatesResponse, Idea, PhotoChanges, Post, PostEdit, PostStage, SegmentTag } from './types';
 
@@ -154,11 +155,11 @@ export function listIdeas(businessId: string, occasionId: string, date: string):
 /** Where a post stands with the client (GET /api/rekan/businesses/{id}/approvals). */
 export interface ApprovalPostState {
 	post: string;
-	/** aguardando | aprovado | ajuste | alterado (approved, then edited). */
-	state: 'aguardando' | 'aprovado' | 'ajuste' | 'alterado';
+	/** alterado: approved, then edited. */
+	state: ApprovalState;
 	sent_at: string;
 	approval: string;
-	decision: { decision: 'aprovado' | 'ajuste'; note: string; name: string; created: string } | null;
+	decision: { decision: ApprovalDecision; note: string; name: string; created: string } | null;
 }
 
 export interface ApprovalInfo {

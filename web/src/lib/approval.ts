@@ -2,8 +2,10 @@
 // a header (never in a URL). Deliberately free of the PocketBase SDK and of
 // the app's modules: this page must load fast on a cheap phone.
 
+import type { ApprovalDecision } from './facts.gen';
+
 export interface ClientDecision {
-	decision: 'aprovado' | 'ajuste';
+	decision: ApprovalDecision;
 	note: string;
 	name: string;
 	created: string;
@@ -70,7 +72,7 @@ export function loadApproval(token: string): Promise<ApprovalView> {
 
 export function sendDecision(
 	token: string,
-	decision: { post: string; decision: 'aprovado' | 'ajuste'; note: string; name: string }
+	decision: { post: string; decision: ApprovalDecision; note: string; name: string }
 ): Promise<ApprovalView> {
 	return call(token, 'POST', '/api/rekan/approval/decisions', decision);
 }

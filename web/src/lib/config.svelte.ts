@@ -1,14 +1,14 @@
 // Per-instance settings read at run time from GET /api/rekan/config, so one
 // build serves every instance. Deliberately free of the PocketBase SDK: the
 // landing page uses it and must stay light.
-import type { RuntimeConfig } from './types';
+import { DEFAULT_APP_NAME, DEFAULT_TIME_ZONE, type RuntimeConfig } from './facts.gen';
 
 const DEFAULTS: RuntimeConfig = {
-	app_name: 'Rekan',
+	app_name: DEFAULT_APP_NAME,
 	llm_configured: true,
 	contact_phone: '',
 	version: '',
-	timezone: 'America/Sao_Paulo',
+	timezone: DEFAULT_TIME_ZONE,
 	today: ''
 };
 

@@ -1,6 +1,7 @@
 // Turns whatever went wrong into something an operator can act on. The
 // server's messages are already Portuguese; the SDK's own (network, aborts)
 // are not, so those get ours.
+import { ERROR_CODES } from './facts.gen';
 import { SERVER_LIMITS } from './limits.gen';
 import type { Post } from './types';
 
@@ -75,9 +76,9 @@ export function describeError(err: unknown): Problem {
 	let kind: ProblemKind;
 	// The SDK reports a request that never got an answer as status 0.
 	if (err instanceof TypeError || (typeof e.status === 'number' && status === 0 && e.isAbort !== true)) kind = 'offline';
-	else if (code === 'llm_not_configured') kind = 'not_configured';
-	else if (code === 'llm_unavailable') kind = 'unavailable';
-	else if (code === 'llm_failed') kind = 'provider';
+	else if (code === ERROR_CODES.llmNotConfigured) kind = 'not_configured';
+	else if (code === ERROR_CODES.llmUnavailable) kind = 'unavailable';
+	else if (code === ERROR_CODES.llmFailed) kind = 'provider';
 	else if (status === 401) kind = 'session';
 	else if (status === 429) kind = 'rate_limited';
 	else if (status === 404 || status === 403) kind = 'not_found';

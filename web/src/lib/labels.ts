@@ -1,13 +1,8 @@
 // Portuguese labels for the values the server stores as slugs.
 
-const ROLES: Record<string, string> = {
-	produto: 'Produto',
-	bastidores: 'Bastidores',
-	historia: 'História',
-	dica: 'Dica',
-	oferta: 'Oferta',
-	comunidade: 'Comunidade'
-};
+import { POST_STAGES, ROLE_LABELS, STAGE_LABELS } from './facts.gen';
+
+const ROLES: Record<string, string> = ROLE_LABELS;
 
 /** "bastidores" → "Bastidores"; unknown roles are shown capitalised. */
 export function roleLabel(role: string): string {
@@ -15,19 +10,13 @@ export function roleLabel(role: string): string {
 	return ROLES[role] ?? role.charAt(0).toUpperCase() + role.slice(1);
 }
 
-const STAGES: Record<string, string> = {
-	rascunho: 'Rascunho',
-	enviado: 'Enviado ao cliente',
-	aprovado: 'Aprovado',
-	ajuste: 'Ajuste pedido',
-	publicado: 'Publicado',
-	arquivado: 'Arquivado'
-};
+const STAGES: Record<string, string> = STAGE_LABELS;
 
 /** The stages in journey order, for filters. */
-export const STAGE_ORDER = ['rascunho', 'enviado', 'aprovado', 'ajuste', 'publicado', 'arquivado'] as const;
+export const STAGE_ORDER = POST_STAGES;
 
-/** "ajuste" → "Ajuste pedido". */
+/** "ajuste" → "Ajuste pedido": the server's label, capitalised to stand alone. */
 export function stageLabel(stage: string): string {
-	return STAGES[stage] ?? stage;
+	const label = STAGES[stage];
+	return label ? label.charAt(0).toUpperCase() + label.slice(1) : stage;
 }

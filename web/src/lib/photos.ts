@@ -9,14 +9,15 @@
 // bench/web/photos.mjs runs this very file in Chromium: keep its imports to
 // relative modules of src/lib (no $lib, no SDK).
 
+import { PHOTO_JPEG_QUALITY } from './facts.gen';
 import { SERVER_LIMITS } from './limits.gen';
 
 /** Photos per post (a post selects at most this many of its request's photos). */
 export const PHOTO_MAX_COUNT = SERVER_LIMITS.photos;
 /** Long edge of an uploaded photo, in pixels: what the server stores. */
 export const PHOTO_LONG_EDGE = SERVER_LIMITS.photoEdge;
-/** JPEG quality of an uploaded photo. */
-export const PHOTO_QUALITY = 0.85;
+/** JPEG quality of an uploaded photo, the server's (0-1 for the canvas). */
+export const PHOTO_QUALITY = PHOTO_JPEG_QUALITY / 100;
 /**
  * Bytes an uploaded photo should stay under; a grainy low-light photo that
  * passes it at PHOTO_QUALITY is encoded again at PHOTO_QUALITY_FALLBACK.

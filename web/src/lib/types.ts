@@ -1,16 +1,10 @@
 // Shapes of the records and responses the web app exchanges with the server.
 // They mirror the `businesses` and `posts` collections and the custom routes
 // under /api/rekan/ (see CLAUDE.md, "Contracts between the areas").
+import type { EditableField, IdeaType, PostStage, PostStatus } from './facts.gen';
 
-export interface RuntimeConfig {
-	app_name: string;
-	llm_configured: boolean;
-	contact_phone: string;
-	version: string;
-	/** The instance's time zone (IANA) and its date today, YYYY-MM-DD. */
-	timezone: string;
-	today: string;
-}
+/** GET /api/rekan/config, generated from the server's ConfigResponse (timezone: IANA; today: YYYY-MM-DD). */
+export type { RuntimeConfig } from './facts.gen';
 
 /** One thing the business sells (eval/content.Offering). */
 export interface Offering {
@@ -53,7 +47,8 @@ export interface Business {
 /** The editable part of a business, as the form sends it. */
 export type BusinessInput = Omit<Business, 'id' | 'owner' | 'created' | 'updated'>;
 
-export type PostStatus = 'generating' | 'ready' | 'failed';
+/** Generated from the server's Go constants (api/cmd/webfacts). */
+export type { PostStatus } from './facts.gen';
 
 export interface Check {
 	id: string;
@@ -68,7 +63,7 @@ export interface Check {
 }
 
 /** Stage of a post's journey with the client (api/internal/post/stage.go). */
-export type PostStage = 'rascunho' | 'enviado' | 'aprovado' | 'ajuste' | 'publicado' | 'arquivado';
+export type { PostStage } from './facts.gen';
 
 /** One generation request ("pedido"): the brief and the photos, stored once. */
 export interface PostRequest {
@@ -111,7 +106,8 @@ export interface Post {
 }
 
 /** Fields of a post the operator may change. */
-export type PostEdit = Partial<Pick<Post, 'caption' | 'hashtags' | 'production_note'>>;
+/** The fields an operator edits (generated from the server's post.EditableFields). */
+export type PostEdit = Partial<Pick<Post, EditableField>>;
 
 /** Photos to drop (stored names) and to add (scaled files) when saving a post. */
 export interface PhotoChanges {
@@ -150,7 +146,7 @@ export interface SegmentTag {
 	label: string;
 }
 
-export type IdeaType = 'foto' | 'carrossel' | 'reels' | 'stories';
+export type { IdeaType } from './facts.gen';
 
 /** A stored post idea for a client and a date (the ideas collection). */
 export interface Idea {

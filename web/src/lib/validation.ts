@@ -2,40 +2,13 @@
 // rules so operators see every problem at once, in Portuguese, next to the
 // field; the server stays the authority (its field errors are shown the same way).
 import { parseBRL, formatBRL, formatPhone } from './format';
+import { UFS } from './facts.gen';
 import { SERVER_LIMITS } from './limits.gen';
 import { trimBlank } from './text';
 import type { BusinessInput, Offering } from './types';
 
-/** The 27 federative units, as the server accepts them. */
-export const UFS = [
-	['AC', 'Acre'],
-	['AL', 'Alagoas'],
-	['AP', 'Amapá'],
-	['AM', 'Amazonas'],
-	['BA', 'Bahia'],
-	['CE', 'Ceará'],
-	['DF', 'Distrito Federal'],
-	['ES', 'Espírito Santo'],
-	['GO', 'Goiás'],
-	['MA', 'Maranhão'],
-	['MT', 'Mato Grosso'],
-	['MS', 'Mato Grosso do Sul'],
-	['MG', 'Minas Gerais'],
-	['PA', 'Pará'],
-	['PB', 'Paraíba'],
-	['PR', 'Paraná'],
-	['PE', 'Pernambuco'],
-	['PI', 'Piauí'],
-	['RJ', 'Rio de Janeiro'],
-	['RN', 'Rio Grande do Norte'],
-	['RS', 'Rio Grande do Sul'],
-	['RO', 'Rondônia'],
-	['RR', 'Roraima'],
-	['SC', 'Santa Catarina'],
-	['SP', 'São Paulo'],
-	['SE', 'Sergipe'],
-	['TO', 'Tocantins']
-] as const;
+/** The 27 federative units, as the server accepts them (generated from api/internal/calendar). */
+export { UFS };
 
 const ufCodes = new Set<string>(UFS.map(([code]) => code));
 
@@ -106,7 +79,8 @@ export function normaliseMobile(input: string): PhoneResult {
 function validBrazilian(national: string): boolean {
 	if (national.length !== 10 && national.length !== 11) return false;
 	if (national[0] === '0' || national[1] === '0') return false;
-	return national.length === 10 || national[2] === '9';
+	// Like the server: a landline starts with 2-5, a mobile with 9.
+	return national.length === 10 ? national[2] >= '2' && national[2] <= '5' : national[2] === '9';
 }
 
 /** One editable service row: the price is kept as typed until saved. */
