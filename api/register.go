@@ -19,6 +19,7 @@ import (
 	"github.com/rekan/rekan/api/internal/admin"
 	"github.com/rekan/rekan/api/internal/backup"
 	"github.com/rekan/rekan/api/internal/business"
+	"github.com/rekan/rekan/api/internal/calendar"
 	"github.com/rekan/rekan/api/internal/clock"
 	"github.com/rekan/rekan/api/internal/contentrt"
 	"github.com/rekan/rekan/api/internal/drain"
@@ -237,6 +238,8 @@ func registerRoutes(app *pocketbase.PocketBase, runtime *contentrt.Runtime, gate
 			// failed generation is the first thing an administrator looks for.
 			Logger: slog.New(slog.NewMultiHandler(e.App.Logger().Handler(), slog.Default().Handler())),
 			Admit:  gate.Admit,
+			// One "today" for publish dates, the calendar and the agenda.
+			Today: func() calendar.Date { return calendar.DateOf(clock.Now(), clock.Zone()) },
 		})
 		return e.Next()
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"github.com/rekan/rekan/api/internal/business"
+	"github.com/rekan/rekan/api/internal/calendar"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/eval/checks"
 	"github.com/rekan/rekan/eval/content"
@@ -45,6 +46,10 @@ func (h *handler) generate(e *core.RequestEvent) error {
 	if err := form.validate(); err != nil {
 		return e.BadRequestError(msgInvalidData, err)
 	}
+	occasion, err := form.validatePlan(biz)
+	if err != nil {
+		return e.BadRequestError(msgInvalidData, err)
+	}
 
 	recent, err := post.RecentOf(e.App, biz.Id, "")
 	if err != nil {
@@ -54,17 +59,22 @@ func (h *handler) generate(e *core.RequestEvent) error {
 	// The types asked for; automático fills the rest by the brief's rules.
 	auto := post.SuggestTypes(form.Brief, len(form.Photos), offeringNames(profile), recent.Roles, form.Count)
 	roles := post.FillTypes(form.Types, auto.Order, form.Count)
-	pending, err := post.CreatePending(e.App, biz.Id, form.Brief, form.Count, form.Types, form.Photos)
+	pending, err := post.CreatePending(e.App, biz.Id, form.Brief, form.Count, form.Types, form.Photos,
+		post.Plan{Occasion: form.Occasion, PublishOn: form.PublishOn})
 	if err != nil {
 		return e.InternalServerError("Não foi possível guardar o pedido.", err)
 	}
-	return h.write(e, pending.Posts, content.Request{
+	req := content.Request{
 		Business:      profile,
 		Brief:         form.Brief,
 		Roles:         roles,
 		PreviousHooks: recent.Hooks,
 		Photos:        post.ContentPhotos(form.Photos),
-	})
+	}
+	if occasion != nil {
+		req.Occasion = promptOccasion(occasion, biz, h.today())
+	}
+	return h.write(e, pending.Posts, req)
 }
 
 // putAction routes PUT /api/rekan/posts/{id}:stage.
@@ -128,13 +138,18 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 	if err != nil {
 		return e.InternalServerError("Não foi possível atualizar o post.", err)
 	}
-	return h.write(e, []*core.Record{p}, content.Request{
+	again := content.Request{
 		Business:      business.Profile(biz),
 		Brief:         req.GetString("brief"),
 		Roles:         []content.Role{role},
 		PreviousHooks: recent.Hooks,
 		Photos:        photos,
-	})
+	}
+	// A retry writes for the same occasion as the request it belongs to.
+	if o, ok := calendar.Default.Occasion(req.GetString("occasion")); ok {
+		again.Occasion = promptOccasion(o, biz, h.today())
+	}
+	return h.write(e, []*core.Record{p}, again)
 }
 
 // write asks the Writer for req (one role per pending post) and stores the

@@ -42,8 +42,8 @@ type Deps struct {
 	// Admit, when set, guards the routes that start a generation (the
 	// shutdown drain turns them away while the server stops).
 	Admit func(*core.RequestEvent) error
-	// Today, when set, is the calendar date of the server's clock
-	// (REKAN_TIMEZONE); otherwise the date in São Paulo.
+	// Today, when set, is the calendar date the calendar routes and the
+	// agenda use; otherwise clock's (REKAN_TIMEZONE, REKAN_TEST_NOW).
 	Today func() calendar.Date
 }
 

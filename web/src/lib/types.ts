@@ -166,7 +166,10 @@ export interface Idea {
 /** What an idea hands to the brief form: the brief and the occasion it is for. */
 export interface IdeaPrefill {
 	brief: string;
+	/** The calendar's occasion id, sent with the generation. */
 	occasion: string;
+	/** Its name, shown on the chip. */
+	occasion_name: string;
 	publish_on: string;
 }
 

@@ -94,7 +94,7 @@ test('a client sees the dates coming, asks ideas for one and writes a post from 
 	]);
 	const sent = generate.postDataJSON() as { brief: string; occasion: string; publish_on: string };
 	expect(sent.brief).toBe(ideaBrief);
-	expect(sent.occasion).toBe(first.name);
+	expect(sent.occasion).toBe(first.occasion_id);
 	expect(sent.publish_on).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 	await expect(page.getByText('1 post pronto.')).toBeVisible();
 	await expect(chip).toHaveCount(0);
