@@ -83,6 +83,7 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	operator.GET("/businesses/{id}/dates", h.dates)
 	operator.GET("/segment-tags", h.segmentTags)
 	operator.GET("/dates", h.comingDates)
+	operator.GET("/agenda", h.operatorAgenda)
 	ideas := operator.POST("/businesses/{id}/ideas", h.ideas)
 	if deps.Admit != nil {
 		generate.BindFunc(deps.Admit)
