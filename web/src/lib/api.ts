@@ -1,7 +1,7 @@
 // Calls to Rekan's custom routes (/api/rekan/...). They go through the SDK's
 // `send` so the auth token and error shape are the same as for records.
 import { pb } from './pocketbase';
-import type { ComingDate, DatesResponse, Idea, PhotoChanges, Post, PostEdit, PostStage, SegmentTag } from './types';
+import type { Agenda, ComingDate, DatesResponse, Idea, PhotoChanges, Post, PostEdit, PostStage, SegmentTag } from './types';
 
 interface PostsResponse {
 	posts: Post[];
@@ -160,6 +160,12 @@ export function segmentTags(segment: string): Promise<{ tags: SegmentTag[]; sugg
 export function comingDates(days = 30): Promise<{ today: string; days: number; dates: ComingDate[] }> {
 	return pb.send(`/api/rekan/dates`, { query: { days }, requestKey: null });
 }
+
+/** The operator's agenda across their clients; month is "YYYY-MM" (default: the server's current one). */
+export function agenda(month = ''): Promise<Agenda> {
+	return pb.send<Agenda>(`/api/rekan/agenda`, { query: month ? { month } : {}, requestKey: null });
+}
+
 /** Moves a post to another stage (the server checks the move); returns the post. */
 export async function movePostStage(postId: string, to: PostStage, note = ''): Promise<Post> {
 	const res = await pb.send<{ post: Post }>(`/api/rekan/posts/${encodeURIComponent(postId)}:stage`, {

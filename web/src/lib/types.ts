@@ -184,3 +184,26 @@ export interface ComingDate {
 	/** How many of those clients have nothing planned for it. */
 	unplanned: number;
 }
+
+/** A post on the operator's agenda (GET /api/rekan/agenda). */
+export interface AgendaItem {
+	id: string;
+	client: { id: string; name: string };
+	first_line: string;
+	stage: PostStage;
+	status: string;
+	publish_on: string;
+}
+
+/** The operator's agenda across all their clients (GET /api/rekan/agenda). */
+export interface Agenda {
+	today: string;
+	month: string;
+	clients: number;
+	/** atrasados, hoje, proximos (7 days), depois; posts holds at most 50 of total. */
+	buckets: { key: 'atrasados' | 'hoje' | 'proximos' | 'depois'; total: number; posts: AgendaItem[] }[];
+	/** Every day of the month, with its posts. */
+	days: { date: string; posts: AgendaItem[] }[];
+	/** Each client's plan in the month: scheduled of target (0 = no plan). */
+	plans: { client: { id: string; name: string }; target: number; scheduled: number }[];
+}

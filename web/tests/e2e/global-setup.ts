@@ -109,10 +109,29 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 			stdio: 'pipe'
 		});
 		const bare = await startServer('api-no-llm', bareDir, serverEnv);
+		// A third one frozen on a Monday, for the agenda's buckets (the others
+		// run on the real clock).
+		const mondayDir = join(tmp, 'pb_data_monday');
+		const mondayToday = '2026-04-20';
+		for (const args of [
+			['operator', 'add', operators[0].email, operators[0].password],
+			['superuser', 'upsert', superuser.email, superuser.password]
+		]) {
+			execFileSync(apiBin, [...args, `--dir=${mondayDir}`], { cwd: tmp, env: baseEnv, stdio: 'pipe' });
+		}
+		const monday = await startServer('api-monday', mondayDir, {
+			...serverEnv,
+			REKAN_LLM_BASE_URL: `${fakeLLM}/v1`,
+			REKAN_LLM_API_KEY: 'test',
+			REKAN_WRITER_MODEL: 'fake-writer',
+			// Noon in São Paulo.
+			REKAN_TEST_NOW: `test-only:${mondayToday}T15:00:00Z`
+		});
 		await waitHealthy(main.url, main.api, 90_000);
 		await waitHealthy(bare.url, bare.api, 90_000);
+		await waitHealthy(monday.url, monday.api, 90_000);
 
-		publishStack({ baseURL: main.url, fakeLLM, operators, unconfiguredURL: bare.url, superuser });
+		publishStack({ baseURL: main.url, fakeLLM, operators, unconfiguredURL: bare.url, superuser, mondayURL: monday.url, mondayToday });
 		return stop;
 	} catch (err) {
 		await stop();
