@@ -135,3 +135,46 @@ func TestGenerateFromAnIdea(t *testing.T) {
 		AfterTestFunc: writesNoFiles(writesNothing(w)),
 	}).Test(t)
 }
+
+// A retry writes for its request's occasion again.
+func TestRetryKeepsTheOccasion(t *testing.T) {
+	w := &scriptedWriter{}
+	_, before := occasionEnv(w)
+	var postID string
+	factory := func(t testing.TB) *tests.TestApp {
+		app := fx.NewApp(t)
+		id, err := testutil.NewPost(app, fx.AliceBusiness, "bolo de pote para o Dia das Mães", "produto", "Gancho")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := testutil.FindPost(t, app, id)
+		req, err := app.FindRecordById("requests", p.GetString("request"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Set("occasion", "dia-das-maes")
+		if err := app.Save(req); err != nil {
+			t.Fatal(err)
+		}
+		postID = id
+		return app
+	}
+	s := tests.ApiScenario{
+		Name: "retry of a post for Dia das Mães", Method: http.MethodPost,
+		Headers: auth(fx.AliceToken), ExpectedStatus: 200, ExpectedContent: []string{`"status":"ready"`},
+		TestAppFactory: factory,
+		BeforeTestFunc: func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
+			before(t, app, e)
+		},
+		AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+			if w.Calls() != 1 || w.calls[0].Occasion == nil || w.calls[0].Occasion.Name != "Dia das Mães" || w.calls[0].Occasion.Date != "2026-05-10" {
+				t.Errorf("writer calls %d, occasion %+v", w.Calls(), w.calls)
+			}
+		},
+	}
+	// The URL names the post the factory creates: build the app first.
+	app := s.TestAppFactory(t)
+	s.TestAppFactory = func(testing.TB) *tests.TestApp { return app }
+	s.URL = "/api/rekan/posts/" + postID + ":retry"
+	s.Test(t)
+}
