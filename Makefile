@@ -1,7 +1,7 @@
 # Rekan: the two commands that matter are `make run` and `make test`.
 # Each area keeps its own targets in a fragment (eval/*.mk, api/*.mk,
-# web/*.mk, nix/*.mk) and appends to the lists below, so areas can grow
-# without touching this file.
+# web/*.mk, nix/*.mk, bench/*.mk): how to install, build, generate and
+# test. What `make test` runs is listed here, in TEST_SUITES.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -10,9 +10,19 @@ ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BIN := $(ROOT)/bin
 ARTIFACTS := $(ROOT)/artifacts
 
+# The suites `make test` runs, one a line, each once, in this order (the
+# fragments hold how). Generated files first: a stale client or hash fails
+# fast.
+TEST_SUITES :=
+TEST_SUITES += check-generated   # BAML spec and Go client, web limits, Nix hashes are current
+TEST_SUITES += test-eval         # eval module: vet, go test (fakellm, checks, eval CLI, stack), BAML test blocks
+TEST_SUITES += test-api-offline  # api module: vet, gofmt, then every test once, offline as Nix's check phase runs it
+TEST_SUITES += vet-bench         # the Go benchmark modules compile (they run in make bench)
+TEST_SUITES += test-web          # svelte-check, Vitest, build checks, Playwright against the real stack
+TEST_SUITES += test-nix          # offline Nix checks: parse, flake, systemd, Caddy (+ Playwright through it), module, restart
+
 # Filled by the fragments.
 DEPS_TARGETS :=
-TEST_TARGETS :=
 GENERATE_TARGETS :=
 CHECK_GENERATED_TARGETS :=
 BENCH_TARGETS :=
@@ -32,7 +42,6 @@ deps: $(DEPS_TARGETS) ## Install what is missing (system packages, pnpm, BAML ru
 run: deps-eval deps-api build-web build-api ## Run Rekan on http://$(ADDR) (default 127.0.0.1:8090; ADDR=host:port) with data in ./pb_data.
 	@$(MAKE) --no-print-directory run-api
 
-# Generated files are checked first: a stale client or hash fails fast.
 # The run must leave tracked files as it found them (scripts/tree-guard):
 # the record is taken before deps, which may otherwise rewrite a lock file.
 TREE_STATE := $(ARTIFACTS)/make-test-tree.state
@@ -40,9 +49,9 @@ test: ## Run every test in the project.
 	@$(ROOT)/scripts/tree-guard start $(TREE_STATE)
 	@$(MAKE) --no-print-directory test-suites
 	@$(ROOT)/scripts/tree-guard check $(TREE_STATE)
-	@echo "make test: all suites passed ($(TEST_TARGETS)); tracked files unchanged"
+	@echo "make test: all suites passed ($(strip $(TEST_SUITES))); tracked files unchanged"
 
-test-suites: deps check-generated $(TEST_TARGETS)
+test-suites: deps $(TEST_SUITES)
 
 # A brand-new Debian root (../shared/tools/fresh-machine) from a clean clone
 # of the committed state: `make test`, then `make run` until health answers.

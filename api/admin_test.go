@@ -11,21 +11,24 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rekan/rekan/api/durability"
+	"github.com/rekan/rekan/eval/stack"
+	"github.com/rekan/rekan/eval/stack/durability"
 )
 
 func cli(t *testing.T, data string, args ...string) (int, string) {
 	t.Helper()
-	code, out, err := durability.CLI(binary, data, durability.Env(), args...)
+	code, out, err := stack.CLI(binary, data, stack.Env(stack.NoRuntime), "", args...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return code, out
 }
 
-func startDurable(t *testing.T, data string) *durability.Server {
+func startDurable(t *testing.T, data string) *stack.Server {
 	t.Helper()
-	s, err := durability.Start(binary, data, durability.Env())
+	s, err := stack.StartServer(context.Background(), stack.ServerConfig{
+		Binary: binary, DataDir: data, Env: stack.Env(stack.NoRuntime), Ready: stack.Listening,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +75,7 @@ func TestAdminCommandDirectAndThroughServer(t *testing.T) {
 		{"migrate refuses", "", []string{"migrate", "up"}, 1, "a Rekan server is running on"},
 	}
 	for _, st := range steps {
-		code, out, err := durability.CLIWithStdin(binary, data, durability.Env(), st.stdin, st.args...)
+		code, out, err := stack.CLI(binary, data, stack.Env(stack.NoRuntime), st.stdin, st.args...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,7 +85,7 @@ func TestAdminCommandDirectAndThroughServer(t *testing.T) {
 	}
 	// The superuser written through the server logs in over HTTP, and the
 	// server's log shows it ran the commands.
-	admin, _, err := durability.Login(s.Base, "_superusers", "admin@example.com", "another-long-password")
+	admin, _, err := stack.Login(context.Background(), s.Base, "_superusers", "admin@example.com", "another-long-password")
 	if err != nil {
 		t.Fatalf("login as the superuser created through the server: %v", err)
 	}
@@ -112,7 +115,7 @@ func TestAdminCommandDirectAndThroughServer(t *testing.T) {
 // waitAdminLog waits until the server's log (PocketBase's logs, written in
 // batches every few seconds) holds an "admin command" entry for each of
 // commands.
-func waitAdminLog(t *testing.T, su *durability.Client, commands ...string) {
+func waitAdminLog(t *testing.T, su *stack.Client, commands ...string) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
@@ -147,15 +150,15 @@ func waitAdminLog(t *testing.T, su *durability.Client, commands ...string) {
 // state again (PocketBase restarts the process in place).
 func TestBackupRestore(t *testing.T) {
 	data := t.TempDir()
-	if err := durability.Prepare(binary, data, durability.Env()); err != nil {
+	if err := durability.Prepare(binary, data, stack.Env(stack.NoRuntime)); err != nil {
 		t.Fatal(err)
 	}
 	s := startDurable(t, data)
-	root, _, err := durability.Login(s.Base, "_superusers", durability.SuperuserEmail, durability.Password)
+	root, _, err := stack.Login(context.Background(), s.Base, "_superusers", durability.SuperuserEmail, durability.Password)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, owner, err := durability.Login(s.Base, "users", durability.OperatorEmail, durability.Password)
+	_, owner, err := stack.Login(context.Background(), s.Base, "users", durability.OperatorEmail, durability.Password)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +218,7 @@ func TestBackupRestore(t *testing.T) {
 	if !restored {
 		t.Fatalf("the business created after the backup is still there; logs:\n%s", s.Log())
 	}
-	if err := s.WaitHealthy(30 * time.Second); err != nil {
+	if err := s.WaitReady(context.Background(), stack.Listening, 30*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := root.Do(ctx, "GET", "/api/collections/businesses/records/"+before, nil, nil); err != nil {

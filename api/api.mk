@@ -7,10 +7,9 @@ API_VERSION ?= $(shell git -C $(ROOT) describe --tags --always --dirty 2>/dev/nu
 API_LDFLAGS := -s -w -X main.version=$(API_VERSION)
 
 DEPS_TARGETS += deps-api
-TEST_TARGETS += test-api
 BENCH_TARGETS += bench-api
 
-.PHONY: deps-api build-api run-api test-api bench-api FORCE_API
+.PHONY: deps-api build-api run-api lint-api test-api test-api-offline bench-api FORCE_API
 
 deps-api: ## Download the api module's Go dependencies.
 	cd $(API_DIR) && go mod download
@@ -37,14 +36,20 @@ run-api: ## Serve bin/api on http://$(ADDR) (ADDR=host:port) with data in $(PB_D
 	@echo "  bin/api operator add you@example.com 'a-long-password' --dir=$(PB_DATA)"
 	@cd $(ROOT) && exec env -u RUST_BACKTRACE $(BIN)/api serve --http=$(ADDR) --dir=$(PB_DATA)
 
-# The tests run the real binary and the real BAML runtime; with CI=true a
-# missing baml-cli fails them instead of skipping.
-test-api: $(EVAL_NPM_STAMP) ## Vet and test the api module (ApiScenario tables, BAML runtime + fakellm end to end).
+lint-api: ## go vet and gofmt of the api module.
 	cd $(API_DIR) && go vet ./...
-	cd $(API_DIR) && test -z "$$(gofmt -l .)" || { gofmt -l . >&2; echo "test-api: gofmt needed" >&2; exit 1; }
+	cd $(API_DIR) && test -z "$$(gofmt -l .)" || { gofmt -l . >&2; echo "lint-api: gofmt needed" >&2; exit 1; }
+
+# The tests run the real binary and the real BAML runtime; with CI=true a
+# missing baml-cli fails them instead of skipping. This is the quick local
+# run; make test runs the same tests once, the Nix check phase's way
+# (test-api-offline), not this one as well.
+test-api: lint-api $(EVAL_NPM_STAMP) ## Vet and test the api module here (ApiScenario tables, BAML runtime + fakellm end to end).
 	cd $(API_DIR) && env -u RUST_BACKTRACE REKAN_BAML_CLI=$(EVAL_BAML_CLI) go test -count=1 ./...
-	@# The benchmark is its own module and runs outside make test: keep it compiling.
-	cd $(ROOT)/bench/api && go vet ./...
+
+# nix-go-sandbox (nix/nix.mk) runs every api test offline with the vendor
+# tree, as `nix build .#api` would, then the few the sandbox cannot run.
+test-api-offline: lint-api nix-go-sandbox ## The api suite as make test runs it: vet, gofmt, every test once offline (nix-go-sandbox).
 
 bench-api: $(EVAL_NPM_STAMP) $(BIN)/api $(BIN)/fakellm ## Benchmark generation overhead, idle RSS and time to healthy.
 	cd $(ROOT)/bench/api && env -u RUST_BACKTRACE REKAN_BAML_CLI=$(EVAL_BAML_CLI) \

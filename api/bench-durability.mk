@@ -1,15 +1,11 @@
 # bench/durability: lost writes across crashes, backups and admin commands,
 # and backup time and size (issue 11). Its own Go module, like bench/api;
-# it drives the real bin/api through api/durability. Included with api/*.mk
+# it drives the real bin/api through eval/stack/durability. Included with api/*.mk
 # (the top Makefile includes no bench/ fragments).
 
 BENCH_TARGETS += bench-durability
-TEST_TARGETS += vet-bench-durability
-
-.PHONY: bench-durability vet-bench-durability
+.PHONY: bench-durability
 
 bench-durability: $(BIN)/api ## Acknowledged vs lost writes of crash runs (with backup + admin command), backup time and size for 2,000 posts.
 	cd $(ROOT)/bench/durability && go run . -api $(BIN)/api
 
-vet-bench-durability: ## The durability benchmark runs outside make test: keep it compiling.
-	cd $(ROOT)/bench/durability && go vet ./...

@@ -70,7 +70,6 @@ func TestServeIPv4MappedAddressesOneRule(t *testing.T) {
 		if ui != c.want || login != c.want {
 			t.Errorf("allowed %s, X-Forwarded-For %q: admin UI %d, superuser login %d, want both %d", c.allowed, c.xff, ui, login, c.want)
 		}
-		_ = s.cmd.Process.Kill()
-		_, _ = s.cmd.Process.Wait()
+		s.Kill()
 	}
 }

@@ -11,7 +11,7 @@ import (
 
 // At 02:30 UTC on March 10 it is 23:30 on March 9 in São Paulo: the real
 // server says today is the 9th, and a post published then is dated the 9th.
-func TestServeTodayIsTheInstancesDate(t *testing.T) {
+func TestServeEndToEndTodayIsTheInstancesDate(t *testing.T) {
 	cli := requireCLI(t)
 	fake := httptest.NewServer(fakellm.New())
 	defer fake.Close()

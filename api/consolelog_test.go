@@ -25,10 +25,10 @@ func TestServeConsoleLogsFailedGenerations(t *testing.T) {
 		t.Fatalf("generation without a runtime: %d %s", g.status, g.body)
 	}
 	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(s.logs.String(), failed.Data.Posts[0].ID) && time.Now().Before(deadline) {
+	for !strings.Contains(s.Log(), failed.Data.Posts[0].ID) && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	logs := s.logs.String()
+	logs := s.Log()
 	line := ""
 	for _, l := range strings.Split(logs, "\n") {
 		if strings.Contains(l, "post generation failed") {

@@ -15,8 +15,7 @@ func TestServeSymlinkedDataDirIsPrivate(t *testing.T) {
 	// The data kept on another disk, --dir pointing at a link to it.
 	real := filepath.Join(t.TempDir(), "disk", "rekan")
 	first := startServerUntil(t, t.TempDir(), real, []string{"REKAN_BAML_CLI=/nonexistent"}, "/api/health")
-	_ = first.cmd.Process.Kill()
-	_, _ = first.cmd.Process.Wait()
+	first.Kill()
 	// Loosened as an older version or another umask left it; SQLite gives
 	// a new WAL the database file's mode, so a loose data.db spreads.
 	_ = filepath.WalkDir(real, func(path string, d fs.DirEntry, err error) error {
@@ -41,8 +40,8 @@ func TestServeSymlinkedDataDirIsPrivate(t *testing.T) {
 	if status, _, body := s.call(t, "POST", "/api/collections/users/auth-with-password", "", `{"identity":"x@example.com","password":"wrong-password"}`); status != 400 {
 		t.Fatalf("login: %d %s", status, body)
 	}
-	if !strings.Contains(s.logs.String(), "removed group and other permissions in the data directory") {
-		t.Errorf("no log line about the tightened permissions:\n%s", s.logs.String())
+	if !strings.Contains(s.Log(), "removed group and other permissions in the data directory") {
+		t.Errorf("no log line about the tightened permissions:\n%s", s.Log())
 	}
 	checkPrivate(t, real)
 	for _, name := range []string{"data.db-wal", "data.db-shm"} {

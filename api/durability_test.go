@@ -4,7 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rekan/rekan/api/durability"
+	"github.com/rekan/rekan/eval/stack"
+	"github.com/rekan/rekan/eval/stack/durability"
 )
 
 // TestAcknowledgedWritesSurviveBackupAdminCommandAndKill is issue 11's
@@ -20,7 +21,7 @@ func TestAcknowledgedWritesSurviveBackupAdminCommandAndKill(t *testing.T) {
 		After:         2000 * time.Millisecond,
 		Backup:        true,
 		AdminCommands: 6,
-		Env:           durability.Env(),
+		Env:           stack.Env(stack.NoRuntime),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -46,7 +46,7 @@ func TestServeNoMailNoiseWithoutSMTP(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	if !strings.Contains(s.logs.String(), "mails are not sent") {
-		t.Errorf("no start-up line about mails being off:\n%s", s.logs.String())
+	if !strings.Contains(s.Log(), "mails are not sent") {
+		t.Errorf("no start-up line about mails being off:\n%s", s.Log())
 	}
 }

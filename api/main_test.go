@@ -5,13 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -20,6 +18,7 @@ import (
 	"github.com/rekan/rekan/api/internal/testutil"
 	"github.com/rekan/rekan/eval/bamlrt"
 	"github.com/rekan/rekan/eval/fakellm"
+	"github.com/rekan/rekan/eval/stack"
 )
 
 // These tests run the real binary, the way `make run` and the NixOS module
@@ -126,20 +125,10 @@ func TestVersionFlag(t *testing.T) {
 	}
 }
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
+// server is a running `api serve` of the binary under test.
 type server struct {
-	cmd  *exec.Cmd
+	*stack.Server
 	base string
-	logs *strings.Builder
 }
 
 func writeFile(t *testing.T, path, content string) {
@@ -156,41 +145,21 @@ func writeFile(t *testing.T, path, content string) {
 // /api/rekan/health.
 func startServer(t *testing.T, workDir, dataDir string, env []string) *server {
 	t.Helper()
-	return startServerUntil(t, workDir, dataDir, env, "/api/rekan/health")
+	return startServerUntil(t, workDir, dataDir, env, stack.Healthy)
 }
 
-// startServerUntil waits until readyPath answers 200.
-func startServerUntil(t *testing.T, workDir, dataDir string, env []string, readyPath string) *server {
+// startServerUntil waits until ready answers 200; the test's end stops the
+// server's whole process tree.
+func startServerUntil(t *testing.T, workDir, dataDir string, env []string, ready stack.Ready) *server {
 	t.Helper()
-	port := freePort(t)
-	cmd := exec.Command(binary, "serve", "--http", "127.0.0.1:"+strconv.Itoa(port), "--dir", dataDir)
-	cmd.Dir = workDir
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
-	logs := &strings.Builder{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
+	s, err := stack.StartServer(context.Background(), stack.ServerConfig{
+		Binary: binary, DataDir: dataDir, WorkDir: workDir, Env: stack.Env(env...), Ready: ready,
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	s := &server{cmd: cmd, base: fmt.Sprintf("http://127.0.0.1:%d", port), logs: logs}
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			_, _ = cmd.Process.Wait()
-		}
-	})
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		res, err := http.Get(s.base + readyPath)
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				return s
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("%s never answered 200; logs:\n%s", readyPath, logs.String())
-	return nil
+	t.Cleanup(func() { _ = s.Stop(5 * time.Second) })
+	return &server{Server: s, base: s.Base}
 }
 
 func (s *server) call(t *testing.T, method, path, token, body string) (int, http.Header, string) {
@@ -198,47 +167,11 @@ func (s *server) call(t *testing.T, method, path, token, body string) (int, http
 	return testutil.Call(t, context.Background(), method, s.base+path, token, body)
 }
 
-// children lists the pids whose parent is pid.
-func children(pid int) []int {
-	var out []int
-	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
-	for _, task := range tasks {
-		raw, _ := os.ReadFile(task)
-		for _, field := range strings.Fields(string(raw)) {
-			if n, err := strconv.Atoi(field); err == nil {
-				out = append(out, n)
-			}
-		}
-	}
-	return out
-}
-
-func alive(pid int) bool {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return false
-	}
-	// A zombie is dead for our purpose.
-	fields := strings.Fields(string(raw))
-	return len(fields) > 2 && fields[2] != "Z"
-}
-
 func waitGone(t *testing.T, pids []int, within time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for time.Now().Before(deadline) {
-		any := false
-		for _, pid := range pids {
-			if alive(pid) {
-				any = true
-			}
-		}
-		if !any {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
+	if left := stack.WaitGone(pids, within); len(left) > 0 {
+		t.Errorf("processes %v outlived the server", left)
 	}
-	t.Errorf("processes %v outlived the server", pids)
 }
 
 func requireCLI(t *testing.T) string {
@@ -279,14 +212,11 @@ func TestServeEndToEnd(t *testing.T) {
 	// .env fills what the environment leaves unset and never overrides it.
 	writeFile(t, filepath.Join(work, ".env"), "REKAN_APP_NAME=FromDotenv\nREKAN_CONTACT_PHONE=5585999998888\n")
 
-	s := startServer(t, work, data, []string{
+	s := startServer(t, work, data, append([]string{
 		"REKAN_APP_NAME=Rekan Teste",
 		"REKAN_BAML_CLI=" + cli,
-		"REKAN_LLM_BASE_URL=" + fake.URL + "/v1",
-		"REKAN_LLM_API_KEY=sk-serve-test",
-		"REKAN_WRITER_MODEL=fake-writer",
 		"REKAN_TRUSTED_PROXY_HEADERS=X-Forwarded-For",
-	})
+	}, stack.FakeEnv(fake.URL)...))
 
 	status, _, body := s.call(t, "GET", "/api/rekan/health", "", "")
 	if status != 200 || body != `{"status":"ok","database":"ok","baml_runtime":"ok","llm_configured":true}` {
@@ -352,15 +282,13 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 
 	// SIGTERM stops the server and the BAML runtime with it.
-	kids := children(s.cmd.Process.Pid)
+	kids := stack.Children(s.Pid())
 	if len(kids) == 0 {
 		t.Fatal("no BAML runtime child found")
 	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan error, 1)
-	go func() { done <- s.cmd.Wait() }()
+	_ = s.Signal(syscall.SIGTERM)
 	select {
-	case <-done:
+	case <-s.Exited():
 	case <-time.After(15 * time.Second):
 		t.Fatal("server did not stop on SIGTERM")
 	}
@@ -371,7 +299,7 @@ func TestServeWithoutBAMLOrKey(t *testing.T) {
 	data := t.TempDir()
 	work := t.TempDir()
 	// PocketBase's own health answers while Rekan's reports the missing runtime.
-	s := startServerUntil(t, work, data, []string{"REKAN_BAML_CLI=" + filepath.Join(work, "no-such-baml-cli")}, "/api/health")
+	s := startServerUntil(t, work, data, []string{"REKAN_BAML_CLI=" + filepath.Join(work, "no-such-baml-cli")}, stack.Listening)
 	status, _, body := s.call(t, "GET", "/api/rekan/health", "", "")
 	if status != 503 || !strings.Contains(body, `"status":"degraded"`) || !strings.Contains(body, `"baml_runtime":"error"`) || !strings.Contains(body, `"llm_configured":false`) {
 		t.Errorf("health: %d %s", status, body)
@@ -385,12 +313,11 @@ func TestServeWithoutBAMLOrKey(t *testing.T) {
 func TestEndToEndRuntimeDiesWithAKilledServer(t *testing.T) {
 	cli := requireCLI(t)
 	s := startServer(t, t.TempDir(), t.TempDir(), []string{"REKAN_BAML_CLI=" + cli})
-	kids := children(s.cmd.Process.Pid)
+	kids := stack.Children(s.Pid())
 	if len(kids) == 0 {
 		t.Fatal("no BAML runtime child found")
 	}
-	_ = s.cmd.Process.Kill()
-	_, _ = s.cmd.Process.Wait()
+	s.Kill()
 	waitGone(t, kids, 10*time.Second)
 }
 
@@ -466,13 +393,7 @@ func TestEndToEndSIGTERMDrainsGenerationsInFlight(t *testing.T) {
 	if r := runCLI(t, data, "", "operator", "add", "alice@example.com", "a-long-password"); r.code != 0 {
 		t.Fatalf("operator add: %+v", r)
 	}
-	env := []string{
-		"REKAN_BAML_CLI=" + cli,
-		"REKAN_LLM_BASE_URL=" + fakeServer.URL + "/v1",
-		"REKAN_LLM_API_KEY=sk-drain-test",
-		"REKAN_WRITER_MODEL=fake-writer",
-		"REKAN_DRAIN_TIMEOUT=30s",
-	}
+	env := append([]string{"REKAN_BAML_CLI=" + cli, "REKAN_DRAIN_TIMEOUT=30s"}, stack.FakeEnv(fakeServer.URL)...)
 	s := startServer(t, t.TempDir(), data, env)
 	token, businessID := s.loginWithBusiness(t, "alice@example.com", "a-long-password")
 
@@ -484,16 +405,16 @@ func TestEndToEndSIGTERMDrainsGenerationsInFlight(t *testing.T) {
 	deadline := time.Now().Add(20 * time.Second)
 	for len(fake.Requests()) < inFlight {
 		if time.Now().After(deadline) {
-			t.Fatalf("only %d of %d generations reached the LLM; logs:\n%s", len(fake.Requests()), inFlight, s.logs.String())
+			t.Fatalf("only %d of %d generations reached the LLM; logs:\n%s", len(fake.Requests()), inFlight, s.Log())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
 
-	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := s.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	exited := make(chan error, 1)
-	go func() { exited <- s.cmd.Wait() }()
+	go func() { exited <- s.Err() }()
 
 	// The signal is handled asynchronously; a request that still got in is a
 	// generation like the others and must be stored too. Probes start every
@@ -552,7 +473,7 @@ func TestEndToEndSIGTERMDrainsGenerationsInFlight(t *testing.T) {
 	select {
 	case err := <-exited:
 		if err != nil {
-			t.Errorf("server exit after the drain: %v; logs:\n%s", err, s.logs.String())
+			t.Errorf("server exit after the drain: %v; logs:\n%s", err, s.Log())
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("server did not stop after the drain")
@@ -598,12 +519,7 @@ func TestEndToEndListensBeforeTheRuntimeIsReady(t *testing.T) {
 	if r := runCLI(t, data, "", "operator", "add", "alice@example.com", "a-long-password"); r.code != 0 {
 		t.Fatalf("operator add: %+v", r)
 	}
-	s := startServerUntil(t, work, data, []string{
-		"REKAN_BAML_CLI=" + slowCLI,
-		"REKAN_LLM_BASE_URL=" + fake.URL + "/v1",
-		"REKAN_LLM_API_KEY=sk-listen-test",
-		"REKAN_WRITER_MODEL=fake-writer",
-	}, "/api/health")
+	s := startServerUntil(t, work, data, append([]string{"REKAN_BAML_CLI=" + slowCLI}, stack.FakeEnv(fake.URL)...), stack.Listening)
 
 	status, _, body := s.call(t, "GET", "/api/rekan/health", "", "")
 	if status != 503 || !strings.Contains(body, `"status":"degraded"`) || !strings.Contains(body, `"baml_runtime":"error"`) {
@@ -618,4 +534,15 @@ func TestEndToEndListensBeforeTheRuntimeIsReady(t *testing.T) {
 	if status != 200 || !strings.Contains(body, `"status":"ok"`) {
 		t.Errorf("health once the runtime answered: %d %s", status, body)
 	}
+}
+
+// freePort is a free loopback port (stack.FreePort) for tests that start a
+// command the stack does not model (a refused start, make run).
+func freePort(t *testing.T) int {
+	t.Helper()
+	port, err := stack.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return port
 }

@@ -4,8 +4,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -77,8 +77,7 @@ func TestMigrationKilledAtFixedPoints(t *testing.T) {
 
 		// The next start migrates (again, or not) and sweeps before serving.
 		s := startServerUntil(t, t.TempDir(), dir, []string{"REKAN_BAML_CLI=/nonexistent"}, "/api/health")
-		_ = s.cmd.Process.Signal(syscall.SIGTERM)
-		_, _ = s.cmd.Process.Wait()
+		_ = s.Stop(time.Minute)
 		after := openDir(t, dir)
 		requests, err := after.FindAllRecords("requests")
 		if err != nil {

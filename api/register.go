@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rekan/rekan/api/internal/admin"
+	"github.com/rekan/rekan/api/internal/approval"
 	"github.com/rekan/rekan/api/internal/backup"
 	"github.com/rekan/rekan/api/internal/business"
 	"github.com/rekan/rekan/api/internal/calendar"
@@ -230,14 +231,21 @@ func registerTestKill(app *pocketbase.PocketBase) {
 // registerRoutes mounts /api/rekan/.
 func registerRoutes(app *pocketbase.PocketBase, runtime *contentrt.Runtime, gate *drain.Gate) {
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		ttl, err := approval.TTLFromEnv(os.Getenv)
+		if err != nil {
+			refusedStart = err
+			return err
+		}
 		routes.Bind(e.Router, routes.Deps{
+			ApprovalTTL:  ttl,
 			Content:      runtime,
 			ContactPhone: strings.TrimSpace(os.Getenv("REKAN_CONTACT_PHONE")),
 			Version:      version,
 			// The console (journald) and the admin UI's logs: an operator's
 			// failed generation is the first thing an administrator looks for.
-			Logger: slog.New(slog.NewMultiHandler(e.App.Logger().Handler(), slog.Default().Handler())),
-			Admit:  gate.Admit,
+			Logger:      slog.New(slog.NewMultiHandler(e.App.Logger().Handler(), slog.Default().Handler())),
+			Admit:       gate.Admit,
+			AdmitUpload: gate.AdmitUpload,
 			// One "today" for publish dates, the calendar and the agenda.
 			Today: func() calendar.Date { return calendar.DateOf(clock.Now(), clock.Zone()) },
 		})

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/rekan/rekan/api/internal/security"
 	"github.com/rekan/rekan/eval/fakellm"
+	"github.com/rekan/rekan/eval/stack"
 )
 
 // These run the real binary: the boundaries the server holds by itself,
@@ -81,7 +81,7 @@ func superusersID(t *testing.T, base, token string) string {
 func TestServeAdminAllowList(t *testing.T) {
 	data := t.TempDir()
 	superuserUpsert(t, data)
-	s := startServerUntil(t, t.TempDir(), data, []string{"REKAN_ADMIN_ALLOWED_IPS=127.0.0.2/32", "REKAN_BAML_CLI=/nonexistent"}, "/api/health")
+	s := startServerUntil(t, t.TempDir(), data, []string{"REKAN_ADMIN_ALLOWED_IPS=127.0.0.2/32", stack.NoRuntime}, stack.Listening)
 
 	allowed, outside := from("127.0.0.2"), from("127.0.0.1")
 	status, _, body := send(t, allowed, "POST", s.base+"/api/collections/_superusers/auth-with-password", nil, suLogin)
@@ -126,11 +126,10 @@ func TestServeDefaultAllowsOnlyLoopback(t *testing.T) {
 	superuserUpsert(t, data)
 	// A previous start trusted a proxy header and allowed everyone; this
 	// start sets neither, so both are back to their defaults.
-	first := startServerUntil(t, t.TempDir(), data, []string{"REKAN_TRUSTED_PROXY_HEADERS=X-Forwarded-For", "REKAN_ADMIN_ALLOWED_IPS=0.0.0.0/0,::/0", "REKAN_BAML_CLI=/nonexistent"}, "/api/health")
-	_ = first.cmd.Process.Kill()
-	_, _ = first.cmd.Process.Wait()
+	first := startServerUntil(t, t.TempDir(), data, []string{"REKAN_TRUSTED_PROXY_HEADERS=X-Forwarded-For", "REKAN_ADMIN_ALLOWED_IPS=0.0.0.0/0,::/0", stack.NoRuntime}, stack.Listening)
+	first.Kill()
 
-	s := startServerUntil(t, t.TempDir(), data, []string{"REKAN_BAML_CLI=/nonexistent"}, "/api/health")
+	s := startServerUntil(t, t.TempDir(), data, []string{stack.NoRuntime}, stack.Listening)
 	// Loopback is allowed by default…
 	status, _, body := send(t, from("127.0.0.1"), "POST", s.base+"/api/collections/_superusers/auth-with-password", nil, suLogin)
 	if status != 200 {
@@ -167,15 +166,15 @@ func TestServeDataDirIsPrivate(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(data, "storage", "old.txt"), []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s := startServerUntil(t, t.TempDir(), data, []string{"REKAN_BAML_CLI=/nonexistent"}, "/api/health")
-	if !strings.Contains(s.logs.String(), "removed group and other permissions in the data directory") {
-		t.Errorf("no log line about the tightened permissions:\n%s", s.logs.String())
+	s := startServerUntil(t, t.TempDir(), data, []string{stack.NoRuntime}, stack.Listening)
+	if !strings.Contains(s.Log(), "removed group and other permissions in the data directory") {
+		t.Errorf("no log line about the tightened permissions:\n%s", s.Log())
 	}
 	checkPrivate(t, data)
 
 	// A fresh data directory is private from the start.
 	fresh := filepath.Join(t.TempDir(), "fresh")
-	startServerUntil(t, t.TempDir(), fresh, []string{"REKAN_BAML_CLI=/nonexistent"}, "/api/health")
+	startServerUntil(t, t.TempDir(), fresh, []string{stack.NoRuntime}, stack.Listening)
 	checkPrivate(t, fresh)
 }
 
@@ -204,7 +203,7 @@ func checkPrivate(t *testing.T, dir string) {
 func TestServeHeadersCORSAndReservedPaths(t *testing.T) {
 	work := withWebBuild(t)
 	data := t.TempDir()
-	s := startServerUntil(t, work, data, []string{"REKAN_BAML_CLI=/nonexistent"}, "/api/health")
+	s := startServerUntil(t, work, data, []string{stack.NoRuntime}, stack.Listening)
 	client := from("127.0.0.1")
 
 	_, header, body := send(t, client, "GET", s.base+"/app/negocios", nil, "")
@@ -254,23 +253,15 @@ func TestServeHeadersCORSAndReservedPaths(t *testing.T) {
 }
 
 func TestServeOriginsFlag(t *testing.T) {
-	port := freePort(t)
-	cmd := exec.Command(binary, "serve", "--http", fmt.Sprintf("127.0.0.1:%d", port), "--dir", t.TempDir(), "--origins", "https://rekan.example")
-	cmd.Dir = t.TempDir()
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "REKAN_BAML_CLI=/nonexistent"}
-	if err := cmd.Start(); err != nil {
+	srv, err := stack.StartServer(context.Background(), stack.ServerConfig{
+		Binary: binary, DataDir: t.TempDir(), WorkDir: t.TempDir(), Env: stack.Env(stack.NoRuntime),
+		Args: []string{"--origins", "https://rekan.example"}, Ready: stack.Listening,
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
-	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if res, err := http.Get(base + "/api/health"); err == nil {
-			res.Body.Close()
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	t.Cleanup(func() { _ = srv.Stop(5 * time.Second) })
+	base := srv.Base
 	_, header, _ := send(t, from("127.0.0.1"), "GET", base+"/api/health", map[string]string{"Origin": "https://rekan.example"}, "")
 	if header.Get("Access-Control-Allow-Origin") != "https://rekan.example" {
 		t.Errorf("own origin: %v", header)
@@ -287,7 +278,7 @@ func TestServeMalformedChunkedBody(t *testing.T) {
 	if r := runCLI(t, data, "", "operator", "add", "alice@example.com", "a-long-password"); r.code != 0 {
 		t.Fatalf("operator add: %+v", r)
 	}
-	s := startServerUntil(t, t.TempDir(), data, []string{"REKAN_BAML_CLI=/nonexistent"}, "/api/health")
+	s := startServerUntil(t, t.TempDir(), data, []string{stack.NoRuntime}, stack.Listening)
 	_, _, body := s.call(t, "POST", "/api/collections/users/auth-with-password", "", `{"identity":"alice@example.com","password":"a-long-password"}`)
 	var login struct {
 		Token  string
@@ -328,23 +319,26 @@ func TestServeFallbackKeyStaysWithItsOrigin(t *testing.T) {
 	fallback := httptest.NewServer(other)
 	defer fallback.Close()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, "serve", "--http", fmt.Sprintf("127.0.0.1:%d", freePort(t)), "--dir", t.TempDir())
-	cmd.Dir = t.TempDir()
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "REKAN_BAML_CLI=/nonexistent",
-		"REKAN_LLM_BASE_URL=" + primary.URL + "/v1", "REKAN_LLM_API_KEY=sk-primary-secret",
-		"REKAN_LLM_FALLBACK_BASE_URL=" + fallback.URL + "/v1"}
-	out, err := cmd.CombinedOutput()
-	if err == nil || ctx.Err() != nil {
-		t.Fatalf("the server started (or hung) with the primary key bound for another host: %v\n%s", err, out)
+	srv, err := stack.StartServer(context.Background(), stack.ServerConfig{
+		Binary: binary, DataDir: t.TempDir(), WorkDir: t.TempDir(), Ready: stack.Listening,
+		Env: stack.Env(stack.NoRuntime, "REKAN_LLM_BASE_URL="+primary.URL+"/v1", "REKAN_LLM_API_KEY=sk-primary-secret",
+			"REKAN_LLM_FALLBACK_BASE_URL="+fallback.URL+"/v1"),
+	})
+	if err == nil {
+		_ = srv.Stop(5 * time.Second)
+		t.Fatal("the server started with the primary key bound for another host")
 	}
+	// It must refuse to start, not hang until the wait gives up.
+	if !strings.Contains(err.Error(), "exited before") || !strings.Contains(err.Error(), "(exit status ") {
+		t.Fatalf("the server did not exit: %v", err)
+	}
+	out := err.Error()
 	for _, want := range []string{"REKAN_LLM_FALLBACK_BASE_URL", "REKAN_LLM_BASE_URL", "REKAN_LLM_FALLBACK_API_KEY"} {
-		if !strings.Contains(string(out), want) {
+		if !strings.Contains(out, want) {
 			t.Errorf("the error does not name %s:\n%s", want, out)
 		}
 	}
-	if strings.Contains(string(out), "sk-primary-secret") {
+	if strings.Contains(out, "sk-primary-secret") {
 		t.Errorf("the error shows the key:\n%s", out)
 	}
 	if n := len(other.Requests()); n != 0 {

@@ -1,16 +1,21 @@
-# bench/photos: the server's memory under photo uploads (issue 13): eight
-# concurrent generations with four JPEGs of about 10 MB each, on the real
-# binary with its BAML runtime and fakellm. Its own Go module, like
-# bench/api.
+# bench/photos: what photo uploads cost the server (issues 13, 22, 23):
+# peak RSS for the worst file of each kind, the fairness wait, CPU per
+# photo and eight operators at once with both photo sizes, on the real
+# binary with its BAML runtime and fakellm. The same run measures a build of
+# PHOTOS_BEFORE (the code before issue 23's photo work; empty skips it).
+# Its own Go module, like bench/api.
 
 BENCH_TARGETS += bench-photos
-TEST_TARGETS += vet-bench-photos
 
-.PHONY: bench-photos vet-bench-photos
+PHOTOS_BEFORE ?= 450539a
 
-bench-photos: $(EVAL_NPM_STAMP) $(BIN)/api $(BIN)/fakellm ## Peak RSS rise of the server for 8 concurrent generations with 4 photos of 10 MB.
+.PHONY: bench-photos
+
+bench-photos: $(EVAL_NPM_STAMP) $(BIN)/api $(BIN)/fakellm ## Photo uploads: RSS per kind, fairness, CPU per photo, eight operators; before/after.
+	@before=""; if [ -n "$(PHOTOS_BEFORE)" ]; then \
+		tmp=$$(mktemp -d) && git -C $(ROOT) archive $(PHOTOS_BEFORE) api eval | tar -x -C $$tmp && \
+		(cd $$tmp/api && CGO_ENABLED=0 go build -trimpath -o $(BIN)/api-before .) && rm -rf $$tmp && \
+		before=$(BIN)/api-before; fi; \
 	cd $(ROOT)/bench/photos && env -u RUST_BACKTRACE REKAN_BAML_CLI=$(EVAL_BAML_CLI) \
-		go run . -api $(BIN)/api -fakellm $(BIN)/fakellm
+		go run . -api $(BIN)/api -before "$$before" -fakellm $(BIN)/fakellm
 
-vet-bench-photos: ## The photos benchmark runs outside make test: keep it compiling.
-	cd $(ROOT)/bench/photos && go vet ./...

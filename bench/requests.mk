@@ -4,10 +4,9 @@
 # the change). Its own Go module, like bench/photos.
 
 BENCH_TARGETS += bench-requests
-TEST_TARGETS += vet-bench-requests
 BENCH_REQUESTS_BEFORE ?= 450539a
 
-.PHONY: bench-requests vet-bench-requests
+.PHONY: bench-requests
 
 bench-requests: $(EVAL_NPM_STAMP) $(BIN)/api $(BIN)/fakellm ## Files, bytes and retry CPU of one request with 4 photos, before/after requests were records.
 	rm -rf $(BIN)/before-requests && mkdir -p $(BIN)/before-requests
@@ -16,5 +15,3 @@ bench-requests: $(EVAL_NPM_STAMP) $(BIN)/api $(BIN)/fakellm ## Files, bytes and 
 	cd $(ROOT)/bench/requests && env -u RUST_BACKTRACE REKAN_BAML_CLI=$(EVAL_BAML_CLI) \
 		go run . -before $(BIN)/api-before-requests -after $(BIN)/api -fakellm $(BIN)/fakellm
 
-vet-bench-requests: ## The requests benchmark runs outside make test: keep it compiling.
-	cd $(ROOT)/bench/requests && go vet ./...

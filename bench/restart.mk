@@ -7,5 +7,5 @@ BENCH_TARGETS += bench-restart
 
 .PHONY: bench-restart
 
-bench-restart: deps-nix build-api build-fakellm deps-eval ## Failed requests and drained generations across restarts behind Caddy.
+bench-restart: deps-nix build-api build-stack build-fakellm deps-eval ## Failed requests and drained generations across restarts behind Caddy.
 	@bash $(ROOT)/nix/checks/restart.sh -restarts 3

@@ -14,7 +14,6 @@ EVAL_NPM_STAMP := $(EVAL_DIR)/node_modules/.package-lock.json
 EVAL_GENERATED := baml_client/openapi.yaml bamlapi/bamlapi.gen.go
 
 DEPS_TARGETS += deps-eval
-TEST_TARGETS += test-eval
 GENERATE_TARGETS += generate-baml
 CHECK_GENERATED_TARGETS += check-generated-baml
 
@@ -48,13 +47,11 @@ check-generated-baml: $(EVAL_NPM_STAMP) ## Fail when the BAML spec or Go client 
 	exit $$stale
 
 # The eval tests run the real baml-cli; CI=true makes its absence a failure.
-# $(BIN)/fakellm is built by eval/fakellm.mk.
-test-eval: $(EVAL_NPM_STAMP) $(BIN)/fakellm ## Vet and test the eval module, and run the BAML test blocks against fakellm.
+# $(BIN)/stack is built by eval/fakellm.mk.
+test-eval: $(EVAL_NPM_STAMP) $(BIN)/stack ## Vet and test the eval module, and run the BAML test blocks against fakellm.
 	@$(ROOT)/scripts/need --for "the eval report test" chromium /usr/share/fonts/truetype/liberation:fonts-liberation
 	cd $(EVAL_DIR) && go vet ./...
 	cd $(EVAL_DIR) && env -u RUST_BACKTRACE REKAN_BAML_CLI=$(EVAL_BAML_CLI) go test -count=1 ./...
 	@# Again verbosely, for the per-check confusion counts on the labelled set.
 	cd $(EVAL_DIR) && go test -count=1 -run '^TestLabelledSet$$' -v ./cmd/eval/
-	$(EVAL_DIR)/scripts/baml-test $(BIN)/fakellm
-	@# The benchmark is its own module and runs outside make test: keep it compiling.
-	cd $(ROOT)/bench/eval && go vet ./...
+	$(EVAL_DIR)/scripts/baml-test $(BIN)/stack

@@ -66,6 +66,15 @@ in
   	-Server
   }
 
+  # The client's approval page and its API: no Referer (the token is in the
+  # page's fragment), no indexing, the stricter CSP. Deferred, so it
+  # replaces the headers above and the upstream's alike.
+  @approval path /aprovar /aprovar.html /api/rekan/approval /api/rekan/approval/*
+  header @approval {
+  	defer
+  ${headerLines "\t" securityHeaders.approval}
+  }
+
   # PocketBase redirects /_ itself, but the SPA fallback would answer first.
   redir /_ /_/ 308
 

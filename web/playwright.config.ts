@@ -9,11 +9,14 @@ export default defineConfig({
 	workers: 1,
 	fullyParallel: false,
 	retries: 0,
-	timeout: 180_000,
-	expect: { timeout: 15_000 },
+	// Budgets, not targets: the journey is long, and on a loaded machine
+	// (CI, several runs sharing two cores) it took more than 180 s while
+	// every step passed. Timings are measured in bench/, never here.
+	timeout: 600_000,
+	expect: { timeout: 30_000 },
 	reporter: [['list']],
 	outputDir: 'test-results',
-	// Starts fakellm and bin/api on free ports unless REKAN_E2E_BASE_URL
+	// Starts the stack with bin/stack on free ports unless REKAN_E2E_BASE_URL
 	// points at a stack started elsewhere (e.g. behind Caddy).
 	globalSetup: './tests/e2e/global-setup.ts',
 	use: {

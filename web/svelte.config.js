@@ -14,7 +14,7 @@ const config = {
 		prerender: {
 			// Only the public pages are prerendered; /app/* is rendered in the
 			// browser from the 200.html fallback.
-			entries: ['/', '/termos'],
+			entries: ['/', '/termos', '/aprovar'],
 			handleHttpError: 'fail',
 			handleMissingId: 'fail'
 		}

@@ -7,7 +7,6 @@ WEB_PNPM_VERSION := 10.34.9
 WEB_NODE_MIN := 20.19
 
 DEPS_TARGETS += deps-web
-TEST_TARGETS += test-web
 BENCH_TARGETS += bench-web bench-web-photos
 GENERATE_TARGETS += generate-web-limits generate-web-blank
 CHECK_GENERATED_TARGETS += check-generated-web-limits check-generated-web-blank
@@ -52,8 +51,8 @@ unit-web: deps-web ## Vitest unit tests of the web app's logic.
 
 # The journey runs against the real stack: bin/api serving web/build, the
 # real BAML runtime, and bin/fakellm as the LLM provider (started by
-# web/tests/e2e/global-setup.ts on free ports).
-e2e-web: deps-web deps-eval build-web build-api build-fakellm ## Playwright journey in Chromium against the real server.
+# web/tests/e2e/global-setup.ts on free ports with bin/stack).
+e2e-web: deps-web deps-eval build-web build-api build-stack ## Playwright journey in Chromium against the real server.
 	@$(ROOT)/scripts/need --for "the browser tests" chromium /usr/share/fonts/truetype/liberation:fonts-liberation \
 		/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf:fonts-noto-color-emoji
 	@cd $(WEB_DIR) && REKAN_ROOT=$(ROOT) REKAN_SCREENSHOTS_DIR=$(ARTIFACTS)/screenshots pnpm exec playwright test
@@ -66,8 +65,11 @@ bench-web: deps-web ## Lighthouse against the production build of the landing pa
 
 # The web app's own photo scaling (src/lib/photos.ts) on a 12-megapixel phone
 # photo in Chromium: time to scale it and bytes uploaded, against targets.
+# Vite serves the module from its source; svelte-kit sync writes the
+# tsconfig it reads.
 bench-web-photos: deps-web ## Photo scaling in Chromium: time per 12 MP photo, bytes uploaded per photo.
 	@$(ROOT)/scripts/need --for "the photo benchmark" chromium
+	@cd $(WEB_DIR) && pnpm exec svelte-kit sync
 	@node $(ROOT)/bench/web/photos.mjs
 
 generate-web-blank: ## Regenerate web/src/lib/blank.gen.ts from eval/text's blank rule.

@@ -136,7 +136,7 @@ func assertUp(t *testing.T, app core.App) {
 		t.Fatal(err)
 	}
 	limits := app.Settings().RateLimits
-	if !limits.Enabled || len(limits.Rules) != len(migrations.RateLimitRules) {
+	if !limits.Enabled || len(limits.Rules) != len(migrations.RateLimitRules)+len(migrations.UploadRateLimitRules) {
 		t.Errorf("rate limits: %+v", limits)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	bamlsrc "github.com/rekan/rekan/eval/baml_src"
 	"github.com/rekan/rekan/eval/bamlrt"
 	"github.com/rekan/rekan/eval/content"
+	"github.com/rekan/rekan/eval/stack"
 )
 
 // directRuntime is the baseline of the throughput ratio: a BAML runtime of
@@ -24,17 +25,7 @@ type directRuntime struct {
 }
 
 func startDirect(fakeURL string) (*directRuntime, error) {
-	getenv := func(name string) string {
-		switch name {
-		case "REKAN_LLM_BASE_URL":
-			return fakeURL + "/v1"
-		case "REKAN_LLM_API_KEY":
-			return "bench-key"
-		case "REKAN_WRITER_MODEL":
-			return "bench-writer"
-		}
-		return os.Getenv(name)
-	}
+	getenv := stack.Getenv(stack.FakeEnv(fakeURL), os.Getenv)
 	cli, err := bamlrt.FindCLI(getenv)
 	if err != nil {
 		return nil, err

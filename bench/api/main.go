@@ -19,7 +19,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -28,8 +27,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/rekan/rekan/bench/internal/harness"
-	"github.com/rekan/rekan/eval/fakellm"
+	"github.com/rekan/rekan/eval/stack"
 )
 
 func main() {
@@ -46,8 +44,8 @@ func main() {
 type bench struct {
 	api, fakeURL, dataDir, workDir string
 	env                            []string
-	procs                          []*exec.Cmd
-	fake                           *fakellm.Process
+	servers                        []*stack.Server
+	fake                           *stack.Fake
 	// listening is how long the last serve took to answer PocketBase's
 	// /api/health (the listener), before the BAML runtime is up.
 	listening time.Duration
@@ -66,17 +64,11 @@ func run(apiBin, fakeBin string, n int) error {
 	defer b.stopAll()
 	b.dataDir = filepath.Join(b.workDir, "pb_data")
 
-	if b.fake, err = fakellm.StartProcess(context.Background(), exec.Command(fakeBin)); err != nil {
+	if b.fake, err = stack.StartFakeProcess(context.Background(), fakeBin); err != nil {
 		return err
 	}
 	b.fakeURL = b.fake.URL
-	b.env = []string{
-		"PATH=" + os.Getenv("PATH"),
-		"REKAN_BAML_CLI=" + os.Getenv("REKAN_BAML_CLI"),
-		"REKAN_LLM_BASE_URL=" + b.fakeURL + "/v1",
-		"REKAN_LLM_API_KEY=bench-key",
-		"REKAN_WRITER_MODEL=bench-writer",
-	}
+	b.env = stack.Env(append([]string{"REKAN_BAML_CLI=" + os.Getenv("REKAN_BAML_CLI")}, b.fake.Env()...)...)
 
 	// Set up the data dir with the CLI, as an operator would.
 	if err := b.cli("operator", "add", "bench@example.com", "bench-password-1"); err != nil {
@@ -105,15 +97,15 @@ func run(apiBin, fakeBin string, n int) error {
 
 	// Idle memory after start-up has settled.
 	time.Sleep(2 * time.Second)
-	serverRSS := rssKB(srv.Process.Pid)
+	serverRSS := rssKB(srv.Pid())
 	runtimeRSS := 0
-	for _, pid := range descendants(srv.Process.Pid) {
+	for _, pid := range stack.Descendants(srv.Pid()) {
 		runtimeRSS += rssKB(pid)
 	}
 
 	generate := func() (time.Duration, error) {
 		start := time.Now()
-		status, body, err := harness.Call(context.Background(), client, base, "POST", "/api/rekan/businesses/"+businessID+"/posts:generate", token, `{"brief":"bolo de cenoura com calda de chocolate","count":1}`)
+		status, _, body, err := stack.Call(context.Background(), client, "POST", base+"/api/rekan/businesses/"+businessID+"/posts:generate", token, `{"brief":"bolo de cenoura com calda de chocolate","count":1}`)
 		elapsed := time.Since(start)
 		if err != nil {
 			return 0, err
@@ -132,10 +124,10 @@ func run(apiBin, fakeBin string, n int) error {
 	if err != nil {
 		return err
 	}
-	runtimePIDs := descendants(srv.Process.Pid)
-	fakePID := b.fake.Pid()
+	runtimePIDs := stack.Descendants(srv.Pid())
+	fakePID := b.fake.Process.Pid()
 	cpuBefore := map[string]time.Duration{
-		"server": cpuTime(srv.Process.Pid), "runtime": cpuTimes(runtimePIDs),
+		"server": cpuTime(srv.Pid()), "runtime": cpuTimes(runtimePIDs),
 		"fakellm": cpuTime(fakePID), "bench client": cpuTime(os.Getpid()),
 	}
 	c16, err := measure(n*2, 16, generate)
@@ -143,7 +135,7 @@ func run(apiBin, fakeBin string, n int) error {
 		return err
 	}
 	cpuAfter := map[string]time.Duration{
-		"server": cpuTime(srv.Process.Pid), "runtime": cpuTimes(runtimePIDs),
+		"server": cpuTime(srv.Pid()), "runtime": cpuTimes(runtimePIDs),
 		"fakellm": cpuTime(fakePID), "bench client": cpuTime(os.Getpid()),
 	}
 	fake, err := measure(n, 1, func() (time.Duration, error) { return b.fakeAlone() })
@@ -239,7 +231,7 @@ func measure(n, concurrency int, fn func() (time.Duration, error)) (stats, error
 	return stats{n: n, p50: pick(0.50), p99: pick(0.99), wall: time.Since(start)}, nil
 }
 
-var fakeBody = []byte(`{"model":"bench-writer","messages":[{"role":"user","content":"papéis: \"produto\". Negócio: Bench"}]}`)
+var fakeBody = []byte(`{"model":"fake-writer","messages":[{"role":"user","content":"papéis: \"produto\". Negócio: Bench"}]}`)
 
 // fakeAlone times one direct completion, the provider's share of a request.
 func (b *bench) fakeAlone() (time.Duration, error) {
@@ -254,72 +246,47 @@ func (b *bench) fakeAlone() (time.Duration, error) {
 }
 
 func (b *bench) cli(args ...string) error {
-	cmd := exec.Command(b.api, append(args, "--dir", b.dataDir)...)
-	cmd.Dir = b.workDir
-	cmd.Env = b.env
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("api %s: %w: %s", strings.Join(args, " "), err, out)
+	code, out, err := stack.CLI(b.api, b.dataDir, b.env, "", args...)
+	if err == nil && code != 0 {
+		err = fmt.Errorf("api %s: exit %d: %s", strings.Join(args, " "), code, out)
 	}
-	return nil
+	return err
 }
 
 // serve starts the server on dataDir and returns once /api/rekan/health
-// answers 200, with the time that took.
-func (b *bench) serve(dataDir string) (*exec.Cmd, string, time.Duration, error) {
-	port, err := harness.FreePort()
+// answers 200, with the time that took (and, in b.listening, the time
+// PocketBase's /api/health took: the listener, before the BAML runtime).
+func (b *bench) serve(dataDir string) (*stack.Server, string, time.Duration, error) {
+	ctx := context.Background()
+	start := time.Now()
+	srv, err := stack.StartServer(ctx, stack.ServerConfig{Binary: b.api, DataDir: dataDir, WorkDir: b.workDir, Env: b.env, Ready: stack.Listening})
 	if err != nil {
 		return nil, "", 0, err
 	}
-	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	cmd := exec.Command(b.api, "serve", "--http", "127.0.0.1:"+strconv.Itoa(port), "--dir", dataDir)
-	cmd.Dir = b.workDir
-	cmd.Env = b.env
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
+	b.servers = append(b.servers, srv)
+	if b.listening == 0 {
+		b.listening = time.Since(start)
+	}
+	if err := srv.WaitReady(ctx, stack.Healthy, stack.ReadyTimeout); err != nil {
 		return nil, "", 0, err
 	}
-	b.procs = append(b.procs, cmd)
-	client := &http.Client{Timeout: time.Second}
-	for time.Since(start) < 30*time.Second && b.listening == 0 {
-		res, err := client.Get(base + "/api/health")
-		if err == nil {
-			res.Body.Close()
-			b.listening = time.Since(start)
-			break
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-	for time.Since(start) < 30*time.Second {
-		res, err := client.Get(base + "/api/rekan/health")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				return cmd, base, time.Since(start), nil
-			}
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-	return nil, "", 0, fmt.Errorf("server not healthy after 30s:\n%s", logs.String())
+	return srv, srv.Base, time.Since(start), nil
 }
 
 func (b *bench) timeToHealthy(dataDir string) (time.Duration, error) {
-	cmd, _, took, err := b.serve(dataDir)
+	srv, _, took, err := b.serve(dataDir)
 	if err != nil {
 		return 0, err
 	}
-	stopProcess(cmd)
+	_ = srv.Stop(10 * time.Second)
 	return took, nil
 }
 
 func (b *bench) stopAll() {
-	for i := len(b.procs) - 1; i >= 0; i-- {
-		stopProcess(b.procs[i])
+	for i := len(b.servers) - 1; i >= 0; i-- {
+		_ = b.servers[i].Stop(10 * time.Second)
 	}
-	if b.fake != nil {
-		b.fake.Stop()
-	}
+	b.fake.Stop()
 }
 
 // setup logs in, lifts the rate limit for loopback (a superuser setting: the
@@ -352,7 +319,7 @@ func setup(base string) (token, businessID string, err error) {
 var client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 
 func callJSON(base, method, path, token, body string, out any) error {
-	status, raw, err := harness.Call(context.Background(), client, base, method, path, token, body)
+	status, _, raw, err := stack.Call(context.Background(), client, method, base+path, token, body)
 	if err != nil {
 		return err
 	}
@@ -414,22 +381,6 @@ func rssKB(pid int) int {
 	return 0
 }
 
-// descendants lists every process below pid.
-func descendants(pid int) []int {
-	var out []int
-	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
-	for _, task := range tasks {
-		raw, _ := os.ReadFile(task)
-		for _, field := range strings.Fields(string(raw)) {
-			if child, err := strconv.Atoi(field); err == nil {
-				out = append(out, child)
-				out = append(out, descendants(child)...)
-			}
-		}
-	}
-	return out
-}
-
 type listCost struct {
 	name         string
 	p50, skipP50 time.Duration
@@ -451,7 +402,7 @@ func measureLists(base, token, businessID string, n int) ([]listCost, error) {
 		time1 := func(path string) func() (time.Duration, error) {
 			return func() (time.Duration, error) {
 				start := time.Now()
-				status, body, err := harness.Call(context.Background(), client, base, "GET", path, token, "")
+				status, _, body, err := stack.Call(context.Background(), client, "GET", base+path, token, "")
 				if err == nil && status != 200 {
 					err = fmt.Errorf("GET %s: %d %s", path, status, body)
 				}
@@ -476,6 +427,3 @@ func measureLists(base, token, businessID string, n int) ([]listCost, error) {
 	}
 	return out, nil
 }
-
-// stopProcess gives a child 10 seconds to finish.
-func stopProcess(cmd *exec.Cmd) { harness.Stop(cmd, os.Interrupt, 10*time.Second) }

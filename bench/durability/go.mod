@@ -2,9 +2,6 @@ module github.com/rekan/rekan/bench/durability
 
 go 1.26.0
 
-require github.com/rekan/rekan/api v0.0.0
+require github.com/rekan/rekan/eval v0.0.0
 
-replace (
-	github.com/rekan/rekan/api => ../../api
-	github.com/rekan/rekan/eval => ../../eval
-)
+replace github.com/rekan/rekan/eval => ../../eval

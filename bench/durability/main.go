@@ -28,7 +28,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/rekan/rekan/api/durability"
+	"github.com/rekan/rekan/eval/stack"
+	"github.com/rekan/rekan/eval/stack/durability"
 )
 
 func main() {
@@ -71,7 +72,7 @@ func run(binary string, writers, posts int) error {
 			After:         2 * time.Second,
 			Backup:        c.backup,
 			AdminCommands: c.adminCommands,
-			Env:           durability.Env(),
+			Env:           stack.Env(stack.NoRuntime),
 		})
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.name, err)
@@ -96,20 +97,20 @@ func run(binary string, writers, posts int) error {
 // backupFigures fills an instance with posts and times three backups
 // through the API while a writer keeps writing.
 func backupFigures(binary, data string, posts int) error {
-	env := durability.Env()
+	env := stack.Env(stack.NoRuntime)
 	if err := durability.Prepare(binary, data, env); err != nil {
 		return err
 	}
-	srv, err := durability.Start(binary, data, env)
+	srv, err := stack.StartServer(context.Background(), stack.ServerConfig{Binary: binary, DataDir: data, Env: env, Ready: stack.Listening})
 	if err != nil {
 		return err
 	}
-	defer srv.Stop()
-	root, _, err := durability.Login(srv.Base, "_superusers", durability.SuperuserEmail, durability.Password)
+	defer srv.Stop(stack.StopGrace)
+	root, _, err := stack.Login(context.Background(), srv.Base, "_superusers", durability.SuperuserEmail, durability.Password)
 	if err != nil {
 		return err
 	}
-	_, owner, err := durability.Login(srv.Base, "users", durability.OperatorEmail, durability.Password)
+	_, owner, err := stack.Login(context.Background(), srv.Base, "users", durability.OperatorEmail, durability.Password)
 	if err != nil {
 		return err
 	}
@@ -164,7 +165,7 @@ func backupFigures(binary, data string, posts int) error {
 
 // fill creates n posts as the superuser (only the server creates posts
 // through the API), 8 at a time.
-func fill(root *durability.Client, business string, n int) error {
+func fill(root *stack.Client, business string, n int) error {
 	words := strings.Fields("bolo cenoura calda chocolate feito hoje cedinho jeitinho vó encomenda festa " +
 		"aniversário casamento morango recheio brigadeiro massa fofinha forno entrega bairro sabor " +
 		"carinho receita família domingo café tarde fatia cobertura granulado coco leite ninho")
@@ -189,7 +190,7 @@ func fill(root *durability.Client, business string, n int) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c := &durability.Client{Base: root.Base, Token: root.Token, HTTP: &http.Client{}}
+			c := &stack.Client{Base: root.Base, Token: root.Token, HTTP: &http.Client{}}
 			for i := range jobs {
 				var req struct {
 					ID string `json:"id"`
@@ -233,7 +234,7 @@ func fill(root *durability.Client, business string, n int) error {
 
 // writeDuring renames the business in a loop until stop and returns the
 // longest write.
-func writeDuring(root *durability.Client, business string, stop chan struct{}) time.Duration {
+func writeDuring(root *stack.Client, business string, stop chan struct{}) time.Duration {
 	var longest time.Duration
 	for i := 0; ; i++ {
 		select {

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/rekan/rekan/eval/fakellm"
+	"github.com/rekan/rekan/eval/stack"
 )
 
 func main() {
@@ -100,14 +101,7 @@ func run() error {
 	runsDir := filepath.Join(work, "runs")
 	cmd := exec.CommandContext(ctx, *evalBin, "--judges", "--report", "--quiet",
 		"--concurrency", fmt.Sprint(*concurrency), "--count", fmt.Sprint(*count), "--runs", runsDir)
-	cmd.Env = []string{
-		"PATH=" + os.Getenv("PATH"),
-		"REKAN_BAML_CLI=" + os.Getenv("REKAN_BAML_CLI"),
-		"REKAN_LLM_BASE_URL=" + baseURL + "/v1",
-		"REKAN_LLM_API_KEY=sk-fakellm",
-		"REKAN_WRITER_MODEL=fakellm-writer",
-		"REKAN_JUDGE_MODELS=fakellm-judge-a,fakellm-judge-b",
-	}
+	cmd.Env = stack.Env(append([]string{"REKAN_BAML_CLI=" + os.Getenv("REKAN_BAML_CLI")}, stack.FakeEnv(baseURL)...)...)
 	cmd.Stderr = os.Stderr
 	start := time.Now()
 	out, err := cmd.Output()

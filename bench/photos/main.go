@@ -1,11 +1,21 @@
-// Command bench-photos measures what photo uploads cost the server in
-// memory (issue 13): concurrent posts:generate requests, each with four
-// valid JPEGs of about 10 MB, against the real binary with its BAML runtime
-// and fakellm as the provider. It prints the server's resident memory
-// before, its peak during the run (the kernel's high-water mark, VmHWM,
-// reset before the run), the rise and its ratio to the target.
+// Command bench-photos measures what photo uploads cost the server (issues
+// 13, 22 and 23), on the real binary with its BAML runtime and fakellm as
+// the provider, for the server under test and, when -before names one, a
+// build of the code before (the same run, the same files):
 //
-//	go run . -api ../../bin/api -fakellm ../../bin/fakellm
+//   - peak RSS for the worst file of each kind the limits allow (format,
+//     bit depth, layout), each decoded alone;
+//
+//   - fairness: an operator's small photo's wait behind another's three
+//     large ones;
+//
+//   - server CPU per photo, 1600 px (what the browser sends) and originals
+//     of about 10 MB (19 MP);
+//
+//   - eight operators at once, four photos each, both sizes: average wait
+//     and the RSS rise (the kernel's high-water mark, VmHWM, reset before).
+//
+//     go run . -api ../../bin/api -before ../../bin/api-before -fakellm ../../bin/fakellm
 //
 // It never fails on a missed target (targets are for people to read); it
 // fails when the stack does not work.
@@ -18,6 +28,7 @@ import (
 	"flag"
 	"fmt"
 	"image"
+	"image/color"
 	"image/jpeg"
 	"io"
 	"math"
@@ -25,7 +36,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -33,135 +43,432 @@ import (
 	"sync"
 	"time"
 
-	"github.com/rekan/rekan/api/durability"
-	"github.com/rekan/rekan/eval/fakellm"
+	"github.com/rekan/rekan/api/phototest"
+	"github.com/rekan/rekan/eval/stack"
+	"github.com/rekan/rekan/eval/stack/durability"
 )
 
-const targetRiseMB = 150
+// Targets (issues 13, 22, 23).
+const (
+	targetRiseMB      = 150 // eight requests of four photos
+	targetCPU1600ms   = 60
+	targetCPU12MPms   = 250
+	targetEightWaitS  = 5
+	operators         = 8
+	photosPerRequest  = 4
+	decodeBudgetBytes = 96 << 20 // photo.DecodeBudgetBytes
+)
 
 func main() {
 	apiBin := flag.String("api", "../../bin/api", "the server binary")
+	beforeBin := flag.String("before", "", "a server binary of the code before, measured in the same run (empty: none)")
 	fakeBin := flag.String("fakellm", "../../bin/fakellm", "the fakellm binary")
-	concurrency := flag.Int("c", 8, "concurrent generations")
-	photos := flag.Int("photos", 4, "photos per generation")
-	sizeMB := flag.Float64("size", 9.9, "size of each photo, MB (the limit is 10)")
 	flag.Parse()
-	binary, err := filepath.Abs(*apiBin)
-	if err == nil {
-		err = run(binary, *fakeBin, *concurrency, *photos, int(*sizeMB*(1<<20)))
-	}
+	err := run(*apiBin, *beforeBin, *fakeBin)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench-photos:", err)
 		os.Exit(1)
 	}
 }
 
-func run(binary, fakeBin string, concurrency, perRequest, size int) error {
-	work, err := os.MkdirTemp("", "rekan-bench-photos-")
+// files are the uploads every binary gets.
+type files struct {
+	small, photo1600, photo12MP, large []byte
+	kinds                              []kind
+}
+
+type kind struct {
+	name string
+	data []byte
+	w, h int
+	// bigger is the same kind 5% over the limit (nil: the pixel limit,
+	// not the budget, bounds it).
+	bigger []byte
+}
+
+type measures struct {
+	label       string
+	idleMB      float64
+	kinds       []kindResult
+	smallAlone  time.Duration
+	smallBehind time.Duration
+	cpu1600     float64 // ms per photo
+	cpu12MP     float64
+	eight       map[string]eightResult
+}
+
+type kindResult struct {
+	status    int
+	peakMB    float64 // the process's peak RSS while it was handled
+	riseMB    float64 // that peak over the idle server's RSS
+	biggerRes int
+}
+
+type eightResult struct {
+	avgWait, maxWait time.Duration
+	riseMB           float64
+}
+
+func run(apiBin, beforeBin, fakeBin string) error {
+	fmt.Println("making the photos...")
+	f, err := makeFiles()
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(work)
+	fmt.Printf("  1600 px: %s; 10 MB original: %s; large: %s\n", sizeOf(f.photo1600), sizeOf(f.photo12MP), sizeOf(f.large))
 
-	fmt.Printf("making %d JPEGs of about %.1f MB (photo-like texture, 4:2:0)...\n", perRequest, float64(size)/(1<<20))
-	jpegs := make([][]byte, perRequest)
-	var dims []string
-	for i := range jpegs {
-		data, w, h, err := bigJPEG(size, uint64(i))
+	var all []measures
+	bins := [][2]string{}
+	if beforeBin != "" {
+		bins = append(bins, [2]string{"before", beforeBin})
+	}
+	bins = append(bins, [2]string{"after", apiBin})
+	for _, b := range bins {
+		abs, err := filepath.Abs(b[1])
 		if err != nil {
 			return err
 		}
-		jpegs[i] = data
-		dims = append(dims, fmt.Sprintf("%dx%d %.2f MB", w, h, float64(len(data))/(1<<20)))
+		fmt.Printf("\n== %s (%s)\n", b[0], b[1])
+		m, err := measure(b[0], abs, fakeBin, f)
+		if err != nil {
+			return fmt.Errorf("%s: %w", b[0], err)
+		}
+		all = append(all, m)
 	}
-	fmt.Printf("  %s\n", strings.Join(dims, ", "))
+	report(all, f)
+	return nil
+}
 
-	fake, err := fakellm.StartProcess(context.Background(), exec.Command(fakeBin))
-	if err != nil {
-		return err
-	}
-	defer fake.Stop()
-	data := filepath.Join(work, "pb_data")
-	env := durability.Env(
-		"REKAN_BAML_CLI="+os.Getenv("REKAN_BAML_CLI"),
-		"REKAN_LLM_BASE_URL="+fake.URL+"/v1",
-		"REKAN_LLM_API_KEY=bench-key",
-		"REKAN_WRITER_MODEL=bench-writer",
-	)
-	if err := durability.Prepare(binary, data, env); err != nil {
-		return err
-	}
-	server, err := durability.Start(binary, data, env)
-	if err != nil {
-		return err
-	}
-	defer server.Stop()
-	if err := waitReady(server.Base, 60*time.Second); err != nil {
-		return fmt.Errorf("%w; logs:\n%s", err, server.Log())
-	}
-	root, _, err := durability.Login(server.Base, "_superusers", durability.SuperuserEmail, durability.Password)
-	if err != nil {
-		return err
-	}
+func sizeOf(data []byte) string {
+	cfg, _, _ := image.DecodeConfig(bytes.NewReader(data))
+	return fmt.Sprintf("%dx%d %.2f MB", cfg.Width, cfg.Height, float64(len(data))/(1<<20))
+}
+
+// setup is one running stack with its operators and their businesses.
+type setup struct {
+	server *stack.Server
+	root   *stack.Client
+	ops    []*stack.Client
+	urls   []string // each operator's posts:generate
+}
+
+func start(binary, fakeBin string) (*setup, func(), error) {
 	ctx := context.Background()
-	// The installed limit (10 generation requests a minute per IP) would
-	// otherwise be what gets measured.
-	if _, err := root.Do(ctx, "PATCH", "/api/settings", map[string]any{"rateLimits": map[string]any{"excludedIPs": []string{"127.0.0.1"}}}, nil); err != nil {
-		return err
+	superuser := stack.NewAccount("root")
+	// One operator for each of the eight, and the fairness pair.
+	accounts := make([]stack.Account, operators+1)
+	for i := range accounts {
+		accounts[i] = stack.NewAccount(fmt.Sprintf("operador%d", i))
 	}
-	op, owner, err := durability.Login(server.Base, "users", durability.OperatorEmail, durability.Password)
+	st, err := stack.Start(ctx, stack.Config{
+		API: binary, BAMLCLI: os.Getenv("REKAN_BAML_CLI"), FakeBinary: fakeBin,
+		Operators: accounts, Superuser: &superuser,
+	})
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	var biz struct {
-		ID string `json:"id"`
+	stop := st.Stop
+	s := &setup{server: st.Server}
+	if s.root, err = st.Root(ctx); err != nil {
+		stop()
+		return nil, nil, err
 	}
-	if _, err := op.Do(ctx, "POST", "/api/collections/businesses/records", durability.Business(owner, "Confeitaria da Lu"), &biz); err != nil {
-		return err
+	// The installed limits (10 generation requests a minute per IP) would
+	// otherwise be what gets measured.
+	if _, err := s.root.Do(ctx, "PATCH", "/api/settings", map[string]any{"rateLimits": map[string]any{"excludedIPs": []string{"127.0.0.1"}}}, nil); err != nil {
+		stop()
+		return nil, nil, err
 	}
-	url := server.Base + "/api/rekan/businesses/" + biz.ID + "/posts:generate"
+	for i := range accounts {
+		op, owner, err := st.Operator(ctx, i)
+		if err != nil {
+			stop()
+			return nil, nil, err
+		}
+		var biz struct {
+			ID string `json:"id"`
+		}
+		if _, err := op.Do(ctx, "POST", "/api/collections/businesses/records", durability.Business(owner, fmt.Sprintf("Confeitaria %d", i)), &biz); err != nil {
+			stop()
+			return nil, nil, err
+		}
+		s.ops = append(s.ops, op)
+		s.urls = append(s.urls, st.URL+"/api/rekan/businesses/"+biz.ID+"/posts:generate")
+	}
+	return s, stop, nil
+}
 
+func operatorEmail(i int) string { return fmt.Sprintf("operador%d@example.com", i) }
+
+func measure(label, binary, fakeBin string, f files) (measures, error) {
+	m := measures{label: label, eight: map[string]eightResult{}}
+	s, stop, err := start(binary, fakeBin)
+	if err != nil {
+		return m, err
+	}
+	defer stop()
+	pid := s.server.Pid()
 	// One small generation first: what the first request initialises
 	// (connections, caches, the runtime's client) is not the photos' cost.
-	if _, err := generate(url, op.Token, [][]byte{smallJPEG()}); err != nil {
-		return fmt.Errorf("warm-up: %w", err)
-	}
-	time.Sleep(500 * time.Millisecond)
-	pid := server.Pid()
-	before := status(pid, "VmRSS")
-	if err := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0); err != nil {
-		return fmt.Errorf("reset the high-water mark: %w", err)
+	if _, err := generate(s.urls[0], s.ops[0].Token, [][]byte{f.small}); err != nil {
+		return m, fmt.Errorf("warm-up: %w", err)
 	}
 
-	fmt.Printf("%d concurrent posts:generate, %d photos each (%.0f MB uploaded in all)\n",
-		concurrency, perRequest, float64(concurrency*perRequest*size)/(1<<20))
-	start := time.Now()
+	settle()
+	idle := status(pid, "VmRSS")
+	m.idleMB = float64(idle) / 1024
+	fmt.Printf("worst file of each kind, alone (idle server: %.1f MB RSS):\n", float64(idle)/1024)
+	for _, k := range f.kinds {
+		settle()
+		resetPeak(pid)
+		code, err := generate(s.urls[0], s.ops[0].Token, [][]byte{k.data})
+		if err != nil && code != 400 {
+			return m, fmt.Errorf("%s: %w", k.name, err)
+		}
+		peak := status(pid, "VmHWM")
+		r := kindResult{status: code, peakMB: float64(peak) / 1024, riseMB: float64(peak-idle) / 1024}
+		if k.bigger != nil {
+			r.biggerRes, _ = generate(s.urls[0], s.ops[0].Token, [][]byte{k.bigger})
+		}
+		fmt.Printf("  %-38s %5dx%-5d %6.2f MB  -> %d, peak RSS %6.1f MB (+%.1f over idle)\n", k.name, k.w, k.h, float64(len(k.data))/(1<<20), code, r.peakMB, r.riseMB)
+		m.kinds = append(m.kinds, r)
+	}
+
+	fmt.Println("fairness: a small photo behind another operator's three large ones")
+	settle()
+	t := time.Now()
+	if _, err := generate(s.urls[8], s.ops[8].Token, [][]byte{f.photo1600}); err != nil {
+		return m, err
+	}
+	m.smallAlone = time.Since(t)
 	var wg sync.WaitGroup
-	latencies := make([]time.Duration, concurrency)
-	errs := make([]error, concurrency)
-	for i := range concurrency {
+	var largeErr error
+	for range 3 {
 		wg.Go(func() {
-			t := time.Now()
-			_, errs[i] = generate(url, op.Token, jpegs)
-			latencies[i] = time.Since(t)
+			if _, err := generate(s.urls[0], s.ops[0].Token, [][]byte{f.large}); err != nil {
+				largeErr = err
+			}
 		})
 	}
+	time.Sleep(300 * time.Millisecond) // the three are received and queued
+	t = time.Now()
+	if _, err := generate(s.urls[8], s.ops[8].Token, [][]byte{f.photo1600}); err != nil {
+		return m, err
+	}
+	m.smallBehind = time.Since(t)
 	wg.Wait()
-	wall := time.Since(start)
-	peak := status(pid, "VmHWM")
-	after := status(pid, "VmRSS")
-	for _, err := range errs {
+	if largeErr != nil {
+		return m, largeErr
+	}
+	fmt.Printf("  alone %.2fs, behind three large %.2fs\n", m.smallAlone.Seconds(), m.smallBehind.Seconds())
+
+	fmt.Println("server CPU per photo (sequential requests of four photos, less a generation without photos):")
+	base, err := cpuPer(s, pid, nil, 4)
+	if err != nil {
+		return m, err
+	}
+	for _, c := range []struct {
+		name string
+		data []byte
+		out  *float64
+	}{{"1600 px", f.photo1600, &m.cpu1600}, {"10 MB", f.photo12MP, &m.cpu12MP}} {
+		per, err := cpuPer(s, pid, c.data, 2)
 		if err != nil {
-			return err
+			return m, err
+		}
+		*c.out = (per - base) / photosPerRequest
+		fmt.Printf("  %-8s %6.1f ms per photo (a generation without photos: %.1f ms)\n", c.name, *c.out, base)
+	}
+
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{{"1600 px", f.photo1600}, {"10 MB", f.photo12MP}} {
+		settle()
+		resetPeak(pid)
+		waits := make([]time.Duration, operators)
+		errs := make([]error, operators)
+		var wg sync.WaitGroup
+		for i := range operators {
+			wg.Go(func() {
+				t := time.Now()
+				_, errs[i] = generate(s.urls[i], s.ops[i].Token, repeat(c.data, photosPerRequest))
+				waits[i] = time.Since(t)
+			})
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				return m, err
+			}
+		}
+		var sum time.Duration
+		for _, w := range waits {
+			sum += w
+		}
+		r := eightResult{avgWait: sum / operators, maxWait: slices.Max(waits), riseMB: float64(status(pid, "VmHWM")-idle) / 1024}
+		m.eight[c.name] = r
+		fmt.Printf("  eight operators, four %s photos each: average wait %.1fs (max %.1fs), peak RSS %.1f MB over idle\n", c.name, r.avgWait.Seconds(), r.maxWait.Seconds(), r.riseMB)
+	}
+	return m, nil
+}
+
+// cpuPer is the server's CPU (user + system) per generation with four
+// copies of photo (none when nil), over n sequential requests.
+func cpuPer(s *setup, pid int, photo []byte, n int) (float64, error) {
+	var photos [][]byte
+	if photo != nil {
+		photos = repeat(photo, photosPerRequest)
+	}
+	start := cpuTicks(pid)
+	for range n {
+		if _, err := generate(s.urls[1], s.ops[1].Token, photos); err != nil {
+			return 0, err
 		}
 	}
-	slices.Sort(latencies)
-	rise := float64(peak-before) / 1024
-	fmt.Printf("  server RSS before %6.1f MB, peak %6.1f MB, after %6.1f MB\n", float64(before)/1024, float64(peak)/1024, float64(after)/1024)
-	fmt.Printf("  peak RSS rise     %6.1f MB   target ≤ %d MB   ratio %.2f\n", rise, targetRiseMB, rise/targetRiseMB)
-	fmt.Printf("  wall %.1fs (%.2f photos/s decoded, stored and sent), request latency min %.1fs max %.1fs\n",
-		wall.Seconds(), float64(concurrency*perRequest)/wall.Seconds(), latencies[0].Seconds(), latencies[len(latencies)-1].Seconds())
-	return nil
+	return float64(cpuTicks(pid)-start) * 10 / float64(n), nil // 100 ticks a second
+}
+
+func repeat(data []byte, n int) [][]byte {
+	out := make([][]byte, n)
+	for i := range out {
+		out[i] = data
+	}
+	return out
+}
+
+func report(all []measures, f files) {
+	fmt.Println("\n== summary")
+	ratio := func(before, after float64) string {
+		if len(all) < 2 || before == 0 {
+			return ""
+		}
+		return fmt.Sprintf("  ratio %.2f", after/before)
+	}
+	get := func(fn func(measures) float64) (float64, float64) {
+		if len(all) < 2 {
+			return 0, fn(all[0])
+		}
+		return fn(all[0]), fn(all[1])
+	}
+	line := func(name string, target string, fn func(measures) float64, unit string) {
+		b, a := get(fn)
+		if len(all) < 2 {
+			fmt.Printf("  %-44s %8.1f %s   %s\n", name, a, unit, target)
+			return
+		}
+		fmt.Printf("  %-44s before %8.1f  after %8.1f %s   %s%s\n", name, b, a, unit, target, ratio(b, a))
+	}
+	line("CPU per 1600 px photo", fmt.Sprintf("target ≤ %d", targetCPU1600ms), func(m measures) float64 { return m.cpu1600 }, "ms")
+	line("CPU per 10 MB original (19 MP)", fmt.Sprintf("target ≤ %d", targetCPU12MPms), func(m measures) float64 { return m.cpu12MP }, "ms")
+	for _, size := range []string{"1600 px", "10 MB"} {
+		line("eight operators, "+size+": average wait", fmt.Sprintf("target ≤ %d", targetEightWaitS), func(m measures) float64 { return m.eight[size].avgWait.Seconds() }, "s")
+		line("eight operators, "+size+": peak RSS over idle", fmt.Sprintf("target ≤ %d (budget %d)", targetRiseMB, decodeBudgetBytes>>20), func(m measures) float64 { return m.eight[size].riseMB }, "MB")
+	}
+	line("small photo alone", "", func(m measures) float64 { return m.smallAlone.Seconds() }, "s")
+	line("small photo behind three large: wait", "", func(m measures) float64 { return (m.smallBehind - m.smallAlone).Seconds() }, "s")
+	fmt.Println("  worst file of each kind (peak RSS over the idle server, MB; status):")
+	worst := 0.0
+	for i, k := range f.kinds {
+		var b string
+		if len(all) == 2 {
+			b = fmt.Sprintf("before %6.1f (%d)  ", all[0].kinds[i].riseMB, all[0].kinds[i].status)
+		}
+		a := all[len(all)-1].kinds[i]
+		bigger := ""
+		if k.bigger != nil {
+			bigger = fmt.Sprintf("; 5%% more pixels -> %d", a.biggerRes)
+		}
+		fmt.Printf("    %-38s %s after %6.1f (%d)%s\n", k.name, b, a.riseMB, a.status, bigger)
+		if a.status == 200 {
+			worst = max(worst, a.riseMB)
+		}
+	}
+	fmt.Printf("  largest peak RSS over the idle server for an accepted file: %.1f MB (decode budget %d MB)\n", worst, decodeBudgetBytes>>20)
+}
+
+// makeFiles makes every upload: photo-like JPEGs of 1600 px and of about 10 MB
+// at about 10 MB, a large one (the largest baseline JPEG the pixel limit
+// allows, under 10 MB), and the worst file of each kind.
+func makeFiles() (files, error) {
+	var f files
+	var err error
+	f.small = smallJPEG()
+	if f.photo1600, err = texture(1600, 1200, 1, 88); err != nil {
+		return f, err
+	}
+	if f.photo12MP, _, _, err = bigJPEG(10_380_902, 2); err != nil { // 9.9 MB
+		return f, err
+	}
+	if f.large, err = texture(7071, 7071, 3, 60); err != nil {
+		return f, err
+	}
+	f.kinds = worstKinds()
+	return f, nil
+}
+
+// worstKinds are, for each format, depth and layout, the largest flat
+// picture the server accepts: the 50-megapixel limit, or the decode budget
+// at what that kind costs per pixel (the server's cost model: picture,
+// chroma planes, coefficients, pass pictures), less what the two copies
+// hold. Each has a twin 5% larger, which must be refused.
+func worstKinds() []kind {
+	const maxSide = 7071 // 50 megapixels
+	const copies = 22_000_000
+	side := func(perPixel float64) int {
+		return min(maxSide, int(math.Sqrt(float64(decodeBudgetBytes-copies-(256<<10))/perPixel)*0.995))
+	}
+	grow := func(s int) int { return int(float64(s) * 1.025) }
+	type maker func(s int) []byte
+	list := []struct {
+		name     string
+		perPixel float64
+		make     maker
+	}{
+		{"jpeg baseline 4:2:0", 1.5, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.YCbCr420, false) }},
+		{"jpeg grey", 1, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.Gray, false) }},
+		{"jpeg 4:4:4", 3, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.YCbCr444, false) }},
+		{"jpeg cmyk", 8, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.CMYK, false) }},
+		{"jpeg progressive 4:2:0", 7.5, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.YCbCr420, true) }},
+		{"jpeg progressive 4:4:4", 15, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.YCbCr444, true) }},
+		{"png rgb 8-bit", 4, func(s int) []byte { return phototest.FlatPNG(s, s, phototest.PNGRGB, 8, false) }},
+		{"png rgba 16-bit", 8, func(s int) []byte { return phototest.FlatPNG(s, s, phototest.PNGRGBA, 16, false) }},
+		{"png palette", 1, func(s int) []byte { return phototest.FlatPNG(s, s, phototest.PNGPalette, 8, false) }},
+		{"png interlaced rgb 8-bit", 8, func(s int) []byte { return phototest.FlatPNG(s, s, phototest.PNGRGB, 8, true) }},
+		{"png interlaced rgba 16-bit", 16, func(s int) []byte { return phototest.FlatPNG(s, s, phototest.PNGRGBA, 16, true) }},
+		{"webp lossless", 8, func(s int) []byte { return phototest.WebP(s, s, phototestGreen) }},
+	}
+	var kinds []kind
+	for _, k := range list {
+		s := side(k.perPixel)
+		kd := kind{name: k.name, data: k.make(s), w: s, h: s}
+		if s < maxSide {
+			kd.bigger = k.make(grow(s))
+		}
+		kinds = append(kinds, kd)
+	}
+	// The issue's file: under both limits, 400 MB once decoded whole.
+	kinds = append(kinds, kind{name: "png rgba 16-bit 7071x7071 (issue 22)", data: phototest.FlatPNG(maxSide, maxSide, phototest.PNGRGBA, 16, false), w: maxSide, h: maxSide})
+	return kinds
+}
+
+// settle lets the previous phase's garbage go before a measure.
+func settle() { time.Sleep(500 * time.Millisecond) }
+
+func resetPeak(pid int) {
+	_ = os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0)
+}
+
+// cpuTicks is the process's user and system time in clock ticks.
+func cpuTicks(pid int) int {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	fields := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+2:]))
+	utime, _ := strconv.Atoi(fields[11])
+	stime, _ := strconv.Atoi(fields[12])
+	return utime + stime
 }
 
 // generate posts a brief and photos as multipart, streamed, and checks the
@@ -221,7 +528,7 @@ func smallJPEG() []byte {
 func bigJPEG(size int, seed uint64) ([]byte, int, int, error) {
 	w, h := 4000, 3000
 	for range 4 {
-		data, err := texture(w, h, seed)
+		data, err := texture(w, h, seed, 92)
 		if err != nil {
 			return nil, 0, 0, err
 		}
@@ -232,11 +539,15 @@ func bigJPEG(size int, seed uint64) ([]byte, int, int, error) {
 		scale := 0.99 / math.Sqrt(ratio)
 		w, h = int(float64(w)*scale), int(float64(h)*scale)
 	}
-	data, err := texture(w, h, seed)
+	data, err := texture(w, h, seed, 92)
 	return data, w, h, err
 }
 
-func texture(w, h int, seed uint64) ([]byte, error) {
+func texture(w, h int, seed uint64, quality ...int) ([]byte, error) {
+	q := 92
+	if len(quality) > 0 {
+		q = quality[0]
+	}
 	img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
 	rng := rand.New(rand.NewPCG(seed, 13))
 	for y := range h {
@@ -252,25 +563,10 @@ func texture(w, h int, seed uint64) ([]byte, error) {
 		}
 	}
 	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 92}); err != nil {
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: q}); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// waitReady waits for a 200 from Rekan's health (the BAML runtime is up).
-func waitReady(base string, within time.Duration) error {
-	deadline := time.Now().Add(within)
-	for time.Now().Before(deadline) {
-		if res, err := http.Get(base + "/api/rekan/health"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				return nil
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return fmt.Errorf("health never answered 200 within %s", within)
 }
 
 // status reads a kB field of /proc/PID/status.
@@ -287,3 +583,5 @@ func status(pid int, field string) int {
 	}
 	return 0
 }
+
+var phototestGreen = color.NRGBA{20, 180, 40, 255}

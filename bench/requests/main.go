@@ -34,8 +34,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rekan/rekan/api/durability"
 	"github.com/rekan/rekan/eval/fakellm"
+	"github.com/rekan/rekan/eval/stack"
+	"github.com/rekan/rekan/eval/stack/durability"
 )
 
 const (
@@ -111,32 +112,24 @@ func measure(binary, fakeURL string, jpegs [][]byte) (result, error) {
 	}
 	defer os.RemoveAll(work)
 	data := filepath.Join(work, "pb_data")
-	env := durability.Env(
-		"REKAN_BAML_CLI="+os.Getenv("REKAN_BAML_CLI"),
-		"REKAN_LLM_BASE_URL="+fakeURL+"/v1",
-		"REKAN_LLM_API_KEY=bench-key",
-		"REKAN_WRITER_MODEL=bench-writer",
-	)
+	env := stack.Env(append(stack.FakeEnv(fakeURL), "REKAN_BAML_CLI="+os.Getenv("REKAN_BAML_CLI"))...)
 	if err := durability.Prepare(binary, data, env); err != nil {
 		return result{}, err
 	}
-	server, err := durability.Start(binary, data, env)
-	if err != nil {
-		return result{}, err
-	}
-	defer server.Stop()
-	if err := server.WaitHealthy(60 * time.Second); err != nil {
-		return result{}, fmt.Errorf("%w; logs:\n%s", err, server.Log())
-	}
-	root, _, err := durability.Login(server.Base, "_superusers", durability.SuperuserEmail, durability.Password)
-	if err != nil {
-		return result{}, err
-	}
 	ctx := context.Background()
+	server, err := stack.StartServer(ctx, stack.ServerConfig{Binary: binary, DataDir: data, Env: env, Ready: stack.Healthy})
+	if err != nil {
+		return result{}, err
+	}
+	defer server.Stop(stack.StopGrace)
+	root, _, err := stack.Login(ctx, server.Base, "_superusers", durability.SuperuserEmail, durability.Password)
+	if err != nil {
+		return result{}, err
+	}
 	if _, err := root.Do(ctx, "PATCH", "/api/settings", map[string]any{"rateLimits": map[string]any{"excludedIPs": []string{"127.0.0.1"}}}, nil); err != nil {
 		return result{}, err
 	}
-	op, owner, err := durability.Login(server.Base, "users", durability.OperatorEmail, durability.Password)
+	op, owner, err := stack.Login(ctx, server.Base, "users", durability.OperatorEmail, durability.Password)
 	if err != nil {
 		return result{}, err
 	}

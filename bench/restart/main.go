@@ -13,27 +13,23 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
 
-	"github.com/rekan/rekan/bench/internal/harness"
-	"github.com/rekan/rekan/eval/fakellm"
+	"github.com/rekan/rekan/eval/stack"
 )
 
 type config struct {
@@ -70,32 +66,16 @@ func main() {
 	}
 }
 
-type stack struct {
+type bench struct {
 	c               config
-	dir, data, work string
-	apiPort         int
+	st              *stack.Stack
 	fakeURL, base   string
-	env             []string
-	server          *exec.Cmd
-	serverLog       *bytes.Buffer
-	procs           []*exec.Cmd
-	fake            *fakellm.Process
 	token, business string
 }
 
 func run(c config) (bool, error) {
-	s := &stack{c: c}
+	s := &bench{c: c}
 	var err error
-	if s.dir, err = os.MkdirTemp("", "rekan-bench-restart-"); err != nil {
-		return false, err
-	}
-	defer os.RemoveAll(s.dir)
-	defer s.stopAll()
-	s.data = filepath.Join(s.dir, "data")
-	s.work = filepath.Join(s.dir, "work")
-	if err := os.MkdirAll(s.work, 0o755); err != nil {
-		return false, err
-	}
 	for _, p := range []*string{&c.api, &c.fakellm, &c.caddy} {
 		if *p, err = exec.LookPath(*p); err != nil {
 			return false, err
@@ -105,34 +85,23 @@ func run(c config) (bool, error) {
 		}
 	}
 	s.c = c
-
-	if s.fake, err = fakellm.StartProcess(context.Background(), exec.Command(c.fakellm)); err != nil {
+	site, err := os.ReadFile(c.site)
+	if err != nil {
 		return false, err
 	}
-	s.fakeURL = s.fake.URL
-	if s.apiPort, err = harness.FreePort(); err != nil {
+	// Caddy only needs the server's listener; the requests wait for the
+	// runtime like a client after a deploy would.
+	s.st, err = stack.Start(context.Background(), stack.Config{
+		API: c.api, BAMLCLI: os.Getenv("REKAN_BAML_CLI"), FakeBinary: c.fakellm,
+		Env:       []string{"REKAN_TRUSTED_PROXY_HEADERS=X-Forwarded-For"},
+		Operators: []stack.Account{operator}, Superuser: &root,
+		Ready: stack.Listening, Caddy: c.caddy, Sites: []string{string(site)},
+	})
+	if err != nil {
 		return false, err
 	}
-	s.env = []string{
-		"PATH=" + os.Getenv("PATH"),
-		"REKAN_BAML_CLI=" + os.Getenv("REKAN_BAML_CLI"),
-		"REKAN_LLM_BASE_URL=" + s.fakeURL + "/v1",
-		"REKAN_LLM_API_KEY=bench-key",
-		"REKAN_WRITER_MODEL=bench-writer",
-		"REKAN_TRUSTED_PROXY_HEADERS=X-Forwarded-For",
-	}
-	if err := s.cli("operator", "add", "bench@example.com", "bench-password-1"); err != nil {
-		return false, err
-	}
-	if err := s.cli("superuser", "upsert", "root@example.com", "root-password-1"); err != nil {
-		return false, err
-	}
-	if err := s.startServer(); err != nil {
-		return false, err
-	}
-	if s.base, err = s.startCaddy(); err != nil {
-		return false, err
-	}
+	defer s.st.Stop()
+	s.fakeURL, s.base = s.st.Fake.URL, s.st.URL
 	if err := s.setup(); err != nil {
 		return false, err
 	}
@@ -157,83 +126,11 @@ func run(c config) (bool, error) {
 	return report(c, reads, cycles), nil
 }
 
-// --- processes -------------------------------------------------------------
-
-func (s *stack) cli(args ...string) error {
-	cmd := exec.Command(s.c.api, append(args, "--dir", s.data)...)
-	cmd.Dir, cmd.Env = s.work, s.env
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("api %s: %w: %s", strings.Join(args, " "), err, out)
-	}
-	return nil
-}
-
-// startServer starts `api serve` on the fixed upstream port and waits until
-// it accepts connections (not until healthy: Caddy only needs the listener).
-func (s *stack) startServer() error {
-	cmd := exec.Command(s.c.api, "serve", "--http", "127.0.0.1:"+strconv.Itoa(s.apiPort), "--dir", s.data)
-	cmd.Dir, cmd.Env = s.work, s.env
-	s.serverLog = &bytes.Buffer{}
-	cmd.Stdout, cmd.Stderr = s.serverLog, s.serverLog
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	s.server = cmd
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if conn, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(s.apiPort), time.Second); err == nil {
-			conn.Close()
-			return nil
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	return fmt.Errorf("server did not listen within 30s:\n%s", s.serverLog.String())
-}
-
-func (s *stack) startCaddy() (string, error) {
-	site, err := os.ReadFile(s.c.site)
-	if err != nil {
-		return "", err
-	}
-	port, err := harness.FreePort()
-	if err != nil {
-		return "", err
-	}
-	body := strings.ReplaceAll(string(site), "@UPSTREAM@", "127.0.0.1:"+strconv.Itoa(s.apiPort))
-	caddyfile := fmt.Sprintf("{\n\tadmin off\n\tauto_https off\n\tpersist_config off\n}\nhttp://127.0.0.1:%d {\n\tbind 127.0.0.1\n%s\n}\n", port, body)
-	path := filepath.Join(s.dir, "Caddyfile")
-	if err := os.WriteFile(path, []byte(caddyfile), 0o644); err != nil {
-		return "", err
-	}
-	cmd := exec.Command(s.c.caddy, "run", "--adapter", "caddyfile", "--config", path)
-	home := filepath.Join(s.dir, "caddy-home")
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "XDG_CONFIG_HOME=" + home, "XDG_DATA_HOME=" + home}
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		return "", fmt.Errorf("start caddy: %w", err)
-	}
-	s.procs = append(s.procs, cmd)
-	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if status, _, err := harness.Call(context.Background(), client, base, "GET", "/api/rekan/config", "", ""); err == nil && status == 200 {
-			return base, nil
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return "", fmt.Errorf("caddy did not answer within 30s:\n%s", logs.String())
-}
-
-func (s *stack) stopAll() {
-	stopProcess(s.server)
-	for i := len(s.procs) - 1; i >= 0; i-- {
-		stopProcess(s.procs[i])
-	}
-	if s.fake != nil {
-		s.fake.Stop()
-	}
-}
+// The accounts the benchmark creates.
+var (
+	operator = stack.Account{Email: "bench@example.com", Password: "bench-password-1"}
+	root     = stack.Account{Email: "root@example.com", Password: "root-password-1"}
+)
 
 // --- the restart -----------------------------------------------------------
 
@@ -254,7 +151,7 @@ type generation struct {
 // restart does what systemd does on a TERM from outside: wait for the exit,
 // RestartSec, start again. With n > 0, n generations wait on a slow LLM
 // when the TERM arrives.
-func (s *stack) restart(n int) (cycle, error) {
+func (s *bench) restart(n int) (cycle, error) {
 	cy := cycle{inFlight: n}
 	results := make(chan generation, n)
 	if n > 0 {
@@ -285,11 +182,12 @@ func (s *stack) restart(n int) (cycle, error) {
 	}
 
 	termAt := time.Now()
-	if err := s.server.Process.Signal(syscall.SIGTERM); err != nil {
+	srv := s.st.Server
+	if err := srv.Signal(syscall.SIGTERM); err != nil {
 		return cy, err
 	}
 	exited := make(chan error, 1)
-	go func() { exited <- s.server.Wait() }()
+	go func() { exited <- srv.Err() }()
 	if n > 0 {
 		time.Sleep(200 * time.Millisecond)
 		cy.refused = s.generate("pedido durante o desligamento")
@@ -297,7 +195,7 @@ func (s *stack) restart(n int) (cycle, error) {
 	select {
 	case err := <-exited:
 		if err != nil {
-			return cy, fmt.Errorf("server exit: %w\n%s", err, s.serverLog.String())
+			return cy, fmt.Errorf("server exit: %w\n%s", err, srv.Log())
 		}
 	case <-time.After(90 * time.Second):
 		return cy, errors.New("server did not stop within 90s")
@@ -317,14 +215,14 @@ func (s *stack) restart(n int) (cycle, error) {
 		}
 	}
 	time.Sleep(s.c.restartSec)
-	if err := s.startServer(); err != nil {
+	if err := s.st.StartServer(context.Background()); err != nil {
 		return cy, err
 	}
 	cy.gap = time.Since(exitAt)
 	return cy, nil
 }
 
-func (s *stack) generate(brief string) generation {
+func (s *bench) generate(brief string) generation {
 	req, err := http.NewRequest("POST", s.base+"/api/rekan/businesses/"+s.business+"/posts:generate",
 		strings.NewReader(fmt.Sprintf(`{"brief":%q,"count":1}`, brief)))
 	if err != nil {
@@ -341,16 +239,16 @@ func (s *stack) generate(brief string) generation {
 	return generation{status: res.StatusCode, retryAfter: res.Header.Get("Retry-After"), body: string(raw), err: err}
 }
 
-func (s *stack) fakeLatency(d time.Duration) error {
-	status, body, err := harness.Call(context.Background(), client, s.fakeURL, "POST", "/_fake/latency", "", fmt.Sprintf(`{"ms":%d}`, d.Milliseconds()))
+func (s *bench) fakeLatency(d time.Duration) error {
+	status, body, err := call(s.fakeURL, "POST", "/_fake/latency", "", fmt.Sprintf(`{"ms":%d}`, d.Milliseconds()))
 	if err == nil && status != 200 {
 		err = fmt.Errorf("fakellm latency: %d %s", status, body)
 	}
 	return err
 }
 
-func (s *stack) fakeRequests() (int, error) {
-	status, body, err := harness.Call(context.Background(), client, s.fakeURL, "GET", "/_fake/requests", "", "")
+func (s *bench) fakeRequests() (int, error) {
+	status, body, err := call(s.fakeURL, "GET", "/_fake/requests", "", "")
 	if err != nil {
 		return 0, err
 	}
@@ -381,7 +279,7 @@ type loadRun struct {
 
 // startLoad runs the reads the web app issues (a page of the post history,
 // the business list, the instance config) as fast as workers allow.
-func (s *stack) startLoad() *loadRun {
+func (s *bench) startLoad() *loadRun {
 	l := &loadRun{done: make(chan struct{})}
 	paths := []string{
 		"/api/collections/posts/records?page=1&perPage=10&sort=-created,-id&filter=" + urlEscape("business='"+s.business+"'"),
@@ -399,7 +297,7 @@ func (s *stack) startLoad() *loadRun {
 				}
 				path := paths[seq.Add(1)%int64(len(paths))]
 				start := time.Now()
-				status, body, err := harness.Call(context.Background(), client, s.base, "GET", path, s.token, "")
+				status, body, err := call(s.base, "GET", path, s.token, "")
 				took := time.Since(start)
 				l.mu.Lock()
 				l.r.total++
@@ -472,41 +370,24 @@ var client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}, T
 // setup lifts the rate limits for loopback (every client comes from
 // 127.0.0.1 here, so the 300 requests per 10 s of /api/ would be what gets
 // measured), logs in and creates a business.
-func (s *stack) setup() error {
-	status, body, err := harness.Call(context.Background(), client, s.base, "POST", "/api/collections/_superusers/auth-with-password", "",
-		`{"identity":"root@example.com","password":"root-password-1"}`)
-	if err != nil || status != 200 {
-		return fmt.Errorf("superuser login: %d %v %s", status, err, body)
-	}
-	var su struct{ Token string }
-	if err := json.Unmarshal([]byte(body), &su); err != nil {
+func (s *bench) setup() error {
+	ctx := context.Background()
+	su, err := s.st.Root(ctx)
+	if err != nil {
 		return err
 	}
-	status, body, err = harness.Call(context.Background(), client, s.base, "PATCH", "/api/settings", su.Token, `{"rateLimits":{"excludedIPs":["127.0.0.1"]}}`)
-	if err != nil || status != 200 {
-		return fmt.Errorf("lift the rate limits for loopback: %d %v %s", status, err, body)
+	if _, err := su.Do(ctx, "PATCH", "/api/settings", map[string]any{"rateLimits": map[string]any{"excludedIPs": []string{"127.0.0.1"}}}, nil); err != nil {
+		return fmt.Errorf("lift the rate limits for loopback: %w", err)
 	}
-	status, body, err = harness.Call(context.Background(), client, s.base, "POST", "/api/collections/users/auth-with-password", "",
-		`{"identity":"bench@example.com","password":"bench-password-1"}`)
-	if err != nil || status != 200 {
-		return fmt.Errorf("login: %d %v %s", status, err, body)
-	}
-	var login struct {
-		Token  string
-		Record struct{ ID string }
-	}
-	if err := json.Unmarshal([]byte(body), &login); err != nil {
+	op, owner, err := s.st.Operator(ctx, 0)
+	if err != nil {
 		return err
 	}
-	s.token = login.Token
-	status, body, err = harness.Call(context.Background(), client, s.base, "POST", "/api/collections/businesses/records", s.token,
-		`{"owner":"`+login.Record.ID+`","name":"Confeitaria Bench","segment":"confeitaria","city":"São Paulo","state":"SP"}`)
-	if err != nil || status != 200 {
-		return fmt.Errorf("create business: %d %v %s", status, err, body)
-	}
+	s.token = op.Token
 	var biz struct{ ID string }
-	if err := json.Unmarshal([]byte(body), &biz); err != nil {
-		return err
+	if _, err := op.Do(ctx, "POST", "/api/collections/businesses/records",
+		map[string]string{"owner": owner, "name": "Confeitaria Bench", "segment": "confeitaria", "city": "São Paulo", "state": "SP"}, &biz); err != nil {
+		return fmt.Errorf("create business: %w", err)
 	}
 	s.business = biz.ID
 	return nil
@@ -526,5 +407,8 @@ func urlEscape(s string) string {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// stopProcess gives a child 15 seconds to finish.
-func stopProcess(cmd *exec.Cmd) { harness.Stop(cmd, syscall.SIGTERM, 15*time.Second) }
+// call is stack.Call on this benchmark's client, path relative to base.
+func call(base, method, path, token, body string) (int, string, error) {
+	status, _, raw, err := stack.Call(context.Background(), client, method, base+path, token, body)
+	return status, raw, err
+}

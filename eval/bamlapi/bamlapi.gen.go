@@ -46,6 +46,14 @@ type ClientProperty struct {
 	Provider string                 `json:"provider"`
 }
 
+// CurrentPost defines model for CurrentPost.
+type CurrentPost struct {
+	Caption        string   `json:"caption"`
+	Hashtags       []string `json:"hashtags"`
+	ProductionNote string   `json:"production_note"`
+	Role           string   `json:"role"`
+}
+
 // Idea defines model for Idea.
 type Idea struct {
 	Brief     string `json:"brief"`
@@ -127,6 +135,14 @@ type JudgeVariety struct {
 	Posts                           []string     `json:"posts"`
 }
 
+// ReviseFromNote defines model for ReviseFromNote.
+type ReviseFromNote struct {
+	UnderscoreUnderscoreBamlOptions *BamlOptions `json:"__baml_options__,omitempty"`
+	Business                        Business     `json:"business"`
+	Note                            string       `json:"note"`
+	Post                            CurrentPost  `json:"post"`
+}
+
 // SuggestIdeas defines model for SuggestIdeas.
 type SuggestIdeas struct {
 	UnderscoreUnderscoreBamlOptions *BamlOptions `json:"__baml_options__,omitempty"`
@@ -190,6 +206,14 @@ type JudgeVarietyJSONBody struct {
 	Posts                           []string     `json:"posts"`
 }
 
+// ReviseFromNoteJSONBody defines parameters for ReviseFromNote.
+type ReviseFromNoteJSONBody struct {
+	UnderscoreUnderscoreBamlOptions *BamlOptions `json:"__baml_options__,omitempty"`
+	Business                        Business     `json:"business"`
+	Note                            string       `json:"note"`
+	Post                            CurrentPost  `json:"post"`
+}
+
 // SuggestIdeasJSONBody defines parameters for SuggestIdeas.
 type SuggestIdeasJSONBody struct {
 	UnderscoreUnderscoreBamlOptions *BamlOptions `json:"__baml_options__,omitempty"`
@@ -227,6 +251,9 @@ type JudgeSpecificityJSONRequestBody JudgeSpecificityJSONBody
 
 // JudgeVarietyJSONRequestBody defines body for JudgeVariety for application/json ContentType.
 type JudgeVarietyJSONRequestBody JudgeVarietyJSONBody
+
+// ReviseFromNoteJSONRequestBody defines body for ReviseFromNote for application/json ContentType.
+type ReviseFromNoteJSONRequestBody ReviseFromNoteJSONBody
 
 // SuggestIdeasJSONRequestBody defines body for SuggestIdeas for application/json ContentType.
 type SuggestIdeasJSONRequestBody SuggestIdeasJSONBody
@@ -355,6 +382,14 @@ type ClientInterface interface {
 	// JudgeVariety performs a POST /call/JudgeVariety (the `JudgeVariety` operationId) request.
 	// Takes a body of the `application/json` content type.
 	JudgeVariety(ctx context.Context, body JudgeVarietyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReviseFromNoteWithBody performs a POST /call/ReviseFromNote (the `ReviseFromNote` operationId) request,
+	// with any type of body and a specified content type.
+	ReviseFromNoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReviseFromNote performs a POST /call/ReviseFromNote (the `ReviseFromNote` operationId) request.
+	// Takes a body of the `application/json` content type.
+	ReviseFromNote(ctx context.Context, body ReviseFromNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SuggestIdeasWithBody performs a POST /call/SuggestIdeas (the `SuggestIdeas` operationId) request,
 	// with any type of body and a specified content type.
@@ -531,6 +566,34 @@ func (c *Client) JudgeVarietyWithBody(ctx context.Context, contentType string, b
 // Takes a body of the `application/json` content type.
 func (c *Client) JudgeVariety(ctx context.Context, body JudgeVarietyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewJudgeVarietyRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReviseFromNoteWithBody performs a POST /call/ReviseFromNote (the `ReviseFromNote` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) ReviseFromNoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReviseFromNoteRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReviseFromNote performs a POST /call/ReviseFromNote (the `ReviseFromNote` operationId) request.
+// Takes a body of the `application/json` content type.
+func (c *Client) ReviseFromNote(ctx context.Context, body ReviseFromNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReviseFromNoteRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -837,6 +900,46 @@ func NewJudgeVarietyRequestWithBody(server string, contentType string, body io.R
 	return req, nil
 }
 
+// NewReviseFromNoteRequest calls the generic ReviseFromNote builder with application/json body
+func NewReviseFromNoteRequest(server string, body ReviseFromNoteJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewReviseFromNoteRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewReviseFromNoteRequestWithBody constructs an http.Request for the ReviseFromNote method, with any body, and a specified content type
+func NewReviseFromNoteRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/call/ReviseFromNote")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewSuggestIdeasRequest calls the generic SuggestIdeas builder with application/json body
 func NewSuggestIdeasRequest(server string, body SuggestIdeasJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -1020,6 +1123,16 @@ type ClientWithResponsesInterface interface {
 	// JudgeVarietyWithResponse performs a POST /call/JudgeVariety (the `JudgeVariety` operationId) request.
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	JudgeVarietyWithResponse(ctx context.Context, body JudgeVarietyJSONRequestBody, reqEditors ...RequestEditorFn) (*JudgeVarietyResponse, error)
+
+	// ReviseFromNoteWithBodyWithResponse performs a POST /call/ReviseFromNote (the `ReviseFromNote` operationId) request,
+	// with any type of body and a specified content type.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	ReviseFromNoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReviseFromNoteResponse, error)
+
+	// ReviseFromNoteWithResponse performs a POST /call/ReviseFromNote (the `ReviseFromNote` operationId) request.
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	ReviseFromNoteWithResponse(ctx context.Context, body ReviseFromNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*ReviseFromNoteResponse, error)
 
 	// SuggestIdeasWithBodyWithResponse performs a POST /call/SuggestIdeas (the `SuggestIdeas` operationId) request,
 	// with any type of body and a specified content type.
@@ -1288,6 +1401,47 @@ func (r JudgeVarietyResponse) ContentType() string {
 	return ""
 }
 
+type ReviseFromNoteResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Post
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ReviseFromNoteResponse) GetJSON200() *Post {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r ReviseFromNoteResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReviseFromNoteResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReviseFromNoteResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReviseFromNoteResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type SuggestIdeasResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1502,6 +1656,28 @@ func (c *ClientWithResponses) JudgeVarietyWithResponse(ctx context.Context, body
 	return ParseJudgeVarietyResponse(rsp)
 }
 
+// ReviseFromNoteWithBodyWithResponse performs a POST /call/ReviseFromNote (the `ReviseFromNote` operationId) request,
+// with any type of body and a specified content type.
+//
+// Returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) ReviseFromNoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReviseFromNoteResponse, error) {
+	rsp, err := c.ReviseFromNoteWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReviseFromNoteResponse(rsp)
+}
+
+// ReviseFromNoteWithResponse performs a POST /call/ReviseFromNote (the `ReviseFromNote` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) ReviseFromNoteWithResponse(ctx context.Context, body ReviseFromNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*ReviseFromNoteResponse, error) {
+	rsp, err := c.ReviseFromNote(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReviseFromNoteResponse(rsp)
+}
+
 // SuggestIdeasWithBodyWithResponse performs a POST /call/SuggestIdeas (the `SuggestIdeas` operationId) request,
 // with any type of body and a specified content type.
 //
@@ -1692,6 +1868,32 @@ func ParseJudgeVarietyResponse(rsp *http.Response) (*JudgeVarietyResponse, error
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest JudgeVerdict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseReviseFromNoteResponse parses an HTTP response from a ReviseFromNoteWithResponse call
+func ParseReviseFromNoteResponse(rsp *http.Response) (*ReviseFromNoteResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReviseFromNoteResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Post
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -63,6 +63,20 @@ const (
 	MaxDeliveryAreas     = 30
 	MaxDeliveryAreaRunes = 80
 	MaxOpeningHoursRunes = 300
+	// MaxOwnerNameRunes bounds the owner's name (the approval link greets
+	// them by it).
+	MaxOwnerNameRunes = 80
+)
+
+// A client's approval (the public /aprovar page).
+const (
+	// MaxApprovalNoteRunes bounds the note a client writes when asking for
+	// changes, and the name they may leave.
+	MaxApprovalNoteRunes = 1000
+	MaxApproverNameRunes = 80
+	// MaxPostsPerApproval bounds the posts one approval link covers: a
+	// month of posts for one client.
+	MaxPostsPerApproval = 40
 )
 
 // MaxPostsPerMonth bounds a client's monthly plan size (posts_per_month;

@@ -4,39 +4,44 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"unicode"
 
-	"github.com/rekan/rekan/eval/checks"
 	"github.com/rekan/rekan/eval/content"
+	"github.com/rekan/rekan/eval/text"
 )
 
+// What a prompt asks for is read from the output format BAML renders into
+// it (ctx.output_format): the schema's field names are the BAML classes'
+// own (content.baml's Post, judges.baml's verdict), so no rewording of a
+// prompt changes them. Only the profile's values below are read from the
+// labels the profile template writes; a renamed label makes the posts
+// less specific, never unparsable (and TestHeuristicsOnEveryProfile, which
+// renders the real prompts, fails on it).
 var (
-	businessLine = regexp.MustCompile(`(?m)^[ \t]*Negócio:[ \t]*(.+?)[ \t]*\r?$`)
-	roleLine     = regexp.MustCompile(`Post \d+: papel "([a-z]+)"`)
-	fieldLine    = regexp.MustCompile(`(?m)^[ \t]*(Segmento|Cidade|Bairro|Telefone/WhatsApp|Observações do operador):[ \t]*(.+?)[ \t]*\r?$`)
-	priceSuffix  = regexp.MustCompile(`\s*\(R\$ ([0-9.]+,[0-9]{2})\)\s*$`)
-	photosLine   = regexp.MustCompile(`Fotos do dono para estes posts \((\d+)\)`)
+	postsSchema   = regexp.MustCompile(`(?m)^\s*production_note\??:`)
+	judgeSchema   = regexp.MustCompile(`(?m)^\s*reasoning\??:`)
+	verdictSchema = regexp.MustCompile(`(?m)^\s*pass\??:`)
+	businessLine  = regexp.MustCompile(`(?m)^[ \t]*Negócio:[ \t]*(.+?)[ \t]*\r?$`)
+	fieldLine     = regexp.MustCompile(`(?m)^[ \t]*(Segmento|Cidade|Bairro|Telefone/WhatsApp|Observações do operador):[ \t]*(.+?)[ \t]*\r?$`)
+	quotedSlug    = regexp.MustCompile(`"([a-z]+)"`)
+	priceSuffix   = regexp.MustCompile(`\s*\(R\$ ([0-9.]+,[0-9]{2})\)\s*$`)
 )
 
 // DefaultContent is the reply given when no script applies. It reads the
 // prompt the way a model would, just enough for Rekan's BAML functions to
 // parse the answer:
-//   - a WritePosts prompt (lines `Post N: papel "role"`) gets a JSON array
-//     with one post per role line, written from the profile and brief the
-//     prompt carries (business name, city and neighbourhood, a product and
-//     its price, a fact, the brief), so the checks see realistic text that
+//   - a WritePosts prompt (its output format names production_note) gets a
+//     JSON array with one post per role it asks for (the role slugs, quoted,
+//     on the lines just before the output format; one "produto" post when
+//     there are none), written from the profile and brief the prompt
+//     carries (business name, city and neighbourhood, a product and its
+//     price, a fact, the brief), so the checks see realistic text that
 //     invents nothing and does not repeat the openings the prompt lists;
-//     when the prompt says it carries photos ("Fotos do dono para estes
-//     posts (N)"), the production notes say how to crop and fix them
-//     instead of how to shoot;
-//   - a judge prompt (mentions `reasoning` and `pass`, no role lines) gets
+//   - a judge prompt (its output format names reasoning and pass) gets
 //     {"reasoning": "...", "pass": true};
-//   - a prompt mentioning production_note or `Negócio:` without role lines
-//     gets one post;
-//   - a SuggestIdeas prompt ("Ideias de post para a data: …") gets four
-//     ideas (ideasReply);
+//   - a SuggestIdeas prompt gets four ideas (ideasReply), a ReviseFromNote
+//     prompt the post revised (reviseReply);
 //   - anything else gets a short echo.
 //
 // call varies the hooks between calls.
@@ -48,28 +53,76 @@ func DefaultContent(prompt string, call int) string {
 // planted in every post it writes (see Faults); other prompts are answered
 // as DefaultContent does.
 func FaultyContent(prompt string, call int, fault Fault) string {
+	return reply(prompt, 0, call, fault)
+}
+
+// reply answers prompt; photos is how many image parts came with it: when
+// there are some, the production notes say how to crop and fix the photos
+// sent instead of how to shoot.
+func reply(prompt string, photos, call int, fault Fault) string {
 	if ideas, ok := ideasReply(prompt); ok {
 		return ideas
 	}
-	roles := rolesIn(prompt)
+	if revised, ok := reviseReply(prompt); ok {
+		return revised
+	}
 	switch {
-	case len(roles) > 0:
-		return postsReply(parseRequest(prompt), roles, call, fault)
-	case strings.Contains(prompt, "reasoning") && strings.Contains(prompt, "pass"):
+	case judgeSchema.MatchString(prompt) && verdictSchema.MatchString(prompt):
 		return judgeReply()
-	case strings.Contains(prompt, "production_note") || businessLine.MatchString(prompt):
-		return postsReply(parseRequest(prompt), []string{"produto"}, call, fault)
+	case postsSchema.MatchString(prompt):
+		r := parseRequest(prompt)
+		r.photos = photos
+		roles := rolesIn(prompt)
+		if len(roles) == 0 {
+			roles = []string{string(content.RoleProduct)}
+		}
+		return postsReply(r, roles, call, fault)
 	default:
 		return echoReply(prompt)
 	}
 }
 
+// rolesIn finds the roles a WritePosts prompt asks for: the role slugs,
+// quoted, on the last run of lines (blank lines allowed) that carry
+// one, before the output format. The role guide and a brief that quotes a
+// slug come earlier, and the output format's own example after.
 func rolesIn(prompt string) []string {
+	end := len(prompt)
+	if loc := postsSchema.FindStringIndex(prompt); loc != nil {
+		end = loc[0]
+	}
+	lines := strings.Split(prompt[:end], "\n")
+	// The schema opens with a line of its own, "[" then "{": drop it all.
+	for i := len(lines) - 1; i >= 0; i-- {
+		if open := strings.TrimSpace(lines[i]); open == "[" || open == "{" {
+			for i > 0 && (strings.TrimSpace(lines[i-1]) == "[" || strings.TrimSpace(lines[i-1]) == "{") {
+				i--
+			}
+			lines = lines[:i]
+			break
+		}
+	}
 	var roles []string
-	for _, m := range roleLine.FindAllStringSubmatch(prompt, -1) {
-		roles = append(roles, m[1])
+	for i := len(lines) - 1; i >= 0; i-- {
+		found := quotedRole(lines[i])
+		switch {
+		case found != "":
+			roles = append([]string{found}, roles...)
+		case len(roles) > 0 && strings.TrimSpace(lines[i]) != "":
+			return roles
+		}
 	}
 	return roles
+}
+
+// quotedRole is the slug (a quoted lower-case word) on line, or "". An
+// unknown one is kept: the server sends what it sends, and fakellm writes
+// it like "produto".
+func quotedRole(line string) string {
+	if m := quotedSlug.FindStringSubmatch(line); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 func judgeReply() string {
@@ -172,9 +225,6 @@ func parseRequest(prompt string) request {
 			r.previousHooks = append(r.previousHooks, item)
 		}
 	}
-	if m := photosLine.FindStringSubmatch(prompt); m != nil {
-		r.photos, _ = strconv.Atoi(m[1])
-	}
 	if r.name == "" {
 		r.name = "nossa loja"
 	}
@@ -202,7 +252,7 @@ func (r request) product() (product, bool) {
 		return product{}, false
 	}
 	brief := map[string]bool{}
-	for _, w := range strings.Fields(checks.Fold(r.brief)) {
+	for _, w := range strings.Fields(text.Fold(r.brief)) {
 		if len(w) > 3 {
 			brief[strings.Trim(w, ".,:;!?()")] = true
 		}
@@ -210,7 +260,7 @@ func (r request) product() (product, bool) {
 	best, bestScore := r.products[0], 0
 	for _, p := range r.products {
 		score := 0
-		for _, w := range strings.Fields(checks.Fold(p.name)) {
+		for _, w := range strings.Fields(text.Fold(p.name)) {
 			if brief[strings.Trim(w, ".,:;!?()")] {
 				score++
 			}
@@ -269,9 +319,9 @@ func (r request) briefSentence() string {
 
 // nowPhrase is a reason to act now the brief or profile backs, or "".
 func (r request) nowPhrase() string {
-	source := checks.Fold(r.brief + " " + r.notes + " " + strings.Join(r.facts, " "))
+	source := text.Fold(r.brief + " " + r.notes + " " + strings.Join(r.facts, " "))
 	for _, day := range []string{"segunda", "terça", "quarta", "quinta", "sexta", "sábado", "domingo"} {
-		if strings.Contains(source, checks.Fold(day)) {
+		if strings.Contains(source, text.Fold(day)) {
 			return "vale até " + day
 		}
 	}
@@ -461,14 +511,47 @@ func withoutRepeat(body, hook, brief string) string {
 	return join(kept...)
 }
 
+// resemblesAny reports whether hook opens like one of used: the same
+// first three words, or half of the shorter one's longer words shared. It
+// is stricter than the new-hook check (eval/checks), which the tests run
+// on every default post; fakellm does not use the checks themselves.
 func resemblesAny(hook string, used []string) bool {
 	for _, u := range used {
-		if checks.HookSimilarity(hook, u) >= checks.HookSimilarityMax {
+		if sameOpening(hook, u) {
 			return true
 		}
 	}
 	return false
 }
+
+func sameOpening(a, b string) bool {
+	wa, wb := strings.FieldsFunc(text.Fold(a), notWord), strings.FieldsFunc(text.Fold(b), notWord)
+	if len(wa) >= 3 && len(wb) >= 3 && strings.Join(wa[:3], " ") == strings.Join(wb[:3], " ") {
+		return true
+	}
+	long := func(ws []string) map[string]bool {
+		out := map[string]bool{}
+		for _, w := range ws {
+			if len(w) > 3 {
+				out[w] = true
+			}
+		}
+		return out
+	}
+	la, lb := long(wa), long(wb)
+	if len(la) > len(lb) {
+		la, lb = lb, la
+	}
+	shared := 0
+	for w := range la {
+		if lb[w] {
+			shared++
+		}
+	}
+	return len(la) > 0 && shared*2 >= len(la)*1
+}
+
+func notWord(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
 
 func fill(template string, r request) string {
 	segment := r.segment
@@ -546,7 +629,9 @@ func hashtagsFor(r request, roleTag string) []string {
 	var out []string
 	seen := map[string]bool{}
 	add := func(tag string) {
-		if tag != "" && tag != "#" && !seen[tag] && checks.ValidHashtag(tag) {
+		// tagOf writes only ASCII letters and digits, with a letter: a
+		// valid hashtag by construction.
+		if tag != "" && tag != "#" && !seen[tag] {
 			seen[tag] = true
 			out = append(out, tag)
 		}
@@ -583,7 +668,7 @@ func tagOf(s string) string {
 			return r
 		}
 		return -1
-	}, checks.Fold(s))
+	}, text.Fold(s))
 	if !hasLetter || len(tag) > 40 {
 		return ""
 	}

@@ -3,6 +3,9 @@ package fakellm_test
 import (
 	"encoding/json"
 	"fmt"
+	"go/parser"
+	"go/token"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -73,8 +76,59 @@ func renderPrompt(c checks.Context, roles ...string) string {
 	for i, r := range roles {
 		fmt.Fprintf(&b, "Post %d: papel \"%s\"\n", i+1, r)
 	}
-	b.WriteString("\nResponda só com JSON neste formato:\n[\n  {\n    role: string,\n    hook: string,\n    caption: string,\n    hashtags: string[],\n    production_note: string,\n  }\n]\n")
+	b.WriteString("\nResponda só com JSON neste formato:\n" + postsOutputFormat)
 	return b.String()
+}
+
+// postsOutputFormat is how BAML renders WritePosts' output format (Post[]),
+// descriptions included: the part of the prompt fakellm recognises it by.
+const postsOutputFormat = "[\n  {\n    // o papel pedido para este post, exatamente como veio (ex.: \"produto\")\n    role: string,\n" +
+	"    hook: string,\n    caption: string,\n    hashtags: string[],\n    production_note: string,\n  }\n]\n"
+
+// What fakellm serves comes from the output format, not from the prompt's
+// wording: the same requests, reworded, get the same kind of answer.
+func TestRecognisesFunctionsWhateverTheWording(t *testing.T) {
+	reworded := "System: write Instagram posts. Roles: \"produto\", \"bastidores\", \"historia\", \"dica\", \"oferta\", \"comunidade\".\n" +
+		"Business: Doces da Lu\nBrief: a \"oferta\" de hoje é bolo\n\nWrite these:\n1) \"oferta\"\n\n2) \"dica\"\n\nJSON only:\n" + postsOutputFormat
+	posts := parsePosts(t, fakellm.DefaultContent(reworded, 1))
+	if len(posts) != 2 || posts[0].Role != content.RoleOffer || posts[1].Role != content.RoleTip {
+		t.Errorf("reworded WritePosts prompt: %+v", posts)
+	}
+	judge := "Evaluate this post in English.\nAnswer in JSON using this schema:\n{\n  reasoning: string,\n  pass: bool,\n}"
+	var verdict struct {
+		Reasoning string `json:"reasoning"`
+		Pass      *bool  `json:"pass"`
+	}
+	if err := json.Unmarshal([]byte(fakellm.DefaultContent(judge, 1)), &verdict); err != nil || verdict.Reasoning == "" || verdict.Pass == nil {
+		t.Errorf("reworded judge prompt: %v %+v", err, verdict)
+	}
+	// The old Portuguese markers without an output format are just text.
+	if got := fakellm.DefaultContent("Negócio: X\nPost 1: papel \"produto\"", 1); !strings.HasPrefix(got, "Resposta de teste do fakellm:") {
+		t.Errorf("a prompt without an output format got %q", got)
+	}
+}
+
+// fakellm writes posts that pass the checks by construction: it must not
+// call the checks it is measured by.
+func TestDoesNotImportTheChecks(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		parsed, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range parsed.Imports {
+			if strings.Contains(imp.Path.Value, "/eval/checks") {
+				t.Errorf("%s imports %s", f, imp.Path.Value)
+			}
+		}
+	}
 }
 
 // parsePosts reads a default content reply the way BAML does: optional
@@ -174,7 +228,7 @@ func TestDefaultPostsAlternateFencedAndPlainJSON(t *testing.T) {
 }
 
 func TestDefaultSinglePostWithoutRoleLines(t *testing.T) {
-	prompt := "Negócio: Pet do Bairro\nBairro: Portão\nEscreva um post.\nResponda com JSON: {role, hook, caption, hashtags, production_note}"
+	prompt := "Negócio: Pet do Bairro\nBairro: Portão\nEscreva um post.\nResponda com JSON:\n{\n  role: string,\n  hook: string,\n  caption: string,\n  hashtags: string[],\n  production_note: string,\n}"
 	posts := parsePosts(t, fakellm.DefaultContent(prompt, 1))
 	if len(posts) != 1 {
 		t.Fatalf("want 1 post, got %d", len(posts))

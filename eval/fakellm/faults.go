@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/rekan/rekan/eval/checks"
 	"github.com/rekan/rekan/eval/content"
+	"github.com/rekan/rekan/eval/text"
 )
 
 // Fault is a mistake models really make, planted by the fake in the posts
@@ -82,7 +82,7 @@ func (f Fault) apply(r request, posts []content.Post) []content.Post {
 // inventedPrice is a round price in reais that no listed price, nor any
 // number of the brief, is.
 func inventedPrice(r request) string {
-	taken := checks.Fold(r.brief + " " + r.notes + " " + strings.Join(r.facts, " "))
+	taken := text.Fold(r.brief + " " + r.notes + " " + strings.Join(r.facts, " "))
 	for _, p := range r.products {
 		taken += " " + p.price
 	}

@@ -233,7 +233,7 @@ func TestDefaultReplyWithPhotos(t *testing.T) {
 			map[string]any{"type": "image_url", "image_url": map[string]any{"url": photo}},
 			map[string]any{"type": "text", "text": "Foto 2:"},
 			map[string]any{"type": "image_url", "image_url": map[string]any{"url": photo}},
-			map[string]any{"type": "text", "text": "Escreva 2 post(s):\nPost 1: papel \"produto\"\nPost 2: papel \"bastidores\""},
+			map[string]any{"type": "text", "text": "Escreva 2 post(s):\nPost 1: papel \"produto\"\nPost 2: papel \"bastidores\"\n\n" + postsOutputFormat},
 		}}},
 	})
 	if err != nil {

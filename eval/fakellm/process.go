@@ -12,8 +12,8 @@ import (
 )
 
 // StartTimeout bounds how long StartProcess waits for the binary to listen.
-// The bash (scripts/fakellm.sh) and TypeScript (web/tests/e2e/fakellm.ts)
-// helpers wait as long.
+// It is the only such wait: bash and TypeScript start the stack through
+// bin/stack (eval/cmd/stack), which serves the fake in process.
 const StartTimeout = 15 * time.Second
 
 // Process is a fakellm binary started by StartProcess, listening on a free

@@ -205,16 +205,18 @@ func (s *Server) next(req Request) Reply {
 		}
 		r.Times = 1
 		if r.Body == "" && r.Content == "" && (r.Status == 0 || r.Status == http.StatusOK) {
-			r.Content = s.defaultContentLocked(req.Prompt(), r.Fault)
+			r.Content = s.defaultContentLocked(req, r.Fault)
 		}
 		return r
 	}
-	return Reply{Delay: s.latency, Content: s.defaultContentLocked(req.Prompt(), s.fault)}
+	return Reply{Delay: s.latency, Content: s.defaultContentLocked(req, s.fault)}
 }
 
-func (s *Server) defaultContentLocked(prompt string, fault Fault) string {
+// defaultContentLocked answers req as FaultyContent does, with its image
+// parts counted as the photos the posts are about.
+func (s *Server) defaultContentLocked(req Request, fault Fault) string {
 	s.calls++
-	return FaultyContent(prompt, s.calls, fault)
+	return reply(req.Prompt(), len(req.Images), s.calls, fault)
 }
 
 type chatRequest struct {

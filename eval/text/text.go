@@ -80,3 +80,46 @@ func SplitList(raw string) []string {
 	}
 	return items
 }
+
+// foldTable maps the accented letters Portuguese uses (and a few neighbours)
+// to their base letter. A table instead of Unicode decomposition keeps the
+// module free of golang.org/x/text; combining marks (decomposed input) are
+// dropped separately in Fold.
+var foldTable = map[rune]rune{
+	'á': 'a', 'à': 'a', 'â': 'a', 'ã': 'a', 'ä': 'a', 'å': 'a',
+	'é': 'e', 'è': 'e', 'ê': 'e', 'ë': 'e',
+	'í': 'i', 'ì': 'i', 'î': 'i', 'ï': 'i',
+	'ó': 'o', 'ò': 'o', 'ô': 'o', 'õ': 'o', 'ö': 'o',
+	'ú': 'u', 'ù': 'u', 'û': 'u', 'ü': 'u',
+	'ç': 'c', 'ñ': 'n', 'ý': 'y', 'ÿ': 'y',
+}
+
+// Fold lower-cases s and removes accents, so comparisons treat "Café",
+// "cafe" and a decomposed "cafe\u0301" alike (the checks and fakellm
+// compare words this way).
+func Fold(s string) string {
+	// Most words are plain lower-case ASCII: nothing to do.
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || (c >= 'A' && c <= 'Z') {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		r = unicode.ToLower(r)
+		if base, ok := foldTable[r]; ok {
+			r = base
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

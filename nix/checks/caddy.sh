@@ -3,7 +3,7 @@
 # (nix/caddy-site.nix, evaluated with nix-instantiate) is validated and run
 # by the Caddy version of the pinned nixpkgs (built from its Go module, see
 # nix/checks/versions.txt) in front of the real server (bin/api with its
-# BAML runtime), the real web build and bin/fakellm. Then an HTTP probe
+# BAML runtime), the real web build and the fake LLM, all started by bin/stack. Then an HTTP probe
 # suite and the web app's Playwright journey run through it.
 #
 # Two sites are served from the same block. The server allows superusers
@@ -23,71 +23,42 @@ caddy=$(caddy_bin)
 [ "$("$caddy" version | cut -d' ' -f1)" = "$CADDY_VERSION" ] || die "caddy is not $CADDY_VERSION"
 
 tmp=$(new_tmp)
-mkdir -p "$tmp/home" "$tmp/data" "$tmp/run"
+mkdir -p "$tmp/home"
 baml=$(write_baml_wrapper "$tmp")
-start_fakellm
-fake=$FAKELLM_URL
-
-# The journey expects the same instance settings as web/e2e/global-setup.ts.
-# Operators created with the server's CLI: two fresh ones for the journey
-# (it expects empty accounts), one for the probes.
-ops=()
-for name in ana bruno probe; do
-	email="$name.$RANDOM@example.com"
-	password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
-	"$ROOT/bin/api" operator add "$email" "$password" --dir="$tmp/data" >/dev/null
-	ops+=("$email:$password")
-done
-
 admin_ip=127.0.0.2
-su_email="root.$RANDOM@example.com"
-su_password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
-"$ROOT/bin/api" superuser upsert "$su_email" "$su_password" --dir="$tmp/data" >/dev/null
 
-api_port=$(free_port)
-(cd "$tmp/run" && exec env -i PATH=/usr/bin:/bin HOME="$tmp/home" \
-	REKAN_LLM_BASE_URL="$fake/v1" REKAN_LLM_API_KEY=fake REKAN_WRITER_MODEL=fake-writer \
-	REKAN_BAML_CLI="$baml" REKAN_TRUSTED_PROXY_HEADERS=X-Forwarded-For REKAN_ADMIN_ALLOWED_IPS=$admin_ip/32 \
-	REKAN_APP_NAME=Rekan REKAN_CONTACT_PHONE=5511987654321 \
-	"$ROOT/bin/api" serve --http=127.0.0.1:$api_port --dir="$tmp/data") >"$tmp/api.log" 2>&1 &
-PIDS+=($!)
-
+# The module's site block, with the server written as @UPSTREAM@ (bin/stack
+# fills in the server it starts): "inside" with the Caddy guard, "outside"
+# without.
 site() {
 	nix-instantiate --eval --strict --json -E "import $ROOT/nix/caddy-site.nix {
-	  upstream = \"127.0.0.1:$api_port\";
+	  upstream = \"@UPSTREAM@\";
 	  webRoot = \"$webroot\";
 	  adminAllowedIPs = $1;
 	}" 2>/dev/null | jq -r .
 }
-inside=$(free_port)
-outside=$(free_port)
-cat >"$tmp/Caddyfile" <<EOF
-{
-	admin off
-	auto_https off
-	persist_config off
-}
-http://127.0.0.1:$inside {
-	bind 127.0.0.1
-$(site "[ \"$admin_ip/32\" ]")
-}
-http://127.0.0.1:$outside {
-	bind 127.0.0.1
-$(site null)
-}
-EOF
-export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home XDG_DATA_HOME=$tmp/home
-"$caddy" validate --adapter caddyfile --config "$tmp/Caddyfile" >"$tmp/validate.log" 2>&1 ||
-	die "caddy $CADDY_VERSION rejects the site block: $(cat "$tmp/validate.log")"
-"$caddy" run --adapter caddyfile --config "$tmp/Caddyfile" >"$tmp/caddy.log" 2>&1 &
-PIDS+=($!)
+site "[ \"$admin_ip/32\" ]" >"$tmp/inside.caddy"
+site null >"$tmp/outside.caddy"
 
-base=http://127.0.0.1:$inside
-wait_http "$base/" 20 || die "caddy did not start: $(cat "$tmp/caddy.log")"
-for _ in $(seq 300); do
-	curl -fsS "$base/api/rekan/health" >/dev/null 2>&1 && break
-	sleep 0.3
-done
+# The stack (eval/cmd/stack): the fake LLM, the server with its BAML runtime
+# (the wrapper the Nix package has) and the same instance settings as the
+# Playwright setup, fresh operators (two for the journey, which expects
+# empty accounts, one for the probes) and a superuser, and Caddy (validated
+# first) with both sites. It returns once all of them answer.
+start_stack -api "$ROOT/bin/api" -baml-cli "$baml" -web "$webroot" -log "$tmp/api.log" \
+	-env HOME="$tmp/home" -env REKAN_TRUSTED_PROXY_HEADERS=X-Forwarded-For -env REKAN_ADMIN_ALLOWED_IPS=$admin_ip/32 \
+	-env REKAN_APP_NAME=Rekan -env REKAN_CONTACT_PHONE=5511987654321 \
+	-operator ana -operator bruno -operator probe -superuser root \
+	-caddy "$caddy" -site "$tmp/inside.caddy" -site "$tmp/outside.caddy"
+info() { jq -er "$1" "$STACK_JSON"; }
+base=$(info '.sites[0]')
+outside_base=$(info '.sites[1]')
+direct=$(info '.server_url')
+caddy_log=$(info '.dir')/caddy/caddy.log
+probe_email=$(info '.operators[2].email')
+probe_password=$(info '.operators[2].password')
+su_email=$(info '.superuser.email')
+su_password=$(info '.superuser.password')
 
 failures=0
 probe() { # probe NAME COMMAND...
@@ -131,12 +102,17 @@ probe "zstd compression" has "$imm" "content-encoding: zstd"
 probe "gzip compression" has "$(headers -H 'Accept-Encoding: gzip' "$base/$asset")" "content-encoding: gzip"
 probe "gzip body decodes to the file" cmp <(curl -fsS -H 'Accept-Encoding: gzip' "$base/$asset" | gzip -d) "$webroot/$asset"
 probe "security headers on API responses too" has "$(headers "$base/api/rekan/config")" "x-content-type-options: nosniff"
+approval_page=$(headers "$base/aprovar")
+probe "approval page sends no Referer" has "$approval_page" "referrer-policy: no-referrer"
+probe "approval page is not indexed" has "$approval_page" "x-robots-tag: noindex"
+probe "approval page CSP" has "$approval_page" "content-security-policy: default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+probe "approval API sends no Referer" has "$(headers "$base/api/rekan/approval")" "referrer-policy: no-referrer"
 
 # The server behind it.
 probe "/api/rekan/health through Caddy" bash -c "curl -fsS '$base/api/rekan/health' | jq -e '.status == \"ok\" and .baml_runtime == \"ok\" and .llm_configured == true'"
 probe "/api/rekan/config through Caddy" bash -c "curl -fsS '$base/api/rekan/config' | jq -e '.app_name == \"Rekan\" and .contact_phone == \"5511987654321\"'"
 probe "unknown API route is the server's JSON 404, not the SPA" bash -c "curl -s '$base/api/nope' | jq -e '.status == 404'"
-probe "POST login and generation through Caddy" in_subshell generate_through "$base" "${ops[2]%%:*}" "${ops[2]#*:}"
+probe "POST login and generation through Caddy" in_subshell generate_through "$base" "$probe_email" "$probe_password"
 probe "failed POST keeps PocketBase's error shape" bash -c "curl -s -X POST -H 'Content-Type: application/json' --data '{\"identity\":\"x@example.com\",\"password\":\"wrong\"}' '$base/api/collections/users/auth-with-password' | jq -e '.status == 400 and (.message | length) > 0'"
 
 probe "unknown API route in another letter case is a JSON 404" bash -c "curl -s '$base/API/unknown' | jq -e '.status == 404'"
@@ -156,7 +132,7 @@ su_id=$(admin -fsS -G -H "Authorization: $su_token" --data-urlencode "filter=nam
 probe "superusers collection id is pbc_…" has "$su_id" "pbc_"
 probe "/_/ proxied for the admin address" bash -c "curl --interface $admin_ip -fsS '$base/_/' | grep -qi '<html'"
 probe "/_ redirects to /_/" is "$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$base/_")" "308 $base/_/"
-probe "superuser login by id for the admin address, directly" is "$(admin -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' --data "$login_body" "http://127.0.0.1:$api_port/api/collections/$su_id/auth-with-password")" 200
+probe "superuser login by id for the admin address, directly" is "$(admin -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' --data "$login_body" "$direct/api/collections/$su_id/auth-with-password")" 200
 probe "settings with the token for the admin address, through Caddy" is "$(admin -s -o /dev/null -w '%{http_code}' -H "Authorization: $su_token" "$base/api/settings")" 200
 
 # Everyone else (127.0.0.1) gets 403: from Caddy's guard on "inside", from
@@ -176,8 +152,8 @@ admin_probes=(
 )
 for entry in "${admin_probes[@]}"; do
 	IFS='|' read -r name args path only <<<"$entry"
-	targets=("through Caddy (no Caddy guard)|http://127.0.0.1:$outside")
-	[ "$only" = caddy ] || targets+=("directly|http://127.0.0.1:$api_port")
+	targets=("through Caddy (no Caddy guard)|$outside_base")
+	[ "$only" = caddy ] || targets+=("directly|$direct")
 	for target in "${targets[@]}"; do
 		# shellcheck disable=SC2086 # args are single words on purpose
 		got=$(curl -s -o "$tmp/admin.out" -w '%{http_code}' $args "${target#*|}$path")
@@ -185,22 +161,21 @@ for entry in "${admin_probes[@]}"; do
 		probe "$name from 127.0.0.1, ${target%%|*}: no token" lacks "$(cat "$tmp/admin.out")" '"token"'
 	done
 done
-probe "operator API still open to other addresses" is "$(status "http://127.0.0.1:$outside/api/rekan/health")" 200
+probe "operator API still open to other addresses" is "$(status "$outside_base/api/rekan/health")" 200
 
 [ $failures -eq 0 ] || {
 	echo "--- caddy.log" >&2
-	tail -n 20 "$tmp/caddy.log" >&2
+	tail -n 20 "$caddy_log" >&2
 	echo "--- api.log" >&2
 	tail -n 30 "$tmp/api.log" >&2
 	die "$failures probe(s) failed"
 }
 
 # The web app's journey, once, through this Caddy (web/playwright.config.ts:
-# REKAN_E2E_BASE_URL and friends select an external stack). Tests tagged
+# REKAN_E2E_BASE_URL and REKAN_E2E_STACK_JSON select an external stack). Tests tagged
 # @local-stack need servers only the local setup starts: deselected here.
 [ -d "$ROOT/web/node_modules/@playwright/test" ] || die "web/node_modules is missing (make deps-web)"
-(cd "$ROOT/web" && REKAN_E2E_BASE_URL=$base REKAN_E2E_FAKELLM_URL=$fake \
-	REKAN_E2E_OPERATORS="${ops[0]} ${ops[1]}" REKAN_ROOT=$ROOT \
+(cd "$ROOT/web" && REKAN_E2E_BASE_URL=$base REKAN_E2E_STACK_JSON=$STACK_JSON REKAN_ROOT=$ROOT \
 	REKAN_SCREENSHOTS_DIR=$ROOT/artifacts/screenshots-caddy \
 	pnpm exec playwright test --grep-invert @local-stack --output="$ROOT/artifacts/playwright-caddy") ||
 	die "the Playwright journey failed through Caddy"

@@ -69,3 +69,23 @@ grep -Eq '^ok[[:space:]]+github.com/rekan/rekan/api/internal/contentrt[[:space:]
 grep -Eq '^ok[[:space:]]+github.com/rekan/rekan/api/internal/contentrt[[:space:]].*no tests to run' "$logs/e2e.log" &&
 	die "the e2e suite ran no test in api/internal/contentrt"
 say "ok: the api unit suite (no runtime) and the e2e suite (real runtime) pass offline with goModules alone, a clean environment and CI=true"
+
+# The tests the check phase skips (api-check.nix's skip, with its reasons)
+# run here, as they are (root, the host's tools), in their own packages:
+# make test runs each api test once, this check being its api suite.
+skip=$(nix-instantiate --eval --strict --json "$ROOT/nix/packages/api-check.nix" -A skip | jq -er 'keys | join("|")') ||
+	die "nix/packages/api-check.nix has no skip set"
+[ -n "$skip" ] || exit 0
+pkgs=$(cd "$ROOT/api" && grep -rlE --include='*_test.go' "^func ($skip)\(" . | xargs -n1 dirname | sort -u)
+[ -n "$pkgs" ] || die "no package defines the skipped tests ($skip)"
+say "running the tests the sandbox skips: $skip"
+# shellcheck disable=SC2086 # one package a word
+(cd "$ROOT/api" && env -u RUST_BACKTRACE CI=true REKAN_BAML_CLI="${REKAN_BAML_CLI:-$ROOT/eval/node_modules/.bin/baml-cli}" \
+	go test -count=1 -v -run "^($skip)\$" $pkgs) >"$logs/skipped.log" 2>&1 || {
+	tail -n 40 "$logs/skipped.log" >&2
+	die "a test the sandbox skips failed"
+}
+for name in ${skip//|/ }; do
+	grep -q -- "^--- PASS: $name " "$logs/skipped.log" || die "$name did not run and pass: $(tail -n 20 "$logs/skipped.log")"
+done
+say "ok: the skipped tests pass outside the sandbox ($skip)"

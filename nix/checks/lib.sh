@@ -11,8 +11,8 @@ SHARED_DIR=${REKAN_SHARED_DIR:-$(cd "$ROOT/.." && pwd)/shared}
 VERSIONS_FILE=$ROOT/nix/checks/versions.txt
 mkdir -p "$CACHE"
 
-# shellcheck source=../../scripts/fakellm.sh
-. "$ROOT/scripts/fakellm.sh"
+# shellcheck source=../../scripts/stack.sh
+. "$ROOT/scripts/stack.sh"
 
 say() { printf '%s: %s\n' "${CHECK_NAME:-nix}" "$*"; }
 die() { printf '%s: FAIL: %s\n' "${CHECK_NAME:-nix}" "$*" >&2; exit 1; }
@@ -169,7 +169,7 @@ caddy_bin() {
 
 need_stack() {
 	local f
-	for f in "$ROOT/bin/api:make build-api" "$ROOT/bin/fakellm:make build-fakellm" \
+	for f in "$ROOT/bin/api:make build-api" "$ROOT/bin/stack:make build-stack" "$ROOT/bin/fakellm:make build-fakellm" \
 		"$ROOT/eval/node_modules/@boundaryml/baml/cli.js:make deps-eval"; do
 		[ -e "${f%%:*}" ] || die "${f%%:*} is missing (${f#*:})"
 	done
@@ -192,12 +192,13 @@ WRAPPER
 	echo "$1/baml-cli"
 }
 
-# start_fakellm: starts bin/fakellm on a free port (scripts/fakellm.sh, the
-# port file), records its pid and sets FAKELLM_URL. Not meant for $(…): a
-# subshell would lose the pid and leave fakellm running after the check.
-start_fakellm() {
-	fakellm_start "$ROOT/bin/fakellm" "$(new_tmp)" || die "fakellm did not start"
-	PIDS+=("$FAKELLM_PID")
+# start_stack [FLAG…]: starts bin/stack with FLAGs (scripts/stack.sh; no
+# -api: only the fake LLM), records its pid and sets STACK_JSON and
+# FAKELLM_URL. Not meant for $(…): a subshell would lose the pid and leave
+# the stack running after the check.
+start_stack() {
+	stack_start "$ROOT/bin/stack" "$(new_tmp)" "$@" || die "the stack did not start"
+	PIDS+=("$STACK_PID")
 }
 
 # api_json METHOD URL [TOKEN] [BODY]: prints the body, fails on >= 400.

@@ -67,8 +67,8 @@ chown 65534:65534 "$work/state" "$work/cache"
 chmod 700 "$work/state" "$work/cache"
 chmod -R a+rX,go-w "$work/bin" "$work/lib"
 chmod 755 "$work"
-start_fakellm
-fake=$FAKELLM_URL
+start_stack
+mapfile -t fake_env < <(stack_fake_env)
 port=$(free_port)
 email="ana.$RANDOM@example.com"
 password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
@@ -96,7 +96,7 @@ confined() {
 		PATH=/usr/bin:/bin \
 		REKAN_BAML_CLI="$baml" \
 		REKAN_TRUSTED_PROXY_HEADERS=X-Forwarded-For \
-		REKAN_LLM_BASE_URL="$fake/v1" REKAN_LLM_API_KEY=fake REKAN_WRITER_MODEL=fake-writer \
+		"${fake_env[@]}" \
 		python3 -c '
 import ctypes, os, sys
 # MemoryDenyWriteExecute: PR_SET_MDWE (65), PR_MDWE_REFUSE_EXEC_GAIN (1).

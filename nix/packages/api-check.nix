@@ -20,6 +20,10 @@ let
     # /usr/bin/curl): the build user cannot change uid and the sandbox has no
     # curl. make test runs it as root.
     TestSocketServesOnlyItsUserAndRoot = "needs root to switch uid and /usr/bin/curl";
+    # Read the repository's README.md and CLAUDE.md and run make at its root:
+    # the package's source is api/ and eval/ only. make test runs them.
+    TestDocumentedCommandsExist = "reads README.md and CLAUDE.md, outside the package source";
+    TestMakeRunTakesTheAddress = "runs the repository's Makefile, outside the package source";
   };
   e2ePattern = "EndToEnd";
   goTest =

@@ -14,9 +14,9 @@ import (
 	"github.com/pocketbase/pocketbase/tools/archive"
 
 	"github.com/rekan/rekan/api/internal/backup"
-	"github.com/rekan/rekan/api/internal/photo/phototest"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/api/internal/testutil"
+	"github.com/rekan/rekan/api/phototest"
 )
 
 // A backup holds the posts' photos: the data directory a restore unpacks

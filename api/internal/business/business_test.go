@@ -114,3 +114,26 @@ func TestParseDeliveryAreas(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalizeMobile(t *testing.T) {
+	cases := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"", "", true},
+		{"(11) 98765-4321", "5511987654321", true},
+		{"+55 85 99123-4567", "5585991234567", true},
+		{"(85) 3224-5678", "", false},    // landline
+		{"+1 415 555 0100", "", false},   // foreign
+		{"(11) 8765-4321", "", false},    // old 8-digit mobile
+		{"11 98765-432", "", false},      // short
+		{"(00) 98765-4321", "", false},   // no such DDD
+		{"ana 11 98765-4321", "", false}, // letters
+	}
+	for _, c := range cases {
+		got, err := business.NormalizeMobile(c.in)
+		if (err == nil) != c.ok || got != c.want {
+			t.Errorf("NormalizeMobile(%q) = %q, %v; want %q ok=%v", c.in, got, err, c.want, c.ok)
+		}
+	}
+}

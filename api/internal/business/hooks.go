@@ -19,7 +19,7 @@ const Collection = "businesses"
 func BindHooks(app core.App) {
 	app.OnRecordValidate(Collection).BindFunc(func(e *core.RecordEvent) error {
 		stored := storedRecord(e.App, e.Record)
-		errs := normalize(e.Record, stored.GetString("phone"))
+		errs := normalize(e.Record, stored)
 		if err := normalizeSegmentTags(e.Record, stored); err != nil {
 			errs["segment_tags"] = err
 		}
@@ -34,12 +34,12 @@ func BindHooks(app core.App) {
 }
 
 // textFields are the free-text fields, trimmed by the server's one rule.
-var textFields = []string{"name", "segment", "city", "neighbourhood", "audience", "voice", "notes", "opening_hours"}
+var textFields = []string{"name", "segment", "city", "neighbourhood", "audience", "voice", "notes", "opening_hours", "owner_name"}
 
 // normalize rewrites the record's fields into their canonical form and
 // returns the problems in PocketBase's validation format (Portuguese
 // messages, one per field).
-func normalize(record *core.Record, stored string) validation.Errors {
+func normalize(record *core.Record, stored *core.Record) validation.Errors {
 	errs := validation.Errors{}
 
 	// Invisible characters are not content: a name of zero-width spaces is
@@ -50,13 +50,23 @@ func normalize(record *core.Record, stored string) validation.Errors {
 
 	// A stored phone is already canonical; normalising it again would read a
 	// foreign number without its "+" as a Brazilian one.
-	if raw := record.GetString("phone"); record.IsNew() || raw != stored {
+	if raw := record.GetString("phone"); record.IsNew() || raw != stored.GetString("phone") {
 		phone, err := NormalizePhone(raw)
 		if err != nil {
 			errs["phone"] = validation.NewError("validation_invalid_phone",
 				"Telefone inválido: use DDD e número, por exemplo (11) 98765-4321.")
 		} else {
 			record.Set("phone", phone)
+		}
+	}
+
+	if raw := record.GetString("owner_whatsapp"); record.IsNew() || raw != stored.GetString("owner_whatsapp") {
+		mobile, err := NormalizeMobile(raw)
+		if err != nil {
+			errs["owner_whatsapp"] = validation.NewError("validation_invalid_mobile",
+				"WhatsApp inválido: use um celular com DDD, por exemplo (11) 98765-4321.")
+		} else {
+			record.Set("owner_whatsapp", mobile)
 		}
 	}
 

@@ -195,3 +195,35 @@ func TestSegmentTags(t *testing.T) {
 		}
 	}
 }
+
+// The owner's WhatsApp must be a Brazilian mobile, whatever the public
+// phone is; the owner's name is trimmed like every text field.
+func TestOwnerWhatsApp(t *testing.T) {
+	app, owner, c := appWithOperator(t)
+	base := map[string]any{"owner": owner.Id, "name": "Pet Shop", "segment": "pet shop", "city": "Natal", "state": "rn",
+		"phone": "(84) 3222-1234"}
+	r := core.NewRecord(c)
+	r.Load(base)
+	r.Set("owner_name", " Ana Souza\u200b")
+	r.Set("owner_whatsapp", "(84) 99876-5432")
+	if err := app.Save(r); err != nil {
+		t.Fatalf("save: %v", err)
+	}
+	if r.GetString("owner_whatsapp") != "5584998765432" || r.GetString("owner_name") != "Ana Souza" {
+		t.Errorf("not normalised: %q %q", r.GetString("owner_whatsapp"), r.GetString("owner_name"))
+	}
+	fresh, err := app.FindRecordById(business.Collection, r.Id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh.Set("notes", "x")
+	if err := app.Save(fresh); err != nil || fresh.GetString("owner_whatsapp") != "5584998765432" {
+		t.Fatalf("re-save: %v %q", err, fresh.GetString("owner_whatsapp"))
+	}
+	for _, bad := range []string{"(84) 3222-1234", "+1 415 555 0100", "9876"} {
+		fresh.Set("owner_whatsapp", bad)
+		if err := app.Save(fresh); err == nil || !strings.Contains(err.Error(), "owner_whatsapp") {
+			t.Errorf("owner_whatsapp %q accepted: %v", bad, err)
+		}
+	}
+}

@@ -64,6 +64,24 @@ func NormalizePhone(raw string) (string, error) {
 	return d, nil
 }
 
+// ErrNotMobile is returned for a valid number that is not a Brazilian
+// mobile (a landline or a foreign number cannot receive the approval link
+// on WhatsApp in Brazil).
+var ErrNotMobile = errors.New("not a Brazilian mobile number")
+
+// NormalizeMobile is NormalizePhone restricted to Brazilian mobiles: 55,
+// a DDD, then 9 and 8 digits. An empty input stays empty.
+func NormalizeMobile(raw string) (string, error) {
+	d, err := NormalizePhone(raw)
+	if err != nil || d == "" {
+		return d, err
+	}
+	if len(d) != 13 || !strings.HasPrefix(d, "55") || d[4] != '9' {
+		return "", ErrNotMobile
+	}
+	return d, nil
+}
+
 // validBrazilian checks a national number: a two-digit area code without
 // zeros, then 8 digits starting with 2-5 (landline) or 9 digits starting
 // with 9 (mobile).

@@ -200,12 +200,26 @@ func (s *Runtime) SuggestIdeas(ctx context.Context, req content.IdeasRequest) (c
 	return ideator.SuggestIdeas(ctx, req)
 }
 
-// ready is the writer once the runtime is up: a call arriving right after
-// a restart waits the runtime's start (a fraction of a second) rather than
-// failing.
-func (s *Runtime) ready(ctx context.Context, op string) (content.Writer, error) {
+// RevisePost implements content.Reviser, behind the same gates as
+// WritePosts.
+func (s *Runtime) RevisePost(ctx context.Context, req content.ReviseRequest) (content.Result, error) {
+	writer, err := s.ready(ctx, "revise post")
+	if err != nil {
+		return content.Result{}, err
+	}
+	reviser, ok := writer.(content.Reviser)
+	if !ok {
+		return content.Result{}, fmt.Errorf("revise post: %w: the writer cannot revise", content.ErrRuntimeUnavailable)
+	}
+	return reviser.RevisePost(ctx, req)
+}
+
+// ready returns the writer once the runtime is up: without an LLM key it
+// fails at once; a call arriving right after a restart waits for the
+// runtime's start (a fraction of a second) rather than failing.
+func (s *Runtime) ready(ctx context.Context, what string) (content.Writer, error) {
 	if !s.provider.Configured() {
-		return nil, fmt.Errorf("%s: %w", op, content.ErrNotConfigured)
+		return nil, fmt.Errorf("%s: %w", what, content.ErrNotConfigured)
 	}
 	s.mu.RLock()
 	writer, startErr, pending := s.writer, s.startErr, s.pending
@@ -214,14 +228,14 @@ func (s *Runtime) ready(ctx context.Context, op string) (content.Writer, error) 
 		select {
 		case <-pending:
 		case <-ctx.Done():
-			return nil, fmt.Errorf("%s: %w: %w", op, content.ErrRuntimeUnavailable, ctx.Err())
+			return nil, fmt.Errorf("%s: %w: %w", what, content.ErrRuntimeUnavailable, ctx.Err())
 		}
 		s.mu.RLock()
 		writer, startErr = s.writer, s.startErr
 		s.mu.RUnlock()
 	}
 	if writer == nil {
-		return nil, fmt.Errorf("%s: %w: %w", op, content.ErrRuntimeUnavailable, startErr)
+		return nil, fmt.Errorf("%s: %w: %w", what, content.ErrRuntimeUnavailable, startErr)
 	}
 	return writer, nil
 }

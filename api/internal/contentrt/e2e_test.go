@@ -21,13 +21,15 @@ import (
 	"github.com/rekan/rekan/api/internal/testutil"
 	"github.com/rekan/rekan/eval/bamlrt"
 	"github.com/rekan/rekan/eval/fakellm"
+	rekanstack "github.com/rekan/rekan/eval/stack"
 )
 
 var fx *testutil.Fixture
 
 func TestMain(m *testing.M) { testutil.Main(m, &fx) }
 
-const apiKey = "sk-test-e2e-key"
+// apiKey is the fake provider key every stack uses (rekanstack.FakeEnv).
+const apiKey = rekanstack.FakeKey
 
 // stack is the server under test: a PocketBase test app serving Rekan's
 // routes over real HTTP, the real BAML runtime, and fakellm as the provider.
@@ -44,19 +46,8 @@ func newStack(t *testing.T, key string, timeout time.Duration) *stack {
 	fakeServer := httptest.NewServer(fake)
 	t.Cleanup(fakeServer.Close)
 
-	getenv := func(name string) string {
-		switch name {
-		case "REKAN_LLM_BASE_URL":
-			return fakeServer.URL + "/v1"
-		case "REKAN_LLM_API_KEY":
-			return key
-		case "REKAN_WRITER_MODEL":
-			return "fake-writer"
-		case "REKAN_LLM_FALLBACK_BASE_URL", "REKAN_LLM_FALLBACK_API_KEY", "REKAN_WRITER_FALLBACK_MODEL":
-			return ""
-		}
-		return os.Getenv(name)
-	}
+	getenv := rekanstack.Getenv(append(rekanstack.FakeEnv(fakeServer.URL), "REKAN_LLM_API_KEY="+key,
+		"REKAN_LLM_FALLBACK_BASE_URL=", "REKAN_LLM_FALLBACK_API_KEY=", "REKAN_WRITER_FALLBACK_MODEL="), os.Getenv)
 	if _, err := bamlrt.FindCLI(getenv); err != nil {
 		// A test that cannot run fails: `make test` installs baml-cli first.
 		t.Fatalf("baml-cli is required (run make deps): %v", err)
@@ -156,7 +147,7 @@ func TestEndToEndGeneration(t *testing.T) {
 		for _, p := range got {
 			stored := testutil.FindPost(t, s.app, p["id"].(string))
 			if stored.GetString("status") != "ready" || stored.GetString("caption") == "" || stored.GetString("production_note") == "" ||
-				stored.GetString("hook") == "" || stored.GetString("model") != "fake-writer" {
+				stored.GetString("hook") == "" || stored.GetString("model") != rekanstack.FakeWriter {
 				t.Errorf("stored post: %v", stored.PublicExport())
 			}
 			var tags []string

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/rekan/rekan/api/internal/photo"
-	"github.com/rekan/rekan/api/internal/photo/phototest"
 	"github.com/rekan/rekan/api/internal/testutil"
+	"github.com/rekan/rekan/api/phototest"
 	"github.com/rekan/rekan/eval/fakellm"
 )
 

@@ -106,18 +106,75 @@ func (g *Gate) Drain(timeout time.Duration) int {
 	return g.InFlight()
 }
 
+// Draining reports whether a drain has started.
+func (g *Gate) Draining() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.draining
+}
+
+// admissionKey holds, in a request admitted by AdmitUpload, its Gate;
+// enteredKey the Gate once Begin entered it.
+const (
+	admissionKey = "rekanDrainGate"
+	enteredKey   = "rekanDrainEntered"
+)
+
 // Admit is the middleware of the routes that start a generation: it refuses
 // them once the server is stopping, before anything is stored, so the
-// client knows the brief was not taken and may send it again.
+// client knows the brief was not taken and may send it again, and counts
+// the admitted ones in flight until they return.
 func (g *Gate) Admit(e *core.RequestEvent) error {
 	if !g.Enter() {
-		e.Response.Header().Set("Retry-After", strconv.Itoa(int(RetryAfter/time.Second)))
-		return &router.ApiError{
-			Status:  http.StatusServiceUnavailable,
-			Message: MsgRestarting,
-			Data:    map[string]any{"code": "restarting"},
-		}
+		return restarting(e)
 	}
 	defer g.Leave()
 	return e.Next()
+}
+
+// AdmitUpload is Admit for a route whose body is an upload: it refuses the
+// request once the server is stopping but does not count it in flight;
+// the handler does, with Begin, once the upload is read, so a client that
+// stalls mid-upload cannot hold a restart for the whole drain bound.
+func (g *Gate) AdmitUpload(e *core.RequestEvent) error {
+	if g.Draining() {
+		return restarting(e)
+	}
+	e.Set(admissionKey, g)
+	defer func() {
+		if entered, _ := e.Get(enteredKey).(*Gate); entered != nil {
+			entered.Leave()
+		}
+	}()
+	return e.Next()
+}
+
+// Begin counts a request admitted by AdmitUpload in flight, from now until
+// the route returns; the handler calls it once the upload is complete and
+// before anything is stored. When a drain started while the body was
+// being read, it returns the 503 to answer. A request AdmitUpload did not
+// admit (Admit counts from routing; a route bound without a gate) begins
+// freely.
+func Begin(e *core.RequestEvent) error {
+	g, _ := e.Get(admissionKey).(*Gate)
+	if g == nil {
+		return nil
+	}
+	if e.Get(enteredKey) != nil {
+		return nil
+	}
+	if !g.Enter() {
+		return restarting(e)
+	}
+	e.Set(enteredKey, g)
+	return nil
+}
+
+func restarting(e *core.RequestEvent) error {
+	e.Response.Header().Set("Retry-After", strconv.Itoa(int(RetryAfter/time.Second)))
+	return &router.ApiError{
+		Status:  http.StatusServiceUnavailable,
+		Message: MsgRestarting,
+		Data:    map[string]any{"code": "restarting"},
+	}
 }

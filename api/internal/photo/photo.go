@@ -19,15 +19,13 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/color"
 	"image/jpeg"
 	"image/png"
 	"io"
 	"os"
-	"runtime"
+	"runtime/debug"
 
 	"golang.org/x/image/webp"
-	"golang.org/x/sync/semaphore"
 
 	"github.com/rekan/rekan/eval/content"
 )
@@ -57,15 +55,20 @@ const (
 // first; ICC profiles may precede the frame).
 const maxHeaderBytes = 1 << 20
 
-// decodeBudget is how many bytes of decoded pixels may be held at once by
-// all uploads together. A photo larger than the whole budget still decodes,
-// alone.
-var decodeBudget = semaphore.NewWeighted(decodeBudgetBytes)
+// decodeBudget bounds the memory of the photos being processed, all
+// uploads together: each holds its decoded picture, its scaled copies and
+// their encodings (decodeCost + workingBytes, from the header) from before
+// it decodes until both copies are encoded. A photo that would need more
+// than the whole budget is refused before decoding, so the bound holds for
+// every format, depth and layout. Operators take turns (fairBudget).
+var decodeBudget = newFairBudget(DecodeBudgetBytes)
 
-const decodeBudgetBytes = 64 << 20
+// DecodeBudgetBytes fits a 50-megapixel baseline JPEG from a phone (75 MB
+// of 4:2:0 planes) with its copies.
+const DecodeBudgetBytes = 96 << 20
 
 // collectAfterBytes: a decode at least this large is collected right away
-// (a 12-megapixel photo is about 18 MB; a web upload of 1600 px, 4 MB).
+// (a 12-megapixel photo is about 18 MB; a web upload of 1600 px, 3 MB).
 const collectAfterBytes = 16 << 20
 
 // Messages for the operator.
@@ -76,6 +79,7 @@ var (
 	MsgCorrupt    = "A foto está incompleta ou corrompida. Envie o arquivo original de novo."
 	MsgTooManyPx  = fmt.Sprintf("A foto tem resolução grande demais (máximo de %d megapixels).", MaxPixels/1_000_000)
 	MsgEmptyPhoto = "A foto está vazia."
+	MsgTooHeavy   = "A foto ocupa memória demais para ser lida (por exemplo, PNG de 16 bits ou JPEG progressivo de alta resolução). Envie em JPEG ou com menos resolução."
 )
 
 // Error is a photo refused for what it is; Message is for the operator.
@@ -106,49 +110,51 @@ type Photo struct {
 }
 
 // Process reads one photo from r (never more than MaxFileBytes+1 bytes) and
-// re-encodes it. A refused photo is an *Error; any other error is the
-// context's or the reader's.
+// re-encodes it: both copies come from one decode. A refused photo is an
+// *Error; any other error is the context's or the reader's. The decode
+// budget is shared fairly between the owners WithOwner names in ctx.
 func Process(ctx context.Context, r io.Reader) (Photo, error) {
-	f, err := spool(r)
+	f, size, err := spool(r)
 	if err != nil {
 		return Photo{}, err
 	}
 	defer f.Close()
-	return process(ctx, f)
+	return process(ctx, f, size)
 }
 
 // spool receives the whole upload into an unlinked temporary file before
 // anything is decoded: the decode budget is never held while a slow client
 // trickles bytes in, and the file costs the page cache, not the process's
 // memory. Nothing is left behind, even by a crash.
-func spool(r io.Reader) (*os.File, error) {
+func spool(r io.Reader) (*os.File, int64, error) {
 	f, err := os.CreateTemp("", "rekan-photo-")
 	if err != nil {
-		return nil, fmt.Errorf("spool photo: %w", err)
+		return nil, 0, fmt.Errorf("spool photo: %w", err)
 	}
 	_ = os.Remove(f.Name())
 	n, err := io.Copy(f, io.LimitReader(r, MaxFileBytes+1))
 	switch {
 	case err != nil:
 		f.Close()
-		return nil, fmt.Errorf("read photo: %w", err)
+		return nil, 0, fmt.Errorf("read photo: %w", err)
 	case n > MaxFileBytes:
 		f.Close()
-		return nil, refuse(MsgTooLarge, nil)
+		return nil, 0, refuse(MsgTooLarge, nil)
 	case n == 0:
 		f.Close()
-		return nil, refuse(MsgEmptyPhoto, nil)
+		return nil, 0, refuse(MsgEmptyPhoto, nil)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("spool photo: %w", err)
+		return nil, 0, fmt.Errorf("spool photo: %w", err)
 	}
-	return f, nil
+	return f, n, nil
 }
 
-func process(ctx context.Context, f *os.File) (Photo, error) {
+func process(ctx context.Context, f *os.File, size int64) (Photo, error) {
 	br := bufio.NewReaderSize(f, 64<<10)
 	head, _ := br.Peek(32)
+	head = bytes.Clone(head)
 	format := sniff(head)
 	if format == "" {
 		if isHEIF(head) {
@@ -173,56 +179,106 @@ func process(ctx context.Context, f *os.File) (Photo, error) {
 		n, _ := f.ReadAt(header, 0)
 		info = scanJPEG(header[:n])
 	}
-	pixelBytes := decodedBytes(format, cfg, info)
-	weight := min(pixelBytes+outputBytes, decodeBudgetBytes)
-	if err := decodeBudget.Acquire(ctx, weight); err != nil {
-		return Photo{}, err
-	}
-	stored, model, err := decodeScaled(f, format, pixelBytes)
-	decodeBudget.Release(weight)
+	cost, err := decodeCost(format, f, head, cfg, info, size)
 	if err != nil {
+		return Photo{}, refuse(MsgCorrupt, err)
+	}
+	weight := cost + workingBytes(cfg.Width, cfg.Height, info.orientation)
+	if weight > DecodeBudgetBytes {
+		return Photo{}, refuse(MsgTooHeavy, fmt.Errorf("%s %dx%d needs %d bytes", format, cfg.Width, cfg.Height, weight))
+	}
+	if err := decodeBudget.acquire(ctx, ownerOf(ctx), weight); err != nil {
 		return Photo{}, err
 	}
+	defer decodeBudget.release(weight)
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return Photo{}, fmt.Errorf("rewind photo: %w", err)
+	}
+	img, err := decode(format, bufio.NewReaderSize(f, 64<<10))
+	if err != nil {
+		return Photo{}, refuse(MsgCorrupt, err)
+	}
+	return reencode(img, info.orientation, cost >= collectAfterBytes)
+}
 
-	stored = orient(stored, info.orientation)
-	model = orient(model, info.orientation)
+// reencode makes both copies from the decoded picture. A picture already
+// within StoreEdge and upright is encoded as it was decoded (no scaling,
+// no conversion); the model's copy is scaled from the stored copy's
+// pixels, never from a second decode.
+func reencode(img image.Image, orientation int, collect bool) (Photo, error) {
+	var stored image.Image
+	if fits(img, StoreEdge) && orientation <= 1 && encodesDirectly(img) {
+		stored = img
+	} else {
+		stored = scaleUpright(img, StoreEdge, orientation)
+		img = nil
+		if collect {
+			// The decoded picture is garbage now. Left to GOGC's pacing
+			// the heap would grow by about as much again before it is
+			// reclaimed, and the scavenger would keep the pages for
+			// minutes: collect it and hand its pages back, so the
+			// process's RSS follows the budget.
+			debug.FreeOSMemory()
+		}
+	}
 	var p Photo
-	p.Width, p.Height = stored.Rect.Dx(), stored.Rect.Dy()
+	var err error
+	p.Width, p.Height = stored.Bounds().Dx(), stored.Bounds().Dy()
 	if p.Stored, err = encode(stored); err != nil {
 		return Photo{}, err
 	}
-	if p.Model, err = encode(model); err != nil {
+	if fits(stored, ModelEdge) {
+		p.Model = p.Stored
+		return p, nil
+	}
+	if p.Model, err = encode(scaleUpright(stored, ModelEdge, 1)); err != nil {
 		return Photo{}, err
 	}
 	return p, nil
 }
 
-// decodeScaled decodes the spooled photo and returns its two scaled
-// copies; the decoded picture is dropped before it returns.
-func decodeScaled(f *os.File, format string, pixelBytes int64) (*image.RGBA, *image.RGBA, error) {
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, nil, fmt.Errorf("rewind photo: %w", err)
+// scaleUpright reduces img to a long edge of at most edge and turns it
+// upright: plane by plane for a YCbCr picture, through RGB otherwise.
+func scaleUpright(img image.Image, edge, orientation int) image.Image {
+	if m, ok := img.(*image.YCbCr); ok {
+		if scaled, ok := scaleYCbCr(m, edge); ok {
+			return orientYCbCr(scaled, orientation)
+		}
 	}
-	img, err := decode(format, bufio.NewReaderSize(f, 64<<10))
-	if err != nil {
-		return nil, nil, refuse(MsgCorrupt, err)
-	}
-	stored, model := scaleBoth(img, StoreEdge, ModelEdge)
-	img = nil
-	if pixelBytes >= collectAfterBytes {
-		// The decoded picture is garbage now. Left to GOGC's pacing the
-		// heap would grow by about as much again before it is reclaimed,
-		// so the next decode would take fresh memory instead of this.
-		runtime.GC()
-	}
-	return stored, model, nil
+	return orient(scale(img, edge), orientation)
 }
 
-// outputBytes is what scaling holds besides the decoded picture: the two
-// RGBA copies and their JPEG encodings.
-const outputBytes = (StoreEdge*StoreEdge + ModelEdge*ModelEdge) * 5
+func fits(img image.Image, edge int) bool {
+	b := img.Bounds()
+	return max(b.Dx(), b.Dy()) <= edge
+}
 
-func encode(img *image.RGBA) ([]byte, error) {
+// encodesDirectly: image/jpeg encodes these as they are (the decoders'
+// YCbCr and Gray pictures), with nothing to compose over white.
+func encodesDirectly(img image.Image) bool {
+	switch img.(type) {
+	case *image.YCbCr, *image.Gray:
+		return true
+	}
+	return false
+}
+
+// workingBytes is what a photo of sw×sh holds besides its decoded
+// picture: the stored copy (twice while it is turned upright), the model's
+// copy, their encodings (at most about two bytes per pixel, with the
+// buffer's growth) and the scaler's per-column and per-row tables.
+func workingBytes(sw, sh, orientation int) int64 {
+	dw, dh := fitWithin(sw, sh, StoreEdge)
+	mw, mh := fitWithin(dw, dh, ModelEdge)
+	stored, model := int64(dw)*int64(dh), int64(mw)*int64(mh)
+	n := 4*stored + 4*model + 2*(stored+model) + 16*int64(sw) + 12*int64(sh)
+	if orientation > 1 {
+		n += 4 * stored
+	}
+	return n
+}
+
+func encode(img image.Image) ([]byte, error) {
 	var buf bytes.Buffer
 	// Go's encoder writes no APP segments: no EXIF, no XMP, no ICC.
 	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: Quality}); err != nil {
@@ -278,38 +334,4 @@ func decode(format string, r io.Reader) (image.Image, error) {
 	default:
 		return webp.Decode(r)
 	}
-}
-
-// decodedBytes estimates the memory of the decoded picture.
-func decodedBytes(format string, cfg image.Config, info jpegInfo) int64 {
-	n := pictureBytes(format, cfg, info)
-	if info.progressive {
-		// image/jpeg keeps every DCT coefficient (an int16 per sample)
-		// until the last scan.
-		n += 2 * n
-	}
-	return n
-}
-
-func pictureBytes(format string, cfg image.Config, info jpegInfo) int64 {
-	pixels := int64(cfg.Width) * int64(cfg.Height)
-	switch cfg.ColorModel {
-	case color.GrayModel:
-		return pixels
-	case color.Gray16Model:
-		return pixels * 2
-	case color.YCbCrModel:
-		if format == "jpeg" && info.chromaDivisor > 0 {
-			return pixels + 2*pixels/int64(info.chromaDivisor)
-		}
-		return pixels * 3
-	case color.NYCbCrAModel:
-		return pixels * 4
-	case color.RGBA64Model, color.NRGBA64Model:
-		return pixels * 8
-	}
-	if _, ok := cfg.ColorModel.(color.Palette); ok {
-		return pixels
-	}
-	return pixels * 4
 }

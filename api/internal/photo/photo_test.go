@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/rekan/rekan/api/internal/photo"
-	"github.com/rekan/rekan/api/internal/photo/phototest"
+	"github.com/rekan/rekan/api/phototest"
 )
 
 func process(t *testing.T, data []byte) photo.Photo {
@@ -287,5 +287,49 @@ func TestStalledUploadBlocksNoOne(t *testing.T) {
 		case <-time.After(60 * time.Second):
 			t.Fatal("uploads wait behind a stalled one")
 		}
+	}
+}
+
+// Files under both limits (10 MB, 50 megapixels) whose decoding would take
+// more than the whole budget are refused from their header, before any
+// pixel is decoded: a 0.4 MB 16-bit PNG of 7071×7071 would take 400 MB.
+// The same pixel count in a layout that fits (a palette PNG, a baseline
+// 4:2:0 JPEG of 50 MP) is accepted.
+func TestHeavyDecodesAreRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{
+		{"16-bit png 7071x7071", phototest.FlatPNG(7071, 7071, phototest.PNGRGBA, 16, false)},
+		{"8-bit rgb png 7071x7071", phototest.FlatPNG(7071, 7071, phototest.PNGRGB, 8, false)},
+		{"interlaced png 4000x3000", phototest.FlatPNG(4000, 3000, phototest.PNGRGB, 8, true)},
+		{"progressive jpeg 7071x7071", phototest.FlatJPEG(7071, 7071, phototest.YCbCr420, true)},
+		{"cmyk jpeg 7071x7071", phototest.FlatJPEG(7071, 7071, phototest.CMYK, false)},
+		{"lossless webp 7071x7071", phototest.WebP(7071, 7071, color.NRGBA{1, 2, 3, 255})},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if len(tc.data) > photo.MaxFileBytes {
+				t.Fatalf("fixture of %d bytes is over the file limit", len(tc.data))
+			}
+			_, err := photo.Process(context.Background(), bytes.NewReader(tc.data))
+			var refused *photo.Error
+			if !errors.As(err, &refused) || refused.Message != photo.MsgTooHeavy {
+				t.Fatalf("got %v, want %q", err, photo.MsgTooHeavy)
+			}
+		})
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{
+		{"palette png 7071x7071", phototest.FlatPNG(7071, 7071, phototest.PNGPalette, 8, false)},
+		{"baseline jpeg 8000x6000", phototest.FlatJPEG(8000, 6000, phototest.YCbCr420, false)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := process(t, tc.data)
+			if p.Width != 1600 {
+				t.Errorf("stored %dx%d", p.Width, p.Height)
+			}
+		})
 	}
 }

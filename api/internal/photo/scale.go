@@ -5,40 +5,99 @@ import (
 	"image/color"
 )
 
-// scaleBoth reduces img to two copies whose long edges are at most edgeA
-// and edgeB, in one pass over the source rows. Each output pixel is the
-// average of the source pixels that fall on it (a box filter: right for
-// large reductions, and its memory is one row of sums per output, where
-// x/image/draw's kernels allocate 32 bytes per output column per source
-// row). Transparent pixels are composed over white: JPEG has no alpha.
-func scaleBoth(img image.Image, edgeA, edgeB int) (*image.RGBA, *image.RGBA) {
+// scale reduces img to a copy whose long edge is at most edge by area
+// averaging: each output pixel is the mean of the source area it covers,
+// source pixels on its border counted for the part inside. Right for any
+// reduction (no aliasing from skipped pixels, unlike bilinear), exact when
+// one reduction follows another (the model's copy from the stored one),
+// and its memory is two rows of sums, where x/image/draw's kernels
+// allocate 32 bytes per output column per source row. Transparent pixels
+// are composed over white: JPEG has no alpha.
+func scale(img image.Image, edge int) *image.RGBA {
 	b := img.Bounds()
 	sw, sh := b.Dx(), b.Dy()
+	dw, dh := fitWithin(sw, sh, edge)
 	_, ycc := img.(*image.YCbCr)
-	a := newBoxScaler(sw, sh, edgeA, ycc)
-	c := newBoxScaler(sw, sh, edgeB, ycc)
+	cols := spans(sw, dw)
+	rows := spans(sh, dh)
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
 	row := make([]uint8, 3*sw)
+	hsum := make([]uint32, 3*(dw+1))
+	acc := [2][]uint64{make([]uint64, 3*dw), make([]uint64, 3*dw)}
+	cur := 0 // output row acc[0] holds
 	for y := range sh {
 		readRow(img, b.Min.Y+y, row)
-		a.startRow(y)
-		c.startRow(y)
-		// One pass over the row for both outputs: this loop runs once per
-		// source pixel, tens of millions of times per photo.
-		as, cs := a.sums, c.sums
-		for x, dx := range a.colOf {
+		clear(hsum)
+		// This loop runs once per source pixel, millions of times per
+		// photo: each source pixel adds to at most two output columns.
+		for x, c := range cols {
 			p := row[3*x : 3*x+3 : 3*x+3]
-			da, dc := 3*int(dx), 3*int(c.colOf[x])
-			as[da] += uint32(p[0])
-			as[da+1] += uint32(p[1])
-			as[da+2] += uint32(p[2])
-			cs[dc] += uint32(p[0])
-			cs[dc+1] += uint32(p[1])
-			cs[dc+2] += uint32(p[2])
+			d := 3 * int(c.to)
+			s := hsum[d : d+6 : d+6]
+			w0, w1 := c.w0, c.w1
+			s[0] += uint32(p[0]) * w0
+			s[1] += uint32(p[1]) * w0
+			s[2] += uint32(p[2]) * w0
+			s[3] += uint32(p[0]) * w1
+			s[4] += uint32(p[1]) * w1
+			s[5] += uint32(p[2]) * w1
+		}
+		r := rows[y]
+		if int(r.to) != cur {
+			writeRow(dst, cur, acc[0], uint64(sw)*uint64(sh), ycc)
+			acc[0], acc[1] = acc[1], acc[0]
+			clear(acc[1])
+			cur = int(r.to)
+		}
+		for i, v := range hsum[:3*dw] {
+			acc[0][i] += uint64(v) * uint64(r.w0)
+			acc[1][i] += uint64(v) * uint64(r.w1)
 		}
 	}
-	a.flush()
-	c.flush()
-	return a.dst, c.dst
+	writeRow(dst, cur, acc[0], uint64(sw)*uint64(sh), ycc)
+	return dst
+}
+
+// span is where a source pixel falls in the output: the output index to
+// and to+1, with the overlaps w0 and w1 (in units where a source pixel is
+// dn wide and an output pixel sn).
+type span struct {
+	to     int32
+	w0, w1 uint32
+}
+
+// spans maps each of sn source pixels to the dn output pixels (dn ≤ sn).
+func spans(sn, dn int) []span {
+	out := make([]span, sn)
+	for x := range sn {
+		// Scaled by dn·sn: source pixel x spans [x·dn, (x+1)·dn), output
+		// pixel k spans [k·sn, (k+1)·sn).
+		start, end := x*dn, (x+1)*dn
+		to := start / sn
+		w0 := min(end, (to+1)*sn) - start
+		out[x] = span{to: int32(to), w0: uint32(w0), w1: uint32(dn - w0)}
+	}
+	return out
+}
+
+// writeRow stores output row y from its weighted sums (total weight n).
+func writeRow(dst *image.RGBA, y int, sums []uint64, n uint64, ycc bool) {
+	if y >= dst.Rect.Dy() {
+		return
+	}
+	out := dst.Pix[y*dst.Stride:]
+	for dx := range dst.Rect.Dx() {
+		var v [3]uint8
+		for c := range 3 {
+			v[c] = uint8((sums[3*dx+c] + n/2) / n)
+		}
+		if ycc {
+			// Averaging commutes with the affine conversion, so it runs
+			// once per output pixel instead of per input.
+			v[0], v[1], v[2] = color.YCbCrToRGB(v[0], v[1], v[2])
+		}
+		out[4*dx], out[4*dx+1], out[4*dx+2], out[4*dx+3] = v[0], v[1], v[2], 0xff
+	}
 }
 
 // fitWithin is the size of a sw×sh picture scaled to a long edge of at
@@ -51,65 +110,6 @@ func fitWithin(sw, sh, edge int) (int, int) {
 	dw := max(1, (sw*edge+long/2)/long)
 	dh := max(1, (sh*edge+long/2)/long)
 	return dw, dh
-}
-
-type boxScaler struct {
-	sw, sh, dw, dh int
-	// ycc: the sums are of Y, Cb, Cr (averaging commutes with the affine
-	// conversion, so it runs once per output pixel instead of per input).
-	ycc       bool
-	dst       *image.RGBA
-	colOf     []int32  // output column of each source column
-	colCount  []uint32 // source columns per output column
-	sums      []uint32 // r, g, b sums of the current output row
-	row, rows int      // current output row, source rows summed into it
-}
-
-func newBoxScaler(sw, sh, edge int, ycc bool) *boxScaler {
-	dw, dh := fitWithin(sw, sh, edge)
-	s := &boxScaler{
-		sw: sw, sh: sh, dw: dw, dh: dh, ycc: ycc,
-		dst:      image.NewRGBA(image.Rect(0, 0, dw, dh)),
-		colOf:    make([]int32, sw),
-		colCount: make([]uint32, dw),
-		sums:     make([]uint32, 3*dw),
-	}
-	for x := range sw {
-		dx := x * dw / sw
-		s.colOf[x] = int32(dx)
-		s.colCount[dx]++
-	}
-	return s
-}
-
-// startRow moves to the output row of source row y, storing the finished
-// one.
-func (s *boxScaler) startRow(y int) {
-	if dy := y * s.dh / s.sh; dy != s.row {
-		s.flush()
-		s.row = dy
-	}
-	s.rows++
-}
-
-func (s *boxScaler) flush() {
-	if s.rows == 0 {
-		return
-	}
-	out := s.dst.Pix[s.row*s.dst.Stride:]
-	for dx := range s.dw {
-		n := s.colCount[dx] * uint32(s.rows)
-		var v [3]uint8
-		for c := range 3 {
-			v[c] = uint8((s.sums[3*dx+c] + n/2) / n)
-			s.sums[3*dx+c] = 0
-		}
-		if s.ycc {
-			v[0], v[1], v[2] = color.YCbCrToRGB(v[0], v[1], v[2])
-		}
-		out[4*dx], out[4*dx+1], out[4*dx+2], out[4*dx+3] = v[0], v[1], v[2], 0xff
-	}
-	s.rows = 0
 }
 
 // readRow writes row y of img into row: Y, Cb, Cr for a YCbCr picture,
@@ -135,6 +135,18 @@ func readRow(img image.Image, y int, row []uint8) {
 			v := pix[x]
 			row[3*x], row[3*x+1], row[3*x+2] = v, v, v
 		}
+	case *image.Paletted:
+		pix := m.Pix[(y-m.Rect.Min.Y)*m.Stride:]
+		var rgb [256][3]uint8
+		for i, c := range m.Palette[:min(len(m.Palette), 256)] {
+			r, g, bl, a := c.RGBA()
+			white := 0xffff - a
+			rgb[i] = [3]uint8{uint8((r + white) >> 8), uint8((g + white) >> 8), uint8((bl + white) >> 8)}
+		}
+		for x := range b.Dx() {
+			p := &rgb[pix[x]]
+			row[3*x], row[3*x+1], row[3*x+2] = p[0], p[1], p[2]
+		}
 	case *image.NRGBA:
 		pix := m.Pix[(y-m.Rect.Min.Y)*m.Stride:]
 		for x := range b.Dx() {
@@ -151,7 +163,41 @@ func readRow(img image.Image, y int, row []uint8) {
 			white := 255 - p[3]
 			row[3*x], row[3*x+1], row[3*x+2] = p[0]+white, p[1]+white, p[2]+white
 		}
+	case *image.Gray16:
+		pix := m.Pix[(y-m.Rect.Min.Y)*m.Stride:]
+		for x := range b.Dx() {
+			v := pix[2*x]
+			row[3*x], row[3*x+1], row[3*x+2] = v, v, v
+		}
+	case *image.RGBA64:
+		pix := m.Pix[(y-m.Rect.Min.Y)*m.Stride:]
+		for x := range b.Dx() {
+			p := pix[8*x : 8*x+8 : 8*x+8]
+			white := 0xffff - (uint32(p[6])<<8 | uint32(p[7]))
+			for c := range 3 {
+				row[3*x+c] = uint8((uint32(p[2*c])<<8 | uint32(p[2*c+1]) + white) >> 8)
+			}
+		}
+	case *image.NRGBA64:
+		pix := m.Pix[(y-m.Rect.Min.Y)*m.Stride:]
+		for x := range b.Dx() {
+			p := pix[8*x : 8*x+8 : 8*x+8]
+			a := uint32(p[6])<<8 | uint32(p[7])
+			for c := range 3 {
+				v := uint32(p[2*c])<<8 | uint32(p[2*c+1])
+				row[3*x+c] = uint8((v*a/0xffff + 0xffff - a) >> 8)
+			}
+		}
+	case *image.CMYK:
+		pix := m.Pix[(y-m.Rect.Min.Y)*m.Stride:]
+		for x := range b.Dx() {
+			p := pix[4*x : 4*x+4 : 4*x+4]
+			row[3*x], row[3*x+1], row[3*x+2] = color.CMYKToRGB(p[0], p[1], p[2], p[3])
+		}
 	default:
+		// Anything else goes through At, which allocates a colour per
+		// pixel: slow, and garbage the budget does not count. The
+		// decoders return the types above for every file accepted.
 		for x := range b.Dx() {
 			r, g, bl, a := img.At(b.Min.X+x, y).RGBA()
 			white := 0xffff - a
@@ -185,30 +231,10 @@ func orient(src *image.RGBA, orientation int) *image.RGBA {
 		return src
 	}
 	w, h := src.Rect.Dx(), src.Rect.Dy()
-	dw, dh := w, h
-	if orientation >= 5 {
-		dw, dh = h, w
-	}
-	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	dst := image.NewRGBA(orientedSize(w, h, orientation))
 	for y := range h {
 		for x := range w {
-			var dx, dy int
-			switch orientation {
-			case 2: // mirrored
-				dx, dy = w-1-x, y
-			case 3: // rotated 180°
-				dx, dy = w-1-x, h-1-y
-			case 4: // mirrored vertically
-				dx, dy = x, h-1-y
-			case 5: // transposed
-				dx, dy = y, x
-			case 6: // rotated 90° clockwise to view
-				dx, dy = h-1-y, x
-			case 7: // transversed
-				dx, dy = h-1-y, w-1-x
-			case 8: // rotated 90° counter-clockwise to view
-				dx, dy = y, w-1-x
-			}
+			dx, dy := orientedAt(x, y, w, h, orientation)
 			copy(dst.Pix[dy*dst.Stride+4*dx:dy*dst.Stride+4*dx+4], src.Pix[y*src.Stride+4*x:y*src.Stride+4*x+4])
 		}
 	}

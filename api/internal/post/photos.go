@@ -49,8 +49,12 @@ func reencodeUploads(e *core.RecordRequestEvent) error {
 		return nil
 	}
 	replaced := make(map[*filesystem.File]*filesystem.File, len(uploads))
+	ctx := e.Request.Context()
+	if e.Auth != nil {
+		ctx = photo.WithOwner(ctx, e.Auth.Id)
+	}
 	for _, upload := range uploads {
-		p, err := processUpload(e.Request.Context(), upload)
+		p, err := processUpload(ctx, upload)
 		var refused *photo.Error
 		if errors.As(err, &refused) {
 			return PhotoError(e.RequestEvent, refused.Message)

@@ -18,9 +18,9 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 	"github.com/pocketbase/pocketbase/tools/security"
 
-	"github.com/rekan/rekan/api/internal/photo/phototest"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/api/internal/testutil"
+	"github.com/rekan/rekan/api/phototest"
 )
 
 func fileToken(t testing.TB, app core.App, userID string) string {

@@ -14,6 +14,8 @@ import (
 
 	"github.com/rekan/rekan/api/internal/business"
 	"github.com/rekan/rekan/api/internal/calendar"
+	"github.com/rekan/rekan/api/internal/drain"
+	"github.com/rekan/rekan/api/internal/photo"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/eval/checks"
 	"github.com/rekan/rekan/eval/content"
@@ -49,6 +51,11 @@ func (h *handler) generate(e *core.RequestEvent) error {
 	occasion, err := form.validatePlan(biz)
 	if err != nil {
 		return e.BadRequestError(msgInvalidData, err)
+	}
+	// In flight from here, once the upload is complete: a restart waits
+	// for what is stored, not for a client still sending.
+	if err := drain.Begin(e); err != nil {
+		return err
 	}
 
 	recent, err := post.RecentOf(e.App, biz.Id, "")
@@ -98,6 +105,8 @@ func (h *handler) postAction(e *core.RequestEvent) error {
 		return h.retry(e, id)
 	case "undo":
 		return h.undo(e, id)
+	case "revise":
+		return h.revise(e, id)
 	case "photos":
 		return h.addPhotos(e, id)
 	}
@@ -124,19 +133,13 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 	}
 	// Read before the post is marked generating: a photo that cannot be
 	// read fails the retry without touching the post.
-	photos, err := post.ModelPhotos(e.Request.Context(), e.App, p)
+	photos, err := post.ModelPhotos(photo.WithOwner(e.Request.Context(), e.Auth.Id), e.App, p)
 	if err != nil {
 		return e.InternalServerError("Não foi possível ler as fotos do post.", err)
 	}
-	p, err = post.BeginRetry(e.App, p.Id)
-	if errors.Is(err, post.ErrGone) {
-		return e.NotFoundError(msgPostNotFound, nil)
-	}
-	if errors.Is(err, post.ErrGenerating) {
-		return &router.ApiError{Status: http.StatusConflict, Message: post.MsgRetryWhileGenerating, Data: map[string]any{"code": "post_generating"}}
-	}
+	p, err = beginRegeneration(e, p.Id)
 	if err != nil {
-		return e.InternalServerError("Não foi possível atualizar o post.", err)
+		return err
 	}
 	again := content.Request{
 		Business:      business.Profile(biz),
@@ -319,4 +322,20 @@ func findOwnedPost(app core.App, id, owner string) (*core.Record, *core.Record, 
 		return nil, nil, err
 	}
 	return p, biz, nil
+}
+
+// beginRegeneration marks a stored post generating (retry, revision): a
+// post deleted meanwhile is a 404, one already generating a 409.
+func beginRegeneration(e *core.RequestEvent, id string) (*core.Record, error) {
+	p, err := post.BeginRetry(e.App, id)
+	if errors.Is(err, post.ErrGone) {
+		return nil, e.NotFoundError(msgPostNotFound, nil)
+	}
+	if errors.Is(err, post.ErrGenerating) {
+		return nil, &router.ApiError{Status: http.StatusConflict, Message: post.MsgRetryWhileGenerating, Data: map[string]any{"code": "post_generating"}}
+	}
+	if err != nil {
+		return nil, e.InternalServerError("Não foi possível atualizar o post.", err)
+	}
+	return p, nil
 }

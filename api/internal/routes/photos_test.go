@@ -16,9 +16,9 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/rekan/rekan/api/internal/photo"
-	"github.com/rekan/rekan/api/internal/photo/phototest"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/api/internal/testutil"
+	"github.com/rekan/rekan/api/phototest"
 	"github.com/rekan/rekan/eval/content"
 )
 

@@ -12,9 +12,9 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/rekan/rekan/api/internal/photo"
-	"github.com/rekan/rekan/api/internal/photo/phototest"
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/api/internal/testutil"
+	"github.com/rekan/rekan/api/phototest"
 )
 
 // versionsOf lists a post's kept versions as "reason:stage:caption", oldest first.

@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"github.com/rekan/rekan/api/internal/approval"
 	"github.com/rekan/rekan/api/internal/calendar"
 	"github.com/rekan/rekan/api/internal/security"
 	"github.com/rekan/rekan/eval/content"
@@ -45,6 +46,13 @@ type Deps struct {
 	// Today, when set, is the calendar date the calendar routes and the
 	// agenda use; otherwise clock's (REKAN_TIMEZONE, REKAN_TEST_NOW).
 	Today func() calendar.Date
+	// ApprovalTTL is how long an approval link stays valid (default
+	// approval.DefaultTTL).
+	ApprovalTTL time.Duration
+	// AdmitUpload, when set, guards a generation route whose body is an
+	// upload (posts:generate): it is counted in flight only once the
+	// handler calls drain.Begin, after the upload is read.
+	AdmitUpload func(*core.RequestEvent) error
 }
 
 // DefaultTimeout bounds one generation; BAML's retry policy fits inside it.
@@ -58,7 +66,16 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
 	}
-	h := &handler{deps: deps}
+	if deps.ApprovalTTL <= 0 {
+		deps.ApprovalTTL = approval.DefaultTTL
+	}
+	signer, err := approval.NewSigner()
+	if err != nil {
+		// crypto/rand does not fail on a supported platform.
+		panic(err)
+	}
+	h := &handler{deps: deps, signer: signer}
+	r.Bind(uploadDeadlines())
 	g := r.Group("/api/rekan")
 	g.GET("/health", h.health)
 	g.GET("/config", h.config)
@@ -85,16 +102,36 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	operator.GET("/dates", h.comingDates)
 	operator.GET("/agenda", h.operatorAgenda)
 	ideas := operator.POST("/businesses/{id}/ideas", h.ideas)
+	// Approvals: the operator's side. Their writes are admitted by the
+	// drain too, so a stopping server finishes them before it goes.
+	createApproval := operator.POST("/approvals", h.createApproval).Bind(apis.BodyLimit(maxApprovalBody))
+	operator.GET("/businesses/{id}/approvals", h.businessApprovals)
+	operator.GET("/approvals/summary", h.approvalSummary)
+	approvalAction := operator.POST("/approvals/{action}", h.approvalAction).Bind(apis.BodyLimit(maxApprovalBody))
+
+	// The client's side: no account, the token in a header. Its own rate
+	// limits (settings), its own headers (security.SetApprovalHeaders).
+	public := g.Group("/approval").BindFunc(approvalHeaders)
+	public.GET("", h.publicApproval)
+	decide := public.POST("/decisions", h.decide).Bind(apis.BodyLimit(maxApprovalBody))
+	public.GET("/photos/{ticket}", h.approvalPhoto)
+
+	if deps.AdmitUpload != nil {
+		generate.BindFunc(deps.AdmitUpload)
+	}
 	if deps.Admit != nil {
-		generate.BindFunc(deps.Admit)
-		// Only a retry starts a generation; stage moves go on while draining.
+		// Only a retry or a revision starts a generation; stage moves go
+		// on while draining.
 		actions.BindFunc(func(e *core.RequestEvent) error {
-			if strings.HasSuffix(e.Request.PathValue("action"), ":retry") {
+			if action := e.Request.PathValue("action"); strings.HasSuffix(action, ":retry") || strings.HasSuffix(action, ":revise") {
 				return deps.Admit(e)
 			}
 			return e.Next()
 		})
 		ideas.BindFunc(deps.Admit)
+		createApproval.BindFunc(deps.Admit)
+		approvalAction.BindFunc(deps.Admit)
+		decide.BindFunc(deps.Admit)
 	}
 	// These routes read and check their own bodies, after the ownership
 	// check and within their own limits (a generation's photos are streamed),
@@ -103,5 +140,14 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 }
 
 type handler struct {
-	deps Deps
+	deps   Deps
+	signer *approval.Signer
+}
+
+// approvalHeaders marks the public approval responses: no Referer leaves
+// with the page, no search engine keeps it, nothing outside the site loads.
+func approvalHeaders(e *core.RequestEvent) error {
+	security.SetApprovalHeaders(e.Response.Header())
+	e.Response.Header().Set("Cache-Control", "no-store")
+	return e.Next()
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -52,6 +53,74 @@ func streamBody() *hook.Handler[*core.RequestEvent] {
 			return e.Next()
 		},
 	}
+}
+
+// UploadIdleTimeout is how long a request body may send nothing before
+// its connection is cut: a stalled upload frees its connection and its
+// spooled photo long before the server's five-minute read bound.
+const UploadIdleTimeout = 30 * time.Second
+
+// uploadDeadlines gives every request body (the generate route's photos,
+// the records API's and the admin UI's file uploads) a read deadline that
+// each read that returns bytes moves UploadIdleTimeout ahead, never past
+// the server's own bound on the whole request. It runs before streamBody
+// and wraps the raw body, under PocketBase's rereadable copy when one is
+// kept.
+func uploadDeadlines() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id:       "rekanUploadDeadlines",
+		Priority: apis.DefaultBodyLimitMiddlewarePriority - 2,
+		Func: func(e *core.RequestEvent) error {
+			if e.Request.Body == nil || e.Request.Body == http.NoBody || e.Request.ContentLength == 0 {
+				return e.Next()
+			}
+			d := &deadlineBody{
+				rc:    http.NewResponseController(e.Response),
+				bound: time.Now().Add(requestReadBound),
+			}
+			if body, ok := e.Request.Body.(*router.RereadableReadCloser); ok {
+				d.ReadCloser, body.ReadCloser = body.ReadCloser, d
+			} else {
+				d.ReadCloser, e.Request.Body = e.Request.Body, d
+			}
+			return e.Next()
+		},
+	}
+}
+
+// requestReadBound is PocketBase's http.Server ReadTimeout, which a moved
+// deadline would otherwise lift.
+const requestReadBound = 5 * time.Minute
+
+type deadlineBody struct {
+	io.ReadCloser
+	rc    *http.ResponseController
+	bound time.Time
+	moved time.Time // when the deadline was last moved
+}
+
+func (d *deadlineBody) Read(p []byte) (int, error) {
+	// Moving a deadline is cheap but not free; once a second is enough
+	// for a bound of UploadIdleTimeout.
+	if now := time.Now(); now.Sub(d.moved) > time.Second {
+		d.moved = now
+		// ErrNotSupported (a test recorder) leaves the server's bound.
+		deadline := now.Add(UploadIdleTimeout)
+		if deadline.After(d.bound) {
+			deadline = d.bound
+		}
+		_ = d.rc.SetReadDeadline(deadline)
+	}
+	n, err := d.ReadCloser.Read(p)
+	if errors.Is(err, io.EOF) {
+		// The body is over: net/http now reads the connection in the
+		// background to notice a client leaving, and an idle deadline
+		// would cancel the request while it waits on the LLM. Back to
+		// the server's own bound. (After a timeout the deadline stays
+		// past: net/http must not wait for the rest of the body.)
+		_ = d.rc.SetReadDeadline(d.bound)
+	}
+	return n, err
 }
 
 // isMultipart reports whether the request is multipart/form-data.
@@ -174,7 +243,7 @@ func acceptPhoto(e *core.RequestEvent, part io.Reader, have int) (photo.Photo, e
 	if have == content.MaxPhotos {
 		return photo.Photo{}, post.PhotoError(e, post.MsgTooManyPhotos)
 	}
-	p, err := photo.Process(e.Request.Context(), part)
+	p, err := photo.Process(photo.WithOwner(e.Request.Context(), e.Auth.Id), part)
 	var refused *photo.Error
 	if errors.As(err, &refused) {
 		return photo.Photo{}, post.PhotoError(e, refused.Message)

@@ -26,13 +26,14 @@ var headersJSON []byte
 var Headers = mustHeaders()
 
 type headerSet struct {
-	All  map[string]string `json:"all"`
-	HTML map[string]string `json:"html"`
+	All      map[string]string `json:"all"`
+	HTML     map[string]string `json:"html"`
+	Approval map[string]string `json:"approval"`
 }
 
 func mustHeaders() headerSet {
 	var h headerSet
-	if err := json.Unmarshal(headersJSON, &h); err != nil || len(h.All) == 0 || len(h.HTML) == 0 {
+	if err := json.Unmarshal(headersJSON, &h); err != nil || len(h.All) == 0 || len(h.HTML) == 0 || len(h.Approval) == 0 {
 		panic("security: headers.json is invalid")
 	}
 	return h
@@ -41,6 +42,18 @@ func mustHeaders() headerSet {
 // SetHTMLHeaders adds the HTML-only headers (the CSP) to a web app page.
 func SetHTMLHeaders(h http.Header) {
 	for name, value := range Headers.HTML {
+		h.Set(name, value)
+	}
+}
+
+// ApprovalPage is the client's approval page (its token travels in the
+// fragment, which never reaches the server).
+const ApprovalPage = "/aprovar"
+
+// SetApprovalHeaders adds the approval page's headers (no Referer, no
+// indexing, its CSP) on top of the others.
+func SetApprovalHeaders(h http.Header) {
+	for name, value := range Headers.Approval {
 		h.Set(name, value)
 	}
 }

@@ -57,7 +57,7 @@ func Apply(app core.App, getenv func(string) string) error {
 	s.TrustedProxy.UseLeftmostIP = false
 	s.SuperuserIPs = adminIPs
 	s.RateLimits.Enabled = true
-	s.RateLimits.Rules = slices.Clone(migrations.RateLimitRules)
+	s.RateLimits.Rules = slices.Concat(ApprovalRateLimitRules, migrations.RateLimitRules, migrations.UploadRateLimitRules)
 
 	after, err := s.MarshalJSON()
 	if err != nil {
@@ -70,6 +70,21 @@ func Apply(app core.App, getenv func(string) string) error {
 		return fmt.Errorf("save settings: %w", err)
 	}
 	return nil
+}
+
+// ApprovalRateLimitRules are the approvals' own limits per IP, listed
+// before the others: PocketBase takes the first prefix rule that matches,
+// so a client's decisions and an operator's approvals never count against
+// the generation limit ("POST /api/rekan/"), nor the reverse. A client
+// opens the page, decides on a month of posts and loads their photos well
+// inside them; a token guesser gets 20 tries a minute at 2^256 tokens, and
+// each failure is logged.
+var ApprovalRateLimitRules = []core.RateLimitRule{
+	{Label: "GET /api/rekan/approval", MaxRequests: 20, Duration: 60},
+	{Label: "POST /api/rekan/approval/decisions", MaxRequests: 60, Duration: 60},
+	{Label: "GET /api/rekan/approval/photos/", MaxRequests: 240, Duration: 60},
+	{Label: "POST /api/rekan/approvals", MaxRequests: 30, Duration: 60},
+	{Label: "POST /api/rekan/approvals/", MaxRequests: 30, Duration: 60},
 }
 
 // AdminAllowedIPs parses REKAN_ADMIN_ALLOWED_IPS: comma-separated addresses

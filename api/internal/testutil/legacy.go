@@ -20,7 +20,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/rekan/rekan/api/internal/business"
-	"github.com/rekan/rekan/api/internal/photo/phototest"
+	"github.com/rekan/rekan/api/phototest"
 )
 
 // FirstRequestsMigration is the first migration of the request-as-record

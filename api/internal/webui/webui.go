@@ -111,6 +111,10 @@ func sendFile(e *core.RequestEvent, fsys fs.FS, name string) error {
 	case strings.HasSuffix(name, ".html"):
 		e.Response.Header().Set("Cache-Control", "no-cache")
 		security.SetHTMLHeaders(e.Response.Header())
+		if e.Request.URL.Path == security.ApprovalPage {
+			// After the HTML set: its CSP is the stricter one.
+			security.SetApprovalHeaders(e.Response.Header())
+		}
 	}
 	e.Response.Header().Set("X-Content-Type-Options", "nosniff")
 	return e.FileFS(fsys, name)

@@ -13,6 +13,7 @@ import (
 	"github.com/rekan/rekan/eval/checks"
 	"github.com/rekan/rekan/eval/fakellm"
 	"github.com/rekan/rekan/eval/judges"
+	"github.com/rekan/rekan/eval/stack"
 )
 
 // These tests run the CLI in process against the real BAML runtime
@@ -31,18 +32,12 @@ func newHarness(t *testing.T) *harness {
 	fake := fakellm.New()
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	return &harness{
-		fake: fake,
-		env: map[string]string{
-			"REKAN_LLM_BASE_URL": srv.URL + "/v1",
-			"REKAN_LLM_API_KEY":  "test-key-not-secret",
-			"REKAN_WRITER_MODEL": "fake-writer",
-			"REKAN_JUDGE_MODELS": "fake-judge-a,fake-judge-b",
-			"REKAN_BAML_CLI":     cli,
-			"PATH":               os.Getenv("PATH"),
-		},
-		runsDir: t.TempDir(),
+	env := map[string]string{"REKAN_BAML_CLI": cli, "PATH": os.Getenv("PATH")}
+	for _, kv := range stack.FakeEnv(srv.URL) {
+		name, value, _ := strings.Cut(kv, "=")
+		env[name] = value
 	}
+	return &harness{fake: fake, env: env, runsDir: t.TempDir()}
 }
 
 type result struct {
@@ -452,14 +447,14 @@ func TestFakeFlag(t *testing.T) {
 	if got := h.models(); len(got) != 0 {
 		t.Errorf("the configured provider was asked without a key: %v", got)
 	}
-	if js := res.run.Models.Judges; res.run.Models.Writer != "fakellm-writer" || len(js) != 2 || js[0].Model != "fakellm-judge-a" || js[1].Model != "fakellm-judge-b" {
+	if js := res.run.Models.Judges; res.run.Models.Writer != stack.FakeWriter || len(js) != 2 || js[0].Model+","+js[1].Model != stack.FakeJudges {
 		t.Errorf("models = %+v, want fakellm's", res.run.Models)
 	}
 	if !strings.Contains(res.stdout, "score: 100.0% of judge verdicts passed") {
 		t.Errorf("summary:\n%s", res.stdout)
 	}
 
-	h.env["REKAN_LLM_API_KEY"] = "test-key-not-secret"
+	h.env["REKAN_LLM_API_KEY"] = stack.FakeKey
 	res = h.mustRun(t, "--fake=auto", "--profile", "confeitaria-lu", "--count", "1")
 	if res.code != exitOK {
 		t.Fatalf("exit %d\n%s\n%s", res.code, res.stdout, res.stderr)

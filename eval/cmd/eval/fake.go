@@ -4,13 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/rekan/rekan/eval/content"
 	"github.com/rekan/rekan/eval/fakellm"
+	"github.com/rekan/rekan/eval/stack"
 )
 
 // fakeMode says when a run talks to fakellm, served in process, instead of
@@ -86,29 +84,14 @@ func withFake(o options, getenv func(string) string, stderr io.Writer) (func(str
 			"Drop --fake and --fake-fault to judge prompts\n      with the configured provider.")
 	}
 
-	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	fake := fakellm.New()
+	fake.SetFault(o.fakeFault)
+	served, err := stack.ServeFake(fake)
 	if err != nil {
 		return nil, nil, false, fmt.Errorf("fakellm: %w", err)
 	}
-	fake := fakellm.New()
-	fake.SetFault(o.fakeFault)
-	server := &http.Server{Handler: fake, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = server.Serve(listener) }()
-
-	env := map[string]string{
-		"REKAN_LLM_BASE_URL":          "http://" + listener.Addr().String() + "/v1",
-		"REKAN_LLM_API_KEY":           "sk-fakellm",
-		"REKAN_WRITER_MODEL":          "fakellm-writer",
-		"REKAN_JUDGE_MODELS":          "fakellm-judge-a,fakellm-judge-b",
-		"REKAN_LLM_FALLBACK_BASE_URL": "",
-		"REKAN_LLM_FALLBACK_API_KEY":  "",
-		"REKAN_WRITER_FALLBACK_MODEL": "",
-	}
-	fakeEnv := func(name string) string {
-		if v, ok := env[name]; ok {
-			return v
-		}
-		return getenv(name)
-	}
-	return fakeEnv, func() { _ = server.Close() }, true, nil
+	// No fallback: the fake answers everything.
+	fakeEnv := stack.Getenv(append(served.Env(),
+		"REKAN_LLM_FALLBACK_BASE_URL=", "REKAN_LLM_FALLBACK_API_KEY=", "REKAN_WRITER_FALLBACK_MODEL="), getenv)
+	return fakeEnv, served.Stop, true, nil
 }

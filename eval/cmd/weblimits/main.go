@@ -51,6 +51,10 @@ var limits = []limit{
 	{"photoPixels", content.MaxPhotoPixels, "pixels of one photo, at most"},
 	{"photoEdge", content.PhotoEdge, "pixels of a photo's long edge once scaled for upload"},
 	{"postsPerMonth", content.MaxPostsPerMonth, "posts of a client's monthly plan, at most"},
+	{"ownerName", content.MaxOwnerNameRunes, "characters of the owner's name"},
+	{"approvalNote", content.MaxApprovalNoteRunes, "characters of a client's note on a post"},
+	{"approverName", content.MaxApproverNameRunes, "characters of the name a client leaves"},
+	{"postsPerApproval", content.MaxPostsPerApproval, "posts one approval link covers, at most"},
 }
 
 func main() {

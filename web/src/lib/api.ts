@@ -151,6 +151,46 @@ export function listIdeas(businessId: string, occasionId: string, date: string):
 	});
 }
 
+/** Where a post stands with the client (GET /api/rekan/businesses/{id}/approvals). */
+export interface ApprovalPostState {
+	post: string;
+	/** aguardando | aprovado | ajuste | alterado (approved, then edited). */
+	state: 'aguardando' | 'aprovado' | 'ajuste' | 'alterado';
+	sent_at: string;
+	approval: string;
+	decision: { decision: 'aprovado' | 'ajuste'; note: string; name: string; created: string } | null;
+}
+
+export interface ApprovalInfo {
+	id: string;
+	posts: string[];
+	created: string;
+	expires: string;
+	live: boolean;
+}
+
+export interface ApprovalOverview {
+	approvals: ApprovalInfo[];
+	posts: ApprovalPostState[];
+}
+
+export interface CreatedApproval {
+	approval: ApprovalInfo;
+	/** Shown once: only its hash is stored. */
+	token: string;
+	/** "/aprovar#<token>" */
+	path: string;
+}
+
+/** Sends ready posts of a business to its owner for approval. */
+export function createApproval(businessId: string, posts: string[]): Promise<CreatedApproval> {
+	return pb.send<CreatedApproval>('/api/rekan/approvals', {
+		method: 'POST',
+		body: { business: businessId, posts },
+		requestKey: null
+	});
+}
+
 /** Every calendar segment tag, and the ones suggested for a segment text. */
 export function segmentTags(segment: string): Promise<{ tags: SegmentTag[]; suggested: string[] }> {
 	return pb.send(`/api/rekan/segment-tags`, { query: { segment }, requestKey: null });
@@ -159,6 +199,44 @@ export function segmentTags(segment: string): Promise<{ tags: SegmentTag[]; sugg
 /** The dates of the next `days` days across the operator's clients. */
 export function comingDates(days = 30): Promise<{ today: string; days: number; dates: ComingDate[] }> {
 	return pb.send(`/api/rekan/dates`, { query: { days }, requestKey: null });
+}
+
+export function approvalOverview(businessId: string): Promise<ApprovalOverview> {
+	return pb.send<ApprovalOverview>(`/api/rekan/businesses/${encodeURIComponent(businessId)}/approvals`, {
+		requestKey: null
+	});
+}
+
+export function revokeApproval(approvalId: string): Promise<void> {
+	return pb.send(`/api/rekan/approvals/${encodeURIComponent(approvalId)}:revoke`, { method: 'POST', requestKey: null });
+}
+
+/** A fresh link for the posts of an approval still waiting (the old link keeps working). */
+export function remindApproval(approvalId: string): Promise<CreatedApproval> {
+	return pb.send<CreatedApproval>(`/api/rekan/approvals/${encodeURIComponent(approvalId)}:remind`, {
+		method: 'POST',
+		requestKey: null
+	});
+}
+
+/** Per business: posts waiting for the client and posts the client wants changed. */
+export async function approvalSummary(): Promise<Record<string, { waiting: number; changes: number }>> {
+	const res = await pb.send<{ businesses: Record<string, { waiting: number; changes: number }> }>(
+		'/api/rekan/approvals/summary',
+		{ requestKey: null }
+	);
+	return res.businesses ?? {};
+}
+
+/** "Refazer com o pedido do cliente": the LLM revises the post from the client's note. */
+export async function revisePost(postId: string): Promise<Post> {
+	const res = await pb.send<PostsResponse>(`/api/rekan/posts/${encodeURIComponent(postId)}:revise`, {
+		method: 'POST',
+		requestKey: null
+	});
+	const post = res.posts?.[0];
+	if (!post) throw new Error('revise: empty response');
+	return post;
 }
 
 /** The operator's agenda across their clients; month is "YYYY-MM" (default: the server's current one). */

@@ -52,5 +52,13 @@ export const SERVER_LIMITS = {
 	/** pixels of a photo's long edge once scaled for upload */
 	photoEdge: 1600,
 	/** posts of a client's monthly plan, at most */
-	postsPerMonth: 200
+	postsPerMonth: 200,
+	/** characters of the owner's name */
+	ownerName: 80,
+	/** characters of a client's note on a post */
+	approvalNote: 1000,
+	/** characters of the name a client leaves */
+	approverName: 80,
+	/** posts one approval link covers, at most */
+	postsPerApproval: 40
 } as const;

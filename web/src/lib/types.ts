@@ -43,6 +43,9 @@ export interface Business {
 	segment_tags: string[] | null;
 	/** Monthly plan size; 0 means no plan. */
 	posts_per_month: number;
+	/** The owner, who approves posts from their own WhatsApp (api/migrations/1764000070_business_owner.go). */
+	owner_name: string;
+	owner_whatsapp: string;
 	created: string;
 	updated: string;
 }

@@ -8,6 +8,7 @@ import {
 	formFromBusiness,
 	isUF,
 	normalisePhone,
+	normaliseMobile,
 	validateBusiness,
 	type BusinessForm
 } from './validation';
@@ -99,7 +100,9 @@ describe('validateBusiness', () => {
 				delivery_areas: [],
 				opening_hours: '',
 				segment_tags: [],
-				posts_per_month: 0
+				posts_per_month: 0,
+				owner_name: '',
+				owner_whatsapp: ''
 			}
 		});
 	});
@@ -188,7 +191,9 @@ describe('validateBusiness', () => {
 			delivery_areas: ['Boa Viagem', 'Pina'],
 			opening_hours: 'terça a sábado, 9h às 19h',
 			segment_tags: ['barbearia'],
-			posts_per_month: 12
+			posts_per_month: 12,
+			owner_name: 'Zé Carlos',
+			owner_whatsapp: '5581977776666'
 		};
 		const f = formFromBusiness(stored);
 		expect(f.services).toEqual([
@@ -255,5 +260,22 @@ describe('claim fields', () => {
 		});
 		expect(bad.ok).toBe(false);
 		if (!bad.ok) expect(Object.keys(bad.errors).sort()).toEqual(['delivery_areas', 'opening_hours', 'services.0.unit']);
+	});
+});
+
+describe('normaliseMobile', () => {
+	it('accepts a Brazilian mobile and an empty field', () => {
+		expect(normaliseMobile('(84) 99876-5432')).toEqual({ ok: true, digits: '5584998765432' });
+		expect(normaliseMobile(' ')).toEqual({ ok: true, digits: '' });
+	});
+	it.each(['(84) 3222-1234', '+1 415 555 0100', '(11) 8765-4321', 'ana'])('rejects %j', (input) => {
+		const result = normaliseMobile(input);
+		expect(result.ok).toBe(false);
+		if (!result.ok) expect(result.message).toMatch(/WhatsApp inválido/);
+	});
+	it('is checked by validateBusiness next to the public phone', () => {
+		const result = validateBusiness(form({ phone: '(19) 3333-4444', owner_whatsapp: '(19) 3333-4444' }));
+		expect(result.ok).toBe(false);
+		if (!result.ok) expect(Object.keys(result.errors)).toEqual(['owner_whatsapp']);
 	});
 });

@@ -89,6 +89,20 @@ export function normalisePhone(input: string): PhoneResult {
 	return { ok: true, digits };
 }
 
+const MOBILE_MESSAGE = 'WhatsApp inválido: use um celular com DDD, por exemplo (11) 98765-4321.';
+
+/**
+ * A Brazilian mobile (55 + DDD + 9 + 8 digits), as the server's
+ * NormalizeMobile: the owner's WhatsApp, where approval links go.
+ */
+export function normaliseMobile(input: string): PhoneResult {
+	const phone = normalisePhone(input);
+	if (!phone.ok || phone.digits === '') return phone.ok ? phone : { ok: false, message: MOBILE_MESSAGE };
+	if (phone.digits.length !== 13 || !phone.digits.startsWith('55') || phone.digits[4] !== '9')
+		return { ok: false, message: MOBILE_MESSAGE };
+	return phone;
+}
+
 function validBrazilian(national: string): boolean {
 	if (national.length !== 10 && national.length !== 11) return false;
 	if (national[0] === '0' || national[1] === '0') return false;
@@ -141,7 +155,9 @@ export function emptyForm(): BusinessForm {
 		delivery_areas: '',
 		opening_hours: '',
 		segment_tags: [],
-		posts_per_month: ''
+		posts_per_month: '',
+		owner_name: '',
+		owner_whatsapp: ''
 	};
 }
 
@@ -167,7 +183,9 @@ export function formFromBusiness(b: Partial<BusinessInput>): BusinessForm {
 		delivery_areas: (b.delivery_areas ?? []).join(', '),
 		opening_hours: b.opening_hours ?? '',
 		segment_tags: [...(b.segment_tags ?? [])],
-		posts_per_month: b.posts_per_month ? String(b.posts_per_month) : ''
+		posts_per_month: b.posts_per_month ? String(b.posts_per_month) : '',
+		owner_name: b.owner_name ?? '',
+		owner_whatsapp: b.owner_whatsapp ?? ''
 	};
 }
 
@@ -205,6 +223,11 @@ export function validateBusiness(form: BusinessForm): ValidationResult {
 
 	const phone = normalisePhone(form.phone);
 	if (!phone.ok) errors.phone = phone.message;
+
+	const ownerName = form.owner_name.trim();
+	if (ownerName.length > LIMITS.ownerName) errors.owner_name = `Use no máximo ${LIMITS.ownerName} caracteres.`;
+	const ownerWhatsApp = normaliseMobile(form.owner_whatsapp);
+	if (!ownerWhatsApp.ok) errors.owner_whatsapp = ownerWhatsApp.message;
 
 	const services: Offering[] = [];
 	const rows = form.services.filter((s) => s.name.trim() !== '' || s.price.trim() !== '');
@@ -264,7 +287,9 @@ export function validateBusiness(form: BusinessForm): ValidationResult {
 			delivery_areas,
 			opening_hours,
 			segment_tags: [...form.segment_tags],
-			posts_per_month: postsPerMonth
+			posts_per_month: postsPerMonth,
+			owner_name: ownerName,
+			owner_whatsapp: ownerWhatsApp.ok ? ownerWhatsApp.digits : ''
 		}
 	};
 }

@@ -8,12 +8,12 @@ import { test, expect, login, apiToken, snap, expectAccessible } from './fixture
 import { createBusiness, seedPost, superuserToken } from './records';
 
 test('the agenda on a Monday: every bucket, the month, plans and a date with clients lacking posts', { tag: '@local-stack' }, async ({ page, request, stack }) => {
-	if (!stack.mondayURL || !stack.mondayToday || !stack.superuser) throw new Error('needs the Monday server that the local setup starts');
+	if (!stack.mondayURL || !stack.mondayToday || !stack.mondaySuperuser) throw new Error('needs the Monday server that the local setup starts');
 	const base = stack.mondayURL;
 	expect(stack.mondayToday).toBe('2026-04-20');
 	const [ana] = stack.operators;
 	const token = await apiToken(request, base, ana);
-	const suToken = await superuserToken(request, base, stack.superuser);
+	const suToken = await superuserToken(request, base, stack.mondaySuperuser);
 
 	const doces = await createBusiness(request, base, token, {
 		name: 'Doces da Lia', segment: 'Confeitaria artesanal', city: 'Campinas', state: 'SP', posts_per_month: 8

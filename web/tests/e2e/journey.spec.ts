@@ -114,7 +114,7 @@ test('operator journey: login, client, generation, edit, copy, failure, retry, l
 		const first = posts.first();
 		await first.getByText(/Ver checagens aprovadas/).click();
 		const checkItems = first.locator('[data-check]');
-		expect(await checkItems.count()).toBeGreaterThan(3);
+		await expect.poll(() => checkItems.count()).toBeGreaterThan(3);
 		await expect(checkItems.first().locator('.reason')).not.toBeEmpty();
 		await snap(page, 'business-posts');
 		await expectAccessible(page, 'business page with posts');

@@ -166,6 +166,9 @@ test('photos: attach, scale, generate, see, download, share, send for approval, 
 	await test.step('generate with one word: the browser uploads two scaled photos, the writer gets two smaller ones', async () => {
 		await fake.reset();
 		await page.getByRole('button', { name: 'Gerar post' }).click();
+		// The click starts the upload: the page records it once the photos are
+		// scaled and read, which a loaded machine takes a while to do.
+		await expect.poll(async () => (await sentUploads(page)).length, { timeout: 60_000 }).toBeGreaterThan(0);
 		const uploads = await sentUploads(page);
 		expect(uploads.map((u) => new URL(u.url).pathname)).toEqual([`/api/rekan/businesses/${businessId}/posts:generate`]);
 		const parts = uploads[0].parts;

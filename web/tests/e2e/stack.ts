@@ -20,6 +20,7 @@ export interface Stack {
 	 */
 	mondayURL?: string;
 	mondayToday?: string;
+	mondaySuperuser?: Operator;
 }
 
 const ENV = 'REKAN_E2E_STACK';

@@ -1,0 +1,73 @@
+package stack_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rekan/rekan/eval/stack"
+)
+
+// A server that exits at once fails the start fast, with why, instead of
+// after the whole ReadyTimeout.
+func TestStartServerReportsAnEarlyExit(t *testing.T) {
+	script := filepath.Join(t.TempDir(), "api")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\necho 'bad flag: '\"$*\" >&2\nexit 3\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	started := time.Now()
+	_, err := stack.StartServer(context.Background(), stack.ServerConfig{Binary: script, DataDir: t.TempDir(), Env: stack.Env()})
+	if err == nil || !strings.Contains(err.Error(), "exited before") || !strings.Contains(err.Error(), "exit status 3") || !strings.Contains(err.Error(), "bad flag: serve --http 127.0.0.1:") {
+		t.Fatalf("error %v", err)
+	}
+	if waited := time.Since(started); waited > stack.ReadyTimeout/2 {
+		t.Errorf("waited %s for a server that had exited", waited)
+	}
+}
+
+// Stop takes the whole tree down, a grandchild in its own process group
+// (as the BAML runtime is) included.
+func TestStopTakesTheTreeDown(t *testing.T) {
+	script := filepath.Join(t.TempDir(), "api")
+	// The "server" starts a child in a new session, then waits forever.
+	if err := os.WriteFile(script, []byte("#!/bin/sh\nsetsid sleep 300 &\nexec sleep 300\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exec.LookPath("setsid"); err != nil {
+		t.Fatalf("setsid is needed: %v", err)
+	}
+	srv, err := stack.StartServer(context.Background(), stack.ServerConfig{Binary: script, DataDir: t.TempDir(), Env: stack.Env(), Ready: stack.Started})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tree []int
+	for deadline := time.Now().Add(10 * time.Second); len(tree) == 0 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		tree = stack.Descendants(srv.Pid())
+	}
+	if len(tree) == 0 {
+		t.Fatal("the child never started")
+	}
+	_ = srv.Stop(100 * time.Millisecond)
+	if left := stack.WaitGone(append(tree, srv.Pid()), 5*time.Second); len(left) > 0 {
+		t.Errorf("still running after Stop: %v", left)
+	}
+}
+
+func TestGetenvAndFakeEnv(t *testing.T) {
+	get := stack.Getenv(append(stack.FakeEnv("http://127.0.0.1:1"), "REKAN_LLM_API_KEY=other"), func(name string) string { return "fallback:" + name })
+	for name, want := range map[string]string{
+		"REKAN_LLM_BASE_URL": "http://127.0.0.1:1/v1",
+		"REKAN_LLM_API_KEY":  "other",
+		"REKAN_WRITER_MODEL": stack.FakeWriter,
+		"REKAN_JUDGE_MODELS": stack.FakeJudges,
+		"HOME":               "fallback:HOME",
+	} {
+		if got := get(name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+}

@@ -1,0 +1,3 @@
+// Prerendered as an empty shell (served as aprovar.html with the approval
+// headers); the posts load in the browser with the token from the fragment.
+export const ssr = true;
