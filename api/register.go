@@ -22,6 +22,7 @@ import (
 	"github.com/rekan/rekan/api/internal/batch"
 	"github.com/rekan/rekan/api/internal/budget"
 	"github.com/rekan/rekan/api/internal/business"
+	"github.com/rekan/rekan/api/internal/calendar"
 	"github.com/rekan/rekan/api/internal/clock"
 	"github.com/rekan/rekan/api/internal/contentrt"
 	"github.com/rekan/rekan/api/internal/drain"
@@ -262,6 +263,8 @@ func registerRoutes(app *pocketbase.PocketBase, runtime *contentrt.Runtime, gate
 			Logger:      logger,
 			Admit:       gate.Admit,
 			AdmitUpload: gate.AdmitUpload,
+			// One "today" for publish dates, the calendar and the agenda.
+			Today: func() calendar.Date { return calendar.DateOf(clock.Now(), clock.Zone()) },
 		})
 		// Items a stop cut off end failed; pending ones go on.
 		if err := batches.Resume(); err != nil {

@@ -157,6 +157,7 @@ type WritePosts struct {
 	UnderscoreUnderscoreBamlOptions *BamlOptions `json:"__baml_options__,omitempty"`
 	Brief                           string       `json:"brief"`
 	Business                        Business     `json:"business"`
+	Occasion                        *Occasion    `json:"occasion,omitempty"`
 	Photos                          []BamlImage  `json:"photos"`
 	PreviousHooks                   []string     `json:"previous_hooks"`
 	Roles                           []string     `json:"roles"`
@@ -227,6 +228,7 @@ type WritePostsJSONBody struct {
 	UnderscoreUnderscoreBamlOptions *BamlOptions `json:"__baml_options__,omitempty"`
 	Brief                           string       `json:"brief"`
 	Business                        Business     `json:"business"`
+	Occasion                        *Occasion    `json:"occasion,omitempty"`
 	Photos                          []BamlImage  `json:"photos"`
 	PreviousHooks                   []string     `json:"previous_hooks"`
 	Roles                           []string     `json:"roles"`

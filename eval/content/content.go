@@ -59,6 +59,10 @@ type Request struct {
 	// sent to the model as images. Without photos the prompt is the
 	// text-only one.
 	Photos []Photo
+	// Occasion, when set, is the calendar date the posts are for (an idea
+	// turned into a generation); without it the prompt is the one before
+	// occasions existed.
+	Occasion *Occasion
 }
 
 // Photo is one image as the model receives it. Callers send a copy already

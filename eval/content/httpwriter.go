@@ -83,6 +83,10 @@ func (w *HTTPWriter) body(req Request) bamlapi.WritePostsJSONRequestBody {
 		PreviousHooks: nonNil(req.PreviousHooks),
 		Photos:        APIPhotos(req.Photos),
 	}
+	if req.Occasion != nil {
+		o := apiOccasion(*req.Occasion)
+		body.Occasion = &o
+	}
 	body.UnderscoreUnderscoreBamlOptions = w.options()
 	return body
 }

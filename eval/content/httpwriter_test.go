@@ -424,6 +424,52 @@ func TestWritePostsWithoutPhotosKeepsTheTextPrompt(t *testing.T) {
 	}
 }
 
+// occasionOnlyLine matches the lines content.baml renders only when an
+// occasion is sent (inside `{% if occasion %}`).
+var occasionOnlyLine = regexp.MustCompile(`^(Data comemorativa destes posts: .*|Ângulo da data: .*)$`)
+
+func TestWritePostsWithoutOccasionKeepsThePrompt(t *testing.T) {
+	f := newFixture(t)
+	plain := sampleRequest(content.RoleProduct)
+	withOccasion := sampleRequest(content.RoleProduct)
+	withOccasion.Occasion = &content.Occasion{Name: "Dia das Mães", Date: "2027-05-09", StartBy: "2027-04-18", Angle: "o presente feito à mão"}
+	for _, req := range []content.Request{plain, withOccasion} {
+		if _, err := f.writer.WritePosts(context.Background(), req); err != nil {
+			t.Fatalf("WritePosts: %v", err)
+		}
+	}
+	calls := f.fake.Requests()
+	if len(calls) != 2 {
+		t.Fatalf("provider saw %d requests, want 2", len(calls))
+	}
+	text := calls[0].Prompt()
+	if strings.Contains(text, "Data comemorativa") || strings.Contains(text, "Ângulo da data") {
+		t.Fatalf("prompt without an occasion mentions one:\n%s", text)
+	}
+	with := calls[1].Prompt()
+	for _, want := range []string{"Data comemorativa destes posts: Dia das Mães (2027-05-09)", "Ângulo da data: o presente feito à mão"} {
+		if !strings.Contains(with, want) {
+			t.Errorf("prompt with an occasion lacks %q:\n%s", want, with)
+		}
+	}
+	// The occasion block is one blank line and its own lines; without them
+	// the prompt must be the plain one, character for character.
+	var kept []string
+	lines := strings.Split(with, "\n")
+	for i, line := range lines {
+		if occasionOnlyLine.MatchString(line) {
+			continue
+		}
+		if line == "" && i+1 < len(lines) && occasionOnlyLine.MatchString(lines[i+1]) {
+			continue
+		}
+		kept = append(kept, line)
+	}
+	if got := strings.Join(kept, "\n"); got != text {
+		t.Errorf("occasion prompt minus its occasion lines differs from the plain prompt:\n--- plain\n%s\n--- with occasion, its lines removed\n%s", text, got)
+	}
+}
+
 func TestWritePostsRejectsBadPhotos(t *testing.T) {
 	f := newFixture(t)
 	photo := testPhoto(t, 8, 8, 0)

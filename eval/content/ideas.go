@@ -91,7 +91,7 @@ func (w *HTTPWriter) SuggestIdeas(ctx context.Context, req IdeasRequest) (IdeasR
 	}
 	resp, err := client.SuggestIdeasWithResponse(ctx, bamlapi.SuggestIdeasJSONRequestBody{
 		Business:                        toAPIBusiness(req.Business),
-		Occasion:                        bamlapi.Occasion{Name: req.Occasion.Name, Date: req.Occasion.Date, StartBy: req.Occasion.StartBy, Angle: req.Occasion.Angle},
+		Occasion:                        apiOccasion(req.Occasion),
 		Today:                           req.Today,
 		RecentHooks:                     nonNil(req.RecentHooks),
 		UnderscoreUnderscoreBamlOptions: w.options(),
@@ -153,4 +153,8 @@ func NormaliseIdeas(got []bamlapi.Idea, req IdeasRequest) ([]Idea, error) {
 		return nil, fmt.Errorf("%w: %d usable ideas, want at least %d", ErrInvalidOutput, len(ideas), MinIdeas)
 	}
 	return ideas, nil
+}
+
+func apiOccasion(o Occasion) bamlapi.Occasion {
+	return bamlapi.Occasion{Name: o.Name, Date: o.Date, StartBy: o.StartBy, Angle: o.Angle}
 }

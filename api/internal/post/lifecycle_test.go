@@ -38,7 +38,7 @@ func TestFailInterrupted(t *testing.T) {
 func TestCompleteLeavesOutAPostDeletedBeforeTheWrite(t *testing.T) {
 	app := fx.NewApp(t)
 	defer app.Cleanup()
-	pending, err := post.CreatePending(app, fx.AliceBusiness, "bolo de pote", 2, nil, nil)
+	pending, err := post.CreatePending(app, fx.AliceBusiness, "bolo de pote", 2, nil, nil, post.Plan{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,11 +39,19 @@ type Pending struct {
 	Posts   []*core.Record
 }
 
+// Plan is what the operator planned a request for: the calendar occasion
+// (its id; "" = none) kept on the request, and the publish date
+// (YYYY-MM-DD; "" = none) set on each of its posts. Callers validate both.
+type Plan struct {
+	Occasion  string
+	PublishOn string
+}
+
 // CreatePending stores the request (brief, photos once, the model's copies
-// of them once, the types asked for) and count posts of it, all generating,
-// all or none: the brief and the photos are kept before anything can fail.
-// Every post selects all the request's photos.
-func CreatePending(app core.App, businessID, brief string, count int, types []string, photos []photo.Photo) (Pending, error) {
+// of them once, the types asked for, the occasion) and count posts of it,
+// all generating, all or none: the brief and the photos are kept before
+// anything can fail. Every post selects all the request's photos.
+func CreatePending(app core.App, businessID, brief string, count int, types []string, photos []photo.Photo, plan Plan) (Pending, error) {
 	requests, err := app.FindCachedCollectionByNameOrId(RequestsCollection)
 	if err != nil {
 		return Pending{}, fmt.Errorf("find requests collection: %w", err)
@@ -62,6 +70,7 @@ func CreatePending(app core.App, businessID, brief string, count int, types []st
 	req.Set("brief", brief)
 	req.Set("count", count)
 	req.Set("types", types)
+	req.Set("occasion", plan.Occasion)
 	stored := make([]any, 0, len(photos))
 	models := make([]any, 0, len(photos))
 	names := make([]string, 0, len(photos))
@@ -92,6 +101,7 @@ func CreatePending(app core.App, businessID, brief string, count int, types []st
 		p.Set("hashtags", []string{})
 		p.Set("checks", []any{})
 		p.Set(PhotosField, names)
+		p.Set(PublishOnField, plan.PublishOn)
 		pending.Posts = append(pending.Posts, p)
 	}
 	err = app.RunInTransaction(func(tx core.App) error {

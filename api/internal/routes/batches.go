@@ -18,6 +18,7 @@ import (
 	"github.com/rekan/rekan/api/internal/batch"
 	"github.com/rekan/rekan/api/internal/budget"
 	"github.com/rekan/rekan/api/internal/calendar"
+	"github.com/rekan/rekan/eval/content"
 )
 
 // MaxBatchClients bounds one batch: an operator's whole client list.
@@ -159,16 +160,15 @@ func (h *handler) runBatchItem(ctx context.Context, app core.App, b *core.Record
 	if err := form.validate(); err != nil {
 		return "", errors.New(msgInvalidData)
 	}
-	pending, req, err := startRequest(app, biz, form)
+	var prompted *content.Occasion
+	if occasion != nil {
+		form.Occasion = occasion.ID
+		prompted = promptOccasion(occasion, biz, h.today())
+	}
+	pending, req, err := startRequest(app, biz, form, prompted)
 	if err != nil {
 		h.deps.Logger.Error("batch item not stored", "batch", b.Id, "business", biz.Id, "error", err)
 		return "", errors.New(msgRequestNotSaved)
-	}
-	if occasion != nil {
-		pending.Request.Set("occasion", occasion.ID)
-		if err := app.Save(pending.Request); err != nil {
-			h.deps.Logger.Warn("batch item: attach the occasion", "request", pending.Request.Id, "error", err)
-		}
 	}
 	if _, err := h.produce(ctx, app, b.GetString("operator"), pending.Posts, req); err != nil {
 		return pending.Request.Id, errors.New(classify(err).message)

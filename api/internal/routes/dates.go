@@ -3,7 +3,6 @@ package routes
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -12,6 +11,7 @@ import (
 	"github.com/rekan/rekan/api/internal/agenda"
 	"github.com/rekan/rekan/api/internal/business"
 	"github.com/rekan/rekan/api/internal/calendar"
+	"github.com/rekan/rekan/api/internal/clock"
 )
 
 const (
@@ -57,7 +57,7 @@ func (h *handler) today() calendar.Date {
 	if h.deps.Today != nil {
 		return h.deps.Today()
 	}
-	return calendar.DateOf(time.Now(), calendar.SaoPaulo)
+	return calendar.DateOf(clock.Now(), clock.Zone())
 }
 
 type segmentTag struct {

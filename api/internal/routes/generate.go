@@ -14,6 +14,7 @@ import (
 
 	"github.com/rekan/rekan/api/internal/budget"
 	"github.com/rekan/rekan/api/internal/business"
+	"github.com/rekan/rekan/api/internal/calendar"
 	"github.com/rekan/rekan/api/internal/drain"
 	"github.com/rekan/rekan/api/internal/errcode"
 	"github.com/rekan/rekan/api/internal/live"
@@ -50,6 +51,10 @@ func (h *handler) generate(e *core.RequestEvent) error {
 	if err := form.validate(); err != nil {
 		return e.BadRequestError(msgInvalidData, err)
 	}
+	occasion, err := form.validatePlan(biz)
+	if err != nil {
+		return e.BadRequestError(msgInvalidData, err)
+	}
 	// In flight from here, once the upload is complete: a restart waits
 	// for what is stored, not for a client still sending.
 	if err := drain.Begin(e); err != nil {
@@ -59,7 +64,11 @@ func (h *handler) generate(e *core.RequestEvent) error {
 		return err
 	}
 
-	pending, req, err := startRequest(e.App, biz, form)
+	var prompted *content.Occasion
+	if occasion != nil {
+		prompted = promptOccasion(occasion, biz, h.today())
+	}
+	pending, req, err := startRequest(e.App, biz, form, prompted)
 	if errors.Is(err, errRecentPosts) {
 		return e.InternalServerError(msgRecentPosts, err)
 	}
@@ -76,7 +85,8 @@ var errRecentPosts = errors.New("read recent posts")
 // startRequest stores a validated form as a request of biz with its
 // pending posts and returns what to ask the Writer: the one path of
 // posts:generate and of each batch item.
-func startRequest(app core.App, biz *core.Record, form generateForm) (post.Pending, content.Request, error) {
+// occasion is the calendar date the writer is told about (nil: none).
+func startRequest(app core.App, biz *core.Record, form generateForm, occasion *content.Occasion) (post.Pending, content.Request, error) {
 	recent, err := post.RecentOf(app, biz.Id, "")
 	if err != nil {
 		return post.Pending{}, content.Request{}, fmt.Errorf("%w: %w", errRecentPosts, err)
@@ -85,7 +95,8 @@ func startRequest(app core.App, biz *core.Record, form generateForm) (post.Pendi
 	// The types asked for; automático fills the rest by the brief's rules.
 	auto := post.SuggestTypes(form.Brief, len(form.Photos), offeringNames(profile), recent.Roles, form.Count)
 	roles := post.FillTypes(form.Types, auto.Order, form.Count)
-	pending, err := post.CreatePending(app, biz.Id, form.Brief, form.Count, form.Types, form.Photos)
+	pending, err := post.CreatePending(app, biz.Id, form.Brief, form.Count, form.Types, form.Photos,
+		post.Plan{Occasion: form.Occasion, PublishOn: form.PublishOn})
 	if err != nil {
 		return post.Pending{}, content.Request{}, err
 	}
@@ -95,6 +106,7 @@ func startRequest(app core.App, biz *core.Record, form generateForm) (post.Pendi
 		Roles:         roles,
 		PreviousHooks: recent.Hooks,
 		Photos:        post.ContentPhotos(form.Photos),
+		Occasion:      occasion,
 	}, nil
 }
 
@@ -162,13 +174,18 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 	if err != nil {
 		return err
 	}
-	return h.write(e, []*core.Record{p}, content.Request{
+	again := content.Request{
 		Business:      business.Profile(biz),
 		Brief:         req.GetString("brief"),
 		Roles:         []content.Role{role},
 		PreviousHooks: recent.Hooks,
 		Photos:        photos,
-	})
+	}
+	// A retry writes for the same occasion as the request it belongs to.
+	if o, ok := calendar.Default.Occasion(req.GetString("occasion")); ok {
+		again.Occasion = promptOccasion(o, biz, h.today())
+	}
+	return h.write(e, []*core.Record{p}, again)
 }
 
 // write asks the Writer for req (one role per pending post) and stores the

@@ -59,12 +59,11 @@ func (h *handler) ideas(e *core.RequestEvent) error {
 		return e.InternalServerError(msgRecentPosts, err)
 	}
 	profile := business.Profile(biz)
-	startBy := date.AddDays(-occasion.Lead(business.Tags(biz)))
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(e.Request.Context()), h.deps.Timeout)
 	defer cancel()
 	result, err := h.deps.Content.SuggestIdeas(ctx, content.IdeasRequest{
 		Business:    profile,
-		Occasion:    content.Occasion{Name: occasion.Name, Date: date.String(), StartBy: startBy.String(), Angle: occasion.Angle},
+		Occasion:    content.Occasion{Name: occasion.Name, Date: date.String(), StartBy: date.AddDays(-occasion.Lead(business.Tags(biz))).String(), Angle: occasion.Angle},
 		Today:       today.String(),
 		RecentHooks: recent.Hooks,
 	})
@@ -85,8 +84,8 @@ func (h *handler) ideas(e *core.RequestEvent) error {
 func validateIdeas(form ideasForm, biz *core.Record, today calendar.Date) (*calendar.Occasion, calendar.Date, validation.Errors) {
 	errs := validation.Errors{}
 	occasion, ok := calendar.Default.Occasion(form.OccasionID)
-	if !ok || !occasion.Fits(calendar.Filter{Tags: business.Tags(biz), State: biz.GetString("state")}) {
-		errs["occasion_id"] = validation.NewError("validation_invalid_occasion", "Escolha uma data do calendário deste cliente.")
+	if !ok || !occasion.Fits(businessFilter(biz)) {
+		errs["occasion_id"] = validation.NewError("validation_invalid_occasion", msgOccasion)
 	}
 	date := occasionDate(errs, occasion, ok, form.Date, today)
 	return occasion, date, errs
@@ -107,4 +106,23 @@ func occasionDate(errs validation.Errors, occasion *calendar.Occasion, known boo
 		}
 	}
 	return date
+}
+
+// businessFilter is what the calendar needs to know of a client to say
+// which dates fit it.
+func businessFilter(biz *core.Record) calendar.Filter {
+	return calendar.Filter{Tags: business.Tags(biz), State: biz.GetString("state")}
+}
+
+// promptOccasion is o as the prompts see it: its next date from today
+// (today included) and when content for it should start.
+func promptOccasion(o *calendar.Occasion, biz *core.Record, today calendar.Date) *content.Occasion {
+	date, ok := o.On(today.Year)
+	if !ok || date.Before(today) {
+		if next, found := o.On(today.Year + 1); found {
+			date = next
+		}
+	}
+	startBy := date.AddDays(-o.Lead(business.Tags(biz)))
+	return &content.Occasion{Name: o.Name, Date: date.String(), StartBy: startBy.String(), Angle: o.Angle}
 }

@@ -12,7 +12,10 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/rekan/rekan/api/internal/calendar"
+	"github.com/rekan/rekan/api/internal/clock"
 	"github.com/rekan/rekan/api/internal/photo"
+	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/api/internal/security"
 	"github.com/rekan/rekan/eval/content"
 	"github.com/rekan/rekan/eval/text"
@@ -29,6 +32,10 @@ type generateForm struct {
 	Types []string
 	// Photos are the accepted uploads of a multipart request, re-encoded.
 	Photos []photo.Photo
+	// Occasion (a calendar occasion id) and PublishOn (YYYY-MM-DD), both
+	// optional: an idea turned into a generation carries them.
+	Occasion  string
+	PublishOn string
 }
 
 var (
@@ -38,6 +45,8 @@ var (
 	msgBriefLong   = fmt.Sprintf("O pedido pode ter no máximo %d caracteres.", content.MaxBriefRunes)
 	msgCount       = fmt.Sprintf("A quantidade deve ser um número inteiro de %d a %d.", content.MinPostsPerRequest, content.MaxPostsPerRequest)
 	msgTypesTwice  = "Cada post de um pedido precisa de um tipo diferente."
+	msgPlanType    = "A data e a ocasião devem ser textos."
+	msgOccasion    = "Escolha uma data do calendário deste cliente."
 	msgTypes       = "Escolha um tipo por post (ou automático): produto, bastidores, historia, dica, oferta ou comunidade."
 )
 
@@ -77,10 +86,40 @@ func bindGenerate(e *core.RequestEvent) (generateForm, error) {
 			errs["types"] = validation.NewError("validation_invalid_types", msgTypes)
 		}
 	}
+	for name, dst := range map[string]*string{"occasion": &form.Occasion, "publish_on": &form.PublishOn} {
+		if raw, ok := fields[name]; ok && !isNull(raw) {
+			if err := json.Unmarshal(raw, dst); err != nil {
+				errs[name] = validation.NewError("validation_invalid_type", msgPlanType)
+			}
+		}
+	}
 	if len(errs) > 0 {
 		return generateForm{}, e.BadRequestError(msgInvalidData, errs)
 	}
 	return form, nil
+}
+
+// validatePlan checks the optional occasion (an occasion of the calendar
+// that fits the client's tags and state) and publish date (a real
+// YYYY-MM-DD, as a post's publish_on), returning the occasion found.
+func (f *generateForm) validatePlan(biz *core.Record) (*calendar.Occasion, error) {
+	f.Occasion, f.PublishOn = strings.TrimSpace(f.Occasion), strings.TrimSpace(f.PublishOn)
+	errs := validation.Errors{}
+	var occasion *calendar.Occasion
+	if f.Occasion != "" {
+		o, ok := calendar.Default.Occasion(f.Occasion)
+		if !ok || !o.Fits(businessFilter(biz)) {
+			errs["occasion"] = validation.NewError("validation_invalid_occasion", msgOccasion)
+		}
+		occasion = o
+	}
+	if f.PublishOn != "" && !clock.ValidDate(f.PublishOn) {
+		errs["publish_on"] = validation.NewError("validation_invalid_date", post.MsgInvalidDate)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return occasion, nil
 }
 
 // validate trims the brief and checks both fields.

@@ -45,8 +45,8 @@ type Deps struct {
 	// Admit, when set, guards the routes that start a generation (the
 	// shutdown drain turns them away while the server stops).
 	Admit func(*core.RequestEvent) error
-	// Today, when set, is the calendar date of the server's clock
-	// (REKAN_TIMEZONE); otherwise the date in São Paulo.
+	// Today, when set, is the calendar date the calendar routes and the
+	// agenda use; otherwise clock's (REKAN_TIMEZONE, REKAN_TEST_NOW).
 	Today func() calendar.Date
 	// ApprovalTTL is how long an approval link stays valid (default
 	// approval.DefaultTTL).
@@ -109,6 +109,7 @@ func Bind(r *router.Router[*core.RequestEvent], deps Deps) {
 	operator.GET("/businesses/{id}/dates", h.dates)
 	operator.GET("/segment-tags", h.segmentTags)
 	operator.GET("/dates", h.comingDates)
+	operator.GET("/agenda", h.operatorAgenda)
 	ideas := operator.POST("/businesses/{id}/ideas", h.ideas)
 	// One POST per batch: the worker makes the requests, not the browser.
 	batches := operator.POST("/batches", h.createBatch)

@@ -178,6 +178,19 @@ func bindGenerateMultipart(e *core.RequestEvent) (generateForm, error) {
 			for i := range form.Types {
 				form.Types[i] = strings.TrimSpace(form.Types[i])
 			}
+		case "occasion", "publish_on":
+			value, err := readField(part)
+			if err != nil {
+				return generateForm{}, bodyError(e, err)
+			}
+			if !utf8.ValidString(value) {
+				errs[part.FormName()] = validation.NewError("validation_invalid_type", msgPlanType)
+			}
+			if part.FormName() == "occasion" {
+				form.Occasion = value
+			} else {
+				form.PublishOn = value
+			}
 		case post.PhotosField:
 			p, err := acceptPhoto(e, part, len(form.Photos))
 			if err != nil {

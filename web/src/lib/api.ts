@@ -2,7 +2,7 @@
 // `send` so the auth token and error shape are the same as for records.
 import type { ApprovalDecision, ApprovalState } from './facts.gen';
 import { pb } from './pocketbase';
-import type { Batch, ComingDate, DatesResponse, Idea, PhotoChanges, Post, PostEdit, PostStage, SegmentTag } from './types';
+import type { Agenda, Batch, ComingDate, DatesResponse, Idea, PhotoChanges, Post, PostEdit, PostStage, SegmentTag } from './types';
 
 interface PostsResponse {
 	posts: Post[];
@@ -238,6 +238,11 @@ export async function revisePost(postId: string): Promise<Post> {
 	const post = res.posts?.[0];
 	if (!post) throw new Error('revise: empty response');
 	return post;
+}
+
+/** The operator's agenda across their clients; month is "YYYY-MM" (default: the server's current one). */
+export function agenda(month = ''): Promise<Agenda> {
+	return pb.send<Agenda>(`/api/rekan/agenda`, { query: month ? { month } : {}, requestKey: null });
 }
 
 /** Moves a post to another stage (the server checks the move); returns the post. */

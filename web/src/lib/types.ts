@@ -165,7 +165,10 @@ export interface Idea {
 /** What an idea hands to the brief form: the brief and the occasion it is for. */
 export interface IdeaPrefill {
 	brief: string;
+	/** The calendar's occasion id, sent with the generation. */
 	occasion: string;
+	/** Its name, shown on the chip. */
+	occasion_name: string;
 	publish_on: string;
 }
 
@@ -199,4 +202,27 @@ export interface Batch {
 	count: number;
 	status: 'running' | 'done';
 	items: BatchItem[];
+}
+
+/** A post on the operator's agenda (GET /api/rekan/agenda). */
+export interface AgendaItem {
+	id: string;
+	client: { id: string; name: string };
+	first_line: string;
+	stage: PostStage;
+	status: string;
+	publish_on: string;
+}
+
+/** The operator's agenda across all their clients (GET /api/rekan/agenda). */
+export interface Agenda {
+	today: string;
+	month: string;
+	clients: number;
+	/** atrasados, hoje, proximos (7 days), depois; posts holds at most 50 of total. */
+	buckets: { key: 'atrasados' | 'hoje' | 'proximos' | 'depois'; total: number; posts: AgendaItem[] }[];
+	/** Every day of the month, with its posts. */
+	days: { date: string; posts: AgendaItem[] }[];
+	/** Each client's plan in the month: scheduled of target (0 = no plan). */
+	plans: { client: { id: string; name: string }; target: number; scheduled: number }[];
 }

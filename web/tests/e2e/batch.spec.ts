@@ -35,7 +35,7 @@ test('a batch for three clients with one failing, then its retry', async ({ page
 	const fitting = new Set(date.clients.map((c) => c.id));
 
 	await signInAs(page, request, stack, user.id, headers);
-	await page.goto('/app');
+	await page.goto('/app/clientes');
 	await page.getByRole('button', { name: 'Gerar para vários clientes' }).click();
 	await page.getByLabel('Data do calendário').selectOption(`${date.occasion_id}|${date.date}`);
 	const boxes = names.map((n) => page.getByRole('checkbox', { name: n }));

@@ -82,7 +82,24 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 		const [ana, bruno] = main.operators;
 		// A second instance without an LLM key, for the "not configured" state.
 		const bare = await start('api-no-llm', ['-no-llm', `-operator=${ana.email}:${ana.password}`]);
-		publishStack({ baseURL: main.url, fakeLLM: main.fake_url!, operators: [ana, bruno], unconfiguredURL: bare.url, superuser: main.superuser });
+		// A third one frozen on a Monday, for the agenda's buckets (the others
+		// run on the real clock); noon in São Paulo.
+		const mondayToday = '2026-04-20';
+		const monday = await start('api-monday', [
+			`-operator=${ana.email}:${ana.password}`,
+			'-superuser=root',
+			`-env=REKAN_TEST_NOW=test-only:${mondayToday}T15:00:00Z`
+		]);
+		publishStack({
+			baseURL: main.url,
+			fakeLLM: main.fake_url!,
+			operators: [ana, bruno],
+			unconfiguredURL: bare.url,
+			superuser: main.superuser,
+			mondayURL: monday.url,
+			mondayToday,
+			mondaySuperuser: monday.superuser
+		});
 		return stop;
 	} catch (err) {
 		await stop();

@@ -14,6 +14,13 @@ export interface Stack {
 	unconfiguredURL?: string;
 	/** A superuser of the main server, when the setup created one (to seed data no operator can create). */
 	superuser?: Operator;
+	/**
+	 * A third server whose clock is frozen (REKAN_TEST_NOW) on mondayToday, a
+	 * Monday, with the same operators and superuser, for the agenda.
+	 */
+	mondayURL?: string;
+	mondayToday?: string;
+	mondaySuperuser?: Operator;
 }
 
 const ENV = 'REKAN_E2E_STACK';

@@ -3,7 +3,7 @@
 // (a failing provider first, then its retry), and an idea turned into a
 // generation carrying the occasion. The server's clock decides "today",
 // so the expected date is read from the dates route, not hard-coded.
-// Last, the same date across the operator's clients on the clients page.
+// Last, the date is planned for the client, and the agenda's "Datas chegando" says so.
 // Runs after the journey (file order), whose first step needs ana without clients.
 import { test, expect, login, apiToken, snap, expectAccessible } from './fixtures';
 
@@ -94,18 +94,25 @@ test('a client sees the dates coming, asks ideas for one and writes a post from 
 	]);
 	const sent = generate.postDataJSON() as { brief: string; occasion: string; publish_on: string };
 	expect(sent.brief).toBe(ideaBrief);
-	expect(sent.occasion).toBe(first.name);
+	expect(sent.occasion).toBe(first.occasion_id);
 	expect(sent.publish_on).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 	await expect(page.getByText('1 post pronto.')).toBeVisible();
 	await expect(chip).toHaveCount(0);
 
-	// Across clients: the clients page lists the date with this client among those with nothing planned.
+	// The generation carried the occasion: the date is planned for this client now, on its
+	// dates and across clients on the agenda (whose link to a client's ideas agenda.spec.ts follows).
+	const after = await request.get(`${stack.baseURL}/api/rekan/businesses/${business.id}/dates?days=60`, {
+		headers: { Authorization: token }
+	});
+	const planned = ((await after.json()) as { dates: (UpcomingDate & { planned: boolean; requests: string[] })[] }).dates.find(
+		(d) => d.occasion_id === first.occasion_id && d.date === first.date
+	);
+	expect(planned?.planned).toBe(true);
+	expect(planned?.requests).toHaveLength(1);
 	await page.goto('/app');
-	const coming = page.getByRole('region', { name: 'Datas chegando' }).locator(`li[data-coming="${first.occasion_id}"]`);
-	await expect(coming).toContainText(first.name);
-	await expect(coming).toContainText('sem nada planejado');
-	await coming.getByRole('link', { name: 'Bolos da Tereza' }).click();
-	await expect(page).toHaveURL(`/app/clientes/${business.id}#datas`);
-	await expect(page.getByRole('region', { name: 'Datas chegando' })).toBeVisible();
-	await expectAccessible(page, 'client page from the coming dates');
+	await expect(page.getByRole('region', { name: 'Datas chegando' }).getByText('Carregando…')).toHaveCount(0);
+	await expect(
+		page.getByRole('region', { name: 'Datas chegando' }).locator(`li[data-coming="${first.occasion_id}"]`).getByRole('link', { name: 'Bolos da Tereza' })
+	).toHaveCount(0);
+	await expectAccessible(page, 'agenda after a generation for the date');
 });
