@@ -6,6 +6,8 @@ package harness
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -60,4 +62,19 @@ func Call(ctx context.Context, client *http.Client, base, method, path, token, b
 	defer res.Body.Close()
 	raw, err := io.ReadAll(res.Body)
 	return res.StatusCode, string(raw), err
+}
+
+// CallJSON is Call expecting a 200, decoding the body into out (when not nil).
+func CallJSON(ctx context.Context, client *http.Client, base, method, path, token, body string, out any) error {
+	status, raw, err := Call(ctx, client, base, method, path, token, body)
+	if err != nil {
+		return err
+	}
+	if status != http.StatusOK {
+		return fmt.Errorf("%s %s: %d %s", method, path, status, raw)
+	}
+	if out == nil {
+		return nil
+	}
+	return json.Unmarshal([]byte(raw), out)
 }
