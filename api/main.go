@@ -8,6 +8,8 @@ import (
 	"os"
 
 	"github.com/pocketbase/pocketbase"
+
+	"github.com/rekan/rekan/api/internal/database"
 )
 
 // version is set at build time: -ldflags "-X main.version=…".
@@ -27,6 +29,11 @@ func main() {
 		DefaultDev:           false,
 		DefaultDataDir:       "pb_data",
 		DefaultEncryptionEnv: "REKAN_ENCRYPTION_KEY",
+		// SQLite's page caches bounded, so memory does not grow with the
+		// database (the README's memory ceiling, bench/scale).
+		DBConnect:        database.Connect,
+		DataMaxOpenConns: database.MaxOpenConns,
+		DataMaxIdleConns: database.MaxIdleConns,
 	})
 	app.RootCmd.Version = version
 	app.RootCmd.Short = "Rekan: Instagram content for Brazilian micro-entrepreneurs"
