@@ -15,6 +15,9 @@ import (
 // version is set at build time: -ldflags "-X main.version=…".
 var version = "dev"
 
+// registerBenchProfile is set only in bench builds (benchprofile.go).
+var registerBenchProfile = func(*pocketbase.PocketBase) {}
+
 func main() {
 	registerEnv()
 
@@ -51,6 +54,7 @@ func main() {
 	registerWebUI(app)
 	registerAdminCommands(app)
 	registerBackups(app)
+	registerBenchProfile(app)
 
 	if err := app.Start(); err != nil {
 		slog.Error("rekan stopped", "error", err)

@@ -42,6 +42,8 @@ func main() {
 	fakeBin := flag.String("fakellm", "../../bin/fakellm", "the fakellm binary")
 	sizes := flag.String("sizes", "0,2000,100000", "post counts to measure")
 	starts := flag.Int("starts", 5, "starts per server and size (the median is printed)")
+	apiSrc := flag.String("api-src", "../../api", "the server's source, built with its bench-only CPU profile")
+	generations := flag.Int("generations", 300, "generations to profile at concurrency 16 (0: no profile)")
 	flag.Parse()
 	var ns []int
 	for _, s := range strings.Split(*sizes, ",") {
@@ -52,7 +54,7 @@ func main() {
 		}
 		ns = append(ns, n)
 	}
-	if err := run(*apiBin, *fakeBin, ns, *starts); err != nil {
+	if err := run(*apiBin, *fakeBin, *apiSrc, ns, *starts, *generations); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-scale:", err)
 		os.Exit(1)
 	}
@@ -64,7 +66,7 @@ type bench struct {
 	business           string
 }
 
-func run(apiBin, fakeBin string, sizes []int, starts int) error {
+func run(apiBin, fakeBin, apiSrc string, sizes []int, starts, generations int) error {
 	b := &bench{}
 	var err error
 	if b.api, err = filepath.Abs(apiBin); err != nil {
@@ -85,6 +87,12 @@ func run(apiBin, fakeBin string, sizes []int, starts int) error {
 	template := filepath.Join(b.work, "template")
 	if err := b.makeTemplate(template, fakeBin); err != nil {
 		return fmt.Errorf("template data: %w", err)
+	}
+
+	if generations > 0 {
+		if err := b.profileGenerations(apiSrc, template, fakeBin, generations, 20); err != nil {
+			return fmt.Errorf("profile generations: %w", err)
+		}
 	}
 
 	type row struct {
@@ -181,16 +189,8 @@ func (b *bench) makeTemplate(dir, fakeBin string) error {
 		return err
 	}
 	defer harness.Stop(srv.cmd, syscall.SIGTERM, 10*time.Second)
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		status, _, err := harness.Call(context.Background(), client, base, "GET", "/api/rekan/health", "", "")
-		if err == nil && status == 200 {
-			break
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("server not healthy after 60s:\n%s", srv.logs.String())
-		}
-		time.Sleep(20 * time.Millisecond)
+	if err := waitHealthy(base, srv.logs); err != nil {
+		return err
 	}
 	// The measured reads come from one address faster than the installed
 	// rate limits allow; lifting them for loopback persists in the data.
@@ -358,13 +358,13 @@ type server struct {
 
 // start runs bin serve on dir and returns once PocketBase's /api/health
 // answers (the listener is up), with the time from the process start.
-func start(bin, dir string, env []string, work string) (*server, string, time.Duration, error) {
+func start(bin, dir string, env []string, work string, extra ...string) (*server, string, time.Duration, error) {
 	port, err := harness.FreePort()
 	if err != nil {
 		return nil, "", 0, err
 	}
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	s := &server{cmd: exec.Command(bin, "serve", "--http", "127.0.0.1:"+strconv.Itoa(port), "--dir", dir), logs: &bytes.Buffer{}}
+	s := &server{cmd: exec.Command(bin, append([]string{"serve", "--http", "127.0.0.1:" + strconv.Itoa(port), "--dir", dir}, extra...)...), logs: &bytes.Buffer{}}
 	s.cmd.Dir, s.cmd.Env = work, env
 	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
 	begin := time.Now()
