@@ -8,10 +8,15 @@ import (
 	"os"
 
 	"github.com/pocketbase/pocketbase"
+
+	"github.com/rekan/rekan/api/internal/database"
 )
 
 // version is set at build time: -ldflags "-X main.version=…".
 var version = "dev"
+
+// registerBenchProfile is set only in bench builds (benchprofile.go).
+var registerBenchProfile = func(*pocketbase.PocketBase) {}
 
 func main() {
 	registerEnv()
@@ -27,6 +32,11 @@ func main() {
 		DefaultDev:           false,
 		DefaultDataDir:       "pb_data",
 		DefaultEncryptionEnv: "REKAN_ENCRYPTION_KEY",
+		// SQLite's page caches bounded, so memory does not grow with the
+		// database (the README's memory ceiling, bench/scale).
+		DBConnect:        database.Connect,
+		DataMaxOpenConns: database.MaxOpenConns,
+		DataMaxIdleConns: database.MaxIdleConns,
 	})
 	app.RootCmd.Version = version
 	app.RootCmd.Short = "Rekan: Instagram content for Brazilian micro-entrepreneurs"
@@ -44,6 +54,7 @@ func main() {
 	registerWebUI(app)
 	registerAdminCommands(app)
 	registerBackups(app)
+	registerBenchProfile(app)
 
 	if err := app.Start(); err != nil {
 		slog.Error("rekan stopped", "error", err)

@@ -134,9 +134,10 @@ func registerContentRuntime(app *pocketbase.PocketBase) *contentrt.Runtime {
 			return err
 		}
 		// Before serving, so no upload of this process is in flight: files
-		// a data migration left behind, or no record names any more.
+		// a data migration left behind. Only after the applied migrations
+		// changed: a full sweep reads every record, too slow at each start.
 		testPoint("before-sweep")
-		if n, err := storage.Sweep(e.App); err != nil {
+		if n, _, err := storage.SweepAfterMigrations(e.App); err != nil {
 			return fmt.Errorf("sweep stored files: %w", err)
 		} else if n > 0 {
 			e.App.Logger().Info("removed stored files no record references", "files", n)

@@ -172,9 +172,9 @@ func run(apiBin, fakeBin string, n int) error {
 	fmt.Printf("\ncontext: at concurrency 16 Rekan %.0f generations/s, the BAML runtime called directly %.0f/s (same Go client, same fakellm;\n"+
 		"         medians of %d alternating rounds, the ratio is the median of the rounds' ratios)\n",
 		rekanRate, directRate, ratioRounds)
-	fmt.Println("         lists the web app issues, p50 over", n, "requests each, against the same list with skipTotal=1:")
+	fmt.Println("         lists the web app issues, p50 over", n, "requests each, with the total and with skipTotal=1 (as the app asks):")
 	for _, l := range lists {
-		fmt.Printf("         %-58s %6.2f ms  skipTotal %6.2f ms  ×%.2f%s\n", l.name, ms(l.p50), ms(l.skipP50), float64(l.p50)/float64(l.skipP50), l.note)
+		fmt.Printf("         %-58s total %6.2f ms  skipTotal %6.2f ms  ×%.2f%s\n", l.name, ms(l.p50), ms(l.skipP50), float64(l.p50)/float64(l.skipP50), l.note)
 	}
 	fmt.Printf("         fakellm alone p50 %.2f ms p99 %.2f ms (direct call, included above);\n", ms(fake.p50), ms(fake.p99))
 	fmt.Printf("         throughput at concurrency 16: %.0f generations/s over %d requests (c1: %d requests)\n",
@@ -392,8 +392,7 @@ type listCost struct {
 func measureLists(base, token, businessID string, n int) ([]listCost, error) {
 	filter := url.QueryEscape("business = '" + businessID + "'")
 	cases := []struct{ name, path, note string }{
-		{"post history page (listPosts: shows the total)", "/api/collections/posts/records?page=1&perPage=10&sort=-created,-id&filter=" + filter,
-			"  (kept: the page shows the count and \"Página X de Y\")"},
+		{"post history page (listPosts)", "/api/collections/posts/records?page=1&perPage=10&sort=-created,-id&expand=request&filter=" + filter, ""},
 		{"newest post date (lastPostDate)", "/api/collections/posts/records?page=1&perPage=1&sort=-created&fields=created&filter=" + filter, ""},
 		{"businesses (getFullList)", "/api/collections/businesses/records?page=1&perPage=1000&sort=name", ""},
 	}
@@ -409,13 +408,10 @@ func measureLists(base, token, businessID string, n int) ([]listCost, error) {
 				return time.Since(start), err
 			}
 		}
-		path := c.path
-		skipPath := c.path + "&skipTotal=1"
-		if c.name != "post history page (listPosts: shows the total)" {
-			// The app already asks these without the total.
-			path = skipPath
-		}
-		with, err := measure(n, 1, time1(path))
+		// The app asks every one of them with skipTotal; the total is
+		// timed for what it would cost (bench/scale: against the number
+		// of posts).
+		with, err := measure(n, 1, time1(c.path))
 		if err != nil {
 			return nil, err
 		}

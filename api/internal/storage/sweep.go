@@ -3,19 +3,61 @@
 package storage
 
 import (
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path"
 	"strings"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
+	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // Swept are the collections whose files the sweep owns: posts by name (its
 // id differs per instance), the requests and versions by their fixed ids,
 // which also names their folder after a down migration removed them.
 var Swept = []string{"posts", "pbc_rekanrequests", "pbc_rekanversions"}
+
+// sweptParam is the _params row holding the applied migrations as they were
+// at the last completed sweep.
+const sweptParam = "rekan_storage_swept"
+
+// SweepAfterMigrations runs Sweep when the applied migrations differ from
+// those of the last completed sweep: every file Sweep exists for is left by
+// a migration (up, down, or one killed and applied again), and a full sweep
+// reads every record and lists every stored file, which at each start grows
+// with the data. The mark is written only after a sweep completes, so a
+// kill before or during the sweep leaves it to the next start. It returns
+// how many files it removed and whether it swept.
+func SweepAfterMigrations(app core.App) (int, bool, error) {
+	var applied string
+	if err := app.DB().NewQuery("SELECT COUNT(*) || ':' || IFNULL(MAX([[applied]]), 0) || ':' || IFNULL(SUM([[applied]]), 0) FROM {{_migrations}}").Row(&applied); err != nil {
+		return 0, false, fmt.Errorf("applied migrations: %w", err)
+	}
+	var swept string
+	err := app.DB().NewQuery("SELECT [[value]] FROM {{_params}} WHERE [[id]] = {:id}").Bind(dbx.Params{"id": sweptParam}).Row(&swept)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, false, fmt.Errorf("last sweep: %w", err)
+	}
+	mark, _ := json.Marshal(applied)
+	if swept == string(mark) {
+		return 0, false, nil
+	}
+	n, err := Sweep(app)
+	if err != nil {
+		return n, true, err
+	}
+	now := types.NowDateTime().String()
+	_, err = app.DB().NewQuery("INSERT INTO {{_params}} ([[id]], [[value]], [[created]], [[updated]]) VALUES ({:id}, {:value}, {:now}, {:now}) ON CONFLICT([[id]]) DO UPDATE SET [[value]] = excluded.[[value]], [[updated]] = excluded.[[updated]]").
+		Bind(dbx.Params{"id": sweptParam, "value": string(mark), "now": now}).Execute()
+	if err != nil {
+		return n, true, fmt.Errorf("mark the sweep: %w", err)
+	}
+	return n, true, nil
+}
 
 // Sweep removes the stored files that no record references in the swept
 // collections: copies a data migration left behind after its commit (it

@@ -103,15 +103,35 @@ export function deletePost(postId: string): Promise<boolean> {
 
 export const HISTORY_PAGE_SIZE = 10;
 
-/** One page of a business's posts, newest first; only those in `stage` when given. */
-export function listPosts(businessId: string, page: number, stage = '') {
-	return pb.collection('posts').getList(page, HISTORY_PAGE_SIZE, {
-		filter: stage
-			? pb.filter('business = {:id} && stage = {:stage}', { id: businessId, stage })
-			: pb.filter('business = {:id}', { id: businessId }),
-		sort: '-created,-id',
-		expand: 'request'
-	});
+/** A page of the history and whether an older page follows. */
+export interface PostPage {
+	items: Post[];
+	page: number;
+	hasMore: boolean;
+}
+
+/**
+ * One page of a business's posts, newest first; only those in `stage` when given.
+ * Without PocketBase's total, a COUNT over every post of the client that grows with
+ * the history (issue 23): whether an older page follows is the one post after this
+ * page, asked for alongside (its own request key, so neither cancels the other).
+ */
+export async function listPosts(businessId: string, page: number, stage = ''): Promise<PostPage> {
+	const filter = stage
+		? pb.filter('business = {:id} && stage = {:stage}', { id: businessId, stage })
+		: pb.filter('business = {:id}', { id: businessId });
+	const sort = '-created,-id';
+	const [res, next] = await Promise.all([
+		pb.collection('posts').getList(page, HISTORY_PAGE_SIZE, { filter, sort, expand: 'request', skipTotal: true }),
+		pb.collection('posts').getList(page * HISTORY_PAGE_SIZE + 1, 1, {
+			filter,
+			sort,
+			fields: 'id',
+			skipTotal: true,
+			requestKey: null
+		})
+	]);
+	return { items: res.items, page, hasMore: next.items.length > 0 };
 }
 
 /** Date of the newest post of a business, or "" when it has none. */

@@ -2,8 +2,7 @@
 // three parts of the page change it: the load gives the first page, the brief
 // form refreshes it after a generation, the cards edit and delete posts.
 import { tick } from 'svelte';
-import type { ListResult } from 'pocketbase';
-import { listPosts } from '$lib/api';
+import { listPosts, type PostPage } from '$lib/api';
 import { describeError, type Attempt, type Problem } from '$lib/errors';
 import { redirectIfSessionLost } from '$lib/session-loss';
 import type { Post } from '$lib/types';
@@ -11,8 +10,8 @@ import type { Post } from '$lib/types';
 export class PagedPosts {
 	posts = $state<Post[]>([]);
 	page = $state(1);
-	totalPages = $state(1);
-	totalItems = $state(0);
+	/** An older page follows this one. */
+	hasMore = $state(false);
 	problem = $state<Problem | null>(null);
 	loading = $state(false);
 	/** Only posts in this stage ("" = all). */
@@ -21,7 +20,7 @@ export class PagedPosts {
 	fresh = $state<Set<string>>(new Set());
 	readonly #businessId: string;
 
-	constructor(businessId: string, first: Attempt<ListResult<Post>>) {
+	constructor(businessId: string, first: Attempt<PostPage>) {
 		this.#businessId = businessId;
 		if (first.ok) this.#show(first.value);
 		else this.problem = first.problem;
@@ -54,14 +53,12 @@ export class PagedPosts {
 
 	remove(postId: string): void {
 		this.posts = this.posts.filter((p) => p.id !== postId);
-		this.totalItems = Math.max(0, this.totalItems - 1);
 		if (this.posts.length === 0 && this.page > 1) void this.load(this.page - 1);
 	}
 
-	#show(res: ListResult<Post>): void {
+	#show(res: PostPage): void {
 		this.posts = res.items;
 		this.page = res.page;
-		this.totalPages = Math.max(1, res.totalPages);
-		this.totalItems = res.totalItems;
+		this.hasMore = res.hasMore;
 	}
 }
