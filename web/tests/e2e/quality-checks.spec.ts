@@ -185,7 +185,7 @@ test('the business form stores units, delivery areas and opening hours for the c
 	await page.getByRole('button', { name: '+ Adicionar serviço' }).click();
 	await page.getByLabel('Serviço 1').fill('Pão de queijo');
 	await page.getByLabel('Preço (R$)').nth(0).fill('80');
-	await page.getByLabel('Por').nth(0).fill('cento');
+	await page.getByLabel('Por', { exact: true }).nth(0).fill('cento');
 	await page.getByLabel('Onde entrega').fill('São Mateus, Centro, São Mateus');
 	await page.getByLabel('Dias e horários').fill('segunda a sábado, 6h às 20h');
 	await page.getByRole('button', { name: 'Cadastrar cliente' }).click();
@@ -201,7 +201,7 @@ test('the business form stores units, delivery areas and opening hours for the c
 	expect(stored.opening_hours).toBe('segunda a sábado, 6h às 20h');
 
 	await page.getByRole('link', { name: 'Editar perfil' }).click();
-	await expect(page.getByLabel('Por').nth(0)).toHaveValue('cento');
+	await expect(page.getByLabel('Por', { exact: true }).nth(0)).toHaveValue('cento');
 	await expect(page.getByLabel('Onde entrega')).toHaveValue('São Mateus, Centro');
 	await expect(page.getByLabel('Dias e horários')).toHaveValue('segunda a sábado, 6h às 20h');
 	await expectAccessible(page, 'business form with the claim fields');
