@@ -3,9 +3,12 @@
 // browser with no session, approves one and asks for a change on the other;
 // the operator sees both, revises the second with the LLM, the owner
 // approves the revision on the same link, and the operator publishes both.
-import { test, expect, expectAccessible, apiSession, snap } from './fixtures';
+import { test, expect, expectAccessible, apiSession, snap, ownClient } from './fixtures';
 import { readStack } from './stack';
 import { paintPhoto } from './synthetic-photo';
+
+// Generates: a client address of its own for the per-IP limits (ownClient).
+test.use(ownClient(23));
 
 // The suite shares its operators: the client made here is deleted after the
 // test (pass or fail), so later specs still see the operator's empty list.

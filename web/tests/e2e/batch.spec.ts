@@ -3,7 +3,10 @@
 // runs on the server with one client's LLM calls failing (fakellm matched
 // on that client's name), progress shows as items finish, the failure is
 // listed and "Tentar de novo" writes it.
-import { test, expect, newOperatorAsSuperuser, signInAs } from './fixtures';
+import { test, expect, newOperatorAsSuperuser, signInAs, ownClient } from './fixtures';
+
+// Generates: a client address of its own for the per-IP limits (ownClient).
+test.use(ownClient(21));
 
 interface ComingDate {
 	occasion_id: string;
@@ -12,7 +15,7 @@ interface ComingDate {
 	clients: { id: string }[];
 }
 
-test('a batch for three clients with one failing, then its retry', async ({ page, request, stack, fake }) => {
+test('a batch for three clients with one failing, then its retry', { tag: '@local-stack' }, async ({ page, request, stack, fake }) => {
 	const base = stack.baseURL;
 	const { headers, ...user } = await newOperatorAsSuperuser(request, stack, 'lote@example.com', 'senha-longa-do-lote');
 	const names = ['Doceria Um', 'Doceria Dois', 'Doceria Três'];

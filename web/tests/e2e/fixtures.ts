@@ -228,3 +228,13 @@ export async function signInAs(page: Page, request: APIRequestContext, stack: St
 	if (!page.url().startsWith(stack.baseURL)) await page.goto('/termos');
 	await page.evaluate((value) => localStorage.setItem('pocketbase_auth', value), auth);
 }
+
+/**
+ * Options for `test.use`: the spec's browser and API calls come from a
+ * client address of its own (the local stack trusts X-Forwarded-For, as
+ * behind Caddy), so its generations spend their own per-IP limit, not that
+ * of the specs after it. `n` (2-254) must differ between specs.
+ */
+export function ownClient(n: number): { extraHTTPHeaders: Record<string, string> } {
+	return { extraHTTPHeaders: { 'X-Forwarded-For': `127.0.0.${n}` } };
+}

@@ -4,7 +4,10 @@
 // writes from the real prompt; everything else is the real stack.
 // Runs after the journey (file order), whose first step needs ana without clients.
 import type { APIRequestContext } from '@playwright/test';
-import { test, expect, login, apiToken, snap, expectAccessible } from './fixtures';
+import { test, expect, login, apiToken, snap, expectAccessible, ownClient } from './fixtures';
+
+// Generates: a client address of its own for the per-IP limits (ownClient).
+test.use(ownClient(26));
 
 /** Creates a business of the token's operator through the API; returns its id. */
 async function createBusiness(request: APIRequestContext, baseURL: string, token: string, data: Record<string, unknown>) {

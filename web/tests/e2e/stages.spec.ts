@@ -1,8 +1,11 @@
 // A post's journey from the operator's side: the stage and the publish date
 // on the card, moves through the server's rules (record an approval given
 // on WhatsApp, publish, undo, archive) and the history filtered by stage.
-import { test, expect, login, apiToken, expectAccessible } from './fixtures';
+import { test, expect, login, apiToken, expectAccessible, ownClient } from './fixtures';
 import { createBusiness, seedPost, superuserToken } from './records';
+
+// Generates: a client address of its own for the per-IP limits (ownClient).
+test.use(ownClient(25));
 
 test('stage and publish date: set the date, approve by WhatsApp, publish, undo, archive, filter', { tag: '@local-stack' }, async ({ page, request, stack }) => {
 	if (!stack.superuser) throw new Error('needs a superuser of the stack, which only the local setup creates');

@@ -1,7 +1,10 @@
 // Posts appear as the model writes them (issue 23 §1), in the tab that asked
 // and in another tab of the same operator, which also follows the stored
 // posts without a reload (issue 22).
-import { test, expect, newOperatorAsSuperuser, signInAs } from './fixtures';
+import { test, expect, newOperatorAsSuperuser, signInAs, ownClient } from './fixtures';
+
+// Generates: a client address of its own for the per-IP limits (ownClient).
+test.use(ownClient(22));
 
 test('a held stream shows the caption so far, then the post, in both tabs', { tag: '@local-stack' }, async ({ page, request, stack, fake }) => {
 	const { headers, ...user } = await newOperatorAsSuperuser(request, stack, 'stream.op@example.com', 'senha-longa-para-os-testes');

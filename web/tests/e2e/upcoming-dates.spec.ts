@@ -5,7 +5,10 @@
 // so the expected date is read from the dates route, not hard-coded.
 // Last, the date is planned for the client, and the agenda's "Datas chegando" says so.
 // Runs after the journey (file order), whose first step needs ana without clients.
-import { test, expect, login, apiToken, snap, expectAccessible } from './fixtures';
+import { test, expect, login, apiToken, snap, expectAccessible, ownClient } from './fixtures';
+
+// Generates: a client address of its own for the per-IP limits (ownClient).
+test.use(ownClient(24));
 
 interface UpcomingDate {
 	occasion_id: string;
