@@ -170,7 +170,7 @@ func (h *handler) runBatchItem(ctx context.Context, app core.App, b *core.Record
 		h.deps.Logger.Error("batch item not stored", "batch", b.Id, "business", biz.Id, "error", err)
 		return "", errors.New(msgRequestNotSaved)
 	}
-	if _, err := h.produce(ctx, app, b.GetString("operator"), pending.Posts, req); err != nil {
+	if _, err := h.produce(ctx, app, "", pending.Posts, req); err != nil {
 		return pending.Request.Id, errors.New(classify(err).message)
 	}
 	return pending.Request.Id, nil

@@ -206,7 +206,7 @@ func (h *handler) write(e *core.RequestEvent, posts []*core.Record, req content.
 // goes to the owner's open tabs (package live), never to the database.
 func (h *handler) writePosts(ctx context.Context, app core.App, owner string, posts []*core.Record, req content.Request) (content.Result, error) {
 	streamer, ok := h.deps.Content.(content.StreamWriter)
-	if !ok {
+	if !ok || owner == "" {
 		return h.deps.Content.WritePosts(ctx, req)
 	}
 	businessID := posts[0].GetString("business")
@@ -366,7 +366,8 @@ func (h *handler) markFailed(app core.App, posts []*core.Record, cause error) []
 // the outcome in posts: the generated posts, or the failure (then err is
 // the Writer's or the store's, for classify, and the posts are failed).
 // owner is the operator who follows the posts being written (the
-// business's owner: only they may subscribe to its live topic).
+// business's owner: only they may subscribe to its live topic); empty
+// (a batch item, whose progress is the batch record) does not stream.
 func (h *handler) produce(ctx context.Context, app core.App, owner string, posts []*core.Record, req content.Request) ([]*core.Record, error) {
 	ctx, cancel := context.WithTimeout(ctx, h.deps.Timeout)
 	defer cancel()
