@@ -202,6 +202,7 @@ export interface Batch {
 	count: number;
 	status: 'running' | 'done';
 	items: BatchItem[];
+	updated: string;
 }
 
 /** A post on the operator's agenda (GET /api/rekan/agenda). */
