@@ -110,3 +110,98 @@ func TestStoppingTakesNoItem(t *testing.T) {
 		t.Errorf("stopping worker ran %d items; item %+v", calls, batch.Items(b)[0])
 	}
 }
+
+// hookGate admits everything and calls onLeave with each Leave's number
+// (1-based): Leave follows an item's outcome and every claim that found
+// nothing, so a test can act at an exact point of the dispatcher.
+type hookGate struct {
+	mu      sync.Mutex
+	leaves  int
+	onLeave func(n int)
+}
+
+func (g *hookGate) Enter() bool { return true }
+func (g *hookGate) Leave() {
+	g.mu.Lock()
+	g.leaves++
+	n := g.leaves
+	g.mu.Unlock()
+	if g.onLeave != nil {
+		g.onLeave(n)
+	}
+}
+
+// TestRetryRacingTheDispatcher: a retry whose Kick lands while the worker
+// still runs is not lost, at the two points where it could be: while
+// another item of the batch is being written (the dispatcher waits for a
+// slot), and just after the dispatcher found nothing pending but before it
+// stopped. Either way the retried item is written and the batch ends done.
+func TestRetryRacingTheDispatcher(t *testing.T) {
+	cases := []struct {
+		name  string
+		items []batch.Item
+		// retryAt: the Leave after which the retry happens; 0 = while
+		// item "b" is being written.
+		retryAt int
+	}{
+		// Leave 1: item a's outcome; leave 2: the claim that found nothing.
+		{"after the empty claim", []batch.Item{{Business: "a", Status: batch.StatusPending}}, 2},
+		{"while another item runs", []batch.Item{{Business: "a", Status: batch.StatusPending}, {Business: "b", Status: batch.StatusPending}}, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			app := fx.NewApp(t)
+			defer app.Cleanup()
+			id := newBatch(t, app, tc.items...)
+			g := &hookGate{}
+			w := batch.NewWorker(app, g, 1, nil)
+			var mu sync.Mutex
+			runs := map[string]int{}
+			retry := func() {
+				if _, n, err := w.Retry(id); err != nil || n != 1 {
+					t.Errorf("retry: %d items, %v", n, err)
+				}
+				w.Kick()
+			}
+			failedA := make(chan struct{})
+			w.SetRun(func(_ context.Context, _ core.App, _ *core.Record, it batch.Item) (string, error) {
+				mu.Lock()
+				runs[it.Business]++
+				n := runs[it.Business]
+				mu.Unlock()
+				switch {
+				case it.Business == "a" && n == 1:
+					return "r-a", errors.New("O provedor de IA falhou.")
+				case it.Business == "b":
+					// Item a's failure is stored before b is claimed
+					// (one slot); retry it while b is being written.
+					<-failedA
+					retry()
+				}
+				return "r-" + it.Business, nil
+			})
+			g.onLeave = func(n int) {
+				if n == 1 && tc.retryAt == 0 {
+					close(failedA)
+				}
+				if n == tc.retryAt {
+					retry()
+				}
+			}
+			w.Kick()
+			w.Wait()
+			b, err := app.FindRecordById(batch.Collection, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range batch.Items(b) {
+				if it.Status != batch.StatusDone {
+					t.Errorf("item %+v, want done", it)
+				}
+			}
+			if runs["a"] != 2 || b.GetString("status") != batch.StatusDone {
+				t.Errorf("a ran %d times (want 2), batch %q", runs["a"], b.GetString("status"))
+			}
+		})
+	}
+}
