@@ -222,6 +222,8 @@ export interface Agenda {
 	clients: number;
 	/** atrasados, hoje, proximos (7 days), depois; posts holds at most 50 of total. */
 	buckets: { key: 'atrasados' | 'hoje' | 'proximos' | 'depois'; total: number; posts: AgendaItem[] }[];
+	/** Sem data: posts still on their way out without a publish date, newest first; posts holds at most 20 of total. */
+	undated: { total: number; posts: AgendaItem[] };
 	/** Every day of the month, with its posts. */
 	days: { date: string; posts: AgendaItem[] }[];
 	/** Each client's plan in the month: scheduled of target (0 = no plan). */
