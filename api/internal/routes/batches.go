@@ -119,11 +119,36 @@ func (h *handler) validateBatch(app core.App, operator string, form *batchForm) 
 	occasion, ok := calendar.Default.Occasion(form.OccasionID)
 	if !ok {
 		errs["occasion_id"] = validation.NewError("validation_invalid_occasion", "Escolha uma data do calendário.")
+	} else if unfit := unfitClients(occasion, clients); len(unfit) > 0 && errs["clients"] == nil {
+		// The date a client's segments and state do not fit is refused, as
+		// posts:generate and ideas refuse it for one client: the operator
+		// unticks the client or corrects its segments on the profile.
+		errs["clients"] = validation.NewError("validation_occasion_unfit", msgOccasionUnfit(occasion.Name, unfit))
 	}
 	date := occasionDate(errs, occasion, ok, form.Date, h.today())
 	check := generateForm{Brief: occasionBrief(form.Brief, occasion, date), Count: form.Count}
 	addErrors(errs, check.validate())
 	return clients, errs
+}
+
+// unfitClients names the clients occasion does not fit.
+func unfitClients(occasion *calendar.Occasion, clients []*core.Record) []string {
+	var names []string
+	for _, c := range clients {
+		if !occasion.Fits(businessFilter(c)) {
+			names = append(names, c.GetString("name"))
+		}
+	}
+	return names
+}
+
+// msgOccasionUnfit says which clients a date does not fit, and what to do.
+func msgOccasionUnfit(occasion string, names []string) string {
+	if len(names) == 1 {
+		return fmt.Sprintf("%s não é uma data para %s: desmarque o cliente ou corrija os segmentos dele no perfil.", occasion, names[0])
+	}
+	list := strings.Join(names[:len(names)-1], ", ") + " e " + names[len(names)-1]
+	return fmt.Sprintf("%s não é uma data para %s: desmarque esses clientes ou corrija os segmentos deles no perfil.", occasion, list)
 }
 
 // addErrors adds a validation's field errors to errs.

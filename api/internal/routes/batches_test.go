@@ -32,6 +32,19 @@ func (w *failingFor) WritePosts(ctx context.Context, req content.Request) (conte
 	return w.scriptedWriter.WritePosts(ctx, req)
 }
 
+// setSegment rewrites a client's free-text segment (its tags follow it).
+func setSegment(t testing.TB, app core.App, id, segment string) {
+	t.Helper()
+	biz, err := app.FindRecordById("businesses", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	biz.Set("segment", segment)
+	if err := app.Save(biz); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // batchItems reads the one batch stored, after the worker is idle.
 func storedBatch(t testing.TB, app core.App) (*core.Record, []batch.Item) {
 	t.Helper()
@@ -128,6 +141,46 @@ func TestBatches(t *testing.T) {
 			url:  "/api/rekan/batches",
 			body: fmt.Sprintf(`{"clients":[%q],"occasion_id":"dia-das-maes","date":"2026-05-11"}`, fx.AliceBusiness),
 			want: []string{`"date"`},
+		},
+		{
+			name: "a date that does not fit a client: refused, naming it", perHr: 10, status: 400,
+			url:  "/api/rekan/batches",
+			body: fmt.Sprintf(`{"clients":[%q],"occasion_id":"dia-da-pizza","date":"2026-07-10"}`, carol),
+			want: []string{`"clients":{"code":"validation_occasion_unfit","message":"Dia da Pizza não é uma data para Carol Doces: desmarque o cliente ou corrija os segmentos dele no perfil."}`},
+			check: func(t testing.TB, v *env) {
+				if n, _ := v.app.CountRecords(batch.Collection); n != 0 || spends(t, v.app, fx.AliceID) != 0 || len(v.writer.calls) != 0 {
+					t.Errorf("a refused batch left %d batches or spends or calls", n)
+				}
+			},
+		},
+		{
+			name: "a date that fits only some clients: the others named", perHr: 10, status: 400,
+			seed: func(t testing.TB, v *env) {
+				setSegment(t, v.app, v.dora, "pizzaria")
+			},
+			url:  "/api/rekan/batches",
+			body: fmt.Sprintf(`{"clients":[%q,%q,%q],"occasion_id":"dia-da-pizza","date":"2026-07-10"}`, carol, dora, fx.AliceBusiness),
+			want: []string{`"validation_occasion_unfit","message":"Dia da Pizza não é uma data para Carol Doces e Confeitaria da Lu: desmarque esses clientes`},
+			check: func(t testing.TB, v *env) {
+				if n, _ := v.app.CountRecords(batch.Collection); n != 0 || spends(t, v.app, fx.AliceID) != 0 {
+					t.Errorf("a refused batch left %d batches or spends", n)
+				}
+			},
+		},
+		{
+			name: "a date that fits every client chosen", perHr: 10, status: 201,
+			seed: func(t testing.TB, v *env) {
+				setSegment(t, v.app, v.dora, "Pizzaria do bairro")
+				v.writer.name = ""
+			},
+			url:  "/api/rekan/batches",
+			body: fmt.Sprintf(`{"clients":[%q],"occasion_id":"dia-da-pizza","date":"2026-07-10"}`, dora),
+			want: []string{`"occasion":"dia-da-pizza"`},
+			check: func(t testing.TB, v *env) {
+				if b, items := storedBatch(t, v.app); b.GetString("status") != batch.StatusDone || items[0].Status != batch.StatusDone {
+					t.Errorf("batch %s %+v", b.GetString("status"), items)
+				}
+			},
 		},
 		{
 			name: "over the budget: nothing written", perHr: 2, status: 429,
