@@ -44,20 +44,21 @@ func (g *gate) Enter() bool { g.mu.Lock(); defer g.mu.Unlock(); return !g.closed
 func (g *gate) Leave()      {}
 
 // TestResume: at start, items a stop cut off (running) end failed with the
-// interruption message and pending ones are generated.
+// interruption message, keeping their request for the retry, and pending
+// ones are generated.
 func TestResume(t *testing.T) {
 	app := fx.NewApp(t)
 	defer app.Cleanup()
 	id := newBatch(t, app,
 		batch.Item{Business: "a", Status: batch.StatusDone, Request: "r1"},
-		batch.Item{Business: "b", Status: batch.StatusRunning},
+		batch.Item{Business: "b", Status: batch.StatusRunning, Request: "r2"},
 		batch.Item{Business: "c", Status: batch.StatusPending},
 		batch.Item{Business: "d", Status: batch.StatusPending},
 	)
 	var mu sync.Mutex
 	ran := map[string]bool{}
 	w := batch.NewWorker(app, nil, 2, nil)
-	w.SetRun(func(_ context.Context, _ core.App, _ *core.Record, it batch.Item) (string, error) {
+	w.SetRun(func(_ context.Context, _ core.App, _ *core.Record, it batch.Item, _ func(string)) (string, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		ran[it.Business] = true
@@ -77,7 +78,7 @@ func TestResume(t *testing.T) {
 	items := batch.Items(b)
 	want := []batch.Item{
 		{Business: "a", Status: batch.StatusDone, Request: "r1"},
-		{Business: "b", Status: batch.StatusFailed, Error: batch.MsgInterrupted},
+		{Business: "b", Status: batch.StatusFailed, Request: "r2", Error: batch.MsgInterrupted},
 		{Business: "c", Status: batch.StatusDone, Request: "r3"},
 		{Business: "d", Status: batch.StatusFailed, Request: "r4", Error: "O provedor de IA falhou."},
 	}
@@ -102,7 +103,10 @@ func TestStoppingTakesNoItem(t *testing.T) {
 	id := newBatch(t, app, batch.Item{Business: "a", Status: batch.StatusPending})
 	w := batch.NewWorker(app, &gate{closed: true}, 2, nil)
 	calls := 0
-	w.SetRun(func(context.Context, core.App, *core.Record, batch.Item) (string, error) { calls++; return "", nil })
+	w.SetRun(func(context.Context, core.App, *core.Record, batch.Item, func(string)) (string, error) {
+		calls++
+		return "", nil
+	})
 	w.Kick()
 	w.Wait()
 	b, _ := app.FindRecordById(batch.Collection, id)
@@ -164,7 +168,7 @@ func TestRetryRacingTheDispatcher(t *testing.T) {
 				w.Kick()
 			}
 			failedA := make(chan struct{})
-			w.SetRun(func(_ context.Context, _ core.App, _ *core.Record, it batch.Item) (string, error) {
+			w.SetRun(func(_ context.Context, _ core.App, _ *core.Record, it batch.Item, _ func(string)) (string, error) {
 				mu.Lock()
 				runs[it.Business]++
 				n := runs[it.Business]
@@ -203,5 +207,34 @@ func TestRetryRacingTheDispatcher(t *testing.T) {
 				t.Errorf("a ran %d times (want 2), batch %q", runs["a"], b.GetString("status"))
 			}
 		})
+	}
+}
+
+// TestStoredRequestIsOnTheRunningItem: the request a run stores is on its
+// item while the LLM is still writing, so a stop then leaves the item
+// knowing its request; the item's outcome keeps it.
+func TestStoredRequestIsOnTheRunningItem(t *testing.T) {
+	app := fx.NewApp(t)
+	defer app.Cleanup()
+	id := newBatch(t, app, batch.Item{Business: "a", Status: batch.StatusPending})
+	w := batch.NewWorker(app, nil, 1, nil)
+	var during batch.Item
+	w.SetRun(func(_ context.Context, app core.App, _ *core.Record, _ batch.Item, stored func(string)) (string, error) {
+		stored("r1")
+		b, err := app.FindRecordById(batch.Collection, id)
+		if err != nil {
+			return "", err
+		}
+		during = batch.Items(b)[0]
+		return "", errors.New("O provedor de IA falhou.")
+	})
+	w.Kick()
+	w.Wait()
+	if during.Status != batch.StatusRunning || during.Request != "r1" {
+		t.Errorf("while running: %+v, want running with request r1", during)
+	}
+	b, _ := app.FindRecordById(batch.Collection, id)
+	if it := batch.Items(b)[0]; it.Status != batch.StatusFailed || it.Request != "r1" {
+		t.Errorf("after: %+v, want failed keeping request r1", it)
 	}
 }
