@@ -28,13 +28,11 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/rekan/rekan/eval/fakellm"
 	"github.com/rekan/rekan/eval/stack"
 	"github.com/rekan/rekan/eval/stack/durability"
 )
@@ -67,7 +65,7 @@ func run(beforeBin, afterBin, fakeBin string) error {
 		jpegs[i] = browserPhoto(uint64(i))
 	}
 	fmt.Printf("one request, %d posts, %d photos of 1600x1200 (%.0f KB each, as the web app scales them)\n", posts, photos, float64(len(jpegs[0]))/1024)
-	fake, err := fakellm.StartProcess(context.Background(), exec.Command(fakeBin))
+	fake, err := stack.StartFakeProcess(context.Background(), fakeBin)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/rekan/rekan/api/internal/calendar"
+	"github.com/rekan/rekan/api/internal/post"
 )
 
 // Bucket keys of the operator's agenda, in the order it shows them.
@@ -34,8 +35,8 @@ const maxFirstLine = 140
 // Stages that leave the agenda's "atrasados": the post went out, or was put
 // aside.
 const (
-	stagePublished = "publicado"
-	stageArchived  = "arquivado"
+	stagePublished = post.StagePublished
+	stageArchived  = post.StageArchived
 )
 
 // ClientRef names a post's client.
