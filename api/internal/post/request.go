@@ -40,6 +40,11 @@ var ModelThumb = fmt.Sprintf("%dx%df", photo.ModelEdge, photo.ModelEdge)
 // MsgUnknownPhoto refuses a selection naming a photo its request lacks.
 const MsgUnknownPhoto = "Foto desconhecida: escolha entre as fotos do pedido."
 
+// TestPoint is called at fixed points of storing a request; the server
+// sets it to kill itself there when REKAN_TEST_KILL_AT names the point
+// (api/register.go), so a test can check what the next start finds.
+var TestPoint = func(string) {}
+
 // Pending is a request and its posts, all generating.
 type Pending struct {
 	Request *core.Record
@@ -106,6 +111,8 @@ func CreatePending(app core.App, businessID, brief string, count int, types []st
 				return fmt.Errorf("save post: %w", err)
 			}
 		}
+		// The photos are in storage, the rows not committed yet.
+		TestPoint("request-stored")
 		return nil
 	})
 	if err != nil {
