@@ -99,6 +99,8 @@ export interface Post {
 	edited: boolean;
 	/** Claims the operator marked as confirmed by the client. */
 	confirmed_claims?: string[] | null;
+	/** "Desfazer" applies: the post's latest stage move is the operator's own (computed by the server from post_events). */
+	undoable?: boolean;
 	created: string;
 	updated: string;
 	/** The request, when listed with expand=request (the routes always expand it). */
