@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/rekan/rekan/eval/fakellm"
 	"github.com/rekan/rekan/eval/stack"
 )
 
@@ -32,12 +31,12 @@ func (b *bench) profileGenerations(apiSrc, template, fakeBin string, n, top int)
 	if out, err := exec.Command("cp", "-a", template, dir).CombinedOutput(); err != nil {
 		return fmt.Errorf("copy: %w: %s", err, out)
 	}
-	fake, err := fakellm.StartProcess(context.Background(), exec.Command(fakeBin))
+	fake, err := stack.StartFakeProcess(context.Background(), fakeBin)
 	if err != nil {
 		return err
 	}
 	defer fake.Stop()
-	env := append(slices.Clone(b.env), "REKAN_LLM_BASE_URL="+fake.URL+"/v1", "REKAN_LLM_API_KEY=bench-key", "REKAN_WRITER_MODEL=bench-writer")
+	env := append(slices.Clone(b.env), fake.Env()...)
 	profile := filepath.Join(b.work, "server.pprof")
 	s, base, _, err := start(bin, dir, env, b.work, "--cpuprofile", profile)
 	if err != nil {

@@ -254,6 +254,12 @@ func withRequest(app core.App, posts []*core.Record) []*core.Record {
 			app.Logger().Warn("expand posts", "path", path, "error", err)
 		}
 	}
+	// As the records API answers them (post.UndoableField).
+	for _, p := range posts {
+		if err := post.SetUndoable(app, p); err != nil {
+			app.Logger().Warn("undoable post", "post", p.Id, "error", err)
+		}
+	}
 	return posts
 }
 
