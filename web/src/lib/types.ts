@@ -204,6 +204,7 @@ export interface Batch {
 	count: number;
 	status: typeof BATCH_STATUS.running | typeof BATCH_STATUS.done;
 	items: BatchItem[];
+	updated: string;
 }
 
 /** A post on the operator's agenda (GET /api/rekan/agenda). */
@@ -223,6 +224,8 @@ export interface Agenda {
 	clients: number;
 	/** In AGENDA_BUCKETS order; posts holds at most 50 of total. */
 	buckets: { key: AgendaBucket; total: number; posts: AgendaItem[] }[];
+	/** Sem data: posts still on their way out without a publish date, newest first; posts holds at most 20 of total. */
+	undated: { total: number; posts: AgendaItem[] };
 	/** Every day of the month, with its posts. */
 	days: { date: string; posts: AgendaItem[] }[];
 	/** Each client's plan in the month: scheduled of target (0 = no plan). */
