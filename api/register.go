@@ -103,7 +103,7 @@ func registerSettings(app *pocketbase.PocketBase) {
 	})
 	settings.BindMail(app)
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
-		e.Router.Bind(settings.ExplainRateLimit())
+		e.Router.Bind(settings.ExplainRateLimit(), settings.LimitSuperuserUploads())
 		return e.Next()
 	})
 }

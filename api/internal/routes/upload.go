@@ -63,13 +63,23 @@ const UploadIdleTimeout = 30 * time.Second
 // uploadDeadlines gives every request body (the generate route's photos,
 // the records API's and the admin UI's file uploads) a read deadline that
 // each read that returns bytes moves UploadIdleTimeout ahead, never past
-// the server's own bound on the whole request. It runs before streamBody
-// and wraps the raw body, under PocketBase's rereadable copy when one is
-// kept.
+// the server's own bound on the whole request. It wraps the raw body,
+// under PocketBase's rereadable copy when one is kept, before the rate
+// limiter and streamBody run.
+//
+// A request refused before its body was read whole (the rate limit, the
+// session, the ownership check, a refused photo) is answered once the rest
+// of the body is read, up to maxDrainBytes. Answered at once, the
+// connection was kept alive with the upload still arriving: its next
+// bytes were parsed as a request, answered with a 400 nobody sent, and the
+// connection reset under them. A client sending its whole body before
+// reading, as a proxy does, may meet the reset before the answer: behind
+// Caddy on a loaded machine a refused upload read as Caddy's 502, "the AI
+// provider failed". Read whole, the connection stays in step.
 func uploadDeadlines() *hook.Handler[*core.RequestEvent] {
 	return &hook.Handler[*core.RequestEvent]{
 		Id:       "rekanUploadDeadlines",
-		Priority: apis.DefaultBodyLimitMiddlewarePriority - 2,
+		Priority: apis.DefaultRateLimitMiddlewarePriority - 2,
 		Func: func(e *core.RequestEvent) error {
 			if e.Request.Body == nil || e.Request.Body == http.NoBody || e.Request.ContentLength == 0 {
 				return e.Next()
@@ -83,10 +93,19 @@ func uploadDeadlines() *hook.Handler[*core.RequestEvent] {
 			} else {
 				d.ReadCloser, e.Request.Body = e.Request.Body, d
 			}
-			return e.Next()
+			err := e.Next()
+			if err != nil {
+				d.drain(e.Request.ContentLength)
+			}
+			return err
 		},
 	}
 }
+
+// maxDrainBytes bounds what is read of a refused request's body before
+// answering: the largest upload a route accepts. A body announced larger
+// is refused at once (the body limits) and its connection closed.
+const maxDrainBytes = maxMultipartBytes
 
 // requestReadBound is PocketBase's http.Server ReadTimeout, which a moved
 // deadline would otherwise lift.
@@ -97,6 +116,17 @@ type deadlineBody struct {
 	rc    *http.ResponseController
 	bound time.Time
 	moved time.Time // when the deadline was last moved
+	read  int64
+	done  bool // the body ended or failed: nothing more to read
+}
+
+// drain reads what is left of the body, announced as length bytes in all
+// (-1: unknown), unless that is more than maxDrainBytes.
+func (d *deadlineBody) drain(length int64) {
+	if d.done || (length > 0 && length-d.read > maxDrainBytes) {
+		return
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(d, maxDrainBytes+1))
 }
 
 func (d *deadlineBody) Read(p []byte) (int, error) {
@@ -112,6 +142,10 @@ func (d *deadlineBody) Read(p []byte) (int, error) {
 		_ = d.rc.SetReadDeadline(deadline)
 	}
 	n, err := d.ReadCloser.Read(p)
+	d.read += int64(n)
+	if err != nil {
+		d.done = true
+	}
 	if errors.Is(err, io.EOF) {
 		// The body is over: net/http now reads the connection in the
 		// background to notice a client leaving, and an idle deadline

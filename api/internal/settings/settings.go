@@ -62,7 +62,7 @@ func Apply(app core.App, getenv func(string) string) error {
 	s.TrustedProxy.UseLeftmostIP = false
 	s.SuperuserIPs = adminIPs
 	s.RateLimits.Enabled = true
-	s.RateLimits.Rules = slices.Concat(ApprovalRateLimitRules, migrations.RateLimitRules, migrations.UploadRateLimitRules)
+	s.RateLimits.Rules = slices.Concat(ApprovalRateLimitRules, migrations.RateLimitRules, migrations.UploadRateLimitRules, RequestUploadRateLimitRules)
 
 	after, err := s.MarshalJSON()
 	if err != nil {

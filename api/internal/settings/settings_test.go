@@ -76,7 +76,7 @@ func TestApply(t *testing.T) {
 	if !slices.Equal(s.SuperuserIPs, settings.DefaultAdminAllowedIPs) {
 		t.Errorf("superuser IPs: %v", s.SuperuserIPs)
 	}
-	if !s.RateLimits.Enabled || !slices.Equal(s.RateLimits.Rules, slices.Concat(settings.ApprovalRateLimitRules, migrations.RateLimitRules, migrations.UploadRateLimitRules)) {
+	if !s.RateLimits.Enabled || !slices.Equal(s.RateLimits.Rules, slices.Concat(settings.ApprovalRateLimitRules, migrations.RateLimitRules, migrations.UploadRateLimitRules, settings.RequestUploadRateLimitRules)) {
 		t.Errorf("rate limits: %+v", s.RateLimits)
 	}
 }

@@ -3,7 +3,7 @@
 // as protected files and sends the writer smaller copies (checked at the
 // fake provider), and the post card downloads, shares and sends them.
 import { readFileSync } from 'node:fs';
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { APIRequestContext, Page, Response } from '@playwright/test';
 import { test, expect, snap, expectAccessible, apiSession, apiToken } from './fixtures';
 import { readStack, type Operator } from './stack';
 import { containsASCII, FIXTURE_MAKE, inspectJPEG, withExif } from './jpeg';
@@ -61,6 +61,15 @@ async function recordUploads(page: Page): Promise<void> {
 
 async function sentUploads(page: Page): Promise<{ url: string; parts: SentPart[] }[]> {
 	return page.evaluate(() => (window as unknown as { uploads: { url: string; parts: SentPart[] }[] }).uploads);
+}
+
+/**
+ * A response as a failure message shows it: the status and the start of the
+ * body (the server's JSON names its error code; a proxy's own 502 has none).
+ */
+async function answered(res: Response): Promise<string> {
+	const body = await res.text().catch((err: Error) => `(no body: ${err.message})`);
+	return `${res.status()} ${body.slice(0, 300) || '(empty body)'}`;
 }
 
 function expectCleanJPEG(bytes: Uint8Array, longEdge: number, what: string) {
@@ -402,10 +411,12 @@ test('a failed generation keeps its photos; retry sends them to the writer again
 	await fake.reset();
 	// The writer client makes 1 attempt + 3 retries (eval/baml_src/clients.baml).
 	await fake.script([{ status: 500, body: '{"error":{"message":"upstream exploded"}}', times: 4 }]);
+	// Kept to say, should the provider not see the photo, what the app was told.
+	const generated = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/posts:generate'));
 	await page.getByRole('button', { name: 'Gerar post' }).click();
 	const alert = page.locator('[data-problem="provider"]');
 	await expect(alert).toContainText('Não foi possível gerar', { timeout: 60_000 });
-	expect(await fake.images(), 'every attempt carried the photo').toHaveLength(4);
+	expect(await fake.images(), `every attempt carried the photo; posts:generate answered ${await answered(await generated)}`).toHaveLength(4);
 	const failed = page.locator('article[data-post].failed');
 	await expect(failed).toHaveCount(1);
 	await expect(failed.getByRole('list', { name: 'Fotos do post' }).getByRole('img')).toHaveCount(1);
@@ -415,10 +426,11 @@ test('a failed generation keeps its photos; retry sends them to the writer again
 	await expect(page.getByRole('button', { name: 'Tentar de novo' })).toHaveCount(1);
 
 	await fake.reset();
+	const retried = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(':retry'));
 	await alert.getByRole('button', { name: 'Tentar de novo' }).click();
 	await expect(page.getByText('1 post pronto.')).toBeVisible({ timeout: 60_000 });
 	const sent = await fake.images();
-	expect(sent).toHaveLength(1);
+	expect(sent, `the retry carried the photo; :retry answered ${await answered(await retried)}`).toHaveLength(1);
 	expectCleanJPEG(Buffer.from(sent[0].data!, 'base64'), 1024, 'photo sent again on retry');
 	const post = page.locator('article[data-post]').first();
 	await expect(post).not.toHaveClass(/failed/);
