@@ -10,6 +10,7 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"math/rand/v2"
 )
 
 // Two colours far apart, to find where a half of a picture went.
@@ -174,4 +175,24 @@ func PNGClaiming(w, h uint32) []byte {
 	b.Write(chunk)
 	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(chunk))
 	return b.Bytes()
+}
+
+// PhotoLike is a w×h JPEG that compresses like a phone's photo (gradients
+// and sensor grain), for benchmarks.
+func PhotoLike(w, h, quality int) []byte {
+	img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
+	rng := rand.New(rand.NewPCG(1, 13))
+	for y := range h {
+		for x := range w {
+			img.Y[y*img.YStride+x] = uint8(max(0, min(255, 40+150*x/w+40*y/h+rng.IntN(48)-24)))
+		}
+	}
+	for i := range img.Cb {
+		img.Cb[i], img.Cr[i] = uint8(100+rng.IntN(16)), uint8(140+rng.IntN(16))
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: quality}); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
 }
