@@ -3,6 +3,7 @@ package photo
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -19,12 +20,15 @@ func TestScanJPEG(t *testing.T) {
 	if info.orientation != 6 || info.progressive || info.rgb || len(info.comps) != 3 || info.comps[0] != (sampling{2, 2}) || info.width != 64 || info.height != 32 {
 		t.Errorf("baseline 4:2:0 with orientation 6: %+v", info)
 	}
-	if got := jpegCost(info, 4000, 3000); got != 18_048_000 {
+	if got := jpegCost(info, 4000, 3000, 0); got != 18_048_000 {
 		t.Errorf("12 MP 4:2:0 estimated at %d bytes", got)
 	}
+	if got := jpegCost(info, 4000, 3000, 1); got != 18_048_000/4 {
+		t.Errorf("12 MP 4:2:0 at half size estimated at %d bytes", got)
+	}
 	info = scanJPEG(phototest.FlatJPEG(4000, 3000, phototest.YCbCr420, true))
-	if !info.progressive || jpegCost(info, 4000, 3000) != 90_240_000 {
-		t.Errorf("progressive: %+v, %d bytes", info, jpegCost(info, 4000, 3000))
+	if !info.progressive || jpegCost(info, 4000, 3000, 0) != 90_240_000 {
+		t.Errorf("progressive: %+v, %d bytes", info, jpegCost(info, 4000, 3000, 0))
 	}
 	if info := scanJPEG(phototest.JPEG(8, 8, phototest.Red, phototest.Blue, 0)); info.orientation != 1 {
 		t.Errorf("no orientation read as %d", info.orientation)
@@ -62,41 +66,54 @@ func decodeKinds(w, h int) map[string][]byte {
 
 // The cost read from the header covers what the decoder really allocates,
 // for every kind (so the budget holds), without refusing ordinary photos
-// for an estimate far above it.
+// for an estimate far above it; JPEGs also at the sizes decoded at 1/2 and
+// 1/4 (decodeShift), whose planes shrink and whose coefficients do not.
 func TestDecodeCostCoversTheDecoder(t *testing.T) {
-	const w, h = 1200, 900
-	for kind, data := range decodeKinds(w, h) {
-		t.Run(kind, func(t *testing.T) {
+	sizes := []struct {
+		w, h, shift int
+		jpegOnly    bool
+	}{{1200, 900, 0, false}, {3300, 2400, 1, true}, {6500, 4000, 2, true}}
+	for _, size := range sizes {
+		for kind, data := range decodeKinds(size.w, size.h) {
 			format := sniff(data)
-			cfg, err := decodeConfig(format, bytes.NewReader(data))
-			if err != nil {
-				t.Fatal(err)
+			if size.jpegOnly && format != "jpeg" {
+				continue
 			}
-			info := scanJPEG(data)
-			cost, err := decodeCost(format, bytes.NewReader(data), data[:32], cfg, info, int64(len(data)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var before, after runtime.MemStats
-			runtime.GC()
-			runtime.ReadMemStats(&before)
-			img, err := decode(format, bufio.NewReaderSize(bytes.NewReader(data), 64<<10))
-			runtime.ReadMemStats(&after)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if img.Bounds().Dx() != w || img.Bounds().Dy() != h {
-				t.Fatalf("decoded %v", img.Bounds())
-			}
-			allocated := int64(after.TotalAlloc - before.TotalAlloc)
-			if allocated > cost {
-				t.Errorf("decoding allocated %d bytes, the header's cost says %d", allocated, cost)
-			}
-			if cost > 2*allocated+decoderStateBytes {
-				t.Errorf("cost %d is far above the %d bytes decoding allocated", cost, allocated)
-			}
-			t.Logf("%s: cost %.1f MB, allocated %.1f MB", kind, float64(cost)/1e6, float64(allocated)/1e6)
-		})
+			t.Run(fmt.Sprintf("%s %dx%d", kind, size.w, size.h), func(t *testing.T) {
+				cfg, err := decodeConfig(format, bytes.NewReader(data))
+				if err != nil {
+					t.Fatal(err)
+				}
+				shift := decodeShift(format, cfg.Width, cfg.Height)
+				if shift != size.shift {
+					t.Fatalf("decoded at shift %d, want %d", shift, size.shift)
+				}
+				info := scanJPEG(data)
+				cost, err := decodeCost(format, bytes.NewReader(data), data[:32], cfg, info, int64(len(data)), shift)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				img, err := decode(format, bufio.NewReaderSize(bytes.NewReader(data), 64<<10), shift)
+				runtime.ReadMemStats(&after)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if w, h := (size.w+1<<shift-1)>>shift, (size.h+1<<shift-1)>>shift; img.Bounds().Dx() != w || img.Bounds().Dy() != h {
+					t.Fatalf("decoded %v, want %dx%d", img.Bounds(), w, h)
+				}
+				allocated := int64(after.TotalAlloc - before.TotalAlloc)
+				if allocated > cost {
+					t.Errorf("decoding allocated %d bytes, the header's cost says %d", allocated, cost)
+				}
+				if cost > 2*allocated+decoderStateBytes {
+					t.Errorf("cost %d is far above the %d bytes decoding allocated", cost, allocated)
+				}
+				t.Logf("cost %.1f MB, allocated %.1f MB", float64(cost)/1e6, float64(allocated)/1e6)
+			})
+		}
 	}
 }
 

@@ -80,6 +80,33 @@ func todays(t *testing.T, data []byte) (stored, model image.Image) {
 	return decodeBytes(t, mustEncode(t, s)), decodeBytes(t, mustEncode(t, m))
 }
 
+// befores is what Process returned before JPEGs were decoded scaled
+// (fastjpeg): image/jpeg's full-size decode, area averaged to each copy,
+// encoded by image/jpeg.
+func befores(t *testing.T, data []byte) (stored, model image.Image) {
+	t.Helper()
+	img, err := jpeg.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := img
+	if !fits(s, StoreEdge) {
+		s = scaleUpright(img, StoreEdge, 1)
+	}
+	m := s
+	if !fits(m, ModelEdge) {
+		m = scaleUpright(s, ModelEdge, 1)
+	}
+	enc := func(img image.Image) image.Image {
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: Quality}); err != nil {
+			t.Fatal(err)
+		}
+		return decodeBytes(t, buf.Bytes())
+	}
+	return enc(s), enc(m)
+}
+
 func mustEncode(t *testing.T, img image.Image) []byte {
 	t.Helper()
 	data, err := encode(img)
@@ -191,22 +218,24 @@ func TestCopiesMatchTodaysOutput(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			original := decodeBytes(t, data)
 			todayStored, todayModel := todays(t, data)
+			beforeStored, beforeModel := befores(t, data)
 			p, err := Process(t.Context(), bytes.NewReader(data))
 			if err != nil {
 				t.Fatal(err)
 			}
-			for copyName, pair := range map[string][2]image.Image{
-				"stored": {todayStored, decodeBytes(t, p.Stored)},
-				"model":  {todayModel, decodeBytes(t, p.Model)},
+			for copyName, pair := range map[string][3]image.Image{
+				"stored": {todayStored, decodeBytes(t, p.Stored), beforeStored},
+				"model":  {todayModel, decodeBytes(t, p.Model), beforeModel},
 			} {
-				today, got := pair[0], pair[1]
+				today, got, before := pair[0], pair[1], pair[2]
 				if today.Bounds() != got.Bounds() {
 					t.Errorf("%s: %v, today %v", copyName, got.Bounds(), today.Bounds())
 					continue
 				}
 				ref := reference(original, got)
 				vsToday, vsRef, todayVsRef := ssim(today, got), ssim(ref, got), ssim(ref, today)
-				t.Logf("%s %s: SSIM %.4f against today's, %.4f against Catmull-Rom (today's: %.4f)", name, copyName, vsToday, vsRef, todayVsRef)
+				vsBefore := ssim(before, got)
+				t.Logf("%s %s: SSIM %.4f against today's, %.4f against before fastjpeg, %.4f against Catmull-Rom (today's: %.4f, before fastjpeg's: %.4f)", name, copyName, vsToday, vsBefore, vsRef, todayVsRef, ssim(ref, before))
 				if againstToday && vsToday < 0.98 {
 					t.Errorf("%s: SSIM %.4f against today's output, want ≥ 0.98", copyName, vsToday)
 				}
