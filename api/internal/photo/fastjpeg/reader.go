@@ -6,7 +6,10 @@
 // need and it lacks: decoding at 1/2, 1/4 or 1/8 of the size in the DCT
 // domain (DecodeScaled), and entropy-coded data taken up to seven bytes at
 // a time. At full scale it decodes exactly what image/jpeg does
-// (TestDecodeMatchesImageJPEG). The Go Authors' licence is in LICENSE.
+// (TestDecodeMatchesImageJPEG), and it encodes exactly image/jpeg's bytes,
+// with a 64-bit bit writer, quantization by reciprocals and 4:2:0 planes
+// read as they are (TestEncodeMatchesImageJPEG). The Go Authors' licence
+// is in LICENSE, and testdata/ holds image/jpeg's own test files.
 //
 // JPEG is defined in ITU-T T.81: https://www.w3.org/Graphics/JPEG/itu-t81.pdf.
 package fastjpeg

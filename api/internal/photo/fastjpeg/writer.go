@@ -20,6 +20,25 @@ func div(a, b int32) int32 {
 	return -((-a + (b >> 1)) / b)
 }
 
+// recipShift and reciprocal make divBy: for d ≤ 2040 (8 × a quantizer)
+// and x < 2^24, x·⌈2^40/d⌉ >> 40 is exactly ⌊x/d⌋ (the error term is below
+// x/2^40 < 1/d), and a multiplication is several times cheaper than the
+// division image/jpeg makes for each of a block's 64 coefficients.
+const recipShift = 40
+
+func reciprocal(d int32) uint64 {
+	return (1<<recipShift + uint64(d) - 1) / uint64(d)
+}
+
+// divBy is div(a, d) given r = reciprocal(d), for |a| + d/2 < 2^23: an
+// fdct output of 8-bit samples is below 2^17.
+func divBy(a, d int32, r uint64) int32 {
+	sign := a >> 31 // 0 or -1
+	x := (a ^ sign) - sign + d>>1
+	q := int32(uint64(x) * r >> recipShift)
+	return (q ^ sign) - sign
+}
+
 // bitCount counts the number of bits needed to hold an integer.
 var bitCount = [256]byte{
 	0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4,
@@ -222,10 +241,16 @@ type encoder struct {
 	err error
 	// buf is a scratch buffer.
 	buf [16]byte
-	// bits and nBits are accumulated bits to write to w.
-	bits, nBits uint32
+	// bits holds nBits accumulated bits (the low ones) to write to w.
+	bits  uint64
+	nBits uint32
+	// out[:nOut] are entropy-coded bytes not yet written to w.
+	out  [4096]byte
+	nOut int
 	// quant is the scaled quantization tables, in zig-zag order.
 	quant [nQuantIndex][blockSize]byte
+	// recip[q][zig] divides by 8*quant[q][zig] (see divBy).
+	recip [nQuantIndex][blockSize]uint64
 }
 
 func (e *encoder) flush() {
@@ -250,21 +275,61 @@ func (e *encoder) writeByte(b byte) {
 }
 
 // emit emits the least significant nBits bits of bits to the bit-stream.
-// The precondition is bits < 1<<nBits && nBits <= 16.
+// The precondition is bits < 1<<nBits && nBits <= 32. Whole 32-bit words
+// leave the accumulator at once: image/jpeg wrote each byte through a
+// bufio.Writer, most of its encoding time.
 func (e *encoder) emit(bits, nBits uint32) {
-	nBits += e.nBits
-	bits <<= 32 - nBits
-	bits |= e.bits
-	for nBits >= 8 {
-		b := uint8(bits >> 24)
-		e.writeByte(b)
-		if b == 0xff {
-			e.writeByte(0x00)
-		}
-		bits <<= 8
-		nBits -= 8
+	e.bits = e.bits<<nBits | uint64(bits)
+	e.nBits += nBits
+	if e.nBits < 32 {
+		return
 	}
-	e.bits, e.nBits = bits, nBits
+	e.nBits -= 32
+	w := uint32(e.bits >> e.nBits)
+	if e.nOut > len(e.out)-8 {
+		e.write(e.out[:e.nOut])
+		e.nOut = 0
+	}
+	out := e.out[e.nOut : e.nOut+8 : e.nOut+8]
+	if x := ^w; (x-0x01010101)&^x&0x80808080 == 0 {
+		// No byte of w is 0xff (no byte of x is zero): no stuffing.
+		out[0], out[1], out[2], out[3] = byte(w>>24), byte(w>>16), byte(w>>8), byte(w)
+		e.nOut += 4
+		return
+	}
+	n := 0
+	for shift := 24; shift >= 0; shift -= 8 {
+		b := byte(w >> shift)
+		out[n] = b
+		n++
+		if b == 0xff {
+			out[n] = 0x00
+			n++
+		}
+	}
+	e.nOut += n
+}
+
+// flushBits writes the whole bytes left in the accumulator and what out
+// holds; the bits of a last partial byte are padding, dropped as
+// image/jpeg drops them.
+func (e *encoder) flushBits() {
+	for e.nBits >= 8 {
+		e.nBits -= 8
+		b := byte(e.bits >> e.nBits)
+		e.out[e.nOut] = b
+		e.nOut++
+		if b == 0xff {
+			e.out[e.nOut] = 0x00
+			e.nOut++
+		}
+		if e.nOut > len(e.out)-2 {
+			e.write(e.out[:e.nOut])
+			e.nOut = 0
+		}
+	}
+	e.write(e.out[:e.nOut])
+	e.nOut = 0
 }
 
 // emitHuff emits the given value with the given Huffman encoder.
@@ -274,7 +339,7 @@ func (e *encoder) emitHuff(h huffIndex, value int32) {
 }
 
 // emitHuffRLE emits a run of runLength copies of value encoded with the given
-// Huffman encoder.
+// Huffman encoder: the code and the value's bits in one emit.
 func (e *encoder) emitHuffRLE(h huffIndex, runLength, value int32) {
 	a, b := value, value
 	if a < 0 {
@@ -286,10 +351,8 @@ func (e *encoder) emitHuffRLE(h huffIndex, runLength, value int32) {
 	} else {
 		nBits = 8 + uint32(bitCount[a>>8])
 	}
-	e.emitHuff(h, runLength<<4|int32(nBits))
-	if nBits > 0 {
-		e.emit(uint32(b)&(1<<nBits-1), nBits)
-	}
+	x := theHuffmanLUT[h][runLength<<4|int32(nBits)]
+	e.emit((x&(1<<24-1))<<nBits|uint32(b)&(1<<nBits-1), x>>24+nBits)
 }
 
 // writeMarkerHeader writes the header for a marker with the given length.
@@ -361,13 +424,14 @@ func (e *encoder) writeDHT(nComponent int) {
 // natural (not zig-zag) order.
 func (e *encoder) writeBlock(b *block, q quantIndex, prevDC int32) int32 {
 	fdct(b)
+	recip := &e.recip[q]
 	// Emit the DC delta.
-	dc := div(b[0], 8*int32(e.quant[q][0]))
+	dc := divBy(b[0], 8*int32(e.quant[q][0]), recip[0])
 	e.emitHuffRLE(huffIndex(2*q+0), 0, dc-prevDC)
 	// Emit the AC components.
 	h, runLength := huffIndex(2*q+1), int32(0)
 	for zig := 1; zig < blockSize; zig++ {
-		ac := div(b[unzig[zig]], 8*int32(e.quant[q][zig]))
+		ac := divBy(b[unzig[zig]], 8*int32(e.quant[q][zig]), recip[zig])
 		if ac == 0 {
 			runLength++
 		} else {
@@ -514,10 +578,9 @@ func (e *encoder) writeSOS(m image.Image) {
 		e.write(sosHeaderYCbCr)
 	}
 	var (
-		// Scratch buffers to hold the YCbCr values.
-		// The blocks are in natural (not zig-zag) order.
-		b      block
-		cb, cr [4]block
+		// Scratch buffer to hold the YCbCr values, in natural (not
+		// zig-zag) order.
+		b block
 		// DC components are delta-encoded.
 		prevDCY, prevDCCb, prevDCCr int32
 	)
@@ -532,7 +595,69 @@ func (e *encoder) writeSOS(m image.Image) {
 				prevDCY = e.writeBlock(&b, 0, prevDCY)
 			}
 		}
+	case *image.YCbCr:
+		if m.SubsampleRatio != image.YCbCrSubsampleRatio420 || m.Rect.Min != (image.Point{}) {
+			e.writeMCUs(m)
+			break
+		}
+		// A 4:2:0 picture's MCU is a 16×16 luma region and an 8×8 region
+		// of each chroma plane: read as they are. image/jpeg spread the
+		// chroma over 16×16 pixels and averaged it back (the same values,
+		// at four times the work).
+		w, h := bounds.Dx(), bounds.Dy()
+		cw, ch := (w+1)/2, (h+1)/2
+		for y := 0; y < h; y += 16 {
+			for x := 0; x < w; x += 16 {
+				for i := 0; i < 4; i++ {
+					planeBlock(m.Y, m.YStride, w, h, x+(i&1)*8, y+(i&2)*4, &b)
+					prevDCY = e.writeBlock(&b, 0, prevDCY)
+				}
+				planeBlock(m.Cb, m.CStride, cw, ch, x/2, y/2, &b)
+				prevDCCb = e.writeBlock(&b, 1, prevDCCb)
+				planeBlock(m.Cr, m.CStride, cw, ch, x/2, y/2, &b)
+				prevDCCr = e.writeBlock(&b, 1, prevDCCr)
+			}
+		}
 	default:
+		e.writeMCUs(m)
+	}
+	// Pad the last byte with 1's.
+	e.emit(0x7f, 7)
+	e.flushBits()
+}
+
+// planeBlock reads the 8×8 block of a w×h plane at (x, y) into b,
+// repeating the last column and row past the edges (as toYCbCr does).
+func planeBlock(pix []uint8, stride, w, h, x, y int, b *block) {
+	for j := 0; j < 8; j++ {
+		row := pix[min(y+j, h-1)*stride:]
+		dst := b[8*j : 8*j+8 : 8*j+8]
+		if x+8 <= w {
+			src := row[x : x+8 : x+8]
+			for i := range dst {
+				dst[i] = int32(src[i])
+			}
+			continue
+		}
+		for i := range dst {
+			dst[i] = int32(row[min(x+i, w-1)])
+		}
+	}
+}
+
+// writeMCUs writes a colour picture MCU by MCU, through the 16×16 blocks
+// of its pixels (image/jpeg's way).
+func (e *encoder) writeMCUs(m image.Image) {
+	var (
+		// Scratch buffers to hold the YCbCr values.
+		// The blocks are in natural (not zig-zag) order.
+		b      block
+		cb, cr [4]block
+		// DC components are delta-encoded.
+		prevDCY, prevDCCb, prevDCCr int32
+	)
+	bounds := m.Bounds()
+	{
 		rgba, _ := m.(*image.RGBA)
 		ycbcr, _ := m.(*image.YCbCr)
 		for y := bounds.Min.Y; y < bounds.Max.Y; y += 16 {
@@ -557,8 +682,6 @@ func (e *encoder) writeSOS(m image.Image) {
 			}
 		}
 	}
-	// Pad the last byte with 1's.
-	e.emit(0x7f, 7)
 }
 
 // DefaultQuality is the default quality encoding parameter.
@@ -611,6 +734,7 @@ func Encode(w io.Writer, m image.Image, o *Options) error {
 				x = 255
 			}
 			e.quant[i][j] = uint8(x)
+			e.recip[i][j] = reciprocal(8 * int32(x))
 		}
 	}
 	// Compute number of components based on input image type.
