@@ -36,6 +36,52 @@ type huffman struct {
 	maxCodes [maxCodeLength]int32
 	// valsIndices[i] is the index into vals of minCodes[i].
 	valsIndices [maxCodeLength]int32
+	// fast decodes the next fastBits bits of a sequential scan at once
+	// (decodeSequential): 0 when the code is longer; else the bits taken
+	// (bits 0-4) and the symbol (bits 8-15), and when the symbol's value
+	// bits fit in the fastBits too (fastComplete), the bits taken are the
+	// code's and the value's, and bits 16-31 the value (an int16).
+	fast [1 << fastBits]uint32
+}
+
+const (
+	fastBits     = 10
+	fastComplete = 1 << 5
+)
+
+// buildFast fills h.fast from the codes: lengths[i] codes of length i+1,
+// their symbols in h.vals. A DC table's symbol is the value's size; an AC
+// table's is run<<4 | size.
+func (h *huffman) buildFast(lengths *[maxCodeLength]int32, dc bool) {
+	clear(h.fast[:])
+	var code, x uint32
+	for i := uint32(0); i < fastBits; i++ {
+		l := i + 1
+		for j := int32(0); j < lengths[i]; j++ {
+			sym := h.vals[x]
+			size := uint32(sym & 0x0f)
+			if dc {
+				size = uint32(sym)
+			}
+			base := code << (fastBits - l)
+			for k := uint32(0); k < 1<<(fastBits-l); k++ {
+				entry := l | uint32(sym)<<8
+				if size == 0 {
+					entry |= fastComplete
+				} else if l+size <= fastBits && size < 16 {
+					v := int32(k>>(fastBits-l-size)) & (1<<size - 1)
+					if v < 1<<(size-1) {
+						v += -1<<size + 1
+					}
+					entry = (l + size) | fastComplete | uint32(sym)<<8 | uint32(uint16(int16(v)))<<16
+				}
+				h.fast[base|k] = entry
+			}
+			code++
+			x++
+		}
+		code <<= 1
+	}
 }
 
 // errShortHuffmanData means that an unexpected EOF occurred while decoding
@@ -153,6 +199,8 @@ func (d *decoder) processDHT(n int) error {
 				x++
 			}
 		}
+
+		h.buildFast(&nCodes, tc == dcTable)
 
 		// Derive minCodes, maxCodes, and valsIndices.
 		var c, index int32

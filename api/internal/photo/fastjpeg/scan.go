@@ -348,22 +348,58 @@ func (d *decoder) processSOS(n int) error {
 
 // decodeSequential decodes one block of a sequential scan into b (zeroed),
 // as the progressive loop in processSOS does with zigStart 0, zigEnd 63 and
-// al 0, but with the bit accumulator in locals and a symbol's code and
-// value bits taken in one step while at least 32 bits are buffered (a code
-// is at most 16 bits, a value at most 15). Near a marker or the end of the
+// al 0, but with the bit accumulator in locals, and while at least 32 bits
+// are buffered (a code is at most 16 bits, a value at most 16) each symbol
+// from one look-up of the next fastBits bits: its code and, when they fit,
+// its value too (huffman.fast). Near a marker or the end of the
 // buffer it takes each symbol the generic way (acStep), so a truncated or
 // corrupt scan fails as it does in image/jpeg.
 func (d *decoder) decodeSequential(b *block, dcH, acH *huffman, dc *int32) error {
-	value, err := d.decodeHuffman(dcH)
-	if err != nil {
-		return err
+	if d.bits.n < 32 {
+		d.fillFast()
 	}
-	if value > 16 {
-		return UnsupportedError("excessive DC component")
-	}
-	dcDelta, err := d.receiveExtend(value)
-	if err != nil {
-		return err
+	var dcDelta int32
+	if d.bits.n >= 32 && dcH.nCodes != 0 {
+		a, n := d.bits.a, d.bits.n
+		e := dcH.fast[(a>>uint(n-fastBits))&(1<<fastBits-1)]
+		var size uint32
+		switch {
+		case e&fastComplete != 0:
+			n -= int32(e & 0x1f)
+			dcDelta = int32(int16(e >> 16))
+		case e != 0:
+			n -= int32(e & 0x1f)
+			size = e >> 8 & 0xff
+		default:
+			sym, ok := slowSymbol(dcH, a, &n)
+			if !ok {
+				return FormatError("bad Huffman code")
+			}
+			size = uint32(sym)
+		}
+		if size > 16 {
+			return UnsupportedError("excessive DC component")
+		}
+		if size != 0 {
+			n -= int32(size)
+			x := int32(a>>uint(n)) & (1<<size - 1)
+			if x < 1<<(size-1) {
+				x += -1<<size + 1
+			}
+			dcDelta = x
+		}
+		d.bits.a, d.bits.n, d.bits.m = a, n, mask(n)
+	} else {
+		value, err := d.decodeHuffman(dcH)
+		if err != nil {
+			return err
+		}
+		if value > 16 {
+			return UnsupportedError("excessive DC component")
+		}
+		if dcDelta, err = d.receiveExtend(value); err != nil {
+			return err
+		}
 	}
 	*dc += dcDelta
 	b[0] = *dc
@@ -391,21 +427,27 @@ func (d *decoder) decodeSequential(b *block, dcH, acH *huffman, dc *int32) error
 			}
 			a, n = d.bits.a, d.bits.n
 		}
+		e := acH.fast[(a>>uint(n-fastBits))&(1<<fastBits-1)]
 		var sym uint8
-		if v := acH.lut[(a>>uint(n-lutSize))&(1<<lutSize-1)]; v != 0 {
-			n -= int32(v&0xff) - 1
-			sym = uint8(v >> 8)
-		} else {
-			code, i := int32(0), 0
-			for ; i < maxCodeLength; i++ {
-				n--
-				code = code<<1 | int32(a>>uint(n))&1
-				if code <= acH.maxCodes[i] {
-					sym = acH.vals[acH.valsIndices[i]+code-acH.minCodes[i]]
-					break
-				}
+		if e&fastComplete != 0 && e>>8&0x0f != 0 {
+			// Code and value in one: the usual case.
+			run := int32(e >> 12 & 0x0f)
+			if zig+run >= blockSize {
+				// image/jpeg stops before the value's bits.
+				n -= int32(e&0x1f) - int32(e>>8&0x0f)
+				break
 			}
-			if i == maxCodeLength {
+			zig += run
+			n -= int32(e & 0x1f)
+			b[unzig[zig]] = int32(int16(e >> 16))
+			continue
+		}
+		if e != 0 {
+			n -= int32(e & 0x1f)
+			sym = uint8(e >> 8)
+		} else {
+			var ok bool
+			if sym, ok = slowSymbol(acH, a, &n); !ok {
 				return FormatError("bad Huffman code")
 			}
 		}
@@ -434,6 +476,20 @@ func (d *decoder) decodeSequential(b *block, dcH, acH *huffman, dc *int32) error
 	}
 	d.bits.a, d.bits.n, d.bits.m = a, n, mask(n)
 	return nil
+}
+
+// slowSymbol decodes a code longer than fastBits bit by bit from the n
+// bits of a (at least 16), as decodeHuffman's slow path does.
+func slowSymbol(h *huffman, a uint64, n *int32) (uint8, bool) {
+	code := int32(0)
+	for i := 0; i < maxCodeLength; i++ {
+		*n--
+		code = code<<1 | int32(a>>uint(*n))&1
+		if code <= h.maxCodes[i] {
+			return h.vals[h.valsIndices[i]+code-h.minCodes[i]], true
+		}
+	}
+	return 0, false
 }
 
 // acStep decodes one AC symbol of a sequential scan the generic way (the
@@ -671,6 +727,10 @@ func (d *decoder) reconstructBlock(b *block, bx, by, compIndex int) error {
 // (a box average of the full IDCT attenuates what it keeps and aliases
 // what it does not), and it reads n² coefficients instead of 64.
 func reducedIDCT(b *block, qt *block, n int, dst []byte, stride int) {
+	if n == 4 {
+		reducedIDCT4(b, qt, dst, stride)
+		return
+	}
 	basis := &reducedBasis[n/4]
 	var rows [4][4]float32 // rows[v][x]: frequency row v transformed along x
 	for v := 0; v < n; v++ {
@@ -710,6 +770,65 @@ func reducedIDCT(b *block, qt *block, n int, dst []byte, stride int) {
 			}
 		}
 	}
+}
+
+// The 4-point inverse DCT's factors: α(0) and α(u)·cos(uπ/8) for u = 1-3.
+var (
+	idct4A0 = float32(math.Sqrt(1.0 / 8))
+	idct4B1 = float32(0.5 * math.Cos(math.Pi/8))
+	idct4A2 = float32(0.5 * math.Cos(2*math.Pi/8))
+	idct4B3 = float32(0.5 * math.Cos(3*math.Pi/8))
+)
+
+// zig4 are the zig-zag indexes of the 4×4 lowest frequencies, row by row.
+var zig4 = func() (z [16]uint8) {
+	for v := 0; v < 4; v++ {
+		for u := 0; u < 4; u++ {
+			z[4*v+u] = uint8(zigOf[8*v+u])
+		}
+	}
+	return z
+}()
+
+// reducedIDCT4 is reducedIDCT for n = 4 (a decode at half size, the usual
+// one), each 4-point transform as two butterflies.
+func reducedIDCT4(b *block, qt *block, dst []byte, stride int) {
+	a0, b1, a2, b3 := idct4A0, idct4B1, idct4A2, idct4B3
+	var r [16]float32 // r[4v+x]: frequency row v transformed along x
+	for v := 0; v < 4; v++ {
+		c := b[8*v : 8*v+4 : 8*v+4]
+		if c[0]|c[1]|c[2]|c[3] == 0 {
+			continue
+		}
+		z := zig4[4*v : 4*v+4 : 4*v+4]
+		f0, f1 := float32(c[0]*qt[z[0]&63]), float32(c[1]*qt[z[1]&63])
+		f2, f3 := float32(c[2]*qt[z[2]&63]), float32(c[3]*qt[z[3]&63])
+		e0, e1 := a0*f0+a2*f2, a0*f0-a2*f2
+		o0, o1 := b1*f1+b3*f3, b3*f1-b1*f3
+		row := r[4*v : 4*v+4 : 4*v+4]
+		row[0], row[1], row[2], row[3] = e0+o0, e1+o1, e1-o1, e0-o0
+	}
+	_ = dst[3*stride+3]
+	for x := 0; x < 4; x++ {
+		f0, f1, f2, f3 := r[x], r[4+x], r[8+x], r[12+x]
+		e0, e1 := a0*f0+a2*f2+128.5, a0*f0-a2*f2+128.5
+		o0, o1 := b1*f1+b3*f3, b3*f1-b1*f3
+		dst[x] = clampf(e0 + o0)
+		dst[stride+x] = clampf(e1 + o1)
+		dst[2*stride+x] = clampf(e1 - o1)
+		dst[3*stride+x] = clampf(e0 - o0)
+	}
+}
+
+// clampf is v (level-shifted, plus a half for rounding) as a sample.
+func clampf(v float32) uint8 {
+	switch {
+	case v < 0:
+		return 0
+	case v >= 255:
+		return 255
+	}
+	return uint8(v)
 }
 
 // reducedBasis[n/4][k][u] is the inverse DCT's basis function for
