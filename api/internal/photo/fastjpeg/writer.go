@@ -249,7 +249,10 @@ type encoder struct {
 	nOut int
 	// quant is the scaled quantization tables, in zig-zag order.
 	quant [nQuantIndex][blockSize]byte
-	// recip[q][zig] divides by 8*quant[q][zig] (see divBy).
+	// div8[q][i] is 8*quant[q][zig], the divisor of the coefficient at
+	// natural index i = unzig[zig], and recip[q][i] its reciprocal (see
+	// divBy).
+	div8  [nQuantIndex][blockSize]int32
 	recip [nQuantIndex][blockSize]uint64
 }
 
@@ -281,9 +284,13 @@ func (e *encoder) writeByte(b byte) {
 func (e *encoder) emit(bits, nBits uint32) {
 	e.bits = e.bits<<nBits | uint64(bits)
 	e.nBits += nBits
-	if e.nBits < 32 {
-		return
+	if e.nBits >= 32 {
+		e.emitWord()
 	}
+}
+
+// emitWord moves the oldest 32 of the accumulated bits to out.
+func (e *encoder) emitWord() {
 	e.nBits -= 32
 	w := uint32(e.bits >> e.nBits)
 	if e.nOut > len(e.out)-8 {
@@ -424,26 +431,34 @@ func (e *encoder) writeDHT(nComponent int) {
 // natural (not zig-zag) order.
 func (e *encoder) writeBlock(b *block, q quantIndex, prevDC int32) int32 {
 	fdct(b)
-	recip := &e.recip[q]
-	// Emit the DC delta.
-	dc := divBy(b[0], 8*int32(e.quant[q][0]), recip[0])
+	// Quantize the block in its natural order (no branch, no look-up),
+	// then emit the DC delta and the AC components in zig-zag order up to
+	// the last that is not zero.
+	recip, div8 := &e.recip[q], &e.div8[q]
+	for i := range b {
+		b[i] = divBy(b[i], div8[i], recip[i])
+	}
+	dc := b[0]
 	e.emitHuffRLE(huffIndex(2*q+0), 0, dc-prevDC)
-	// Emit the AC components.
+	last := blockSize - 1
+	for last > 0 && b[unzig[last]] == 0 {
+		last--
+	}
 	h, runLength := huffIndex(2*q+1), int32(0)
-	for zig := 1; zig < blockSize; zig++ {
-		ac := divBy(b[unzig[zig]], 8*int32(e.quant[q][zig]), recip[zig])
+	for zig := 1; zig <= last; zig++ {
+		ac := b[unzig[zig]]
 		if ac == 0 {
 			runLength++
-		} else {
-			for runLength > 15 {
-				e.emitHuff(h, 0xf0)
-				runLength -= 16
-			}
-			e.emitHuffRLE(h, runLength, ac)
-			runLength = 0
+			continue
 		}
+		for runLength > 15 {
+			e.emitHuff(h, 0xf0)
+			runLength -= 16
+		}
+		e.emitHuffRLE(h, runLength, ac)
+		runLength = 0
 	}
-	if runLength > 0 {
+	if last < blockSize-1 {
 		e.emitHuff(h, 0x00)
 	}
 	return dc
@@ -734,7 +749,8 @@ func Encode(w io.Writer, m image.Image, o *Options) error {
 				x = 255
 			}
 			e.quant[i][j] = uint8(x)
-			e.recip[i][j] = reciprocal(8 * int32(x))
+			e.div8[i][unzig[j]] = 8 * int32(x)
+			e.recip[i][unzig[j]] = reciprocal(8 * int32(x))
 		}
 	}
 	// Compute number of components based on input image type.
