@@ -220,9 +220,31 @@ func (h *huffmanLUT) init(s huffmanSpec) {
 // theHuffmanLUT are compiled representations of theHuffmanSpec.
 var theHuffmanLUT [4]huffmanLUT
 
+// theRLECodes[h][run<<7 | value+64] is what emitHuffRLE emits for a value
+// within ±63 (most of a photo's): the code and the value's bits already
+// joined, their length in the top 8 bits.
+var theRLECodes [4][16 << 7]uint32
+
 func init() {
 	for i, s := range theHuffmanSpec {
 		theHuffmanLUT[i].init(s)
+	}
+	for h := range theRLECodes {
+		for run := int32(0); run < 16; run++ {
+			for value := int32(-63); value <= 63; value++ {
+				a, b := value, value
+				if a < 0 {
+					a, b = -value, value-1
+				}
+				nBits := uint32(bitCount[a])
+				symbol := run<<4 | int32(nBits)
+				if int(symbol) >= len(theHuffmanLUT[h]) || theHuffmanLUT[h][symbol] == 0 {
+					continue // no such symbol in a DC table
+				}
+				x := theHuffmanLUT[h][symbol]
+				theRLECodes[h][run<<7|(value+64)] = ((x&(1<<24-1))<<nBits | uint32(b)&(1<<nBits-1)) | (x>>24+nBits)<<24
+			}
+		}
 	}
 }
 
@@ -348,6 +370,11 @@ func (e *encoder) emitHuff(h huffIndex, value int32) {
 // emitHuffRLE emits a run of runLength copies of value encoded with the given
 // Huffman encoder: the code and the value's bits in one emit.
 func (e *encoder) emitHuffRLE(h huffIndex, runLength, value int32) {
+	if uint32(value+63) < 127 {
+		x := theRLECodes[h][runLength<<7|(value+64)]
+		e.emit(x&(1<<24-1), x>>24)
+		return
+	}
 	a, b := value, value
 	if a < 0 {
 		a, b = -value, value-1
