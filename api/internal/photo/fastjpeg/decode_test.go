@@ -134,3 +134,16 @@ func TestDecodeScaledAveragesTheFullDecode(t *testing.T) {
 		}
 	}
 }
+
+// A block with only a DC coefficient is written without the inverse DCT:
+// the same value idct gives, over the range the shortcut takes.
+func TestFlatBlockIsIDCT(t *testing.T) {
+	for dc := int32(-1<<13 + 1); dc < 1<<13; dc++ {
+		var b block
+		b[0] = dc
+		idct(&b)
+		if want := (dc + 4) >> 3; b[0] != want || b[63] != want {
+			t.Fatalf("DC %d: idct gives %d and %d, the shortcut %d", dc, b[0], b[63], want)
+		}
+	}
+}

@@ -704,6 +704,22 @@ func (d *decoder) reconstructBlock(b *block, bx, by, compIndex int) error {
 		reducedIDCT(b, qt, int(8>>d.shift), dst, stride)
 		return nil
 	}
+	var ac int32
+	for _, c := range b[1:] {
+		ac |= c
+	}
+	if dc := b[0] * qt[0]; ac == 0 && dc > -1<<13 && dc < 1<<13 {
+		// A flat block (most of a photo's chroma, its sky and walls):
+		// idct gives (dc+4)>>3 everywhere, without overflow in this range.
+		v := clip((dc + 4) >> 3)
+		for y := 0; y < 8; y++ {
+			row := dst[y*stride : y*stride+8 : y*stride+8]
+			for x := range row {
+				row[x] = v
+			}
+		}
+		return nil
+	}
 	for zig := 0; zig < blockSize; zig++ {
 		b[unzig[zig]] *= qt[zig]
 	}
