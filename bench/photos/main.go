@@ -524,9 +524,12 @@ func worstKinds() []kind {
 	}{
 		{"jpeg baseline 4:2:0", 1.5, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.YCbCr420, false) }},
 		{"jpeg grey", 1, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.Gray, false) }},
-		{"jpeg 4:4:4", 3, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.YCbCr444, false) }},
-		{"jpeg cmyk", 8, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.CMYK, false) }},
-		{"jpeg progressive 4:2:0", 7.5, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.YCbCr420, true) }},
+		// A JPEG of 3200 px or more decodes at half size (photo's
+		// decodeShift): its planes and pictures cost a quarter per pixel,
+		// its progressive coefficients do not.
+		{"jpeg 4:4:4", 3.0 / 4, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.YCbCr444, false) }},
+		{"jpeg cmyk", 8.0 / 4, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.CMYK, false) }},
+		{"jpeg progressive 4:2:0", 6 + 1.5/4, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.YCbCr420, true) }},
 		{"jpeg progressive 4:4:4", 15, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.YCbCr444, true) }},
 		{"png rgb 8-bit", 4, func(s int) []byte { return phototest.FlatPNG(s, s, phototest.PNGRGB, 8, false) }},
 		{"png rgba 16-bit", 8, func(s int) []byte { return phototest.FlatPNG(s, s, phototest.PNGRGBA, 16, false) }},
