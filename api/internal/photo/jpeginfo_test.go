@@ -163,3 +163,46 @@ func TestReadRowMatchesAt(t *testing.T) {
 		}
 	}
 }
+
+// divider.round is (x+n/2)/n for the sums the scalers make: up to 255·n,
+// n up to 50 megapixels.
+func TestDividerRounds(t *testing.T) {
+	for _, n := range []uint64{1, 2, 3, 7, 1024, 1600 * 1200, 2529 * 1897, 4000*3000 + 1, 7071 * 7071} {
+		d := newDivider(n)
+		for _, x := range []uint64{0, 1, n/2 - 1, n / 2, n/2 + 1, n - 1, n, 3*n/2 - 1, 3 * n / 2, 127*n + n/2, 255*n - 1, 255 * n} {
+			if got, want := d.round(x), (x+n/2)/n; got != want {
+				t.Fatalf("n %d, x %d: %d, want %d", n, x, got, want)
+			}
+		}
+		for x := uint64(0); x <= 255*n; x += n/97 + 1 {
+			if got, want := d.round(x), (x+n/2)/n; got != want {
+				t.Fatalf("n %d, x %d: %d, want %d", n, x, got, want)
+			}
+		}
+	}
+}
+
+// scalePlane's gathered sums are the scattered ones scale makes: the same
+// plane as scaling a grey picture through the RGB path.
+func TestScalePlaneMatchesScale(t *testing.T) {
+	for _, size := range [][4]int{{1600, 1200, 1024, 768}, {2529, 1897, 1600, 1200}, {7, 5, 3, 2}, {100, 100, 100, 100}, {1001, 30, 1000, 30}} {
+		sw, sh, dw, dh := size[0], size[1], size[2], size[3]
+		gray := image.NewGray(image.Rect(0, 0, sw, sh))
+		for i := range gray.Pix {
+			gray.Pix[i] = uint8(i*7919 + i/sw*31)
+		}
+		plane := make([]uint8, dw*dh)
+		scalePlane(gray.Pix, gray.Stride, sw, sh, plane, dw, dw, dh)
+		want := scale(gray, max(dw, dh))
+		if want.Rect.Dx() != dw || want.Rect.Dy() != dh {
+			t.Fatalf("%v: scale gives %v", size, want.Rect)
+		}
+		for y := range dh {
+			for x := range dw {
+				if got, w := plane[y*dw+x], want.Pix[y*want.Stride+4*x]; got != w {
+					t.Fatalf("%v at %d,%d: %d, scale gives %d", size, x, y, got, w)
+				}
+			}
+		}
+	}
+}
