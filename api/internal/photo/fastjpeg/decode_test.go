@@ -147,3 +147,38 @@ func TestFlatBlockIsIDCT(t *testing.T) {
 		}
 	}
 }
+
+// Corrupt files (bytes flipped in the entropy-coded data and the headers,
+// some truncated)
+// never panic at any scale, and at full scale decode exactly as image/jpeg
+// does, or fail where it fails: the fast paths fall back to image/jpeg's
+// near markers and on bad codes.
+func TestCorruptFilesMatchImageJPEG(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	for name, data := range corpus(t) {
+		for k := range 50 {
+			bad := bytes.Clone(data)
+			if k%5 == 0 {
+				bad = bad[:rng.IntN(len(bad))] // truncated
+			}
+			for range 1 + rng.IntN(4) {
+				if len(bad) == 0 {
+					break
+				}
+				i := rng.IntN(len(bad))
+				bad[i] ^= uint8(1 + rng.IntN(255))
+			}
+			want, wantErr := jpeg.Decode(bytes.NewReader(bad))
+			got, err := Decode(bytes.NewReader(bad))
+			if (err == nil) != (wantErr == nil) {
+				t.Fatalf("%s corrupted: error %v, image/jpeg's %v", name, err, wantErr)
+			}
+			if err == nil && !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s corrupted: pixels differ from image/jpeg's", name)
+			}
+			for shift := 1; shift <= 3; shift++ {
+				_, _ = DecodeScaled(bytes.NewReader(bad), shift)
+			}
+		}
+	}
+}
