@@ -10,6 +10,8 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"math"
+	"math/rand/v2"
 )
 
 // Two colours far apart, to find where a half of a picture went.
@@ -174,4 +176,130 @@ func PNGClaiming(w, h uint32) []byte {
 	b.Write(chunk)
 	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(chunk))
 	return b.Bytes()
+}
+
+// PhotoLike is a w×h JPEG that compresses like a phone's photo (gradients
+// and sensor grain), for benchmarks.
+func PhotoLike(w, h, quality int) []byte {
+	img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
+	rng := rand.New(rand.NewPCG(1, 13))
+	for y := range h {
+		for x := range w {
+			img.Y[y*img.YStride+x] = uint8(max(0, min(255, 40+150*x/w+40*y/h+rng.IntN(48)-24)))
+		}
+	}
+	for i := range img.Cb {
+		img.Cb[i], img.Cr[i] = uint8(100+rng.IntN(16)), uint8(140+rng.IntN(16))
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: quality}); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
+}
+
+// SSIM is the mean structural similarity of two pictures' luma, over 8×8
+// windows every 4 pixels (Wang et al. 2004, with their constants). 1 is
+// identical; below about 0.95 a viewer sees the difference.
+func SSIM(a, b image.Image) float64 {
+	la, lb := luma(a), luma(b)
+	w, h := a.Bounds().Dx(), a.Bounds().Dy()
+	const c1, c2 = (0.01 * 255) * (0.01 * 255), (0.03 * 255) * (0.03 * 255)
+	var sum float64
+	var n int
+	for y := 0; y+8 <= h; y += 4 {
+		for x := 0; x+8 <= w; x += 4 {
+			var ma, mb, va, vb, cov float64
+			for j := range 8 {
+				for i := range 8 {
+					ma += la[(y+j)*w+x+i]
+					mb += lb[(y+j)*w+x+i]
+				}
+			}
+			ma, mb = ma/64, mb/64
+			for j := range 8 {
+				for i := range 8 {
+					da, db := la[(y+j)*w+x+i]-ma, lb[(y+j)*w+x+i]-mb
+					va += da * da
+					vb += db * db
+					cov += da * db
+				}
+			}
+			va, vb, cov = va/63, vb/63, cov/63
+			sum += ((2*ma*mb + c1) * (2*cov + c2)) / ((ma*ma + mb*mb + c1) * (va + vb + c2))
+			n++
+		}
+	}
+	return sum / float64(n)
+}
+
+func luma(img image.Image) []float64 {
+	b := img.Bounds()
+	out := make([]float64, b.Dx()*b.Dy())
+	if m, ok := img.(*image.YCbCr); ok {
+		for y := range b.Dy() {
+			for x := range b.Dx() {
+				out[y*b.Dx()+x] = float64(m.Y[m.YOffset(b.Min.X+x, b.Min.Y+y)])
+			}
+		}
+		return out
+	}
+	for y := range b.Dy() {
+		for x := range b.Dx() {
+			r, g, bl, _ := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
+			out[y*b.Dx()+x] = (0.299*float64(r) + 0.587*float64(g) + 0.114*float64(bl)) / 257
+		}
+	}
+	return out
+}
+
+// ZonePlate is a w×h JPEG of concentric rings whose frequency rises to
+// 0.4 cycles per pixel of a copy of long edge edge at the corners (80% of the
+// finest detail it can hold): where a poor scaler shows aliasing (moiré
+// rings). Finer detail cannot survive in the copy; how each scaler
+// aliases it is not comparable.
+func ZonePlate(w, h, edge int) []byte {
+	img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
+	corner := math.Hypot(float64(w), float64(h)) / 2
+	finest := 0.4 * min(1, float64(edge)/float64(max(w, h))) // cycles per source pixel
+	k := math.Pi * finest / corner
+	for y := range h {
+		for x := range w {
+			dx, dy := float64(x-w/2), float64(y-h/2)
+			img.Y[y*img.YStride+x] = uint8(127.5 + 127*math.Cos(k*(dx*dx+dy*dy)))
+		}
+	}
+	for i := range img.Cb {
+		img.Cb[i], img.Cr[i] = 128, 128
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 95}); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
+}
+
+// Fabric is a w×h JPEG of a woven texture in colour (threads in three
+// directions, down to three pixels a thread in a copy of long edge edge)
+// with sensor grain.
+func Fabric(w, h, edge int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	rng := rand.New(rand.NewPCG(7, 7))
+	period := 3 * float64(max(w, h)) / float64(edge) // source pixels a thread
+	for y := range h {
+		for x := range w {
+			fx, fy := float64(x), float64(y)
+			v := 60*math.Sin(2*math.Pi*fx/period) + 50*math.Sin(2*math.Pi*fy/(1.3*period)) + 30*math.Sin(2*math.Pi*(fx+fy)/(2.1*period))
+			i := img.PixOffset(x, y)
+			for c := range 3 {
+				img.Pix[i+c] = uint8(max(0, min(255, 120+int(v)+c*25+rng.IntN(16)-8)))
+			}
+			img.Pix[i+3] = 255
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 92}); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
 }

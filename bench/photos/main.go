@@ -13,7 +13,12 @@
 //     of about 10 MB (19 MP);
 //
 //   - eight operators at once, four photos each, both sizes: average wait
-//     and the RSS rise (the kernel's high-water mark, VmHWM, reset before).
+//     and the RSS rise (the kernel's high-water mark, VmHWM, reset before);
+//
+//   - quality: the stored copy of the eval's photo, both bench photos and
+//     two textures where a poor scaler shows (a zone plate, a fabric),
+//     downloaded from each server: SSIM of after against before (target
+//     ≥ 0.98, issue 23).
 //
 //     go run . -api ../../bin/api -before ../../bin/api-before -fakellm ../../bin/fakellm
 //
@@ -43,6 +48,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/image/draw"
+
 	"github.com/rekan/rekan/api/phototest"
 	"github.com/rekan/rekan/eval/stack"
 	"github.com/rekan/rekan/eval/stack/durability"
@@ -54,6 +61,7 @@ const (
 	targetCPU1600ms   = 60
 	targetCPU12MPms   = 250
 	targetEightWaitS  = 5
+	targetSSIM        = 0.98
 	operators         = 8
 	photosPerRequest  = 4
 	decodeBudgetBytes = 96 << 20 // photo.DecodeBudgetBytes
@@ -75,6 +83,12 @@ func main() {
 type files struct {
 	small, photo1600, photo12MP, large []byte
 	kinds                              []kind
+	quality                            []named
+}
+
+type named struct {
+	name string
+	data []byte
 }
 
 type kind struct {
@@ -95,6 +109,7 @@ type measures struct {
 	cpu1600     float64 // ms per photo
 	cpu12MP     float64
 	eight       map[string]eightResult
+	stored      [][]byte // the stored copy of each of files.quality
 }
 
 type kindResult struct {
@@ -214,6 +229,14 @@ func measure(label, binary, fakeBin string, f files) (measures, error) {
 		return m, fmt.Errorf("warm-up: %w", err)
 	}
 
+	for _, q := range f.quality {
+		stored, err := storedCopy(s, 2, q.data)
+		if err != nil {
+			return m, fmt.Errorf("stored copy of %s: %w", q.name, err)
+		}
+		m.stored = append(m.stored, stored)
+	}
+
 	settle()
 	idle := status(pid, "VmRSS")
 	m.idleMB = float64(idle) / 1024
@@ -313,6 +336,42 @@ func measure(label, binary, fakeBin string, f files) (measures, error) {
 	return m, nil
 }
 
+// storedCopy generates with one photo as operator i and downloads the
+// copy the server stored (a protected file: through a file token).
+func storedCopy(s *setup, i int, photo []byte) ([]byte, error) {
+	body, err := generateBody(s.urls[i], s.ops[i].Token, [][]byte{photo})
+	if err != nil {
+		return nil, err
+	}
+	var out struct {
+		Posts []struct {
+			Request string   `json:"request"`
+			Photos  []string `json:"photos"`
+		} `json:"posts"`
+	}
+	if err := json.Unmarshal(body, &out); err != nil || len(out.Posts) == 0 || len(out.Posts[0].Photos) != 1 {
+		return nil, fmt.Errorf("generate answered %.300s", body)
+	}
+	var token struct {
+		Token string `json:"token"`
+	}
+	ctx := context.Background()
+	if _, err := s.ops[i].Do(ctx, "POST", "/api/files/token", nil, &token); err != nil {
+		return nil, err
+	}
+	p := out.Posts[0]
+	res, err := http.Get(s.ops[i].Base + "/api/files/requests/" + p.Request + "/" + p.Photos[0] + "?token=" + token.Token)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err == nil && res.StatusCode != 200 {
+		err = fmt.Errorf("download: %d %.200s", res.StatusCode, data)
+	}
+	return data, err
+}
+
 // cpuPer is the server's CPU (user + system) per generation with four
 // copies of photo (none when nil), over n sequential requests.
 func cpuPer(s *setup, pid int, photo []byte, n int) (float64, error) {
@@ -385,6 +444,27 @@ func report(all []measures, f files) {
 		}
 	}
 	fmt.Printf("  largest peak RSS over the idle server for an accepted file: %.1f MB (decode budget %d MB)\n", worst, decodeBudgetBytes>>20)
+	if len(all) < 2 {
+		return
+	}
+	fmt.Printf("  stored copy, SSIM after against before (target ≥ %.2f); each against a Catmull-Rom scaling of the original:\n", targetSSIM)
+	lowest := 1.0
+	for i, q := range f.quality {
+		before, errB := jpeg.Decode(bytes.NewReader(all[0].stored[i]))
+		after, errA := jpeg.Decode(bytes.NewReader(all[1].stored[i]))
+		original, errO := jpeg.Decode(bytes.NewReader(q.data))
+		if errB != nil || errA != nil || errO != nil || before.Bounds() != after.Bounds() {
+			fmt.Printf("    %-38s cannot compare (%v, %v, %v)\n", q.name, errB, errA, errO)
+			lowest = 0
+			continue
+		}
+		v := phototest.SSIM(before, after)
+		lowest = min(lowest, v)
+		ref := image.NewRGBA(after.Bounds())
+		draw.CatmullRom.Scale(ref, ref.Rect, original, original.Bounds(), draw.Src, nil)
+		fmt.Printf("    %-22s %4dx%-4d  SSIM %.4f   against Catmull-Rom: before %.4f, after %.4f\n", q.name, after.Bounds().Dx(), after.Bounds().Dy(), v, phototest.SSIM(ref, before), phototest.SSIM(ref, after))
+	}
+	fmt.Printf("  lowest SSIM: %.4f (target ≥ %.2f)\n", lowest, targetSSIM)
 }
 
 // makeFiles makes every upload: photo-like JPEGs of 1600 px and of about 10 MB
@@ -404,6 +484,23 @@ func makeFiles() (files, error) {
 		return f, err
 	}
 	f.kinds = worstKinds()
+	evalPhotos, err := filepath.Glob("../../eval/testdata/photos/*.jpg")
+	if err != nil || len(evalPhotos) == 0 {
+		return f, fmt.Errorf("no eval photos: %v", err)
+	}
+	for _, p := range evalPhotos {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return f, err
+		}
+		f.quality = append(f.quality, named{filepath.Base(p), data})
+	}
+	f.quality = append(f.quality,
+		named{"1600 px photo", f.photo1600},
+		named{"10 MB original", f.photo12MP},
+		named{"zone plate 12 MP", phototest.ZonePlate(4000, 3000, 1024)},
+		named{"fabric 12 MP", phototest.Fabric(4000, 3000, 1024)},
+	)
 	return f, nil
 }
 
@@ -427,9 +524,12 @@ func worstKinds() []kind {
 	}{
 		{"jpeg baseline 4:2:0", 1.5, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.YCbCr420, false) }},
 		{"jpeg grey", 1, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.Gray, false) }},
-		{"jpeg 4:4:4", 3, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.YCbCr444, false) }},
-		{"jpeg cmyk", 8, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.CMYK, false) }},
-		{"jpeg progressive 4:2:0", 7.5, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.YCbCr420, true) }},
+		// A JPEG of 3200 px or more decodes at half size (photo's
+		// decodeShift): its planes and pictures cost a quarter per pixel,
+		// its progressive coefficients do not.
+		{"jpeg 4:4:4", 3.0 / 4, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.YCbCr444, false) }},
+		{"jpeg cmyk", 8.0 / 4, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.CMYK, false) }},
+		{"jpeg progressive 4:2:0", 6 + 1.5/4, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.YCbCr420, true) }},
 		{"jpeg progressive 4:4:4", 15, func(s int) []byte { return phototest.FlatJPEG(s, s, phototest.YCbCr444, true) }},
 		{"png rgb 8-bit", 4, func(s int) []byte { return phototest.FlatPNG(s, s, phototest.PNGRGB, 8, false) }},
 		{"png rgba 16-bit", 8, func(s int) []byte { return phototest.FlatPNG(s, s, phototest.PNGRGBA, 16, false) }},
@@ -474,6 +574,17 @@ func cpuTicks(pid int) int {
 // generate posts a brief and photos as multipart, streamed, and checks the
 // answer.
 func generate(url, token string, photos [][]byte) (int, error) {
+	status, _, err := post(url, token, photos)
+	return status, err
+}
+
+// generateBody is generate's answer.
+func generateBody(url, token string, photos [][]byte) ([]byte, error) {
+	_, body, err := post(url, token, photos)
+	return body, err
+}
+
+func post(url, token string, photos [][]byte) (int, []byte, error) {
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
 	go func() {
@@ -494,13 +605,13 @@ func generate(url, token string, photos [][]byte) (int, error) {
 	}()
 	req, err := http.NewRequest("POST", url, pr)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Authorization", token)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	defer res.Body.Close()
 	body, _ := io.ReadAll(res.Body)
@@ -510,9 +621,9 @@ func generate(url, token string, photos [][]byte) (int, error) {
 		} `json:"posts"`
 	}
 	if res.StatusCode != 200 || json.Unmarshal(body, &out) != nil || len(out.Posts) == 0 || len(out.Posts[0].Photos) != len(photos) {
-		return res.StatusCode, fmt.Errorf("generate: %d %.300s", res.StatusCode, body)
+		return res.StatusCode, body, fmt.Errorf("generate: %d %.300s", res.StatusCode, body)
 	}
-	return res.StatusCode, nil
+	return res.StatusCode, body, nil
 }
 
 func smallJPEG() []byte {

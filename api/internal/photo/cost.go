@@ -5,28 +5,33 @@ import (
 	"errors"
 	"image"
 	"io"
+
+	"github.com/rekan/rekan/api/internal/photo/fastjpeg"
 )
 
 // What a decode costs, from the header alone. Each function mirrors what
-// its decoder allocates (image/jpeg, image/png, x/image/webp at the
+// its decoder allocates (fastjpeg, image/png, x/image/webp at the
 // versions in go.mod) for the picture and its working state, so a file
 // small on disk cannot claim a fraction of the memory it takes: a 0.4 MB
 // 16-bit PNG of 50 megapixels decodes into 400 MB.
 
-// jpegCost is image/jpeg's allocation for a frame: its component planes,
-// rounded up to whole MCUs; a fourth (black) plane and the CMYK picture
-// built from them; the RGBA picture of an RGB JPEG; and for a progressive
-// frame every DCT coefficient (an int32 per sample) until the last scan.
-func jpegCost(info jpegInfo, w, h int) int64 {
+// jpegCost is fastjpeg's allocation (image/jpeg's at full size) for a
+// frame: its component planes, rounded up to whole MCUs; a fourth (black)
+// plane and the CMYK picture built from them; the RGBA picture of an RGB
+// JPEG; and for a progressive frame every DCT coefficient (an int32 per
+// sample) until the last scan.
+// Decoded at 1/(1<<shift) (fastjpeg), the planes and pictures shrink by
+// 4^shift; the coefficients do not.
+func jpegCost(info jpegInfo, w, h, shift int) int64 {
 	comps := info.comps
 	if !info.sof || len(comps) == 0 {
-		// image/jpeg read a frame scanJPEG did not: assume the worst
+		// The decoder read a frame scanJPEG did not: assume the worst
 		// layout the decoder accepts (4:4:4:4 CMYK, progressive).
 		comps = []sampling{{1, 1}, {1, 1}, {1, 1}, {1, 1}}
 		info.progressive = true
 	}
 	if len(comps) == 1 {
-		comps = []sampling{{1, 1}} // image/jpeg ignores a lone component's factors
+		comps = []sampling{{1, 1}} // the decoder ignores a lone component's factors
 	}
 	h0, v0 := int64(comps[0].h), int64(comps[0].v)
 	mxx := (int64(w) + 8*h0 - 1) / (8 * h0)
@@ -35,8 +40,8 @@ func jpegCost(info jpegInfo, w, h int) int64 {
 	for _, c := range comps {
 		samples += 64 * int64(c.h) * int64(c.v) * mxx * myy
 	}
-	cost := samples
-	pixels := int64(w) * int64(h)
+	cost := samples >> (2 * shift)
+	pixels := int64(fastjpeg.ScaledSize(w, shift)) * int64(fastjpeg.ScaledSize(h, shift))
 	if len(comps) == 4 || info.rgb {
 		cost += 4 * pixels
 	}
@@ -155,10 +160,10 @@ func webpCost(head []byte, w, h int, fileBytes int64) int64 {
 const decoderStateBytes = 256 << 10
 
 // decodeCost is the memory decoding f takes, from its header.
-func decodeCost(format string, f io.ReaderAt, head []byte, cfg image.Config, info jpegInfo, fileBytes int64) (int64, error) {
+func decodeCost(format string, f io.ReaderAt, head []byte, cfg image.Config, info jpegInfo, fileBytes int64, shift int) (int64, error) {
 	switch format {
 	case "jpeg":
-		return decoderStateBytes + jpegCost(info, cfg.Width, cfg.Height), nil
+		return decoderStateBytes + jpegCost(info, cfg.Width, cfg.Height, shift), nil
 	case "png":
 		hdr, err := readPNGHeader(f)
 		if err != nil {

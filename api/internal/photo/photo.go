@@ -19,7 +19,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/jpeg"
 	"image/png"
 	"io"
 	"os"
@@ -27,6 +26,7 @@ import (
 
 	"golang.org/x/image/webp"
 
+	"github.com/rekan/rekan/api/internal/photo/fastjpeg"
 	"github.com/rekan/rekan/eval/content"
 )
 
@@ -179,11 +179,12 @@ func process(ctx context.Context, f *os.File, size int64) (Photo, error) {
 		n, _ := f.ReadAt(header, 0)
 		info = scanJPEG(header[:n])
 	}
-	cost, err := decodeCost(format, f, head, cfg, info, size)
+	shift := decodeShift(format, cfg.Width, cfg.Height)
+	cost, err := decodeCost(format, f, head, cfg, info, size, shift)
 	if err != nil {
 		return Photo{}, refuse(MsgCorrupt, err)
 	}
-	weight := cost + workingBytes(cfg.Width, cfg.Height, info.orientation)
+	weight := cost + workingBytes(fastjpeg.ScaledSize(cfg.Width, shift), fastjpeg.ScaledSize(cfg.Height, shift), info.orientation)
 	if weight > DecodeBudgetBytes {
 		return Photo{}, refuse(MsgTooHeavy, fmt.Errorf("%s %dx%d needs %d bytes", format, cfg.Width, cfg.Height, weight))
 	}
@@ -194,7 +195,7 @@ func process(ctx context.Context, f *os.File, size int64) (Photo, error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return Photo{}, fmt.Errorf("rewind photo: %w", err)
 	}
-	img, err := decode(format, bufio.NewReaderSize(f, 64<<10))
+	img, err := decode(format, bufio.NewReaderSize(f, 64<<10), shift)
 	if err != nil {
 		return Photo{}, refuse(MsgCorrupt, err)
 	}
@@ -253,7 +254,7 @@ func fits(img image.Image, edge int) bool {
 	return max(b.Dx(), b.Dy()) <= edge
 }
 
-// encodesDirectly: image/jpeg encodes these as they are (the decoders'
+// encodesDirectly: fastjpeg encodes these as they are (the decoders'
 // YCbCr and Gray pictures), with nothing to compose over white.
 func encodesDirectly(img image.Image) bool {
 	switch img.(type) {
@@ -280,8 +281,8 @@ func workingBytes(sw, sh, orientation int) int64 {
 
 func encode(img image.Image) ([]byte, error) {
 	var buf bytes.Buffer
-	// Go's encoder writes no APP segments: no EXIF, no XMP, no ICC.
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: Quality}); err != nil {
+	// The encoder writes no APP segments: no EXIF, no XMP, no ICC.
+	if err := fastjpeg.Encode(&buf, img, &fastjpeg.Options{Quality: Quality}); err != nil {
 		return nil, fmt.Errorf("encode jpeg: %w", err)
 	}
 	return buf.Bytes(), nil
@@ -314,10 +315,25 @@ func isHEIF(head []byte) bool {
 	return false
 }
 
+// decodeShift is the scale a JPEG of w×h is decoded at (fastjpeg's
+// shift: 1/2, 1/4, 1/8): the smallest that is still at least StoreEdge on
+// the long edge, so the stored copy is area-averaged from at least as many
+// pixels as it has, never enlarged. A phone's 12 MP photo decodes at half
+// size, a quarter of the pixels, which is most of the decode's time and
+// memory and of the scaling's. Other formats decode whole.
+func decodeShift(format string, w, h int) int {
+	long := max(w, h)
+	shift := 0
+	for format == "jpeg" && shift < 3 && fastjpeg.ScaledSize(long, shift+1) >= StoreEdge {
+		shift++
+	}
+	return shift
+}
+
 func decodeConfig(format string, r io.Reader) (image.Config, error) {
 	switch format {
 	case "jpeg":
-		return jpeg.DecodeConfig(r)
+		return fastjpeg.DecodeConfig(r)
 	case "png":
 		return png.DecodeConfig(r)
 	default:
@@ -325,10 +341,11 @@ func decodeConfig(format string, r io.Reader) (image.Config, error) {
 	}
 }
 
-func decode(format string, r io.Reader) (image.Image, error) {
+// decode decodes a picture, a JPEG at 1/(1<<shift) of its size.
+func decode(format string, r io.Reader, shift int) (image.Image, error) {
 	switch format {
 	case "jpeg":
-		return jpeg.Decode(r)
+		return fastjpeg.DecodeScaled(r, shift)
 	case "png":
 		return png.Decode(r)
 	default:

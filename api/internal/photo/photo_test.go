@@ -82,6 +82,40 @@ func near(c color.Color, want color.RGBA) bool {
 	return d(r, want.R) && d(g, want.G) && d(b, want.B)
 }
 
+// A phone's original, large enough to be decoded at half and at a quarter
+// of its size (fastjpeg.DecodeScaled), loses its metadata just the same
+// and comes out turned upright at the stored size.
+func TestScaledDecodeKeepsOrientationAndStripsMetadata(t *testing.T) {
+	for _, tc := range []struct {
+		w, h, orientation int
+		size              image.Point
+		first, second     image.Point // where phototest.Red and phototest.Blue land
+	}{
+		{4000, 3000, 6, image.Pt(1200, 1600), image.Pt(600, 200), image.Pt(600, 1400)},
+		{6400, 3200, 3, image.Pt(1600, 800), image.Pt(1400, 400), image.Pt(200, 400)},
+	} {
+		in := phototest.JPEG(tc.w, tc.h, phototest.Red, phototest.Blue, tc.orientation)
+		if !bytes.Contains(in, phototest.GPSMarker) {
+			t.Fatal("the fixture carries no GPS position")
+		}
+		p := process(t, in)
+		for name, out := range map[string][]byte{"stored": p.Stored, "model": p.Model} {
+			if bytes.IndexByte(phototest.Segments(out), 0xe1) >= 0 || bytes.Contains(out, []byte("Exif")) || bytes.Contains(out, phototest.GPSMarker) {
+				t.Errorf("%dx%d %s copy keeps metadata: %x", tc.w, tc.h, name, phototest.Segments(out))
+			}
+		}
+		img := decodeJPEG(t, p.Stored)
+		if img.Bounds().Size() != tc.size {
+			t.Errorf("%dx%d orientation %d: stored %v, want %v", tc.w, tc.h, tc.orientation, img.Bounds().Size(), tc.size)
+			continue
+		}
+		if !near(img.At(tc.first.X, tc.first.Y), phototest.Red) || !near(img.At(tc.second.X, tc.second.Y), phototest.Blue) {
+			t.Errorf("%dx%d orientation %d: at %v %v, at %v %v", tc.w, tc.h, tc.orientation,
+				tc.first, img.At(tc.first.X, tc.first.Y), tc.second, img.At(tc.second.X, tc.second.Y))
+		}
+	}
+}
+
 // The picture is phototest.Red on its left half and phototest.Blue on its right; the EXIF
 // orientation says how to turn it, and the output is already turned.
 func TestOrientationIsApplied(t *testing.T) {
@@ -294,7 +328,8 @@ func TestStalledUploadBlocksNoOne(t *testing.T) {
 // more than the whole budget are refused from their header, before any
 // pixel is decoded: a 0.4 MB 16-bit PNG of 7071×7071 would take 400 MB.
 // The same pixel count in a layout that fits (a palette PNG, a baseline
-// 4:2:0 JPEG of 50 MP) is accepted.
+// 4:2:0 JPEG of 50 MP, a CMYK JPEG, which decodes at a quarter of its size)
+// is accepted.
 func TestHeavyDecodesAreRefused(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -304,7 +339,7 @@ func TestHeavyDecodesAreRefused(t *testing.T) {
 		{"8-bit rgb png 7071x7071", phototest.FlatPNG(7071, 7071, phototest.PNGRGB, 8, false)},
 		{"interlaced png 4000x3000", phototest.FlatPNG(4000, 3000, phototest.PNGRGB, 8, true)},
 		{"progressive jpeg 7071x7071", phototest.FlatJPEG(7071, 7071, phototest.YCbCr420, true)},
-		{"cmyk jpeg 7071x7071", phototest.FlatJPEG(7071, 7071, phototest.CMYK, false)},
+		{"progressive cmyk jpeg 7071x7071", phototest.FlatJPEG(7071, 7071, phototest.CMYK, true)},
 		{"lossless webp 7071x7071", phototest.WebP(7071, 7071, color.NRGBA{1, 2, 3, 255})},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -324,6 +359,7 @@ func TestHeavyDecodesAreRefused(t *testing.T) {
 	}{
 		{"palette png 7071x7071", phototest.FlatPNG(7071, 7071, phototest.PNGPalette, 8, false)},
 		{"baseline jpeg 8000x6000", phototest.FlatJPEG(8000, 6000, phototest.YCbCr420, false)},
+		{"cmyk jpeg 7071x7071", phototest.FlatJPEG(7071, 7071, phototest.CMYK, false)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := process(t, tc.data)

@@ -42,28 +42,28 @@ func chromaSize(src *image.YCbCr) (int, int) {
 // scalePlane area-averages the sw×sh plane src into the dw×dh plane dst
 // (dw ≤ sw, dh ≤ sh); see scale for the method.
 func scalePlane(src []uint8, sstride, sw, sh int, dst []uint8, dstride, dw, dh int) {
-	cols, rows := spans(sw, dw), spans(sh, dh)
-	hsum := make([]uint32, dw+1)
+	cols, rows := gathers(spans(sw, dw), dw), spans(sh, dh)
+	hsum := make([]uint32, dw)
 	acc := [2][]uint64{make([]uint64, dw), make([]uint64, dw)}
-	n := uint64(sw) * uint64(sh)
+	mean := newDivider(uint64(sw) * uint64(sh))
 	flush := func(y int, sums []uint64) {
 		if y >= dh {
 			return
 		}
 		out := dst[y*dstride : y*dstride+dw]
 		for x, s := range sums {
-			out[x] = uint8((s + n/2) / n)
+			out[x] = uint8(mean.round(s))
 		}
 	}
 	cur := 0
 	for y := range sh {
 		row := src[y*sstride : y*sstride+sw]
-		clear(hsum)
-		for x, c := range cols {
-			v := uint32(row[x])
-			s := hsum[c.to : c.to+2 : c.to+2]
-			s[0] += v * c.w0
-			s[1] += v * c.w1
+		for k, g := range cols {
+			var mid uint32
+			for _, v := range row[g.lo : g.hi-1] {
+				mid += uint32(v)
+			}
+			hsum[k] = mid*uint32(dw) + uint32(row[g.hi-1])*g.wLast + uint32(row[g.prev])*g.wPrev
 		}
 		r := rows[y]
 		if int(r.to) != cur {
@@ -80,6 +80,34 @@ func scalePlane(src []uint8, sstride, sw, sh int, dst []uint8, dstride, dw, dh i
 		}
 	}
 	flush(cur, acc[0])
+}
+
+// gather is where output pixel k of a row takes its sum from (the same
+// weights as span's, read per output instead of scattered per source):
+// sources lo to hi-1 fall in it, wholly but the last (weight wLast), and
+// source prev, the one before lo, spills into it with weight wPrev.
+type gather struct {
+	lo, hi, prev int32
+	wLast, wPrev uint32
+}
+
+// gathers turns spans (sn sources into dn outputs, dn ≤ sn, so each
+// output has at least one source starting in it) into their gathers.
+func gathers(cols []span, dn int) []gather {
+	out := make([]gather, dn)
+	x := 0
+	for k := range out {
+		lo := x
+		for x < len(cols) && int(cols[x].to) == k {
+			x++
+		}
+		g := gather{lo: int32(lo), hi: int32(x), wLast: cols[x-1].w0}
+		if lo > 0 {
+			g.prev, g.wPrev = int32(lo-1), cols[lo-1].w1
+		}
+		out[k] = g
+	}
+	return out
 }
 
 // orientYCbCr turns a 4:2:0 picture upright (EXIF orientation 2-8), plane
