@@ -95,8 +95,21 @@ func BeginRetry(app core.App, id string) (*core.Record, error) {
 // A post the client had seen keeps its previous text as a version and is
 // a draft again.
 func Complete(app core.App, posts []*core.Record, generated []content.Post, model string, checked [][]checks.Result) ([]*core.Record, error) {
+	// Whether the client saw each draft, in one query for all once settle
+	// holds the posts (a stage event is only added under their stripes).
+	var sent map[string]bool
 	return settle(app, posts, func(p, stored *core.Record, i int) ([]*core.Record, error) {
-		before, err := replacing(app, stored, p, "retry")
+		if sent == nil && isDraft(stored) {
+			ids := make([]string, len(posts))
+			for j, q := range posts {
+				ids[j] = q.Id
+			}
+			var err error
+			if sent, err = everSent(app, ids...); err != nil {
+				return nil, err
+			}
+		}
+		before, err := replacingSeen(app, stored, p, "retry", seenByClient(stored, sent))
 		if err != nil {
 			return nil, err
 		}
@@ -259,16 +272,14 @@ func saveAll(app core.App, records []*core.Record) (gone map[string]bool, err er
 	}
 	gone = map[string]bool{}
 	err = app.RunInTransaction(func(tx core.App) error {
+		stored, err := storedOf(tx, records)
+		if err != nil {
+			return err
+		}
 		for _, r := range records {
-			if !r.IsNew() {
-				stored, err := isStored(tx, r.Id)
-				if err != nil {
-					return err
-				}
-				if !stored {
-					gone[r.Id] = true
-					continue
-				}
+			if !r.IsNew() && !stored[r.Id] {
+				gone[r.Id] = true
+				continue
 			}
 			if err := tx.SaveNoValidate(r); err != nil {
 				return fmt.Errorf("save post %s: %w", r.Id, err)
@@ -282,11 +293,27 @@ func saveAll(app core.App, records []*core.Record) (gone map[string]bool, err er
 	return gone, nil
 }
 
-func isStored(tx core.App, id string) (bool, error) {
-	var n int
-	err := tx.DB().Select("COUNT(*)").From(Collection).Where(dbx.HashExp{"id": id}).Row(&n)
-	if err != nil {
-		return false, fmt.Errorf("look up post %s: %w", id, err)
+// storedOf reports which of the stored (not new) records still have their
+// row, in one query per collection.
+func storedOf(tx core.App, records []*core.Record) (map[string]bool, error) {
+	ids := map[string][]any{}
+	for _, r := range records {
+		if !r.IsNew() {
+			name := r.Collection().Name
+			ids[name] = append(ids[name], r.Id)
+		}
 	}
-	return n > 0, nil
+	stored := map[string]bool{}
+	for name, in := range ids {
+		var rows []struct {
+			ID string `db:"id"`
+		}
+		if err := tx.DB().Select("id").From(name).Where(dbx.In("id", in...)).All(&rows); err != nil {
+			return nil, fmt.Errorf("look up %s %v: %w", name, in, err)
+		}
+		for _, row := range rows {
+			stored[row.ID] = true
+		}
+	}
+	return stored, nil
 }

@@ -67,6 +67,14 @@ func TestVersionsKeepWhatTheClientSaw(t *testing.T) {
 	if got := stageEvents(t, app, id); !slices.Equal(got, []string{"rascunho>enviado server", "enviado>rascunho server"}) {
 		t.Errorf("history %v", got)
 	}
+	// A draft that was sent once: a retry keeps what it says too.
+	status, _, body = testutil.Call(t, t.Context(), http.MethodPost, base+"/api/rekan/posts/"+id+":retry", fx.AliceToken, "")
+	if status != 200 {
+		t.Fatalf("second retry: %d %s", status, body)
+	}
+	if got := versionsOf(t, app, id); !slices.Equal(got, append(want, "retry:rascunho:Segunda edição.")) {
+		t.Errorf("versions after the retry of a sent draft:\n got %q", got)
+	}
 }
 
 // POST /api/rekan/posts/{id}:photos adds photos to one post: stored once on
