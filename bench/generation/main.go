@@ -118,6 +118,7 @@ func run(beforeBin, afterBin, fakeBin, keep string, n, rounds, count, top int) e
 			}
 		}
 	}
+	load0 := loadavg()
 	for range rounds {
 		for _, sd := range sides {
 			own, child := sd.own(), []int(nil)
@@ -145,6 +146,7 @@ func run(beforeBin, afterBin, fakeBin, keep string, n, rounds, count, top int) e
 	fmt.Printf("%-34s %12s %12s %14s %12s %10s\n", "", "server CPU", "of which", "server without", "checks per", "its BAML")
 	fmt.Printf("%-34s %12s %12s %14s %12s %10s\n", "", "per gen", "checks", "checks", "post", "runtime")
 	results := map[string]float64{}
+	without := map[string][]float64{} // per round, checks apart
 	for _, sd := range sides {
 		own, child := median(sd.ownMs), median(sd.childMs)
 		if sd.srv == nil {
@@ -152,24 +154,31 @@ func run(beforeBin, afterBin, fakeBin, keep string, n, rounds, count, top int) e
 			results["direct"] = own
 			continue
 		}
-		checksNs, err := generationsOnly(sd.profile)
+		share, err := generationsOnly(sd.profile)
 		if err != nil {
 			return fmt.Errorf("%s profile: %w", sd.name, err)
 		}
-		checksMs := float64(checksNs) / 1e6 / float64(warmup+rounds*n)
+		checksMs := own * share
 		fmt.Printf("%-34s %10.2fms %10.2fms %12.2fms %10.3fms %8.2fms\n",
 			"server "+sd.name, own, checksMs, own-checksMs, checksMs/float64(count), child)
 		results[sd.name] = own - checksMs
 		results[sd.name+" checks"] = checksMs / float64(count)
+		for _, r := range sd.ownMs {
+			without[sd.name] = append(without[sd.name], r*(1-share))
+		}
 	}
+	without["direct"] = sides[len(sides)-1].ownMs
 	a := results["after"]
 	fmt.Printf("server CPU per generation without the checks, after: %.2f ms (target ≤ %.1f ms, ratio %.2f); %.2f× the bare runtime's %.2f ms\n",
 		a, targetServerMs, a/targetServerMs, a/results["direct"], results["direct"])
 	fmt.Printf("checks CPU per post, after: %.3f ms (target ≤ %.1f ms, ratio %.2f)\n",
 		results["after checks"], targetChecksMs, results["after checks"]/targetChecksMs)
 	if b, ok := results["before"]; ok {
-		fmt.Printf("after / before (server without the checks): %.2f (%.2f → %.2f ms)\n", a/b, b, a)
+		fmt.Printf("after / before (server without the checks): %.2f (%.2f → %.2f ms); median of the rounds' own ratios %.2f\n",
+			a/b, b, a, medianRatio(without["after"], without["before"]))
 	}
+	fmt.Printf("after / bare runtime, median of the rounds' own ratios: %.2f\n", medianRatio(without["after"], without["direct"]))
+	fmt.Printf("load average before and after the rounds: %s / %s (CPU time per request grows on a crowded machine)\n", load0, loadavg())
 	after := sides[len(sides)-2]
 	if keep != "" {
 		if out, err := exec.Command("cp", after.profile, keep).CombinedOutput(); err != nil {
@@ -296,9 +305,10 @@ func load(n int, fn func() error) error {
 
 // generationsOnly rewrites a server's profile without the set-up's
 // password hashing (operators created and logged in), so its top and its
-// totals are the generations', and returns the CPU (ns) of the samples with
-// a frame of eval/checks on their stack: the checks' cumulative CPU.
-func generationsOnly(path string) (checks int64, err error) {
+// totals are the generations', and returns the share of its CPU samples
+// with a frame of eval/checks on their stack: the checks' cumulative share
+// (a share, as the profiler may miss samples under load; /proc does not).
+func generationsOnly(path string) (checksShare float64, err error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return 0, err
@@ -312,10 +322,15 @@ func generationsOnly(path string) (checks int64, err error) {
 	}
 	idx := len(p.SampleType) - 1 // cpu nanoseconds
 	p.Sample = slices.DeleteFunc(p.Sample, func(s *profile.Sample) bool { return onStack(s, "golang.org/x/crypto/bcrypt.") })
+	var total, checks int64
 	for _, s := range p.Sample {
+		total += s.Value[idx]
 		if onStack(s, "rekan/rekan/eval/checks.") {
 			checks += s.Value[idx]
 		}
+	}
+	if total == 0 {
+		return 0, fmt.Errorf("no samples in %s but the set-up's", path)
 	}
 	f, err := os.Create(path)
 	if err != nil {
@@ -325,7 +340,7 @@ func generationsOnly(path string) (checks int64, err error) {
 		f.Close()
 		return 0, err
 	}
-	return checks, f.Close()
+	return float64(checks) / float64(total), f.Close()
 }
 
 // onStack reports whether a frame of a function named with prefix (a
@@ -361,6 +376,25 @@ func printTop(bin, prof string, top int) error {
 		}
 	}
 	return nil
+}
+
+// medianRatio is the median over the rounds of a[i]/b[i]: sides measured
+// one after the other in a round meet the same load.
+func medianRatio(a, b []float64) float64 {
+	r := make([]float64, 0, len(a))
+	for i := range a {
+		r = append(r, a[i]/b[i])
+	}
+	return median(r)
+}
+
+// loadavg is the 1-minute load average (/proc/loadavg).
+func loadavg() string {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(raw))[0]
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
