@@ -2,6 +2,7 @@ package post
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -128,6 +129,22 @@ func RequestOf(app core.App, p *core.Record) (*core.Record, error) {
 		return nil, fmt.Errorf("request of post %s: %w", p.Id, err)
 	}
 	return req, nil
+}
+
+// Unchanged reports whether r's row is as r was when this process last
+// loaded or saved it: every save through PocketBase moves the updated
+// stamp (raw updates of posts move their status: see asNow). A row gone is
+// changed.
+func Unchanged(app core.App, r *core.Record) (bool, error) {
+	var updated string
+	err := app.DB().Select("updated").From(r.Collection().Name).Where(dbx.HashExp{"id": r.Id}).Row(&updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("look up %s %s: %w", r.Collection().Name, r.Id, err)
+	}
+	return updated == r.GetDateTime("updated").String(), nil
 }
 
 // ModelPhotos are the copies the writer sees of the photos a post selects,
