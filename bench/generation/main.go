@@ -9,8 +9,9 @@
 //
 // fakellm answers at once, so what is measured is Rekan's work: HTTP, auth,
 // the request and its posts stored, the streamed reply parsed, the checks.
-// The servers and the direct runtime take turns over the rounds, so load
-// from elsewhere on the machine hits them alike; medians are printed. The
+// In each round the servers and the direct runtime run at once, until one
+// of them has done n generations, so load from elsewhere on the machine
+// hits them alike; medians over the rounds are printed. The
 // checks' share comes from each server's own profile (samples under
 // eval/checks), so "without the checks" is the same run's CPU minus theirs.
 // It never fails on a missed target.
@@ -120,18 +121,41 @@ func run(beforeBin, afterBin, fakeBin, keep string, n, rounds, count, top int) e
 	}
 	load0 := loadavg()
 	for range rounds {
+		// Every side at once, so whatever else runs on the machine meets
+		// them alike, until one has done n generations; each side's CPU is
+		// over what it completed.
+		stop := make(chan struct{})
+		var (
+			once sync.Once
+			wg   sync.WaitGroup
+			mu   sync.Mutex
+			ferr error
+		)
 		for _, sd := range sides {
-			own, child := sd.own(), []int(nil)
-			if sd.child != nil {
-				child = sd.child()
-			}
-			o0, c0 := cpuOf(own), cpuOf(child)
-			if err := load(n, sd.generate); err != nil {
-				return fmt.Errorf("%s: %w", sd.name, err)
-			}
-			o1, c1 := cpuOf(own), cpuOf(child)
-			sd.ownMs = append(sd.ownMs, ms(o1-o0)/float64(n))
-			sd.childMs = append(sd.childMs, ms(c1-c0)/float64(n))
+			wg.Go(func() {
+				own, child := sd.own(), []int(nil)
+				if sd.child != nil {
+					child = sd.child()
+				}
+				o0, c0 := cpuOf(own), cpuOf(child)
+				done, err := loadUntil(n, sd.generate, stop)
+				once.Do(func() { close(stop) })
+				o1, c1 := cpuOf(own), cpuOf(child)
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil || done == 0 {
+					if ferr == nil {
+						ferr = fmt.Errorf("%s: %d generations: %v", sd.name, done, err)
+					}
+					return
+				}
+				sd.ownMs = append(sd.ownMs, ms(o1-o0)/float64(done))
+				sd.childMs = append(sd.childMs, ms(c1-c0)/float64(done))
+			})
+		}
+		wg.Wait()
+		if ferr != nil {
+			return ferr
 		}
 	}
 	// Stopping writes each server's profile.
@@ -141,7 +165,7 @@ func run(beforeBin, afterBin, fakeBin, keep string, n, rounds, count, top int) e
 		}
 	}
 
-	fmt.Printf("generation without photos (%d post(s) each), %d per round at concurrency %d, %d rounds, medians; fakellm answers at once\n",
+	fmt.Printf("generation without photos (%d post(s) each), sides at once until one has done %d, each at concurrency %d, %d rounds, medians; fakellm answers at once\n",
 		count, n, concurrency, rounds)
 	fmt.Printf("%-34s %12s %12s %14s %12s %10s\n", "", "server CPU", "of which", "server without", "checks per", "its BAML")
 	fmt.Printf("%-34s %12s %12s %14s %12s %10s\n", "", "per gen", "checks", "checks", "post", "runtime")
@@ -273,8 +297,9 @@ func setup(base string, n int) ([]operator, error) {
 
 var client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 
-// load runs n calls of fn at the bench's concurrency.
-func load(n int, fn func() error) error {
+// loadUntil runs up to n calls of fn at the bench's concurrency, no new one
+// once stop is closed, and returns how many completed.
+func loadUntil(n int, fn func() error, stop <-chan struct{}) (int, error) {
 	jobs := make(chan struct{}, n)
 	for range n {
 		jobs <- struct{}{}
@@ -284,23 +309,33 @@ func load(n int, fn func() error) error {
 		wg    sync.WaitGroup
 		mu    sync.Mutex
 		first error
+		done  int
 	)
 	for range concurrency {
 		wg.Go(func() {
 			for range jobs {
-				if err := fn(); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-					}
-					mu.Unlock()
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				err := fn()
+				mu.Lock()
+				if err != nil && first == nil {
+					first = err
+				}
+				if err == nil {
+					done++
+				}
+				mu.Unlock()
+				if err != nil {
 					return
 				}
 			}
 		})
 	}
 	wg.Wait()
-	return first
+	return done, first
 }
 
 // generationsOnly rewrites a server's profile without the set-up's
@@ -379,7 +414,7 @@ func printTop(bin, prof string, top int) error {
 }
 
 // medianRatio is the median over the rounds of a[i]/b[i]: sides measured
-// one after the other in a round meet the same load.
+// run at once in a round meet the same load.
 func medianRatio(a, b []float64) float64 {
 	r := make([]float64, 0, len(a))
 	for i := range a {
