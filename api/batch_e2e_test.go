@@ -150,8 +150,10 @@ func TestBatchEndToEnd(t *testing.T) {
 }
 
 // TestBatchRestartEndToEnd: a server killed mid-batch comes back with the
-// items it cut off failed (their posts failed as interrupted) and the
-// pending ones written; retry then writes the failed ones.
+// items it cut off failed (their posts failed as interrupted), each still
+// naming the request it had stored, and the pending ones written; retry
+// then writes the failed ones into those same requests: one request per
+// client in the end, none duplicated.
 func TestBatchRestartEndToEnd(t *testing.T) {
 	fake := fakellm.New()
 	st, op, clients := startBatchStack(t, fake, 5)
@@ -168,9 +170,13 @@ func TestBatchRestartEndToEnd(t *testing.T) {
 	if countItems(b, "failed") != 2 || countItems(b, "done") != 3 {
 		t.Fatalf("after the restart: %+v; logs:\n%s", b, st.Server.Log())
 	}
+	interrupted := map[string]string{}
 	for _, it := range b.Items {
-		if it.Status == "failed" && !strings.Contains(it.Error, "reinício do servidor") {
-			t.Errorf("interrupted item %+v, want the restart message", it)
+		if it.Status == "failed" {
+			if !strings.Contains(it.Error, "reinício do servidor") || it.Request == "" {
+				t.Errorf("interrupted item %+v, want the restart message and its request", it)
+			}
+			interrupted[it.Business] = it.Request
 		}
 	}
 	var retried struct {
@@ -181,6 +187,17 @@ func TestBatchRestartEndToEnd(t *testing.T) {
 	}
 	if b = waitBatch(t, op, b.ID); countItems(b, "done") != 5 {
 		t.Fatalf("after retry: %+v", b)
+	}
+	for _, it := range b.Items {
+		if want, ok := interrupted[it.Business]; ok && it.Request != want {
+			t.Errorf("retried item %+v, want its request %s written again", it, want)
+		}
+	}
+	var requests struct {
+		TotalItems int `json:"totalItems"`
+	}
+	if _, err := op.Do(ctx, "GET", "/api/collections/requests/records?perPage=1", nil, &requests); err != nil || requests.TotalItems != 5 {
+		t.Errorf("%d requests stored (%v), want 5: one per client", requests.TotalItems, err)
 	}
 }
 

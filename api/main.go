@@ -48,6 +48,7 @@ func main() {
 	registerTestKill(app)
 	registerSecurity(app)
 	registerRecordHooks(app)
+	registerSweep(app)
 	runtime := registerContentRuntime(app)
 	gate := registerDrain(app)
 	registerRoutes(app, runtime, gate)

@@ -50,25 +50,15 @@ type result struct {
 	stdout, stderr string
 }
 
+// runCLI runs a command of the binary (operator, migrate…, never serve:
+// stack starts servers), killed after 30 s.
 func runCLI(t *testing.T, dataDir, stdin string, args ...string) result {
-	t.Helper()
-	return runCLIWith(t, dataDir, nil, stdin, args...)
-}
-
-// runCLIEnv runs the binary with extra environment variables; a command
-// still running after 30 s is killed (a serve that should have refused).
-func runCLIEnv(t *testing.T, dataDir string, env []string, args ...string) result {
-	t.Helper()
-	return runCLIWith(t, dataDir, env, "", args...)
-}
-
-func runCLIWith(t *testing.T, dataDir string, env []string, stdin string, args ...string) result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, append(args, "--dir", dataDir)...)
 	cmd.Dir = t.TempDir()
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
+	cmd.Env = stack.Env()
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &errOut

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/rekan/rekan/api/internal/testutil"
+	"github.com/rekan/rekan/eval/stack"
 )
 
 // openDir opens a data directory without migrating it.
@@ -41,9 +42,9 @@ func TestMigrationKilledAtFixedPoints(t *testing.T) {
 		if out, err := exec.Command("cp", "-a", template, dir).CombinedOutput(); err != nil {
 			t.Fatalf("copy data dir: %v %s", err, out)
 		}
-		r := runCLIEnv(t, dir, []string{"REKAN_TEST_KILL_AT=test-only:" + point, "REKAN_BAML_CLI=/nonexistent"}, "serve", "--http", "127.0.0.1:0")
-		if r.code != -1 || !strings.Contains(r.stdout+r.stderr, "killed by REKAN_TEST_KILL_AT") {
-			t.Fatalf("%s: the server was not killed there: exit %d %s %s", point, r.code, r.stdout, r.stderr)
+		code, out := serveRefused(t, dir, "REKAN_TEST_KILL_AT=test-only:"+point, stack.NoRuntime)
+		if code != -1 || !strings.Contains(out, "killed by REKAN_TEST_KILL_AT") {
+			t.Fatalf("%s: the server was not killed there: exit %d %s", point, code, out)
 		}
 
 		killed := openDir(t, dir)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/joho/godotenv"
 	"github.com/pocketbase/pocketbase"
@@ -133,15 +134,6 @@ func registerContentRuntime(app *pocketbase.PocketBase) *contentrt.Runtime {
 		if err := post.FailInterrupted(e.App); err != nil {
 			return err
 		}
-		// Before serving, so no upload of this process is in flight: files
-		// a data migration left behind. Only after the applied migrations
-		// changed: a full sweep reads every record, too slow at each start.
-		testPoint("before-sweep")
-		if n, _, err := storage.SweepAfterMigrations(e.App); err != nil {
-			return fmt.Errorf("sweep stored files: %w", err)
-		} else if n > 0 {
-			e.App.Logger().Info("removed stored files no record references", "files", n)
-		}
 		// Failures are logged and reported by health and generation.
 		runtime.StartInBackground(e.App.Logger())
 		return e.Next()
@@ -202,14 +194,39 @@ func registerClock(app *pocketbase.PocketBase) {
 	})
 }
 
+// started is when this process began: a stored file written before it
+// cannot be an upload this process is still storing (storage.Sweep).
+var started = time.Now()
+
+// registerSweep removes, beside the server and at every start, the stored
+// files no record references: a generation or an edit killed before its
+// commit, a deletion killed after it, or a migration leaves some. A stop
+// waits for it to finish.
+func registerSweep(app *pocketbase.PocketBase) {
+	var sweep *storage.Background
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		// After the migrations committed, before anything is swept.
+		testPoint("before-sweep")
+		sweep = storage.SweepInBackground(e.App, started)
+		return e.Next()
+	})
+	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+		if sweep != nil {
+			sweep.Wait()
+		}
+		return e.Next()
+	})
+}
+
 // testPoint kills the process when REKAN_TEST_KILL_AT names point: tests
-// of the real binary stop it at fixed points of a migration (a crash, a
-// power cut) and check what the next start finds.
+// of the real binary stop it at fixed points of a migration or a
+// generation (a crash, a power cut) and check what the next start finds.
 var testPoint = func(string) {}
 
 // registerTestKill reads REKAN_TEST_KILL_AT ("test-only:" then a point:
 // "rows:N" inside the requests data migration, "before-sweep" after the
-// migrations committed). A value not marked for tests refuses to start.
+// migrations committed, "request-stored" when a generation stored its
+// photos but has not committed its request). A value not marked for tests refuses to start.
 func registerTestKill(app *pocketbase.PocketBase) {
 	raw := strings.TrimSpace(os.Getenv("REKAN_TEST_KILL_AT"))
 	if raw == "" {
@@ -230,6 +247,7 @@ func registerTestKill(app *pocketbase.PocketBase) {
 	}
 	testPoint = kill
 	migrations.TestPoint = kill
+	post.TestPoint = kill
 }
 
 // registerRoutes mounts /api/rekan/.

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -46,7 +47,7 @@ func TestRequestsDataMigrationUpDownUp(t *testing.T) {
 
 func sweep(t *testing.T, app core.App) {
 	t.Helper()
-	if _, err := storage.Sweep(app); err != nil {
+	if _, err := storage.Sweep(t.Context(), app, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/api/migrations"
 )
 
@@ -115,7 +116,7 @@ func assertUp(t *testing.T, app core.App) {
 		t.Fatal(err)
 	}
 	photos, ok := requests.Fields.GetByName("photos").(*core.FileField)
-	if !ok || !photos.Protected || photos.MaxSize != 10<<20 || !slices.Equal(photos.Thumbs, migrations.PhotoThumbs) ||
+	if !ok || !photos.Protected || photos.MaxSize != 10<<20 || !slices.Equal(photos.Thumbs, slices.Concat(migrations.PhotoThumbs, []string{post.ModelThumb})) ||
 		!slices.Equal(photos.MimeTypes, []string{"image/jpeg", "image/png", "image/webp"}) {
 		t.Errorf("requests.photos: %+v", requests.Fields.GetByName("photos"))
 	}

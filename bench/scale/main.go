@@ -31,7 +31,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/rekan/rekan/eval/fakellm"
 	"github.com/rekan/rekan/eval/stack"
 	_ "modernc.org/sqlite"
 )
@@ -159,20 +158,18 @@ func run(apiBin, fakeBin string, sizes []int, starts int) error {
 // makeTemplate makes a data dir with an operator, a superuser, one client
 // and one real generation of three posts, and leaves no server running.
 func (b *bench) makeTemplate(dir, fakeBin string) error {
-	fake, err := fakellm.StartProcess(context.Background(), exec.Command(fakeBin))
+	fake, err := stack.StartFakeProcess(context.Background(), fakeBin)
 	if err != nil {
 		return err
 	}
 	defer fake.Stop()
-	env := append(slices.Clone(b.env), "REKAN_LLM_BASE_URL="+fake.URL+"/v1", "REKAN_LLM_API_KEY=bench-key", "REKAN_WRITER_MODEL=bench-writer")
+	env := append(slices.Clone(b.env), fake.Env()...)
 	for _, args := range [][]string{
 		{"operator", "add", "bench@example.com", "bench-password-1"},
 		{"superuser", "upsert", "root@example.com", "root-password-1"},
 	} {
-		cmd := exec.Command(b.api, append(args, "--dir", dir)...)
-		cmd.Dir, cmd.Env = b.work, env
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("api %s: %w: %s", args[0], err, out)
+		if code, out, err := stack.CLI(b.api, dir, env, "", args...); err != nil || code != 0 {
+			return fmt.Errorf("api %s: exit %d, %v: %s", args[0], code, err, out)
 		}
 	}
 	srv, base, _, err := start(b.api, dir, env, b.work)

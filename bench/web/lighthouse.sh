@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Landing page budget: builds the production web app, serves it with the real
-# server binary (bin/api, or a small static server when bin/api is missing),
+# server (bin/api started by bin/stack, or a small static server when either
+# is missing),
 # runs Lighthouse 12.8 (web/package.json) with Debian Chromium against /, and
 # prints the four category scores and the gzip size of the JavaScript the
 # landing page loads, against the budget. Exits 1 when a figure is outside it.
@@ -21,37 +22,40 @@ mkdir -p "$out"
 
 tmp=$(mktemp -d)
 server_pid=""
+STACK_PID=""
 cleanup() {
-	if [ -n "$server_pid" ]; then
-		kill "$server_pid" 2>/dev/null || true
-		wait "$server_pid" 2>/dev/null || true
-	fi
+	for pid in "$server_pid" "$STACK_PID"; do
+		[ -n "$pid" ] || continue
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-url=http://127.0.0.1:$port
-if [ "${REKAN_BENCH_SERVER:-api}" = api ] && [ -x "$root/bin/api" ]; then
+if [ "${REKAN_BENCH_SERVER:-api}" = api ] && [ -x "$root/bin/api" ] && [ -x "$root/bin/stack" ]; then
 	server="bin/api"
-	# Its own clean environment: no LLM is needed to serve the landing page.
-	(cd "$tmp" && exec env -i PATH="$PATH" HOME="$tmp" REKAN_WEB_DIR="$web/build" \
-		REKAN_BAML_CLI="$root/eval/node_modules/.bin/baml-cli" \
-		"$root/bin/api" serve --http="127.0.0.1:$port" --dir="$tmp/pb_data" >"$tmp/server.log" 2>&1) &
-	server_pid=$!
+	# No LLM is needed to serve the landing page; bin/stack waits for health.
+	# shellcheck source=../../scripts/stack.sh
+	. "$root/scripts/stack.sh"
+	stack_start "$root/bin/stack" "$tmp" -api "$root/bin/api" -baml-cli "$root/eval/node_modules/.bin/baml-cli" \
+		-no-llm -web "$web/build" -dir "$tmp/stack" || exit 1
+	url=$(stack_value url)
 	ready="$url/api/rekan/config"
 else
+	port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+	url=http://127.0.0.1:$port
 	server="static (web/scripts/serve-build.mjs)"
 	node "$web/scripts/serve-build.mjs" "$web/build" "$port" >"$tmp/server.log" 2>&1 &
 	server_pid=$!
 	ready="$url/"
+	for _ in $(seq 1 200); do
+		curl -fsS -o /dev/null "$ready" 2>/dev/null && break
+		kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/server.log" >&2; exit 1; }
+		sleep 0.1
+	done
 fi
-for _ in $(seq 1 200); do
-	curl -fsS -o /dev/null "$ready" 2>/dev/null && break
-	kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/server.log" >&2; exit 1; }
-	sleep 0.1
-done
-curl -fsS -o /dev/null "$ready" || { echo "lighthouse: server did not come up" >&2; cat "$tmp/server.log" >&2; exit 1; }
+curl -fsS -o /dev/null "$ready" || { echo "lighthouse: server did not come up" >&2; cat "$tmp/server.log" "$tmp/stack.log" >&2 2>/dev/null; exit 1; }
 
 flags="--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run --disable-quic"
 for i in $(seq 1 "$runs"); do

@@ -21,6 +21,8 @@ type ReplySpec struct {
 	// Match, when set, keeps the reply for a request whose prompt contains
 	// it (one client of a batch, whatever order the calls come in).
 	Match string `json:"match"`
+	// Hold keeps the reply until POST /_fake/release (Reply.Hold).
+	Hold bool `json:"hold"`
 }
 
 // Reply converts the JSON form.
@@ -33,6 +35,7 @@ func (rs ReplySpec) Reply() Reply {
 		Times:   rs.Times,
 		Fault:   Fault(rs.Fault),
 		Match:   rs.Match,
+		Hold:    rs.Hold,
 	}
 }
 
@@ -54,7 +57,7 @@ func (s *Server) handleReplies(w http.ResponseWriter, r *http.Request) {
 		err = strictUnmarshal(trimmed, &specs)
 	}
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "body must be a JSON array of {status, delay_ms, content, body, times, fault, match}: "+err.Error())
+		writeError(w, http.StatusBadRequest, "body must be a JSON array of {status, delay_ms, content, body, times, fault, match, hold}: "+err.Error())
 		return
 	}
 	replies := make([]Reply, 0, len(specs))

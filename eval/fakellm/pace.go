@@ -43,7 +43,8 @@ func (s *Server) SetPace(p Pace) {
 	}
 }
 
-// Release lets held streams go on; later streams no longer hold.
+// Release lets held streams and replies go on; later streams no longer
+// hold (a later Hold reply holds again).
 func (s *Server) Release() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -54,7 +55,18 @@ func (s *Server) Release() {
 	s.pace.HoldAfterChars = 0
 }
 
-// Held reports how many streams are waiting at the hold now.
+// holdChan is the hold a scripted reply waits at (Reply.Hold): the open
+// one, or a new one after a Release.
+func (s *Server) holdChan() chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.hold == nil {
+		s.hold = make(chan struct{})
+	}
+	return s.hold
+}
+
+// Held reports how many streams or held replies are waiting now.
 func (s *Server) Held() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -104,3 +104,38 @@ func nextDelta(t *testing.T, r *bufio.Reader) string {
 		}
 	}
 }
+
+// A scripted reply with hold waits, counted by /_fake/held, until
+// /_fake/release, then answers as scripted; the next request is not held.
+func TestScriptedReplyHoldsUntilReleased(t *testing.T) {
+	fake, srv := newServer(t)
+	post(t, srv.URL+"/_fake/replies", []byte(`{"content":"segurado","hold":true}`), nil)
+	type answer struct {
+		status  int
+		content string
+	}
+	done := make(chan answer, 1)
+	go func() {
+		status, content := complete(t, srv.URL, "oi")
+		done <- answer{status, content}
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for fake.Held() != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the reply never held")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	select {
+	case a := <-done:
+		t.Fatalf("answered while held: %+v", a)
+	default:
+	}
+	post(t, srv.URL+"/_fake/release", nil, nil)
+	if a := <-done; a.status != http.StatusOK || a.content != "segurado" {
+		t.Fatalf("after release: %+v", a)
+	}
+	if status, content := complete(t, srv.URL, "de novo"); status != http.StatusOK || content == "" || fake.Held() != 0 {
+		t.Fatalf("next reply: %d %q, held %d", status, content, fake.Held())
+	}
+}

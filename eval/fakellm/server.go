@@ -59,6 +59,9 @@ type Reply struct {
 	// Match, when set, makes the reply wait for a request whose prompt
 	// contains it; unmatched requests take the next reply without one.
 	Match string
+	// Hold keeps the reply (after Delay) until Release, counted by Held: a
+	// test sees the caller waiting on the LLM, then lets it finish.
+	Hold bool
 }
 
 // Message is one chat message of a recorded request, with multi-part
@@ -335,6 +338,9 @@ func (s *Server) handleCompletion(w http.ResponseWriter, r *http.Request) {
 
 	reply := s.next(req)
 	if !sleep(r.Context(), reply.Delay) {
+		return
+	}
+	if reply.Hold && !s.waitHold(r.Context(), s.holdChan()) {
 		return
 	}
 

@@ -48,6 +48,10 @@ type ServerConfig struct {
 	Env []string
 	// Args are extra serve flags (e.g. --origins).
 	Args []string
+	// Command, when set, is run instead of `Binary serve …`: a launcher
+	// that serves on Port by itself (`make run-api ADDR=…`), so its own
+	// way of starting the server is what is tested. Port is then required.
+	Command []string
 	// Port is the port to listen on; 0 picks a free one.
 	Port int
 	// Ready is what to wait for before returning (Healthy by default).
@@ -86,6 +90,9 @@ var NoRuntime = "REKAN_BAML_CLI=" + filepath.Join(os.TempDir(), "rekan-no-baml-c
 // server is stopped and the error carries its output.
 func StartServer(ctx context.Context, cfg ServerConfig) (*Server, error) {
 	port := cfg.Port
+	if port == 0 && len(cfg.Command) > 0 {
+		return nil, errors.New("stack: a server Command needs the Port it serves on")
+	}
 	if port == 0 {
 		var err error
 		if port, err = FreePort(); err != nil {
@@ -95,8 +102,11 @@ func StartServer(ctx context.Context, cfg ServerConfig) (*Server, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, err
 	}
-	args := append([]string{"serve", "--http", "127.0.0.1:" + strconv.Itoa(port), "--dir", cfg.DataDir}, cfg.Args...)
-	cmd := exec.Command(cfg.Binary, args...)
+	args := append([]string{cfg.Binary, "serve", "--http", "127.0.0.1:" + strconv.Itoa(port), "--dir", cfg.DataDir}, cfg.Args...)
+	if len(cfg.Command) > 0 {
+		args = cfg.Command
+	}
+	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Dir = cfg.WorkDir
 	if cmd.Dir == "" {
 		cmd.Dir = cfg.DataDir
@@ -109,7 +119,7 @@ func StartServer(ctx context.Context, cfg ServerConfig) (*Server, error) {
 	}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s serve: %w", cfg.Binary, err)
+		return nil, fmt.Errorf("start %s: %w", args[0], err)
 	}
 	go func() {
 		s.waitErr = cmd.Wait()
@@ -127,6 +137,29 @@ func StartServer(ctx context.Context, cfg ServerConfig) (*Server, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// Refused starts a server that must refuse to start (a bad setting, a
+// kill point): it waits for the process to exit and returns its exit code
+// (-1 when a signal ended it) and output. A server still running after
+// ReadyTimeout is stopped, and that is the error.
+func Refused(ctx context.Context, cfg ServerConfig) (int, string, error) {
+	cfg.Ready = Started
+	s, err := StartServer(ctx, cfg)
+	if err != nil {
+		return -1, "", err
+	}
+	select {
+	case <-s.exited:
+	case <-ctx.Done():
+		_ = s.Stop(0)
+		return -1, s.Log(), fmt.Errorf("server at %s: %w before it exited", s.Base, ctx.Err())
+	case <-time.After(ReadyTimeout):
+		_ = s.Stop(0)
+		return -1, s.Log(), fmt.Errorf("server at %s kept running for %s: it did not refuse to start; logs:\n%s", s.Base, ReadyTimeout, s.Log())
+	}
+	_ = s.Stop(0) // what it may have left behind
+	return s.cmd.ProcessState.ExitCode(), s.Log(), nil
 }
 
 type lockedWriter struct{ s *Server }

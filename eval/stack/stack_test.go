@@ -71,3 +71,44 @@ func TestGetenvAndFakeEnv(t *testing.T) {
 		}
 	}
 }
+
+// Refused returns a refusing server's exit code and output; one that keeps
+// running is stopped and reported.
+func TestRefused(t *testing.T) {
+	dir := t.TempDir()
+	refuses := filepath.Join(dir, "refuses")
+	runs := filepath.Join(dir, "runs")
+	if err := os.WriteFile(refuses, []byte("#!/bin/sh\necho \"REKAN_X is wrong ($1)\" >&2\nexit 3\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(runs, []byte("#!/bin/sh\nexec sleep 300\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, out, err := stack.Refused(context.Background(), stack.ServerConfig{Binary: refuses, DataDir: t.TempDir(), Env: stack.Env()})
+	if err != nil || code != 3 || !strings.Contains(out, "REKAN_X is wrong (serve)") {
+		t.Errorf("refusing server: exit %d, %v, output %q", code, err, out)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	if code, _, err := stack.Refused(ctx, stack.ServerConfig{Binary: runs, DataDir: t.TempDir(), Env: stack.Env()}); err == nil {
+		t.Errorf("a server that kept running was taken for a refusal (exit %d)", code)
+	}
+}
+
+// Command replaces `Binary serve …` with a launcher of the caller's, which
+// must be told the port.
+func TestServerCommand(t *testing.T) {
+	launcher := filepath.Join(t.TempDir(), "launcher")
+	if err := os.WriteFile(launcher, []byte("#!/bin/sh\necho \"launched $*\"\nexit 4\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := stack.StartServer(context.Background(), stack.ServerConfig{Command: []string{launcher}, DataDir: t.TempDir(), Env: stack.Env()}); err == nil || !strings.Contains(err.Error(), "Port") {
+		t.Errorf("a Command without a Port: %v", err)
+	}
+	code, out, err := stack.Refused(context.Background(), stack.ServerConfig{
+		Command: []string{launcher, "ADDR=127.0.0.1:1234"}, Port: 1234, DataDir: t.TempDir(), Env: stack.Env(),
+	})
+	if err != nil || code != 4 || out != "launched ADDR=127.0.0.1:1234\n" {
+		t.Errorf("launcher: exit %d, %v, output %q", code, err, out)
+	}
+}

@@ -1,6 +1,6 @@
 // Command webfacts writes web/src/lib/facts.gen.ts: the values the server
 // and the web app must spell the same way (post statuses and stages, role
-// slugs, the error codes the app maps, the states, the JPEG quality), taken
+// slugs, batch statuses, agenda buckets, check severities, the error codes the app maps, the states, the JPEG quality), taken
 // from the Go packages that own them. `make generate` runs it; `make
 // check-generated` fails when the committed file differs. Numeric limits
 // are eval/cmd/weblimits' (limits.gen.ts).
@@ -17,7 +17,9 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/rekan/rekan/api/internal/agenda"
 	"github.com/rekan/rekan/api/internal/approval"
+	"github.com/rekan/rekan/api/internal/batch"
 	"github.com/rekan/rekan/api/internal/business"
 	"github.com/rekan/rekan/api/internal/calendar"
 	"github.com/rekan/rekan/api/internal/clock"
@@ -26,6 +28,7 @@ import (
 	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/api/internal/routes"
 	"github.com/rekan/rekan/api/internal/settings"
+	"github.com/rekan/rekan/eval/checks"
 	"github.com/rekan/rekan/eval/content"
 )
 
@@ -41,10 +44,28 @@ func main() {
 	}
 }
 
-// list is one `as const` array of strings and the union type of its items.
+// list is one `as const` array of strings and the union type of its items;
+// when it has keys, also one object naming each item, so the web app
+// compares with POST_STATUS.failed instead of spelling 'failed' again.
 type list struct {
 	doc, name, typeName string
 	items               []string
+	// obj and keys (one per item, a TypeScript name) make the object.
+	obj  string
+	keys []string
+}
+
+// named pairs a TypeScript key with the Go value it names.
+type named struct{ key, value string }
+
+// keyed is a list with one key per item.
+func keyed(doc, name, typeName, obj string, pairs ...named) list {
+	l := list{doc: doc, name: name, typeName: typeName, obj: obj}
+	for _, p := range pairs {
+		l.items = append(l.items, p.value)
+		l.keys = append(l.keys, p.key)
+	}
+	return l
 }
 
 func lists() []list {
@@ -53,16 +74,26 @@ func lists() []list {
 		roles[i] = string(r)
 	}
 	return []list{
-		{"Generation statuses of a post (api/internal/post/post.go).", "POST_STATUSES", "PostStatus",
-			[]string{post.StatusGenerating, post.StatusReady, post.StatusFailed}},
-		{"Stages of a post's journey with the client, in journey order (api/internal/post/stage.go).", "POST_STAGES", "PostStage", post.Stages},
-		{"Role slugs, in rotation order (eval/content/roles.go).", "ROLES", "Role", roles},
-		{"Formats an idea may suggest (eval/content/ideas.go).", "IDEA_TYPES", "IdeaType", content.IdeaTypes},
-		{"The text fields an operator may edit (api/internal/post/post.go).", "EDITABLE_FIELDS", "EditableField", post.EditableFields},
-		{"Decisions a client can make on a post (api/internal/approval/approval.go).", "APPROVAL_DECISIONS", "ApprovalDecision",
-			[]string{approval.Approved, approval.Changes}},
-		{"A post's standing with the client, for the operator (api/internal/approval/view.go).", "APPROVAL_STATES", "ApprovalState",
-			[]string{approval.StateWaiting, approval.StateApproved, approval.StateChanges, approval.StateEdited}},
+		keyed("Generation statuses of a post (api/internal/post/post.go).", "POST_STATUSES", "PostStatus", "POST_STATUS",
+			named{"generating", post.StatusGenerating}, named{"ready", post.StatusReady}, named{"failed", post.StatusFailed}),
+		keyed("Stages of a post's journey with the client, in journey order (api/internal/post/stage.go).", "POST_STAGES", "PostStage", "POST_STAGE",
+			named{"draft", post.StageDraft}, named{"sent", post.StageSent}, named{"approved", post.StageApproved},
+			named{"changes", post.StageChanges}, named{"published", post.StagePublished}, named{"archived", post.StageArchived}),
+		{doc: "Role slugs, in rotation order (eval/content/roles.go).", name: "ROLES", typeName: "Role", items: roles},
+		{doc: "Formats an idea may suggest (eval/content/ideas.go).", name: "IDEA_TYPES", typeName: "IdeaType", items: content.IdeaTypes},
+		{doc: "The text fields an operator may edit (api/internal/post/post.go).", name: "EDITABLE_FIELDS", typeName: "EditableField", items: post.EditableFields},
+		keyed("Decisions a client can make on a post (api/internal/approval/approval.go).", "APPROVAL_DECISIONS", "ApprovalDecision", "APPROVAL_DECISION",
+			named{"approved", approval.Approved}, named{"changes", approval.Changes}),
+		keyed("A post's standing with the client, for the operator (api/internal/approval/view.go).", "APPROVAL_STATES", "ApprovalState", "APPROVAL_STATE",
+			named{"waiting", approval.StateWaiting}, named{"approved", approval.StateApproved},
+			named{"changes", approval.StateChanges}, named{"edited", approval.StateEdited}),
+		keyed("Statuses of a batch's items; a batch itself is running or done (api/internal/batch/batch.go).", "BATCH_STATUSES", "BatchItemStatus", "BATCH_STATUS",
+			named{"pending", batch.StatusPending}, named{"running", batch.StatusRunning},
+			named{"done", batch.StatusDone}, named{"failed", batch.StatusFailed}),
+		keyed("Buckets of the operator's agenda, in the order it shows them (api/internal/agenda/week.go).", "AGENDA_BUCKETS", "AgendaBucket", "AGENDA_BUCKET",
+			named{"overdue", agenda.Overdue}, named{"today", agenda.Today}, named{"next7", agenda.Next7}, named{"later", agenda.Later}),
+		keyed("Severities of a failed check (eval/checks/checks.go).", "CHECK_SEVERITIES", "CheckSeverity", "CHECK_SEVERITY",
+			named{"error", string(checks.SeverityError)}, named{"warning", string(checks.SeverityWarning)}),
 	}
 }
 
@@ -77,6 +108,13 @@ func write(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "\n/** %s */\nexport const %s = [%s] as const;\nexport type %s = (typeof %s)[number];\n",
 			l.doc, l.name, strings.Join(quoted, ", "), l.typeName, l.name)
+		if l.obj != "" {
+			fmt.Fprintf(&b, "export const %s = {\n", l.obj)
+			for i, key := range l.keys {
+				fmt.Fprintf(&b, "\t%s: %s%s\n", key, tsString(l.items[i]), sep(i, len(l.keys)))
+			}
+			fmt.Fprintf(&b, "} as const satisfies Record<string, %s>;\n", l.typeName)
+		}
 	}
 	b.WriteString("\n/** Roles as the operator reads them (eval/content/roles.go). */\nexport const ROLE_LABELS: Record<Role, string> = {\n")
 	for i, r := range content.Roles {

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/rekan/rekan/api/internal/calendar"
+	"github.com/rekan/rekan/api/internal/post"
 )
 
 // Bucket keys of the operator's agenda, in the order it shows them.
@@ -28,15 +29,16 @@ const nextDays = 7
 // still get an agenda at once.
 const MaxPerBucket = 50
 
+// MaxUndated bounds the posts listed without a publish date (Undated.Total
+// counts them all): the newest are the ones still being worked on.
+const MaxUndated = 20
+
+// undatedStages are the stages of a post still on its way out: one of
+// them without a date is work the agenda would otherwise never show.
+var undatedStages = []any{post.StageDraft, post.StageSent, post.StageApproved, post.StageChanges}
+
 // maxFirstLine bounds an entry's first line, in characters.
 const maxFirstLine = 140
-
-// Stages that leave the agenda's "atrasados": the post went out, or was put
-// aside.
-const (
-	stagePublished = "publicado"
-	stageArchived  = "arquivado"
-)
 
 // ClientRef names a post's client.
 type ClientRef struct {
@@ -76,12 +78,21 @@ type Progress struct {
 	Scheduled int       `json:"scheduled"`
 }
 
+// Undated is "sem data": posts on their way out (rascunho, enviado,
+// aprovado, ajuste pedido) with no publish date, newest first, at most
+// MaxUndated of Total.
+type Undated struct {
+	Total int    `json:"total"`
+	Posts []Item `json:"posts"`
+}
+
 // Week is the operator's agenda across all their clients.
 type Week struct {
 	Today   string     `json:"today"`
 	Month   string     `json:"month"`
 	Clients int        `json:"clients"`
 	Buckets []Bucket   `json:"buckets"`
+	Undated Undated    `json:"undated"`
 	Days    []Day      `json:"days"`
 	Plans   []Progress `json:"plans"`
 }
@@ -128,7 +139,8 @@ type agendaRow struct {
 // ForOperator builds the agenda of owner's clients on today, with the
 // month view and plans of month. One query reads every post it needs (the
 // dated posts of the month, from today on, and the overdue ones) through
-// idx_posts_business_publish_on; a second lists the clients.
+// idx_posts_business_publish_on; a second lists the clients and a third
+// the undated posts.
 func ForOperator(app core.App, owner string, today calendar.Date, month Month) (Week, error) {
 	var clients []struct {
 		ID     string `db:"id"`
@@ -151,7 +163,7 @@ func ForOperator(app core.App, owner string, today calendar.Date, month Month) (
 		AndWhere(dbx.NewExp("p.publish_on != ''")).
 		AndWhere(dbx.NewExp(
 			"(p.publish_on BETWEEN {:first} AND {:last}) OR (p.stage != {:archived} AND (p.publish_on >= {:today} OR p.stage != {:published}))",
-			dbx.Params{"first": first, "last": last, "today": t, "archived": stageArchived, "published": stagePublished})).
+			dbx.Params{"first": first, "last": last, "today": t, "archived": post.StageArchived, "published": post.StagePublished})).
 		OrderBy("p.publish_on", "b.name", "p.created").All(&rows)
 	if err != nil {
 		return Week{}, fmt.Errorf("agenda of %s: %w", owner, err)
@@ -165,10 +177,7 @@ func ForOperator(app core.App, owner string, today calendar.Date, month Month) (
 	}
 	scheduled := map[string]int{}
 	for _, r := range rows {
-		item := Item{
-			ID: r.ID, Client: ClientRef{ID: r.Business, Name: r.Name},
-			FirstLine: firstLine(r.Caption, r.Brief), Stage: r.Stage, Status: r.Status, PublishOn: r.PublishOn,
-		}
+		item := itemOf(r)
 		if r.PublishOn >= first && r.PublishOn <= last {
 			scheduled[r.Business]++
 			if day, err := calendar.ParseDate(r.PublishOn); err == nil {
@@ -191,7 +200,43 @@ func ForOperator(app core.App, owner string, today calendar.Date, month Month) (
 	for i, c := range clients {
 		plans[i] = Progress{Client: ClientRef{ID: c.ID, Name: c.Name}, Target: c.Target, Scheduled: scheduled[c.ID]}
 	}
-	return Week{Today: t, Month: month.String(), Clients: len(clients), Buckets: buckets, Days: days, Plans: plans}, nil
+	undated, err := undatedOf(app, owner)
+	if err != nil {
+		return Week{}, err
+	}
+	return Week{Today: t, Month: month.String(), Clients: len(clients), Buckets: buckets, Undated: undated, Days: days, Plans: plans}, nil
+}
+
+// undatedOf lists owner's undated posts still on their way out, newest
+// first, counting them all in the same query.
+func undatedOf(app core.App, owner string) (Undated, error) {
+	var rows []struct {
+		agendaRow
+		Total int `db:"total"`
+	}
+	err := app.DB().Select("p.id", "p.business", "b.name", "p.caption", "r.brief", "p.stage", "p.status", "p.publish_on", "COUNT(*) OVER () AS total").
+		From("posts p").
+		InnerJoin("businesses b", dbx.NewExp("b.id = p.business")).
+		LeftJoin("requests r", dbx.NewExp("r.id = p.request")).
+		Where(dbx.HashExp{"b.owner": owner, "p.publish_on": ""}).
+		AndWhere(dbx.In("p.stage", undatedStages...)).
+		OrderBy("p.created DESC", "p.id DESC").Limit(MaxUndated).All(&rows)
+	if err != nil {
+		return Undated{}, fmt.Errorf("undated posts of %s: %w", owner, err)
+	}
+	undated := Undated{Posts: make([]Item, len(rows))}
+	for i, r := range rows {
+		undated.Total = r.Total
+		undated.Posts[i] = itemOf(r.agendaRow)
+	}
+	return undated, nil
+}
+
+func itemOf(r agendaRow) Item {
+	return Item{
+		ID: r.ID, Client: ClientRef{ID: r.Business, Name: r.Name},
+		FirstLine: firstLine(r.Caption, r.Brief), Stage: r.Stage, Status: r.Status, PublishOn: r.PublishOn,
+	}
 }
 
 // bucketOf places a dated post: overdue when its date passed and it was
@@ -199,10 +244,10 @@ func ForOperator(app core.App, owner string, today calendar.Date, month Month) (
 // published one only on its day or later (it is done, not late).
 func bucketOf(r agendaRow, today, next string) int {
 	switch {
-	case r.Stage == stageArchived:
+	case r.Stage == post.StageArchived:
 		return -1
 	case r.PublishOn < today:
-		if r.Stage == stagePublished {
+		if r.Stage == post.StagePublished {
 			return -1
 		}
 		return 0

@@ -32,10 +32,11 @@ const (
 	DecisionsCollection = "approval_decisions"
 )
 
-// Decisions a client can make.
+// Decisions a client can make; a decision is the stage it moves the post
+// to (clientMove), so it is spelled by the stage.
 const (
-	Approved = "aprovado"
-	Changes  = "ajuste"
+	Approved = post.StageApproved
+	Changes  = post.StageChanges
 )
 
 // TTLVariable holds how long a link stays valid, as a Go duration.

@@ -97,8 +97,8 @@ const PhotoPath = "/api/rekan/approval/photos/"
 // States of a post for the operator.
 const (
 	StateWaiting  = "aguardando"
-	StateApproved = "aprovado"
-	StateChanges  = "ajuste"
+	StateApproved = Approved
+	StateChanges  = Changes
 	// StateEdited is an approved post changed since: the client approved
 	// something else.
 	StateEdited = "alterado"

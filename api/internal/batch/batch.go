@@ -53,7 +53,11 @@ func Items(r *core.Record) []Item {
 
 // RunFunc generates one item's request: its id (also when the generation
 // failed after storing it), or an error whose message is for the operator.
-type RunFunc func(ctx context.Context, app core.App, b *core.Record, it Item) (requestID string, err error)
+// it.Request is the request an earlier run stored (a retry writes it
+// again rather than a new one); stored records a new request on the item
+// as soon as it exists, before the LLM is called, so an item a stop cuts
+// off keeps it.
+type RunFunc func(ctx context.Context, app core.App, b *core.Record, it Item, stored func(requestID string)) (requestID string, err error)
 
 // Gate is the shutdown drain (drain.Gate): an item runs only once admitted,
 // and holds the drain until it is stored.
@@ -198,30 +202,41 @@ func (w *Worker) process(id string, index int) {
 	if index >= len(items) {
 		return
 	}
-	requestID, runErr := w.run(context.Background(), w.app, b, items[index])
+	stored := func(requestID string) {
+		w.update(id, index, func(it *Item) { it.Request = requestID })
+	}
+	requestID, runErr := w.run(context.Background(), w.app, b, items[index], stored)
+	w.update(id, index, func(it *Item) {
+		if requestID != "" {
+			it.Request = requestID
+		}
+		if runErr != nil {
+			it.Status, it.Error = StatusFailed, runErr.Error()
+		} else {
+			it.Status, it.Error = StatusDone, ""
+		}
+	})
+}
+
+// update changes item index of batch id as stored now (items finish
+// concurrently) and the batch's status with it.
+func (w *Worker) update(id string, index int, change func(*Item)) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	b, err = w.app.FindRecordById(Collection, id)
+	b, err := w.app.FindRecordById(Collection, id)
 	if err != nil {
 		// Deleted meanwhile: nothing to report to.
 		return
 	}
-	items = Items(b)
+	items := Items(b)
 	if index >= len(items) {
 		return
 	}
-	items[index].Request = requestID
-	if runErr != nil {
-		items[index].Status = StatusFailed
-		items[index].Error = runErr.Error()
-	} else {
-		items[index].Status = StatusDone
-		items[index].Error = ""
-	}
+	change(&items[index])
 	b.Set("items", items)
 	b.Set("status", statusOf(items))
 	if err := w.app.Save(b); err != nil {
-		w.logger.Error("batch: store an item's outcome", "batch", id, "item", index, "error", err)
+		w.logger.Error("batch: store an item", "batch", id, "item", index, "error", err)
 	}
 }
 
@@ -236,8 +251,8 @@ func statusOf(items []Item) string {
 }
 
 // Resume is called once at start, before any item runs: items a stop cut
-// off end failed (their posts are failed as interrupted too), pending
-// ones are taken up again.
+// off end failed (their posts are failed as interrupted too) and keep
+// their request for the retry, pending ones are taken up again.
 func (w *Worker) Resume() error {
 	w.mu.Lock()
 	batches, err := w.app.FindAllRecords(Collection, dbx.HashExp{"status": StatusRunning})

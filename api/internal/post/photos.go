@@ -102,15 +102,6 @@ func photoValues(record *core.Record) []any {
 	return nil
 }
 
-func readStored(ctx context.Context, fsys *filesystem.System, key string) (photo.Photo, error) {
-	r, err := fsys.GetReader(key)
-	if err != nil {
-		return photo.Photo{}, err
-	}
-	defer r.Close()
-	return photo.Process(ctx, r)
-}
-
 // ToContentPhoto is the copy of p the writer sees.
 func ToContentPhoto(p photo.Photo) content.Photo {
 	return content.Photo{MediaType: photo.MediaType, Data: p.Model}

@@ -62,6 +62,14 @@ func BindHooks(app core.App) {
 		}
 		return e.Next()
 	})
+	// What the API answers about a post says whether its last stage move
+	// can be undone (one indexed read of its latest event).
+	app.OnRecordEnrich(Collection).BindFunc(func(e *core.RecordEnrichEvent) error {
+		if err := SetUndoable(e.App, e.Record); err != nil {
+			e.App.Logger().Warn("undoable post", "post", e.Record.Id, "error", err)
+		}
+		return e.Next()
+	})
 	// Only superusers may create requests through the API (the admin UI);
 	// their uploads are re-encoded like everyone's.
 	for _, bind := range []func(...string) *hook.TaggedHook[*core.RecordRequestEvent]{app.OnRecordCreateRequest, app.OnRecordUpdateRequest} {

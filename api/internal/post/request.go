@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"image"
+	_ "image/jpeg" // stored photos are JPEGs (storedSize)
 	"io"
 	"slices"
 
@@ -24,15 +26,25 @@ const RequestsCollection = "requests"
 // the client had seen it.
 const VersionsCollection = "post_versions"
 
-// Request fields the posts read.
-const (
-	requestPhotos  = "photos"
-	requestModel   = "model_photos"
-	requestModelOf = "model_photo_of"
-)
+// requestPhotos is the request's file field: each photo stored once.
+const requestPhotos = "photos"
+
+// ModelThumb is the PocketBase thumb of a request's photo that the writer
+// sees on a retry (long edge ≤ photo.ModelEdge, never enlarged): made once
+// from the stored photo by the first retry that needs it, kept beside the
+// photo (thumbs_<name>/, deleted with it) and read back by every later
+// retry. The first generation sends the copy it made at upload, from
+// memory: nothing but the photo itself is stored per request. The
+// requests.photos field lists this size (migration 1764000150).
+var ModelThumb = fmt.Sprintf("%dx%df", photo.ModelEdge, photo.ModelEdge)
 
 // MsgUnknownPhoto refuses a selection naming a photo its request lacks.
 const MsgUnknownPhoto = "Foto desconhecida: escolha entre as fotos do pedido."
+
+// TestPoint is called at fixed points of storing a request; the server
+// sets it to kill itself there when REKAN_TEST_KILL_AT names the point
+// (api/register.go), so a test can check what the next start finds.
+var TestPoint = func(string) {}
 
 // Pending is a request and its posts, all generating.
 type Pending struct {
@@ -48,8 +60,8 @@ type Plan struct {
 	PublishOn string
 }
 
-// CreatePending stores the request (brief, photos once, the model's copies
-// of them once, the types asked for, the occasion) and count posts of it,
+// CreatePending stores the request (brief, photos once, the types asked
+// for, the occasion) and count posts of it,
 // all generating, all or none: the brief and the photos are kept before
 // anything can fail. Every post selects all the request's photos.
 func CreatePending(app core.App, businessID, brief string, count int, types []string, photos []photo.Photo, plan Plan) (Pending, error) {
@@ -72,25 +84,11 @@ func CreatePending(app core.App, businessID, brief string, count int, types []st
 	req.Set("count", count)
 	req.Set("types", types)
 	req.Set("occasion", plan.Occasion)
-	stored := make([]any, 0, len(photos))
-	models := make([]any, 0, len(photos))
-	names := make([]string, 0, len(photos))
-	modelOf := map[string]string{}
-	for _, ph := range photos {
-		f, err := PhotoFile(ph)
-		if err != nil {
-			return Pending{}, err
-		}
-		m, err := filesystem.NewFileFromBytes(ph.Model, "modelo.jpg")
-		if err != nil {
-			return Pending{}, fmt.Errorf("model photo file: %w", err)
-		}
-		stored, models, names = append(stored, f), append(models, m), append(names, f.Name)
-		modelOf[f.Name] = m.Name
+	stored, names, err := photoFiles(photos)
+	if err != nil {
+		return Pending{}, err
 	}
 	req.Set(requestPhotos, stored)
-	req.Set(requestModel, models)
-	req.Set(requestModelOf, modelOf)
 
 	pending := Pending{Request: req, Posts: make([]*core.Record, 0, count)}
 	for range count {
@@ -114,6 +112,8 @@ func CreatePending(app core.App, businessID, brief string, count int, types []st
 				return fmt.Errorf("save post: %w", err)
 			}
 		}
+		// The photos are in storage, the rows not committed yet.
+		TestPoint("request-stored")
 		return nil
 	})
 	if err != nil {
@@ -147,10 +147,24 @@ func Unchanged(app core.App, r *core.Record) (bool, error) {
 	return updated == r.GetDateTime("updated").String(), nil
 }
 
-// ModelPhotos are the copies the writer sees of the photos a post selects,
-// read from its request as stored at upload: a retry decodes nothing. A
-// request migrated from before requests were records has no copies yet;
-// its first retry makes them once and stores them.
+// photoFiles are photos as files to store on a request, and their names.
+func photoFiles(photos []photo.Photo) ([]any, []string, error) {
+	files := make([]any, 0, len(photos))
+	names := make([]string, 0, len(photos))
+	for _, ph := range photos {
+		f, err := PhotoFile(ph)
+		if err != nil {
+			return nil, nil, err
+		}
+		files, names = append(files, f), append(names, f.Name)
+	}
+	return files, names, nil
+}
+
+// ModelPhotos are the copies the writer sees of the photos a post selects:
+// a stored photo within photo.ModelEdge as it is (the copy the first
+// generation sent was the same bytes), a larger one as its ModelThumb,
+// which PocketBase makes the first time and every later retry reads.
 func ModelPhotos(ctx context.Context, app core.App, p *core.Record) ([]content.Photo, error) {
 	names := PhotoNames(p)
 	if len(names) == 0 {
@@ -165,63 +179,69 @@ func ModelPhotos(ctx context.Context, app core.App, p *core.Record) ([]content.P
 		return nil, fmt.Errorf("open storage: %w", err)
 	}
 	defer fsys.Close()
-	modelOf := map[string]string{}
-	_ = req.UnmarshalJSONField(requestModelOf, &modelOf)
 	out := make([]content.Photo, 0, len(names))
-	var made []photo.Photo
-	var madeFor []string
 	for _, name := range names {
-		if m := modelOf[name]; m != "" {
-			data, err := readFile(fsys, req.BaseFilesPath()+"/"+m)
-			if err != nil {
-				return nil, fmt.Errorf("model photo %s of request %s: %w", m, req.Id, err)
-			}
-			out = append(out, content.Photo{MediaType: photo.MediaType, Data: data})
-			continue
-		}
-		ph, err := readStored(ctx, fsys, req.BaseFilesPath()+"/"+name)
+		key, err := modelKey(ctx, fsys, req.BaseFilesPath(), name)
 		if err != nil {
-			return nil, fmt.Errorf("photo %s of request %s: %w", name, req.Id, err)
+			return nil, fmt.Errorf("model copy of photo %s of request %s: %w", name, req.Id, err)
 		}
-		made, madeFor = append(made, ph), append(madeFor, name)
-		out = append(out, ToContentPhoto(ph))
-	}
-	if len(made) > 0 {
-		if err := keepModelCopies(app, req.Id, madeFor, made); err != nil {
-			return nil, err
+		data, err := readFile(fsys, key)
+		if err != nil {
+			return nil, fmt.Errorf("model copy of photo %s of request %s: %w", name, req.Id, err)
 		}
+		out = append(out, content.Photo{MediaType: photo.MediaType, Data: data})
 	}
 	return out, nil
 }
 
-// keepModelCopies stores model copies made for a request's photos.
-func keepModelCopies(app core.App, requestID string, names []string, photos []photo.Photo) error {
-	return app.RunInTransaction(func(tx core.App) error {
-		req, err := tx.FindRecordById(RequestsCollection, requestID)
-		if err != nil {
-			return fmt.Errorf("reload request %s: %w", requestID, err)
-		}
-		modelOf := map[string]string{}
-		_ = req.UnmarshalJSONField(requestModelOf, &modelOf)
-		files := make([]any, 0, len(photos))
-		for i, ph := range photos {
-			if modelOf[names[i]] != "" {
-				continue
-			}
-			m, err := filesystem.NewFileFromBytes(ph.Model, "modelo.jpg")
-			if err != nil {
-				return fmt.Errorf("model photo file: %w", err)
-			}
-			files = append(files, m)
-			modelOf[names[i]] = m.Name
-		}
-		req.Set(requestModel+"+", files)
-		req.Set(requestModelOf, modelOf)
-		if err := tx.Save(req); err != nil {
-			return fmt.Errorf("save model photos of request %s: %w", requestID, err)
-		}
-		return nil
-	})
+// thumbTurn lets one model thumb be made at a time: each decodes a stored
+// photo outside the uploads' decode budget (about 20 MB at photo.StoreEdge).
+var thumbTurn = make(chan struct{}, 1)
+
+// modelKey is the storage key of the model's copy of a stored photo,
+// making its thumb when it is missing. Its path is PocketBase's own
+// (apis/file.go), so the files API serves the same cached thumb.
+func modelKey(ctx context.Context, fsys *filesystem.System, dir, name string) (string, error) {
+	original := dir + "/" + name
+	size, err := storedSize(fsys, original)
+	if err != nil {
+		return "", err
+	}
+	if max(size.X, size.Y) <= photo.ModelEdge {
+		return original, nil
+	}
+	thumb := dir + "/thumbs_" + name + "/" + ModelThumb + "_" + name
+	if ok, err := fsys.Exists(thumb); err != nil || ok {
+		return thumb, err
+	}
+	select {
+	case thumbTurn <- struct{}{}:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	defer func() { <-thumbTurn }()
+	// Another retry of the request may have made it meanwhile.
+	if ok, err := fsys.Exists(thumb); err != nil || ok {
+		return thumb, err
+	}
+	if err := fsys.CreateThumb(original, thumb, ModelThumb); err != nil {
+		return "", fmt.Errorf("make thumb %s: %w", ModelThumb, err)
+	}
+	return thumb, nil
+}
+
+// storedSize reads a stored photo's dimensions from its header only.
+func storedSize(fsys *filesystem.System, key string) (image.Point, error) {
+	r, err := fsys.GetReader(key)
+	if err != nil {
+		return image.Point{}, err
+	}
+	defer r.Close()
+	cfg, _, err := image.DecodeConfig(r)
+	if err != nil {
+		return image.Point{}, fmt.Errorf("read header of %s: %w", key, err)
+	}
+	return image.Pt(cfg.Width, cfg.Height), nil
 }
 
 // validSelection checks a post's photo selection against its request.
@@ -336,8 +356,8 @@ func readFile(fsys *filesystem.System, key string) ([]byte, error) {
 // content.MaxPhotos.
 var ErrTooManyPhotos = errors.New("too many photos for one post")
 
-// AddPhotos stores photos on a post's request (once, with their model
-// copies) and appends them to this post's selection only. The post must
+// AddPhotos stores photos on a post's request (once) and appends them to
+// this post's selection only. The post must
 // not be generating; what the client saw is kept as a version.
 func AddPhotos(app core.App, postID string, photos []photo.Photo) (*core.Record, error) {
 	defer lockPosts(postID)()
@@ -358,25 +378,12 @@ func AddPhotos(app core.App, postID string, photos []photo.Photo) (*core.Record,
 		if err != nil {
 			return err
 		}
-		modelOf := map[string]string{}
-		_ = req.UnmarshalJSONField(requestModelOf, &modelOf)
-		stored := make([]any, 0, len(photos))
-		models := make([]any, 0, len(photos))
-		for _, ph := range photos {
-			f, err := PhotoFile(ph)
-			if err != nil {
-				return err
-			}
-			m, err := filesystem.NewFileFromBytes(ph.Model, "modelo.jpg")
-			if err != nil {
-				return fmt.Errorf("model photo file: %w", err)
-			}
-			stored, models, names = append(stored, f), append(models, m), append(names, f.Name)
-			modelOf[f.Name] = m.Name
+		stored, added, err := photoFiles(photos)
+		if err != nil {
+			return err
 		}
+		names = append(names, added...)
 		req.Set(requestPhotos+"+", stored)
-		req.Set(requestModel+"+", models)
-		req.Set(requestModelOf, modelOf)
 		if err := tx.Save(req); err != nil {
 			return fmt.Errorf("save photos of request %s: %w", req.Id, err)
 		}

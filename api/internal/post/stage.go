@@ -185,12 +185,45 @@ func Undo(app core.App, postID string, by Actor) error {
 		if err != nil {
 			return err
 		}
-		if last == nil || last.GetString("actor") != string(ActorOperator) || last.GetBool("undo") ||
-			last.GetString("to") != p.GetString("stage") {
+		if !canUndo(p, last) {
 			return refused(MsgNothingToUndo)
 		}
 		return move(tx, p, last.GetString("to"), last.GetString("from"), by, "", true)
 	})
+}
+
+// UndoableField is computed on every post the API answers (records API,
+// realtime, the stage routes): whether Undo would reverse its latest
+// stage move. It is read from the stored history, so "desfazer" survives a
+// reload.
+const UndoableField = "undoable"
+
+// canUndo: the post's latest move (last, nil when it never moved) is one
+// the operator made, not an undo itself, and the post is still where it
+// left it.
+func canUndo(p, last *core.Record) bool {
+	return last != nil && last.GetString("actor") == string(ActorOperator) && !last.GetBool("undo") &&
+		last.GetString("to") == p.GetString("stage")
+}
+
+// Undoable reports whether Undo would reverse the post's latest move.
+func Undoable(app core.App, p *core.Record) (bool, error) {
+	last, err := lastEvent(app, p.Id)
+	if err != nil {
+		return false, err
+	}
+	return canUndo(p, last), nil
+}
+
+// SetUndoable sets UndoableField on a post about to be answered.
+func SetUndoable(app core.App, p *core.Record) error {
+	undoable, err := Undoable(app, p)
+	if err != nil {
+		return err
+	}
+	p.WithCustomData(true)
+	p.Set(UndoableField, undoable)
+	return nil
 }
 
 func checkMove(p *core.Record, from, to string, by ActorKind) error {

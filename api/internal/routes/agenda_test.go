@@ -2,15 +2,18 @@ package routes_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"github.com/rekan/rekan/api/internal/agenda"
 	"github.com/rekan/rekan/api/internal/clock"
 	"github.com/rekan/rekan/api/internal/routes"
 	"github.com/rekan/rekan/api/internal/testutil"
@@ -34,6 +37,14 @@ type agendaBody struct {
 			PublishOn string `json:"publish_on"`
 		} `json:"posts"`
 	} `json:"buckets"`
+	Undated struct {
+		Total int `json:"total"`
+		Posts []struct {
+			ID        string `json:"id"`
+			Stage     string `json:"stage"`
+			PublishOn string `json:"publish_on"`
+		} `json:"posts"`
+	} `json:"undated"`
 	Days []struct {
 		Date  string `json:"date"`
 		Posts []struct {
@@ -66,7 +77,24 @@ var agendaPosts = []struct{ key, client, publishOn, stage, wantBucket string }{
 	{"bob", "bob", "2026-05-11", "rascunho", ""},
 }
 
-// seedAgenda stores agendaPosts and returns their ids by key and the id of
+// undatedPosts have no publish date, created on the day given (long
+// before the fixture's own undated drafts, AlicePost and BobPost); "sem
+// data" lists the ones on their way out of Alice's, newest first (want:
+// their place after AlicePost, 0 = absent).
+var undatedPosts = []struct {
+	key, client, created, stage string
+	want                        int
+}{
+	{"undated-draft", "alice", "2020-05-01", "rascunho", 4},
+	{"undated-changes", "alice2", "2020-05-04", "ajuste", 2},
+	{"undated-sent", "alice", "2020-05-03", "enviado", 3},
+	{"undated-approved", "alice2", "2020-05-06", "aprovado", 1},
+	{"undated-published", "alice", "2020-05-07", "publicado", 0},
+	{"undated-archived", "alice", "2020-05-08", "arquivado", 0},
+	{"undated-bob", "bob", "2020-05-09", "rascunho", 0},
+}
+
+// seedAgenda stores agendaPosts and undatedPosts and returns their ids by key and the id of
 // Alice's second client.
 func seedAgenda(t testing.TB, app *tests.TestApp) (map[string]string, string) {
 	alice2, err := testutil.NewBusiness(app, fx.AliceID, "Barbearia do Zé")
@@ -83,18 +111,32 @@ func seedAgenda(t testing.TB, app *tests.TestApp) (map[string]string, string) {
 	}
 	owners := map[string]string{"alice": fx.AliceBusiness, "alice2": alice2, "bob": fx.BobBusiness}
 	ids := map[string]string{}
-	for _, p := range agendaPosts {
-		id, err := testutil.NewPost(app, owners[p.client], "pedido "+p.key, "produto", "Post "+p.key)
+	// seed stores one post of client with its stage and publish date.
+	seed := func(key, client, publishOn, stage string) string {
+		id, err := testutil.NewPost(app, owners[client], "pedido "+key, "produto", "Post "+key)
 		if err != nil {
 			t.Fatal(err)
 		}
 		rec, _ := app.FindRecordById("posts", id)
-		rec.Set("publish_on", p.publishOn)
-		rec.Set("stage", p.stage)
+		rec.Set("publish_on", publishOn)
+		rec.Set("stage", stage)
 		if err := app.Save(rec); err != nil {
 			t.Fatal(err)
 		}
-		ids[p.key] = id
+		ids[key] = id
+		return id
+	}
+	for _, p := range agendaPosts {
+		seed(p.key, p.client, p.publishOn, p.stage)
+	}
+	for _, p := range undatedPosts {
+		id := seed(p.key, p.client, "", p.stage)
+		// created is the server's to set: backdate it under the record.
+		_, err := app.DB().NewQuery("UPDATE posts SET created = {:c} WHERE id = {:id}").
+			Bind(dbx.Params{"c": p.created + " 12:00:00.000Z", "id": id}).Execute()
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	return ids, alice2
 }
@@ -184,6 +226,25 @@ func TestAgenda(t *testing.T) {
 				if !slices.Equal(inMay, wantMay) {
 					t.Errorf("month view %v, want %v", inMay, wantMay)
 				}
+				// Sem data: Alice's undated posts on their way out, newest
+				// first; published, archived and Bob's ones left out.
+				wantUndated := make([]string, 5)
+				wantUndated[0] = fx.AlicePost
+				for _, p := range undatedPosts {
+					if p.want > 0 {
+						wantUndated[p.want] = ids[p.key]
+					}
+				}
+				var gotUndated []string
+				for _, p := range body.Undated.Posts {
+					gotUndated = append(gotUndated, p.ID)
+					if p.PublishOn != "" {
+						t.Errorf("undated post %s has publish_on %q", p.ID, p.PublishOn)
+					}
+				}
+				if body.Undated.Total != 5 || !slices.Equal(gotUndated, wantUndated) {
+					t.Errorf("sem data: total %d %v, want 5 %v", body.Undated.Total, gotUndated, wantUndated)
+				}
 				plans := map[string][2]int{}
 				for _, p := range body.Plans {
 					plans[p.Client.ID] = [2]int{p.Scheduled, p.Target}
@@ -216,6 +277,38 @@ func TestAgenda(t *testing.T) {
 				if body.Clients != 1 || body.Buckets[1].Total != 1 || body.Buckets[1].Posts[0].ID != ids["bob"] {
 					t.Errorf("Bob's agenda %+v", body)
 				}
+				if got := body.Undated.Posts; body.Undated.Total != 2 || len(got) != 2 || got[0].ID != fx.BobPost || got[1].ID != ids["undated-bob"] {
+					t.Errorf("Bob's sem data %+v", body.Undated)
+				}
+			},
+		},
+		{
+			Name: "sem data lists the newest undated posts and counts them all", Method: http.MethodGet, URL: "/api/rekan/agenda",
+			Headers: auth(fx.BobToken), ExpectedStatus: 200,
+			ExpectedContent: []string{fmt.Sprintf(`"undated":{"total":%d,`, agenda.MaxUndated+6)},
+			TestAppFactory: func(t testing.TB) *tests.TestApp {
+				app := fx.NewApp(t)
+				for i := range agenda.MaxUndated + 5 {
+					if _, err := testutil.NewPost(app, fx.BobBusiness, "pedido", "produto", fmt.Sprintf("Post %02d", i)); err != nil {
+						t.Fatal(err)
+					}
+				}
+				return app
+			},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				body := decodeAgenda(t, res)
+				// The fixture's BobPost and the 25 above.
+				if body.Undated.Total != agenda.MaxUndated+6 || len(body.Undated.Posts) != agenda.MaxUndated {
+					t.Fatalf("sem data: %d posts of %d", len(body.Undated.Posts), body.Undated.Total)
+				}
+				var last string
+				if err := app.DB().NewQuery("SELECT id FROM posts WHERE business = {:b} ORDER BY created DESC, id DESC LIMIT 1").
+					Bind(dbx.Params{"b": fx.BobBusiness}).Row(&last); err != nil {
+					t.Fatal(err)
+				}
+				if body.Undated.Posts[0].ID != last {
+					t.Errorf("sem data starts with %s, want the newest %s", body.Undated.Posts[0].ID, last)
+				}
 			},
 		},
 		{
@@ -233,7 +326,9 @@ func TestAgenda(t *testing.T) {
 		},
 	}
 	for _, s := range scenarios {
-		s.TestAppFactory = factory
+		if s.TestAppFactory == nil {
+			s.TestAppFactory = factory
+		}
 		s.BeforeTestFunc = before
 		s.Test(t)
 	}

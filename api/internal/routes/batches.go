@@ -11,13 +11,17 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"github.com/rekan/rekan/api/internal/batch"
 	"github.com/rekan/rekan/api/internal/budget"
+	"github.com/rekan/rekan/api/internal/business"
 	"github.com/rekan/rekan/api/internal/calendar"
+	"github.com/rekan/rekan/api/internal/photo"
+	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/eval/content"
 )
 
@@ -119,11 +123,36 @@ func (h *handler) validateBatch(app core.App, operator string, form *batchForm) 
 	occasion, ok := calendar.Default.Occasion(form.OccasionID)
 	if !ok {
 		errs["occasion_id"] = validation.NewError("validation_invalid_occasion", "Escolha uma data do calendário.")
+	} else if unfit := unfitClients(occasion, clients); len(unfit) > 0 && errs["clients"] == nil {
+		// The date a client's segments and state do not fit is refused, as
+		// posts:generate and ideas refuse it for one client: the operator
+		// unticks the client or corrects its segments on the profile.
+		errs["clients"] = validation.NewError("validation_occasion_unfit", msgOccasionUnfit(occasion.Name, unfit))
 	}
 	date := occasionDate(errs, occasion, ok, form.Date, h.today())
 	check := generateForm{Brief: occasionBrief(form.Brief, occasion, date), Count: form.Count}
 	addErrors(errs, check.validate())
 	return clients, errs
+}
+
+// unfitClients names the clients occasion does not fit.
+func unfitClients(occasion *calendar.Occasion, clients []*core.Record) []string {
+	var names []string
+	for _, c := range clients {
+		if !occasion.Fits(businessFilter(c)) {
+			names = append(names, c.GetString("name"))
+		}
+	}
+	return names
+}
+
+// msgOccasionUnfit says which clients a date does not fit, and what to do.
+func msgOccasionUnfit(occasion string, names []string) string {
+	if len(names) == 1 {
+		return fmt.Sprintf("%s não é uma data para %s: desmarque o cliente ou corrija os segmentos dele no perfil.", occasion, names[0])
+	}
+	list := strings.Join(names[:len(names)-1], ", ") + " e " + names[len(names)-1]
+	return fmt.Sprintf("%s não é uma data para %s: desmarque esses clientes ou corrija os segmentos deles no perfil.", occasion, list)
 }
 
 // addErrors adds a validation's field errors to errs.
@@ -146,10 +175,31 @@ func occasionBrief(brief string, occasion *calendar.Occasion, date calendar.Date
 // runBatchItem writes one client's request of a batch through
 // posts:generate's path, in that client's voice (its own profile and recent
 // posts), with the occasion attached when the batch has one.
-func (h *handler) runBatchItem(ctx context.Context, app core.App, b *core.Record, it batch.Item) (string, error) {
+func (h *handler) runBatchItem(ctx context.Context, app core.App, b *core.Record, it batch.Item, stored func(string)) (string, error) {
 	biz, err := findOwnedBusiness(app, it.Business, b.GetString("operator"))
 	if err != nil {
 		return "", errors.New(msgBusinessNotFound)
+	}
+	if it.Request != "" {
+		// A retry: the item's request (brief, photos, occasion) is written
+		// again, so the client's history gets no second request.
+		posts, req, err := h.againRequest(ctx, app, biz, it.Request, b.GetString("operator"))
+		switch {
+		case errors.Is(err, errRequestGone):
+			// Deleted by the operator: a new one is written below.
+		case err != nil:
+			h.deps.Logger.Error("batch item's request not read", "batch", b.Id, "request", it.Request, "error", err)
+			return it.Request, errors.New(msgRequestNotSaved)
+		case len(posts) == 0:
+			// Nothing failed any more (the posts were written or retried
+			// one by one meanwhile).
+			return it.Request, nil
+		default:
+			if _, err := h.produce(ctx, app, "", posts, req); err != nil {
+				return it.Request, errors.New(classify(err).message)
+			}
+			return it.Request, nil
+		}
 	}
 	var occasion *calendar.Occasion
 	date, _ := calendar.ParseDate(b.GetString("date"))
@@ -170,10 +220,75 @@ func (h *handler) runBatchItem(ctx context.Context, app core.App, b *core.Record
 		h.deps.Logger.Error("batch item not stored", "batch", b.Id, "business", biz.Id, "error", err)
 		return "", errors.New(msgRequestNotSaved)
 	}
+	stored(pending.Request.Id)
 	if _, err := h.produce(ctx, app, "", pending.Posts, req); err != nil {
 		return pending.Request.Id, errors.New(classify(err).message)
 	}
 	return pending.Request.Id, nil
+}
+
+var errRequestGone = errors.New("request gone")
+
+// againRequest prepares a stored request of biz to be written again: its
+// failed posts, marked generating (the ones a post's own retry is writing
+// now are left to it), and what to ask the Writer for them: the request's
+// brief, photos, types and occasion, as posts:generate asked. None when
+// nothing failed; errRequestGone when the request is no longer biz's.
+func (h *handler) againRequest(ctx context.Context, app core.App, biz *core.Record, requestID, operator string) ([]*core.Record, content.Request, error) {
+	stored, err := app.FindRecordById(post.RequestsCollection, requestID)
+	if err != nil || stored.GetString("business") != biz.Id {
+		return nil, content.Request{}, errRequestGone
+	}
+	all, err := app.FindRecordsByFilter(post.Collection, "request = {:request}", "created", 0, 0, dbx.Params{"request": requestID})
+	if err != nil {
+		return nil, content.Request{}, fmt.Errorf("posts of request %s: %w", requestID, err)
+	}
+	recent, err := post.RecentOf(app, biz.Id, "")
+	if err != nil {
+		return nil, content.Request{}, err
+	}
+	var failed []*core.Record
+	for _, p := range all {
+		if p.GetString("status") == post.StatusFailed {
+			failed = append(failed, p)
+		}
+	}
+	if len(failed) == 0 {
+		return nil, content.Request{}, nil
+	}
+	// Read before the posts are marked generating, as a post's retry does.
+	photos, err := post.ModelPhotos(photo.WithOwner(ctx, operator), app, failed[0])
+	if err != nil {
+		return nil, content.Request{}, err
+	}
+	profile := business.Profile(biz)
+	brief := stored.GetString("brief")
+	planned := planRoles(profile, brief, len(photos), stored.GetStringSlice("types"), recent, len(all))
+	var posts []*core.Record
+	var roles []content.Role
+	for i, p := range all {
+		if p.GetString("status") != post.StatusFailed {
+			continue
+		}
+		begun, err := post.BeginRetry(app, p.Id)
+		if errors.Is(err, post.ErrGone) || errors.Is(err, post.ErrGenerating) {
+			continue
+		}
+		if err != nil {
+			return nil, content.Request{}, err
+		}
+		role := content.Role(p.GetString("role"))
+		if !role.Valid() && i < len(planned) {
+			role = planned[i]
+		}
+		if !role.Valid() {
+			// More posts than types asked for (an edited request).
+			role = content.PickRoles(recent.Roles, 1)[0]
+		}
+		posts, roles = append(posts, begun), append(roles, role)
+	}
+	req := content.Request{Business: profile, Brief: brief, Roles: roles, PreviousHooks: recent.Hooks, Photos: photos, Occasion: h.requestOccasion(stored, biz)}
+	return posts, req, nil
 }
 
 // batchAction routes POST /api/rekan/batches/{id}:retry.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
@@ -32,6 +33,19 @@ func (w *failingFor) WritePosts(ctx context.Context, req content.Request) (conte
 	return w.scriptedWriter.WritePosts(ctx, req)
 }
 
+// setSegment rewrites a client's free-text segment (its tags follow it).
+func setSegment(t testing.TB, app core.App, id, segment string) {
+	t.Helper()
+	biz, err := app.FindRecordById("businesses", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	biz.Set("segment", segment)
+	if err := app.Save(biz); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // batchItems reads the one batch stored, after the worker is idle.
 func storedBatch(t testing.TB, app core.App) (*core.Record, []batch.Item) {
 	t.Helper()
@@ -42,8 +56,27 @@ func storedBatch(t testing.TB, app core.App) (*core.Record, []batch.Item) {
 	return all[0], batch.Items(all[0])
 }
 
+// retryBatch is the id of the batch seedBatch stores.
+const retryBatch = "retrybatch00001"
+
+// seedBatch stores Alice's batch retryBatch of a brief with items.
+func seedBatch(t testing.TB, app core.App, status string, items []batch.Item) {
+	t.Helper()
+	coll, _ := app.FindCollectionByNameOrId(batch.Collection)
+	b := core.NewRecord(coll)
+	b.Id = retryBatch
+	b.Set("operator", fx.AliceID)
+	b.Set("brief", "promoção de sexta")
+	b.Set("count", 1)
+	b.Set("status", status)
+	b.Set("items", items)
+	if err := app.Save(b); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestBatches(t *testing.T) {
-	const carol, dora, retryBatch = "carolbusiness01", "dorabusiness001", "retrybatch00001"
+	const carol, dora = "carolbusiness01", "dorabusiness001"
 	type env struct {
 		app         *tests.TestApp
 		carol, dora string
@@ -130,6 +163,46 @@ func TestBatches(t *testing.T) {
 			want: []string{`"date"`},
 		},
 		{
+			name: "a date that does not fit a client: refused, naming it", perHr: 10, status: 400,
+			url:  "/api/rekan/batches",
+			body: fmt.Sprintf(`{"clients":[%q],"occasion_id":"dia-da-pizza","date":"2026-07-10"}`, carol),
+			want: []string{`"clients":{"code":"validation_occasion_unfit","message":"Dia da Pizza não é uma data para Carol Doces: desmarque o cliente ou corrija os segmentos dele no perfil."}`},
+			check: func(t testing.TB, v *env) {
+				if n, _ := v.app.CountRecords(batch.Collection); n != 0 || spends(t, v.app, fx.AliceID) != 0 || len(v.writer.calls) != 0 {
+					t.Errorf("a refused batch left %d batches or spends or calls", n)
+				}
+			},
+		},
+		{
+			name: "a date that fits only some clients: the others named", perHr: 10, status: 400,
+			seed: func(t testing.TB, v *env) {
+				setSegment(t, v.app, v.dora, "pizzaria")
+			},
+			url:  "/api/rekan/batches",
+			body: fmt.Sprintf(`{"clients":[%q,%q,%q],"occasion_id":"dia-da-pizza","date":"2026-07-10"}`, carol, dora, fx.AliceBusiness),
+			want: []string{`"validation_occasion_unfit","message":"Dia da Pizza não é uma data para Carol Doces e Confeitaria da Lu: desmarque esses clientes`},
+			check: func(t testing.TB, v *env) {
+				if n, _ := v.app.CountRecords(batch.Collection); n != 0 || spends(t, v.app, fx.AliceID) != 0 {
+					t.Errorf("a refused batch left %d batches or spends", n)
+				}
+			},
+		},
+		{
+			name: "a date that fits every client chosen", perHr: 10, status: 201,
+			seed: func(t testing.TB, v *env) {
+				setSegment(t, v.app, v.dora, "Pizzaria do bairro")
+				v.writer.name = ""
+			},
+			url:  "/api/rekan/batches",
+			body: fmt.Sprintf(`{"clients":[%q],"occasion_id":"dia-da-pizza","date":"2026-07-10"}`, dora),
+			want: []string{`"occasion":"dia-da-pizza"`},
+			check: func(t testing.TB, v *env) {
+				if b, items := storedBatch(t, v.app); b.GetString("status") != batch.StatusDone || items[0].Status != batch.StatusDone {
+					t.Errorf("batch %s %+v", b.GetString("status"), items)
+				}
+			},
+		},
+		{
 			name: "over the budget: nothing written", perHr: 2, status: 429,
 			url:  "/api/rekan/batches",
 			body: fmt.Sprintf(`{"clients":[%q,%q,%q],"brief":"promoção de sexta"}`, fx.AliceBusiness, carol, dora),
@@ -143,20 +216,10 @@ func TestBatches(t *testing.T) {
 		{
 			name: "retry runs the failed items again", perHr: 10, status: 200,
 			seed: func(t testing.TB, v *env) {
-				coll, _ := v.app.FindCollectionByNameOrId(batch.Collection)
-				b := core.NewRecord(coll)
-				b.Id = retryBatch
-				b.Set("operator", fx.AliceID)
-				b.Set("brief", "promoção de sexta")
-				b.Set("count", 1)
-				b.Set("status", batch.StatusDone)
-				b.Set("items", []batch.Item{
+				seedBatch(t, v.app, batch.StatusDone, []batch.Item{
 					{Business: fx.AliceBusiness, Name: "a", Status: batch.StatusDone, Request: "x"},
 					{Business: v.carol, Name: "Carol Doces", Status: batch.StatusFailed, Error: "falhou"},
 				})
-				if err := v.app.Save(b); err != nil {
-					t.Fatal(err)
-				}
 			},
 			url:  "/api/rekan/batches/" + retryBatch + ":retry",
 			want: []string{`"status":"running"`},
@@ -167,6 +230,59 @@ func TestBatches(t *testing.T) {
 				}
 				if len(v.writer.calls) != 1 || spends(t, v.app, fx.AliceID) != 1 {
 					t.Errorf("%d writer calls, %d spends; want 1, 1", len(v.writer.calls), spends(t, v.app, fx.AliceID))
+				}
+			},
+		},
+		{
+			name: "retry writes an interrupted item's own request again", perHr: 10, status: 200,
+			seed: func(t testing.TB, v *env) {
+				// A restart cut Carol's item off mid-LLM: its request and
+				// post are stored, the post failed as interrupted.
+				reqID, err := testutil.NewRequest(v.app, v.carol, "Post para Dia das Mães (10/05): encomendas")
+				if err != nil {
+					t.Fatal(err)
+				}
+				req, _ := v.app.FindRecordById("requests", reqID)
+				req.Set("occasion", "dia-das-maes")
+				if err := v.app.Save(req); err != nil {
+					t.Fatal(err)
+				}
+				postID, err := testutil.NewPostOf(v.app, v.carol, reqID, "", "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				p, _ := v.app.FindRecordById("posts", postID)
+				p.Set("status", "failed")
+				p.Set("error", batch.MsgInterrupted)
+				if err := v.app.Save(p); err != nil {
+					t.Fatal(err)
+				}
+				seedBatch(t, v.app, batch.StatusDone, []batch.Item{
+					{Business: fx.AliceBusiness, Name: "Confeitaria da Lu", Status: batch.StatusDone, Request: "x"},
+					{Business: v.carol, Name: "Carol Doces", Status: batch.StatusFailed, Error: batch.MsgInterrupted, Request: reqID},
+				})
+			},
+			url:  "/api/rekan/batches/" + retryBatch + ":retry",
+			want: []string{`"status":"running"`},
+			check: func(t testing.TB, v *env) {
+				b, items := storedBatch(t, v.app)
+				if b.GetString("status") != batch.StatusDone || items[1].Status != batch.StatusDone {
+					t.Fatalf("after retry: %s %+v", b.GetString("status"), items)
+				}
+				requests, _ := v.app.FindAllRecords("requests", dbx.HashExp{"business": v.carol})
+				if len(requests) != 1 || items[1].Request != requests[0].Id {
+					t.Fatalf("Carol has %d requests, item names %q: want the one stored before the restart", len(requests), items[1].Request)
+				}
+				posts, _ := v.app.FindAllRecords("posts", dbx.HashExp{"request": requests[0].Id})
+				if len(posts) != 1 || posts[0].GetString("status") != "ready" || posts[0].GetString("hook") == "" {
+					t.Errorf("the request's posts after retry: %v", posts)
+				}
+				if len(v.writer.calls) != 1 {
+					t.Fatalf("%d writer calls, want 1", len(v.writer.calls))
+				}
+				call := v.writer.calls[0]
+				if call.Brief != "Post para Dia das Mães (10/05): encomendas" || call.Occasion == nil || call.Occasion.Name != "Dia das Mães" || call.Business.Name != "Carol Doces" {
+					t.Errorf("the writer was asked %+v, want the stored request's brief and occasion", call)
 				}
 			},
 		},

@@ -92,9 +92,7 @@ func startRequest(app core.App, biz *core.Record, form generateForm, occasion *c
 		return post.Pending{}, content.Request{}, fmt.Errorf("%w: %w", errRecentPosts, err)
 	}
 	profile := business.Profile(biz)
-	// The types asked for; automático fills the rest by the brief's rules.
-	auto := post.SuggestTypes(form.Brief, len(form.Photos), offeringNames(profile), recent.Roles, form.Count)
-	roles := post.FillTypes(form.Types, auto.Order, form.Count)
+	roles := planRoles(profile, form.Brief, len(form.Photos), form.Types, recent, form.Count)
 	pending, err := post.CreatePending(app, biz.Id, form.Brief, form.Count, form.Types, form.Photos,
 		post.Plan{Occasion: form.Occasion, PublishOn: form.PublishOn})
 	if err != nil {
@@ -108,6 +106,13 @@ func startRequest(app core.App, biz *core.Record, form generateForm, occasion *c
 		Photos:        post.ContentPhotos(form.Photos),
 		Occasion:      occasion,
 	}, nil
+}
+
+// planRoles is the role of each of a request's n posts: the types asked
+// for; automático fills the rest by the brief's rules.
+func planRoles(profile content.Business, brief string, photos int, types []string, recent post.Recent, n int) []content.Role {
+	auto := post.SuggestTypes(brief, photos, offeringNames(profile), recent.Roles, n)
+	return post.FillTypes(types, auto.Order, n)
 }
 
 // putAction routes PUT /api/rekan/posts/{id}:stage.
@@ -181,11 +186,17 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 		PreviousHooks: recent.Hooks,
 		Photos:        photos,
 	}
-	// A retry writes for the same occasion as the request it belongs to.
-	if o, ok := calendar.Default.Occasion(req.GetString("occasion")); ok {
-		again.Occasion = promptOccasion(o, biz, h.today())
-	}
+	again.Occasion = h.requestOccasion(req, biz)
 	return h.write(e, []*core.Record{p}, nil, again)
+}
+
+// requestOccasion is the occasion a stored request was written for, as the
+// prompt sees it now (nil: none): a request written again keeps it.
+func (h *handler) requestOccasion(req, biz *core.Record) *content.Occasion {
+	if o, ok := calendar.Default.Occasion(req.GetString("occasion")); ok {
+		return promptOccasion(o, biz, h.today())
+	}
+	return nil
 }
 
 // write asks the Writer for req (one role per pending post) and stores the
@@ -256,6 +267,12 @@ func withRequest(app core.App, posts []*core.Record, known *core.Record) []*core
 	if errs := app.ExpandRecords(posts, []string{"request"}, nil); len(errs) > 0 {
 		for path, err := range errs {
 			app.Logger().Warn("expand posts", "path", path, "error", err)
+		}
+	}
+	// As the records API answers them (post.UndoableField).
+	for _, p := range posts {
+		if err := post.SetUndoable(app, p); err != nil {
+			app.Logger().Warn("undoable post", "post", p.Id, "error", err)
 		}
 	}
 	return posts

@@ -8,6 +8,8 @@ import (
 	"image/png"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -83,10 +85,10 @@ func TestGenerateWithPhotos(t *testing.T) {
 				}
 				assertClean(t, "stored png", testutil.StoredFile(t, app, stored, names[1]), photo.StoreEdge)
 			}
-			// Each photo once for the request, plus its model copy once:
-			// not one copy per post.
-			if files := testutil.StoredFiles(t, app); len(files) != 4 {
-				t.Errorf("stored files %v, want 2 photos and 2 model copies", files)
+			// Each photo once for the request: not one copy per post, and
+			// no model copy (the generation sent the one made at upload).
+			if files := testutil.StoredFiles(t, app); len(files) != 2 {
+				t.Errorf("stored files %v, want the 2 photos only", files)
 			}
 			if w.Calls() != 1 || len(w.calls[0].Photos) != 2 {
 				t.Fatalf("writer calls %d, photos %d", w.Calls(), len(w.calls[0].Photos))
@@ -100,16 +102,34 @@ func TestGenerateWithPhotos(t *testing.T) {
 					t.Errorf("the model's photo is %v, want 768x1024", size)
 				}
 			}
-			// A retry reads the very bytes the first generation sent: the
-			// stored model copies, not a new decode of the stored photo.
-			again, err := post.ModelPhotos(t.Context(), app, testutil.FindPost(t, app, posts[2]["id"].(string)))
+			// A retry sends the photo within photo.ModelEdge (the PNG, 500
+			// px) as stored, the very bytes the generation sent, and the
+			// larger one as its PocketBase thumb, made once and kept.
+			third := testutil.FindPost(t, app, posts[2]["id"].(string))
+			again, err := post.ModelPhotos(t.Context(), app, third)
 			if err != nil || len(again) != 2 {
 				t.Fatalf("model photos for a retry: %v %d", err, len(again))
 			}
-			for i := range again {
-				if !bytes.Equal(again[i].Data, w.calls[0].Photos[i].Data) {
-					t.Errorf("retry photo %d differs from the first generation's", i)
-				}
+			if size := assertClean(t, "the retry's photo", again[0].Data, photo.ModelEdge); size != image.Pt(768, 1024) {
+				t.Errorf("the retry's photo is %v, want 768x1024", size)
+			}
+			if !bytes.Equal(again[1].Data, w.calls[0].Photos[1].Data) {
+				t.Errorf("the small photo differs from the first generation's")
+			}
+			thumb := modelThumbPath(t, app, third, post.PhotoNames(third)[0])
+			kept, err := os.ReadFile(thumb)
+			if err != nil || !bytes.Equal(kept, again[0].Data) {
+				t.Fatalf("the model copy is not the kept thumb %s: %v", thumb, err)
+			}
+			// The next retry reads the kept thumb: make it unreadable as a
+			// photo, and the retry still gets exactly its bytes.
+			marker := append(bytes.Clone(kept), "kept"...)
+			if err := os.WriteFile(thumb, marker, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			again, err = post.ModelPhotos(t.Context(), app, third)
+			if err != nil || !bytes.Equal(again[0].Data, marker) {
+				t.Errorf("the next retry made the thumb again: %v", err)
 			}
 		},
 	}
@@ -184,6 +204,17 @@ func writesNoFiles(next func(testing.TB, *tests.TestApp, *http.Response)) func(t
 	}
 }
 
+// modelThumbPath is where PocketBase keeps the model thumb of a stored
+// photo of p's request.
+func modelThumbPath(t testing.TB, app core.App, p *core.Record, name string) string {
+	t.Helper()
+	req, err := post.RequestOf(app, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(app.DataDir(), core.LocalStorageDirName, req.BaseFilesPath(), "thumbs_"+name, post.ModelThumb+"_"+name)
+}
+
 func jsonEscape(s string) string { return strings.ReplaceAll(s, `"`, `\"`) }
 
 // A retry sends the writer the photos stored with the post, read back from
@@ -228,19 +259,18 @@ func TestRetryReusesStoredPhotos(t *testing.T) {
 				if names := post.PhotoNames(p); len(names) != n {
 					t.Errorf("the retry changed the photos: %v", names)
 				}
-				// A request from before model copies were stored gets them
-				// made once, by its first retry.
-				req, err := app.FindRecordById("requests", p.GetString("request"))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if models := req.GetStringSlice("model_photos"); len(models) != n {
-					t.Errorf("model copies kept: %v, want %d", models, n)
+				// Each photo's thumb is kept for the next retry, which
+				// reads the same bytes.
+				for i, name := range post.PhotoNames(p) {
+					kept, err := os.ReadFile(modelThumbPath(t, app, p, name))
+					if err != nil || !bytes.Equal(kept, got[i].Data) {
+						t.Errorf("photo %d: no kept thumb with the bytes sent: %v", i, err)
+					}
 				}
 				if n > 0 {
 					again, err := post.ModelPhotos(t.Context(), app, p)
 					if err != nil || len(again) != n || !bytes.Equal(again[0].Data, got[0].Data) {
-						t.Errorf("the next retry does not read the kept copies: %v", err)
+						t.Errorf("the next retry does not read the kept thumbs: %v", err)
 					}
 				}
 			},

@@ -81,7 +81,8 @@ func TestVersionsKeepWhatTheClientSaw(t *testing.T) {
 }
 
 // POST /api/rekan/posts/{id}:photos adds photos to one post: stored once on
-// its request (with the model's copy), selected by that post only.
+// its request (no model copy: a retry makes its thumb), selected by that
+// post only.
 func TestAddPhotosToOnePost(t *testing.T) {
 	small := phototest.JPEG(300, 200, phototest.Red, phototest.Blue, 0)
 	part := func(data []byte) testutil.Part {
@@ -124,8 +125,8 @@ func TestAddPhotosToOnePost(t *testing.T) {
 		content       string
 		photos, files int
 	}{
-		// One added photo: its stored copy and its model copy.
-		{"one photo", fx.AliceToken, []testutil.Part{part(small)}, 1, "ready", 200, `"photos":["foto_`, 2, 3},
+		// One added photo: its stored copy, nothing else.
+		{"one photo", fx.AliceToken, []testutil.Part{part(small)}, 1, "ready", 200, `"photos":["foto_`, 2, 2},
 		{"a bad photo", fx.AliceToken, []testutil.Part{part(small), part([]byte("não sou foto"))}, 1, "ready", 400, photo.MsgNotAPhoto, 1, 1},
 		{"a fifth photo", fx.AliceToken, []testutil.Part{part(small)}, 4, "ready", 400, "Um post pode ter no máximo 4 fotos.", 4, 4},
 		{"no photo", fx.AliceToken, nil, 0, "ready", 400, "Envie ao menos uma foto.", 0, 0},
@@ -226,8 +227,15 @@ func TestGenerateAnswersThePostsAsStored(t *testing.T) {
 			if err := json.Unmarshal([]byte(raw), &stored); err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(got, stored) {
-				t.Errorf("%s: post %s answered\n%v\nstored\n%v", name, id, got, stored)
+			for k := range mergeKeys(got, stored) {
+				// Computed by the records API's answers (the stage routes'
+				// too), not by generate's: not what is stored.
+				if k == post.UndoableField {
+					continue
+				}
+				if !reflect.DeepEqual(got[k], stored[k]) {
+					t.Errorf("%s: post %s: %s answered %v, stored %v", name, id, k, got[k], stored[k])
+				}
 			}
 			request, _ := got["expand"].(map[string]any)["request"].(map[string]any)
 			if photos, _ := request["photos"].([]any); request["brief"] != "bolo de fubá" || (name == "multipart") != (len(photos) == 1) {
@@ -235,4 +243,15 @@ func TestGenerateAnswersThePostsAsStored(t *testing.T) {
 			}
 		}
 	}
+}
+
+func mergeKeys(a, b map[string]any) map[string]bool {
+	keys := map[string]bool{}
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
+	return keys
 }

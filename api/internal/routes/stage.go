@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/rekan/rekan/api/internal/post"
@@ -80,6 +81,10 @@ func (h *handler) moved(e *core.RequestEvent, id string, err error) error {
 	p, err := e.App.FindRecordById(post.Collection, id)
 	if err != nil {
 		return e.NotFoundError(msgPostNotFound, nil)
+	}
+	// As the records API answers it (post.UndoableField included).
+	if err := apis.EnrichRecord(e, p); err != nil {
+		return e.InternalServerError("Não foi possível ler o post.", err)
 	}
 	return e.JSON(http.StatusOK, postResponse{Post: p})
 }

@@ -1,6 +1,8 @@
 package routes_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -9,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"github.com/rekan/rekan/api/internal/post"
 	"github.com/rekan/rekan/api/internal/testutil"
 )
 
@@ -226,21 +229,45 @@ func TestStageNeedsAReadyPost(t *testing.T) {
 }
 
 // TestUndoReversesOnlyTheOperatorsOwnLastMove walks one post: archive,
-// undo, undo again (refused), publish, and checks the history.
+// undo, undo again (refused), publish, and checks the history. After each
+// step the post as the records API reads it afresh (a reload) says whether
+// "desfazer" applies, as the stage route's answer did: the operator's own
+// last move can be undone, an undo or the server's move cannot.
 func TestUndoReversesOnlyTheOperatorsOwnLastMove(t *testing.T) {
 	app, base := liveServer(t, &scriptedWriter{})
 	id := fx.AlicePost
+	undoable := func(body string) string {
+		var p map[string]any
+		if err := json.Unmarshal([]byte(body), &p); err != nil {
+			t.Fatalf("post %s: %v", body, err)
+		}
+		if inner, ok := p["post"].(map[string]any); ok {
+			p = inner
+		}
+		return fmt.Sprint(p["undoable"])
+	}
+	reload := func() string {
+		status, _, body := testutil.Call(t, t.Context(), http.MethodGet, base+"/api/collections/posts/records/"+id, fx.AliceToken, "")
+		if status != 200 {
+			t.Fatalf("read post: %d %s", status, body)
+		}
+		return undoable(body)
+	}
+	if got := reload(); got != "false" {
+		t.Fatalf("a post that never moved: undoable %s", got)
+	}
 	steps := []struct {
 		action, body string
 		status       int
 		stage        string
+		undoable     string
 	}{
-		{"stage", `{"to":"arquivado"}`, 200, "arquivado"},
-		{"undo", ``, 200, "rascunho"},
-		{"undo", ``, 400, "rascunho"},
-		{"stage", `{"to":"aprovado","note":"disse sim no zap"}`, 200, "aprovado"},
-		{"stage", `{"to":"publicado"}`, 200, "publicado"},
-		{"undo", ``, 200, "aprovado"},
+		{"stage", `{"to":"arquivado"}`, 200, "arquivado", "true"},
+		{"undo", ``, 200, "rascunho", "false"},
+		{"undo", ``, 400, "rascunho", "false"},
+		{"stage", `{"to":"aprovado","note":"disse sim no zap"}`, 200, "aprovado", "true"},
+		{"stage", `{"to":"publicado"}`, 200, "publicado", "true"},
+		{"undo", ``, 200, "aprovado", "false"},
 	}
 	for i, s := range steps {
 		method := http.MethodPost
@@ -254,6 +281,14 @@ func TestUndoReversesOnlyTheOperatorsOwnLastMove(t *testing.T) {
 		if got := testutil.FindPost(t, app, id).GetString("stage"); got != s.stage {
 			t.Fatalf("step %d: stage %q, want %q", i, got, s.stage)
 		}
+		if status == 200 {
+			if got := undoable(body); got != s.undoable {
+				t.Errorf("step %d: the route answers undoable %s, want %s", i, got, s.undoable)
+			}
+		}
+		if got := reload(); got != s.undoable {
+			t.Errorf("step %d: after a reload undoable %s, want %s", i, got, s.undoable)
+		}
 	}
 	want := []string{
 		"rascunho>arquivado operator",
@@ -264,6 +299,25 @@ func TestUndoReversesOnlyTheOperatorsOwnLastMove(t *testing.T) {
 	}
 	if got := stageEvents(t, app, id); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("history:\n got %v\nwant %v", got, want)
+	}
+
+	// The operator's move, then the server's (a revision): not theirs to undo.
+	for _, to := range []string{post.StageDraft, post.StageSent} {
+		if err := post.MoveStage(app, id, to, post.Server, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if status, _, body := testutil.Call(t, t.Context(), http.MethodPut, base+stageURL(id, "stage"), fx.AliceToken, `{"to":"aprovado"}`); status != 200 || reload() != "true" {
+		t.Fatalf("approve: %d %s", status, body)
+	}
+	if err := post.MoveStage(app, id, post.StageDraft, post.Server, "post revisado"); err != nil {
+		t.Fatal(err)
+	}
+	if got := reload(); got != "false" {
+		t.Errorf("after the server's move: undoable %s", got)
+	}
+	if status, _, body := testutil.Call(t, t.Context(), http.MethodPost, base+stageURL(id, "undo"), fx.AliceToken, ""); status != 400 {
+		t.Errorf("undo of the server's move: %d %s", status, body)
 	}
 }
 

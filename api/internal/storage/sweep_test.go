@@ -4,11 +4,13 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/rekan/rekan/api/internal/storage"
 	"github.com/rekan/rekan/api/internal/testutil"
+	"github.com/rekan/rekan/api/phototest"
 )
 
 // orphan writes a stored file under the requests folder that no record names.
@@ -28,50 +30,54 @@ func orphan(t *testing.T, app core.App, name string) string {
 	return path
 }
 
-// The full sweep runs at a start only when the applied migrations changed
-// since the last completed one: the first start of a data dir sweeps, the
-// next ones do not (a start with 100,000 posts reads none of them), and a
-// migration applied or reverted makes the next start sweep again.
-func TestSweepAfterMigrationsSweepsOncePerMigrationChange(t *testing.T) {
-	app := testutil.SeedT(t).NewApp(t)
+// The sweep removes what no record names among the files written before
+// the time it is given (the server's start), and leaves the files written
+// since (an upload of the running server whose record is not committed
+// yet) and the files a record names, thumbnails of those included.
+func TestSweepRemovesOnlyOldUnreferencedFiles(t *testing.T) {
+	fx := testutil.SeedT(t)
+	app := fx.NewApp(t)
 	defer app.Cleanup()
 
-	first := orphan(t, app, "first.jpg")
-	n, swept, err := storage.SweepAfterMigrations(app)
-	if err != nil || !swept || n != 1 {
-		t.Fatalf("first start: removed %d, swept %v, %v; want 1 file removed", n, swept, err)
-	}
-	if _, err := os.Stat(first); !os.IsNotExist(err) {
-		t.Fatalf("first start left the orphan: %v", err)
-	}
-
-	second := orphan(t, app, "second.jpg")
-	n, swept, err = storage.SweepAfterMigrations(app)
-	if err != nil || swept || n != 0 {
-		t.Fatalf("same migrations: removed %d, swept %v, %v; want no sweep", n, swept, err)
-	}
-	if _, err := os.Stat(second); err != nil {
-		t.Fatalf("a start without a migration change swept anyway: %v", err)
-	}
-
-	// A migration applied since: the next start sweeps.
-	if _, err := app.DB().NewQuery("INSERT INTO {{_migrations}} ([[file]], [[applied]]) VALUES ('1999999999_test.go', 1)").Execute(); err != nil {
+	p := testutil.FindPost(t, app, fx.AlicePost)
+	testutil.AddPhotos(t, app, p.Id, phototest.JPEG(300, 200, phototest.Red, phototest.Blue, 0))
+	req, err := app.FindRecordById("requests", p.GetString("request"))
+	if err != nil {
 		t.Fatal(err)
 	}
-	n, swept, err = storage.SweepAfterMigrations(app)
-	if err != nil || !swept || n != 1 {
-		t.Fatalf("after a migration: removed %d, swept %v, %v; want 1 file removed", n, swept, err)
-	}
-
-	// Reverted: the set changed again.
-	third := orphan(t, app, "third.jpg")
-	if _, err := app.DB().NewQuery("DELETE FROM {{_migrations}} WHERE [[file]] = '1999999999_test.go'").Execute(); err != nil {
+	name := req.GetStringSlice("photos")[0]
+	dir := filepath.Join(app.DataDir(), core.LocalStorageDirName, req.BaseFilesPath())
+	thumb := filepath.Join(dir, "thumbs_"+name, "400x400_"+name)
+	if err := os.MkdirAll(filepath.Dir(thumb), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if n, swept, err = storage.SweepAfterMigrations(app); err != nil || !swept || n != 1 {
-		t.Fatalf("after a down migration: removed %d, swept %v, %v; want 1 file removed", n, swept, err)
+	if err := os.WriteFile(thumb, []byte("thumb"), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := os.Stat(third); !os.IsNotExist(err) {
-		t.Fatalf("the down migration's start left the orphan: %v", err)
+	stray := filepath.Join(dir, "foto_stray.jpg")
+	if err := os.WriteFile(stray, []byte("an upload whose row was never committed"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gone := orphan(t, app, "gone.jpg")
+	start := time.Now()
+	// Written by the running server: newer than its start.
+	inFlight := orphan(t, app, "in-flight.jpg")
+	if err := os.Chtimes(inFlight, start.Add(time.Second), start.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+
+	n, err := storage.Sweep(t.Context(), app, start)
+	if err != nil || n != 2 {
+		t.Fatalf("removed %d, %v; want the 2 old orphans", n, err)
+	}
+	for _, path := range []string{gone, stray} {
+		if _, err := os.Stat(path); !os.IsNotExist(err) {
+			t.Errorf("orphan %s left: %v", path, err)
+		}
+	}
+	for _, path := range []string{inFlight, thumb, filepath.Join(dir, name)} {
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("%s removed: %v", path, err)
+		}
 	}
 }

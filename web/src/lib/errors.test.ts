@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClientResponseError } from 'pocketbase';
 import { attempt, describeError, fieldMessage, loginErrorMessage } from './errors';
+import { ERROR_CODES, POST_STATUS } from './facts.gen';
 
 function pbError(status: number, response: Record<string, unknown>, originalError?: unknown) {
 	return new ClientResponseError({ url: '/api/x', status, response, originalError });
@@ -13,12 +14,12 @@ describe('describeError', () => {
 	});
 
 	it('uses the data.code of generation errors and keeps the failed posts', () => {
-		const posts = [{ id: 'p1', status: 'failed' }];
+		const posts = [{ id: 'p1', status: POST_STATUS.failed }];
 		const failed = describeError(
 			pbError(502, {
 				status: 502,
 				message: 'O provedor de IA falhou. Tente de novo.',
-				data: { code: 'llm_failed', posts }
+				data: { code: ERROR_CODES.llmFailed, posts }
 			})
 		);
 		expect(failed.kind).toBe('provider');
@@ -26,11 +27,11 @@ describe('describeError', () => {
 		expect(failed.failedPosts).toEqual(posts);
 
 		const notConfigured = describeError(
-			pbError(503, { status: 503, message: 'LLM não configurado.', data: { code: 'llm_not_configured', posts: [] } })
+			pbError(503, { status: 503, message: 'LLM não configurado.', data: { code: ERROR_CODES.llmNotConfigured, posts: [] } })
 		);
 		expect(notConfigured.kind).toBe('not_configured');
 
-		const unavailable = describeError(pbError(503, { status: 503, message: 'Fora do ar.', data: { code: 'llm_unavailable' } }));
+		const unavailable = describeError(pbError(503, { status: 503, message: 'Fora do ar.', data: { code: ERROR_CODES.llmUnavailable } }));
 		expect(unavailable.kind).toBe('unavailable');
 		expect(unavailable.failedPosts).toEqual([]);
 	});

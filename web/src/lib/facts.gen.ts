@@ -4,10 +4,23 @@
 /** Generation statuses of a post (api/internal/post/post.go). */
 export const POST_STATUSES = ['generating', 'ready', 'failed'] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];
+export const POST_STATUS = {
+	generating: 'generating',
+	ready: 'ready',
+	failed: 'failed'
+} as const satisfies Record<string, PostStatus>;
 
 /** Stages of a post's journey with the client, in journey order (api/internal/post/stage.go). */
 export const POST_STAGES = ['rascunho', 'enviado', 'aprovado', 'ajuste', 'publicado', 'arquivado'] as const;
 export type PostStage = (typeof POST_STAGES)[number];
+export const POST_STAGE = {
+	draft: 'rascunho',
+	sent: 'enviado',
+	approved: 'aprovado',
+	changes: 'ajuste',
+	published: 'publicado',
+	archived: 'arquivado'
+} as const satisfies Record<string, PostStage>;
 
 /** Role slugs, in rotation order (eval/content/roles.go). */
 export const ROLES = ['produto', 'bastidores', 'historia', 'dica', 'oferta', 'comunidade'] as const;
@@ -24,10 +37,48 @@ export type EditableField = (typeof EDITABLE_FIELDS)[number];
 /** Decisions a client can make on a post (api/internal/approval/approval.go). */
 export const APPROVAL_DECISIONS = ['aprovado', 'ajuste'] as const;
 export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
+export const APPROVAL_DECISION = {
+	approved: 'aprovado',
+	changes: 'ajuste'
+} as const satisfies Record<string, ApprovalDecision>;
 
 /** A post's standing with the client, for the operator (api/internal/approval/view.go). */
 export const APPROVAL_STATES = ['aguardando', 'aprovado', 'ajuste', 'alterado'] as const;
 export type ApprovalState = (typeof APPROVAL_STATES)[number];
+export const APPROVAL_STATE = {
+	waiting: 'aguardando',
+	approved: 'aprovado',
+	changes: 'ajuste',
+	edited: 'alterado'
+} as const satisfies Record<string, ApprovalState>;
+
+/** Statuses of a batch's items; a batch itself is running or done (api/internal/batch/batch.go). */
+export const BATCH_STATUSES = ['pending', 'running', 'done', 'failed'] as const;
+export type BatchItemStatus = (typeof BATCH_STATUSES)[number];
+export const BATCH_STATUS = {
+	pending: 'pending',
+	running: 'running',
+	done: 'done',
+	failed: 'failed'
+} as const satisfies Record<string, BatchItemStatus>;
+
+/** Buckets of the operator's agenda, in the order it shows them (api/internal/agenda/week.go). */
+export const AGENDA_BUCKETS = ['atrasados', 'hoje', 'proximos', 'depois'] as const;
+export type AgendaBucket = (typeof AGENDA_BUCKETS)[number];
+export const AGENDA_BUCKET = {
+	overdue: 'atrasados',
+	today: 'hoje',
+	next7: 'proximos',
+	later: 'depois'
+} as const satisfies Record<string, AgendaBucket>;
+
+/** Severities of a failed check (eval/checks/checks.go). */
+export const CHECK_SEVERITIES = ['error', 'warning'] as const;
+export type CheckSeverity = (typeof CHECK_SEVERITIES)[number];
+export const CHECK_SEVERITY = {
+	error: 'error',
+	warning: 'warning'
+} as const satisfies Record<string, CheckSeverity>;
 
 /** Roles as the operator reads them (eval/content/roles.go). */
 export const ROLE_LABELS: Record<Role, string> = {

@@ -65,7 +65,7 @@ describe('parseBRL', () => {
 	});
 });
 
-describe('hashtags', () => {
+describe('formatHashtags and parseHashtags', () => {
 	it('formats a list with one # each, dropping empties', () => {
 		expect(formatHashtags(['#bolo', 'doces', '##festa', ' ', '#'])).toBe('#bolo #doces #festa');
 		expect(formatHashtags(null)).toBe('');

@@ -1,7 +1,7 @@
 // Shapes of the records and responses the web app exchanges with the server.
 // They mirror the `businesses` and `posts` collections and the custom routes
 // under /api/rekan/ (see CLAUDE.md, "Contracts between the areas").
-import type { EditableField, IdeaType, PostStage, PostStatus } from './facts.gen';
+import type { AgendaBucket, BATCH_STATUS, BatchItemStatus, CheckSeverity, EditableField, IdeaType, PostStage, PostStatus } from './facts.gen';
 
 /** GET /api/rekan/config, generated from the server's ConfigResponse (timezone: IANA; today: YYYY-MM-DD). */
 export type { RuntimeConfig } from './facts.gen';
@@ -54,7 +54,7 @@ export interface Check {
 	id: string;
 	label: string;
 	passed: boolean;
-	severity: 'error' | 'warning';
+	severity: CheckSeverity;
 	reason: string;
 	/** The check had nothing to look at: not an approval. Absent on results stored before it existed. */
 	not_applicable?: boolean;
@@ -99,6 +99,8 @@ export interface Post {
 	edited: boolean;
 	/** Claims the operator marked as confirmed by the client. */
 	confirmed_claims?: string[] | null;
+	/** "Desfazer" applies: the post's latest stage move is the operator's own (computed by the server from post_events). */
+	undoable?: boolean;
 	created: string;
 	updated: string;
 	/** The request, when listed with expand=request (the routes always expand it). */
@@ -188,7 +190,7 @@ export interface ComingDate {
 export interface BatchItem {
 	business: string;
 	name: string;
-	status: 'pending' | 'running' | 'done' | 'failed';
+	status: BatchItemStatus;
 	request?: string;
 	error?: string;
 }
@@ -200,8 +202,9 @@ export interface Batch {
 	occasion: string;
 	date: string;
 	count: number;
-	status: 'running' | 'done';
+	status: typeof BATCH_STATUS.running | typeof BATCH_STATUS.done;
 	items: BatchItem[];
+	updated: string;
 }
 
 /** A post on the operator's agenda (GET /api/rekan/agenda). */
@@ -219,8 +222,10 @@ export interface Agenda {
 	today: string;
 	month: string;
 	clients: number;
-	/** atrasados, hoje, proximos (7 days), depois; posts holds at most 50 of total. */
-	buckets: { key: 'atrasados' | 'hoje' | 'proximos' | 'depois'; total: number; posts: AgendaItem[] }[];
+	/** In AGENDA_BUCKETS order; posts holds at most 50 of total. */
+	buckets: { key: AgendaBucket; total: number; posts: AgendaItem[] }[];
+	/** Sem data: posts still on their way out without a publish date, newest first; posts holds at most 20 of total. */
+	undated: { total: number; posts: AgendaItem[] };
 	/** Every day of the month, with its posts. */
 	days: { date: string; posts: AgendaItem[] }[];
 	/** Each client's plan in the month: scheduled of target (0 = no plan). */

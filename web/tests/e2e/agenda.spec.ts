@@ -1,7 +1,7 @@
 // The operator's agenda at phone size, on the server frozen on a Monday
 // (REKAN_TEST_NOW, see global-setup): after login the operator lands on the
 // posts of all their clients by when they go out (atrasados, hoje, próximos
-// 7 dias, depois), a month view, each client's plan progress, and beside it
+// 7 dias, depois) and the undated ones still in progress (sem data), a month view, each client's plan progress, and beside it
 // "Datas chegando" with the clients that have nothing for a date, linking to
 // that client's ideas. The clients list stays one tap away.
 import { test, expect, login, apiToken, snap, expectAccessible } from './fixtures';
@@ -39,6 +39,11 @@ test('the agenda on a Monday: every bucket, the month, plans and a date with cli
 	const today = await seedPost(request, base, suToken, post(barbearia, 'Corte na navalha hoje', '2026-04-20', 'aprovado'));
 	const soon = await seedPost(request, base, suToken, post(doces, 'Encomendas para o Dia das Mães', '2026-04-24', 'enviado'));
 	const later = await seedPost(request, base, suToken, post(barbearia, 'Barba e cabelo em maio', '2026-05-05', 'rascunho'));
+	// Without a publish date: on the agenda under "Sem data", newest first,
+	// unless the post is done.
+	const undatedOld = await seedPost(request, base, suToken, post(bolos, 'Pão de mel sem data', '', 'rascunho'));
+	const undatedNew = await seedPost(request, base, suToken, post(doces, 'Torta de limão a ajustar', '', 'ajuste'));
+	const undatedDone = await seedPost(request, base, suToken, post(doces, 'Pudim já publicado', '', 'publicado'));
 
 	await page.goto(`${base}/entrar`);
 	await login(page, ana);
@@ -61,6 +66,15 @@ test('the agenda on a Monday: every bucket, the month, plans and a date with cli
 		await expect(entry('proximos', soon)).toContainText('Enviado');
 		await expect(bucket('depois').getByRole('heading')).toHaveText('Depois 1');
 		await expect(entry('depois', later)).toContainText('05/05');
+		const undated = bucket('sem-data');
+		await expect(undated.getByRole('heading')).toHaveText('Sem data 2');
+		await expect(undated.locator('li[data-agenda-post]')).toHaveCount(2);
+		await expect(undated.locator('li[data-agenda-post]').first()).toHaveAttribute('data-agenda-post', undatedNew);
+		await expect(undated.locator('li[data-agenda-post]').nth(1)).toHaveAttribute('data-agenda-post', undatedOld);
+		await expect(entry('sem-data', undatedNew)).toContainText('Doces da Lia');
+		await expect(entry('sem-data', undatedNew)).toContainText('Ajuste pedido');
+		await expect(entry('sem-data', undatedOld)).toContainText('Pão de mel sem data');
+		await expect(page.locator(`li[data-agenda-post="${undatedDone}"]`)).toHaveCount(0);
 		await expectAccessible(page, 'agenda');
 		await snap(page, 'agenda');
 	});

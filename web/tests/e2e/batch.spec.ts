@@ -2,7 +2,7 @@
 // coming dates preselects the clients it fits, the batch for three clients
 // runs on the server with one client's LLM calls failing (fakellm matched
 // on that client's name), progress shows as items finish, the failure is
-// listed and "Tentar de novo" writes it.
+// listed and "Tentar de novo" writes it, its progress shown by realtime.
 import { test, expect, newOperatorAsSuperuser, signInAs, ownClient } from './fixtures';
 
 // Generates: a client address of its own for the per-IP limits (ownClient).
@@ -57,17 +57,25 @@ test('a batch for three clients with one failing, then its retry', { tag: '@loca
 	await expect(failed).toContainText('Doceria Três');
 	await expect(failed).toContainText('O provedor de IA falhou');
 
+	// The retried item's LLM reply waits until the page shows it being
+	// written, so its outcome can only reach the page through realtime
+	// (not the fetch that follows subscribing).
 	await fake.reset();
+	await fake.script([{ match: 'Doceria Três', hold: true }]);
 	await page.getByRole('button', { name: 'Tentar de novo' }).click();
+	await expect.poll(() => fake.held()).toBe(1);
+	await expect(page.locator('li[data-item="running"]')).toContainText('Doceria Três');
+	await fake.release();
 	await expect(page.locator('li[data-item="done"]')).toHaveCount(3);
 	await expect(page.locator('li[data-item="failed"]')).toHaveCount(0);
 	await expect(page.locator('[data-progress]')).toHaveText('3 de 3 clientes concluídos');
 
-	// Each client got its own request, carrying the date's occasion.
+	// Each client got one request, carrying the date's occasion: the retry
+	// wrote the failed client's request again, not a second one.
 	const requests = await request.get(`${base}/api/collections/requests/records`, {
 		headers: { Authorization: token },
 		params: { filter: `occasion = "${date.occasion_id}"`, perPage: 50 }
 	});
 	const stored = ((await requests.json()) as { items: { business: string }[] }).items;
-	expect(new Set(stored.map((r) => r.business))).toEqual(new Set(ids));
+	expect(stored.map((r) => r.business).sort()).toEqual([...ids].sort());
 });

@@ -18,6 +18,8 @@ export interface FakeReply {
 	fault?: string;
 	/** Keeps the reply for a request whose prompt contains this text (one client of a batch). */
 	match?: string;
+	/** Holds the reply until release() (fakellm's Reply.Hold); held() counts it. */
+	hold?: boolean;
 }
 
 /** An image_url part as fakellm recorded it (eval/fakellm/images.go). */
@@ -77,14 +79,14 @@ export class FakeLLM {
 		expect(res.ok(), await res.text()).toBe(true);
 	}
 
-	/** How many streams wait at the hold. */
+	/** How many streams or held replies wait at the hold. */
 	async held(): Promise<number> {
 		const res = await this.request.get(`${this.url}/_fake/held`);
 		expect(res.ok()).toBe(true);
 		return ((await res.json()) as { held: number }).held;
 	}
 
-	/** Lets held streams go on. */
+	/** Lets held streams and replies go on. */
 	async release(): Promise<void> {
 		const res = await this.request.post(`${this.url}/_fake/release`);
 		expect(res.ok()).toBe(true);

@@ -49,9 +49,17 @@ test('stage and publish date: set the date, approve by WhatsApp, publish, undo, 
 		await kept.getByRole('button', { name: 'Marcar como publicado' }).click();
 		await expect(kept.locator('.tag.stage')).toHaveText('Publicado');
 		await expectAccessible(page, 'post card with its stage');
+		// Desfazer comes from the post's stored history: a reload keeps it.
+		await page.reload();
+		await expect(kept.locator('.tag.stage')).toHaveText('Publicado');
 		await kept.getByRole('button', { name: 'Desfazer' }).click();
 		await expect(kept.locator('.tag.stage')).toHaveText('Aprovado');
 		await expect(kept.getByRole('status')).toHaveText('Mudança desfeita.');
+		// An undo is not undone: gone now, and after a reload too.
+		await expect(kept.getByRole('button', { name: 'Desfazer' })).toHaveCount(0);
+		await page.reload();
+		await expect(kept.locator('.tag.stage')).toHaveText('Aprovado');
+		await expect(kept.getByRole('button', { name: 'Desfazer' })).toHaveCount(0);
 		const events = await request.get(`${base}/api/collections/post_events/records?filter=${encodeURIComponent(`post='${keptId}'`)}&sort=created`, {
 			headers: { Authorization: token }
 		});

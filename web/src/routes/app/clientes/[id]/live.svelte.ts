@@ -3,6 +3,7 @@
 // business's owner, never stored) and the stored posts' record events
 // (created, completed, edited, deleted in any tab of this operator).
 import { getContext, setContext } from 'svelte';
+import { POST_STATUS } from '$lib/facts.gen';
 import { pb } from '$lib/pocketbase';
 import type { Post } from '$lib/types';
 import type { PagedPosts } from './posts.svelte';
@@ -63,7 +64,7 @@ export class LivePosts {
 	}
 
 	#onRecord(action: string, record: Post): void {
-		if (record.status !== 'generating') this.#done(record.id);
+		if (record.status !== POST_STATUS.generating) this.#done(record.id);
 		if (action === 'delete') {
 			this.#history.remove(record.id);
 		} else if (action === 'update' && this.#history.posts.some((p) => p.id === record.id)) {
