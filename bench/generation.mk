@@ -3,10 +3,10 @@
 # ≤ 1 ms per post), before/after in one run against a bare BAML runtime,
 # with the top of the server's CPU profile. Both servers are built with
 # the bench-only profile (api/benchprofile.go); "before" from
-# BENCH_GENERATION_BEFORE. Its own Go module.
+# BENCH_GENERATION_BEFORE (main before this branch). Its own Go module.
 
 BENCH_TARGETS += bench-generation
-BENCH_GENERATION_BEFORE ?= 20cb706
+BENCH_GENERATION_BEFORE ?= d43442f
 
 .PHONY: bench-generation
 
