@@ -3,13 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"os"
 	"slices"
 	"time"
 
-	bamlsrc "github.com/rekan/rekan/eval/baml_src"
 	"github.com/rekan/rekan/eval/bamlrt"
 	"github.com/rekan/rekan/eval/content"
 	"github.com/rekan/rekan/eval/stack"
@@ -25,22 +21,11 @@ type directRuntime struct {
 }
 
 func startDirect(fakeURL string) (*directRuntime, error) {
-	getenv := stack.Getenv(stack.FakeEnv(fakeURL), os.Getenv)
-	cli, err := bamlrt.FindCLI(getenv)
+	rt, writer, err := stack.StartRuntime(context.Background(), fakeURL)
 	if err != nil {
 		return nil, err
 	}
-	provider := content.ProviderFromEnv(getenv)
-	rt, err := bamlrt.Start(context.Background(), bamlrt.Config{
-		CLI:    cli,
-		Source: bamlsrc.FS,
-		Env:    provider.RuntimeEnv(),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("start the baseline BAML runtime: %w", err)
-	}
-	return &directRuntime{rt: rt, writer: content.NewHTTPWriter(rt, provider)}, nil
+	return &directRuntime{rt: rt, writer: writer}, nil
 }
 
 func (d *directRuntime) close() { _ = d.rt.Close() }

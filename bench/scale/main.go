@@ -40,8 +40,6 @@ func main() {
 	fakeBin := flag.String("fakellm", "../../bin/fakellm", "the fakellm binary")
 	sizes := flag.String("sizes", "0,2000,100000", "post counts to measure")
 	starts := flag.Int("starts", 5, "starts per server and size (the median is printed)")
-	apiSrc := flag.String("api-src", "../../api", "the server's source, built with its bench-only CPU profile")
-	generations := flag.Int("generations", 300, "generations to profile at concurrency 16 (0: no profile)")
 	flag.Parse()
 	var ns []int
 	for _, s := range strings.Split(*sizes, ",") {
@@ -52,7 +50,7 @@ func main() {
 		}
 		ns = append(ns, n)
 	}
-	if err := run(*apiBin, *fakeBin, *apiSrc, ns, *starts, *generations); err != nil {
+	if err := run(*apiBin, *fakeBin, ns, *starts); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-scale:", err)
 		os.Exit(1)
 	}
@@ -64,7 +62,7 @@ type bench struct {
 	business           string
 }
 
-func run(apiBin, fakeBin, apiSrc string, sizes []int, starts, generations int) error {
+func run(apiBin, fakeBin string, sizes []int, starts int) error {
 	b := &bench{}
 	var err error
 	if b.api, err = filepath.Abs(apiBin); err != nil {
@@ -85,12 +83,6 @@ func run(apiBin, fakeBin, apiSrc string, sizes []int, starts, generations int) e
 	template := filepath.Join(b.work, "template")
 	if err := b.makeTemplate(template, fakeBin); err != nil {
 		return fmt.Errorf("template data: %w", err)
-	}
-
-	if generations > 0 {
-		if err := b.profileGenerations(apiSrc, template, fakeBin, generations, 20); err != nil {
-			return fmt.Errorf("profile generations: %w", err)
-		}
 	}
 
 	type row struct {
@@ -584,3 +576,18 @@ func ratio(a, b time.Duration) float64 {
 func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000) }
 
 func mb(kib int64) string { return fmt.Sprintf("%.0f MB", float64(kib)/1024) }
+
+// waitHealthy waits for a 200 from /api/rekan/health (the BAML runtime up).
+func waitHealthy(base string, srv *stack.Server) error {
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		status, _, _, err := stack.Call(context.Background(), client, "GET", base+"/api/rekan/health", "", "")
+		if err == nil && status == 200 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("server not healthy after 60s:\n%s", srv.Log())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -84,28 +84,29 @@ func (b *Budget) Spend(app core.App, operator, kind string, n int) error {
 	if err != nil {
 		return fmt.Errorf("window start: %w", err)
 	}
-	// Ascending: the oldest spends free first.
-	var spent []struct {
-		Created types.DateTime `db:"created"`
-	}
-	err = app.RecordQuery(Collection).
-		Select("created").
-		AndWhere(dbx.HashExp{"operator": operator}).
-		AndWhere(dbx.NewExp("created > {:since}", dbx.Params{"since": since.String()})).
-		OrderBy("created ASC").
-		All(&spent)
-	if err != nil {
+	window := dbx.And(dbx.HashExp{"operator": operator}, dbx.NewExp("created > {:since}", dbx.Params{"since": since.String()}))
+	// A count, not the window's rows: only a refusal needs a date.
+	var spent int
+	if err := app.DB().Select("COUNT(*)").From(Collection).Where(window).Row(&spent); err != nil {
 		return fmt.Errorf("count spends of %s: %w", operator, err)
 	}
-	if over := len(spent) + n - b.PerHour; over > 0 {
-		frees := spent[over-1].Created.Time().Add(Window)
-		return &ExceededError{RetryAfter: max(frees.Sub(now), time.Second)}
+	if over := spent + n - b.PerHour; over > 0 {
+		// The oldest spends free first: the over-th frees the last slot needed.
+		var freeing struct {
+			Created types.DateTime `db:"created"`
+		}
+		err := app.DB().Select("created").From(Collection).Where(window).
+			OrderBy("created ASC").Offset(int64(over - 1)).Limit(1).One(&freeing)
+		if err != nil {
+			return fmt.Errorf("oldest spends of %s: %w", operator, err)
+		}
+		return &ExceededError{RetryAfter: max(freeing.Created.Time().Add(Window).Sub(now), time.Second)}
 	}
 	coll, err := app.FindCachedCollectionByNameOrId(Collection)
 	if err != nil {
 		return fmt.Errorf("find %s: %w", Collection, err)
 	}
-	return app.RunInTransaction(func(tx core.App) error {
+	save := func(tx core.App) error {
 		for range n {
 			r := core.NewRecord(coll)
 			r.Set("operator", operator)
@@ -115,7 +116,12 @@ func (b *Budget) Spend(app core.App, operator, kind string, n int) error {
 			}
 		}
 		return nil
-	})
+	}
+	if n == 1 {
+		// One insert is atomic: no transaction to hold the writer for.
+		return save(app)
+	}
+	return app.RunInTransaction(save)
 }
 
 // Refuse answers an exceeded budget: 429, Retry-After in seconds and a

@@ -8,6 +8,7 @@
 package database
 
 import (
+	"database/sql"
 	"fmt"
 
 	"github.com/pocketbase/dbx"
@@ -28,10 +29,22 @@ const (
 )
 
 // Connect opens dbPath as PocketBase's core.DefaultDBConnect does (WAL,
-// busy timeout first, the same pragmas), with the cache bounded.
+// busy timeout first, the same pragmas, the same driver and dbx builder),
+// with the cache bounded and each connection keeping its prepared
+// statements (StmtCacheSize).
 func Connect(dbPath string) (*dbx.DB, error) {
 	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)" +
 		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)" +
 		fmt.Sprintf("&_pragma=cache_size(-%d)&_pragma=soft_heap_limit(%d)&_pragma=mmap_size(0)", CacheKiB, SoftHeapLimit)
-	return dbx.Open("sqlite", dbPath+pragmas)
+	// The driver PocketBase registers (modernc.org/sqlite), wrapped.
+	probe, err := sql.Open(driverName, "")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite driver: %w", err)
+	}
+	drv := probe.Driver()
+	_ = probe.Close()
+	return dbx.NewFromDB(sql.OpenDB(stmtCacheConnector{driver: drv, dsn: dbPath + pragmas}), driverName), nil
 }
+
+// driverName is modernc.org/sqlite's, which also picks dbx's SQLite builder.
+const driverName = "sqlite"

@@ -32,8 +32,13 @@ func RecentOf(app core.App, businessID, exceptID string) (Recent, error) {
 		Role string `db:"role"`
 		Hook string `db:"hook"`
 	}
+	// The status is in the SQL text, not a bound value: with a bound value
+	// SQLite re-plans the statement at every run (the partial index
+	// idx_posts_generating may or may not apply, depending on the value),
+	// which undoes the prepared-statement cache (database.StmtCacheSize).
 	err := app.DB().Select("role", "hook").From(Collection).
-		Where(dbx.HashExp{"business": businessID, "status": StatusReady}).
+		Where(dbx.HashExp{"business": businessID}).
+		AndWhere(dbx.NewExp("status = '" + StatusReady + "'")).
 		AndWhere(dbx.Not(dbx.HashExp{"id": exceptID})).
 		OrderBy("created DESC").
 		Limit(RecentForContext).

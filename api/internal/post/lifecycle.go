@@ -95,8 +95,21 @@ func BeginRetry(app core.App, id string) (*core.Record, error) {
 // A post the client had seen keeps its previous text as a version and is
 // a draft again.
 func Complete(app core.App, posts []*core.Record, generated []content.Post, model string, checked [][]checks.Result) ([]*core.Record, error) {
-	return settle(app, posts, func(p *core.Record, i int) ([]*core.Record, error) {
-		before, err := replacing(app, p.Original(), p, "retry")
+	// Whether the client saw each draft, in one query for all once settle
+	// holds the posts (a stage event is only added under their stripes).
+	var sent map[string]bool
+	return settle(app, posts, func(p, stored *core.Record, i int) ([]*core.Record, error) {
+		if sent == nil && isDraft(stored) {
+			ids := make([]string, len(posts))
+			for j, q := range posts {
+				ids[j] = q.Id
+			}
+			var err error
+			if sent, err = everSent(app, ids...); err != nil {
+				return nil, err
+			}
+		}
+		before, err := replacingSeen(app, stored, p, "retry", seenByClient(stored, sent))
 		if err != nil {
 			return nil, err
 		}
@@ -122,7 +135,7 @@ func Complete(app core.App, posts []*core.Record, generated []content.Post, mode
 // Fail marks the posts of a failed generation failed with message (for the
 // operator); their brief stays, so they can be retried.
 func Fail(app core.App, posts []*core.Record, message string) ([]*core.Record, error) {
-	return settle(app, posts, func(p *core.Record, _ int) ([]*core.Record, error) {
+	return settle(app, posts, func(p, _ *core.Record, _ int) ([]*core.Record, error) {
 		p.Set("status", StatusFailed)
 		p.Set("error", message)
 		return nil, nil
@@ -143,34 +156,36 @@ func FailInterrupted(app core.App) error {
 	return nil
 }
 
-// settle stores the outcome of a generation: it re-reads each post and
-// calls store(current, i) on those still generating. A post deleted
-// meanwhile gets nothing stored and is left out of the result; one that is
-// no longer generating (an operator's edit that raced the start, an
+// settle stores the outcome of a generation: it takes each post as stored
+// now (asNow) and calls store(current, stored, i) on those still generating,
+// stored being a copy of current as it is before store changes it. A post
+// deleted meanwhile gets nothing stored and is left out of the result; one
+// that is no longer generating (an operator's edit that raced the start, an
 // interrupted generation) is kept as it is. The result is the posts as they
 // are now, in order. The stripes hold off every other change of status of
 // these posts (edits, retries) until the end; a delete is the one change
 // that can still race, and saveAll sees it inside its transaction.
 // store may return records to save before current (a version, a stage
 // event), in the same transaction.
-func settle(app core.App, posts []*core.Record, store func(current *core.Record, i int) ([]*core.Record, error)) ([]*core.Record, error) {
+func settle(app core.App, posts []*core.Record, store func(current, stored *core.Record, i int) ([]*core.Record, error)) ([]*core.Record, error) {
 	ids := make([]string, 0, len(posts))
 	for _, p := range posts {
 		ids = append(ids, p.Id)
 	}
 	defer lockPosts(ids...)()
+	now, err := asNow(app, posts)
+	if err != nil {
+		return nil, err
+	}
 	settled := make([]*core.Record, 0, len(posts))
 	var changed []*core.Record
 	for i, p := range posts {
-		current, err := app.FindRecordById(Collection, p.Id)
-		if errors.Is(err, sql.ErrNoRows) {
+		current, ok := now[p.Id]
+		if !ok {
 			continue // deleted while the LLM was writing
 		}
-		if err != nil {
-			return nil, fmt.Errorf("reload post %s: %w", p.Id, err)
-		}
 		if current.GetString("status") == StatusGenerating {
-			before, err := store(current, i)
+			before, err := store(current, current.Fresh(), i)
 			if err != nil {
 				return nil, err
 			}
@@ -184,6 +199,51 @@ func settle(app core.App, posts []*core.Record, store func(current *core.Record,
 		return nil, err
 	}
 	return slices.DeleteFunc(settled, func(r *core.Record) bool { return gone[r.Id] }), nil
+}
+
+// asNow returns the posts still stored, by id, as they are stored now. A
+// post whose row is as it was when this process last loaded or saved it
+// (still generating, the same updated stamp) is the record in hand: every
+// save through PocketBase moves updated, and the only raw updates
+// (BeginRetry, FailInterrupted) change the status. Any other is read
+// again. One light query instead of loading every post: loading a record
+// cost more than a tenth of a generation's CPU (make bench-generation).
+func asNow(app core.App, posts []*core.Record) (map[string]*core.Record, error) {
+	ids := make([]any, len(posts))
+	for i, p := range posts {
+		ids[i] = p.Id
+	}
+	var rows []struct {
+		ID      string `db:"id"`
+		Status  string `db:"status"`
+		Updated string `db:"updated"`
+	}
+	err := app.DB().Select("id", "status", "updated").From(Collection).Where(dbx.In("id", ids...)).All(&rows)
+	if err != nil {
+		return nil, fmt.Errorf("look up posts: %w", err)
+	}
+	inHand := make(map[string]*core.Record, len(posts))
+	for _, p := range posts {
+		inHand[p.Id] = p
+	}
+	now := make(map[string]*core.Record, len(rows))
+	for _, row := range rows {
+		p := inHand[row.ID]
+		if row.Status == StatusGenerating && p.GetString("status") == StatusGenerating &&
+			row.Updated == p.GetDateTime("updated").String() {
+			now[row.ID] = p
+			continue
+		}
+		current, err := app.FindRecordById(Collection, row.ID)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // deleted since the look-up
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reload post %s: %w", row.ID, err)
+		}
+		now[row.ID] = current
+	}
+	return now, nil
 }
 
 // saveAll stores records all or none: new ones are inserted, stored ones
@@ -212,16 +272,14 @@ func saveAll(app core.App, records []*core.Record) (gone map[string]bool, err er
 	}
 	gone = map[string]bool{}
 	err = app.RunInTransaction(func(tx core.App) error {
+		stored, err := storedOf(tx, records)
+		if err != nil {
+			return err
+		}
 		for _, r := range records {
-			if !r.IsNew() {
-				stored, err := isStored(tx, r.Id)
-				if err != nil {
-					return err
-				}
-				if !stored {
-					gone[r.Id] = true
-					continue
-				}
+			if !r.IsNew() && !stored[r.Id] {
+				gone[r.Id] = true
+				continue
 			}
 			if err := tx.SaveNoValidate(r); err != nil {
 				return fmt.Errorf("save post %s: %w", r.Id, err)
@@ -235,11 +293,27 @@ func saveAll(app core.App, records []*core.Record) (gone map[string]bool, err er
 	return gone, nil
 }
 
-func isStored(tx core.App, id string) (bool, error) {
-	var n int
-	err := tx.DB().Select("COUNT(*)").From(Collection).Where(dbx.HashExp{"id": id}).Row(&n)
-	if err != nil {
-		return false, fmt.Errorf("look up post %s: %w", id, err)
+// storedOf reports which of the stored (not new) records still have their
+// row, in one query per collection.
+func storedOf(tx core.App, records []*core.Record) (map[string]bool, error) {
+	ids := map[string][]any{}
+	for _, r := range records {
+		if !r.IsNew() {
+			name := r.Collection().Name
+			ids[name] = append(ids[name], r.Id)
+		}
 	}
-	return n > 0, nil
+	stored := map[string]bool{}
+	for name, in := range ids {
+		var rows []struct {
+			ID string `db:"id"`
+		}
+		if err := tx.DB().Select("id").From(name).Where(dbx.In("id", in...)).All(&rows); err != nil {
+			return nil, fmt.Errorf("look up %s %v: %w", name, in, err)
+		}
+		for _, row := range rows {
+			stored[row.ID] = true
+		}
+	}
+	return stored, nil
 }

@@ -2,6 +2,7 @@ package post_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -69,5 +70,55 @@ func TestCompleteLeavesOutAPostDeletedBeforeTheWrite(t *testing.T) {
 	}
 	if _, err := app.FindRecordById(post.Collection, deleted); err == nil {
 		t.Error("the deleted post was written back")
+	}
+}
+
+// Complete takes each post as stored when it writes: one changed since the
+// generation started keeps the change (a field saved meanwhile, a status
+// moved by a raw update), whatever the records in hand say.
+func TestCompleteWritesOverWhatIsStoredNotWhatIsInHand(t *testing.T) {
+	app := fx.NewApp(t)
+	defer app.Cleanup()
+	pending, err := post.CreatePending(app, fx.AliceBusiness, "bolo de pote", 3, nil, nil, post.Plan{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts := pending.Posts
+	edited, failed, untouched := posts[0].Id, posts[1].Id, posts[2].Id
+	time.Sleep(2 * time.Millisecond) // a later save moves `updated`
+	stored := testutil.FindPost(t, app, edited)
+	stored.Set(post.PublishOnField, "2030-01-02")
+	if err := app.Save(stored); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.DB().Update(post.Collection, dbx.Params{"status": post.StatusFailed, "error": post.MsgInterrupted},
+		dbx.HashExp{"id": failed}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+
+	generated := []content.Post{
+		{Role: content.RoleProduct, Hook: "Gancho 1", Caption: "Gancho 1: bolo de pote fresquinho.", ProductionNote: "Foto de cima."},
+		{Role: content.RoleTip, Hook: "Gancho 2", Caption: "Gancho 2: como guardar o bolo de pote.", ProductionNote: "Foto de lado."},
+		{Role: content.RoleOffer, Hook: "Gancho 3", Caption: "Gancho 3: dois bolos de pote.", ProductionNote: "Foto dos dois."},
+	}
+	settled, err := post.Complete(app, posts, generated, "test-model", [][]checks.Result{{}, {}, {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(settled) != 3 {
+		t.Fatalf("settled %d posts, want 3", len(settled))
+	}
+	if p := testutil.FindPost(t, app, edited); p.GetString("status") != post.StatusReady || p.GetString("hook") != "Gancho 1" ||
+		p.GetString(post.PublishOnField) != "2030-01-02" {
+		t.Errorf("post saved meanwhile: %v", p.PublicExport())
+	}
+	if p := testutil.FindPost(t, app, failed); p.GetString("status") != post.StatusFailed || p.GetString("hook") != "" {
+		t.Errorf("post no longer generating was written: %v", p.PublicExport())
+	}
+	if settled[1].GetString("status") != post.StatusFailed {
+		t.Errorf("result for the failed post says %q", settled[1].GetString("status"))
+	}
+	if p := testutil.FindPost(t, app, untouched); p.GetString("status") != post.StatusReady || p.GetString("hook") != "Gancho 3" {
+		t.Errorf("untouched post: %v", p.PublicExport())
 	}
 }

@@ -2,6 +2,7 @@ package post
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"image"
@@ -130,6 +131,22 @@ func RequestOf(app core.App, p *core.Record) (*core.Record, error) {
 	return req, nil
 }
 
+// Unchanged reports whether r's row is as r was when this process last
+// loaded or saved it: every save through PocketBase moves the updated
+// stamp (raw updates of posts move their status: see asNow). A row gone is
+// changed.
+func Unchanged(app core.App, r *core.Record) (bool, error) {
+	var updated string
+	err := app.DB().Select("updated").From(r.Collection().Name).Where(dbx.HashExp{"id": r.Id}).Row(&updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("look up %s %s: %w", r.Collection().Name, r.Id, err)
+	}
+	return updated == r.GetDateTime("updated").String(), nil
+}
+
 // photoFiles are photos as files to store on a request, and their names.
 func photoFiles(photos []photo.Photo) ([]any, []string, error) {
 	files := make([]any, 0, len(photos))
@@ -249,18 +266,37 @@ func validSelection(app core.App, p *core.Record) (string, error) {
 }
 
 // seenByClient reports whether the client may have seen the post as it is:
-// it left rascunho, or it was ever sent.
-func seenByClient(app core.App, p *core.Record) (bool, error) {
-	if s := p.GetString("stage"); s != "" && s != StageDraft {
-		return true, nil
+// it left rascunho, or it was ever sent (sent: everSent of it; only a
+// draft needs it).
+func seenByClient(p *core.Record, sent map[string]bool) bool {
+	return !isDraft(p) || sent[p.Id]
+}
+
+func isDraft(p *core.Record) bool {
+	s := p.GetString("stage")
+	return s == "" || s == StageDraft
+}
+
+// everSent reports which of the posts were ever sent to the client (a
+// stage event to enviado), in one query.
+func everSent(app core.App, ids ...string) (map[string]bool, error) {
+	in := make([]any, len(ids))
+	for i, id := range ids {
+		in[i] = id
 	}
-	var n int
-	err := app.DB().Select("COUNT(*)").From(EventsCollection).
-		Where(dbx.HashExp{"post": p.Id, "to": StageSent}).Row(&n)
+	var rows []struct {
+		Post string `db:"post"`
+	}
+	err := app.DB().Select("post").Distinct(true).From(EventsCollection).
+		Where(dbx.In("post", in...)).AndWhere(dbx.HashExp{"to": StageSent}).All(&rows)
 	if err != nil {
-		return false, fmt.Errorf("events of post %s: %w", p.Id, err)
+		return nil, fmt.Errorf("events of posts %v: %w", ids, err)
 	}
-	return n > 0, nil
+	sent := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		sent[r.Post] = true
+	}
+	return sent, nil
 }
 
 // replacing returns what must be saved, before p, when p's text or photos
@@ -268,9 +304,20 @@ func seenByClient(app core.App, p *core.Record) (bool, error) {
 // saw, and a move back to rascunho (a revised post is a draft until it is
 // sent again). stored is the post as saved now; p gets its new stage.
 func replacing(app core.App, stored, p *core.Record, reason string) ([]*core.Record, error) {
-	seen, err := seenByClient(app, stored)
-	if err != nil || !seen {
-		return nil, err
+	var sent map[string]bool
+	if isDraft(stored) {
+		var err error
+		if sent, err = everSent(app, stored.Id); err != nil {
+			return nil, err
+		}
+	}
+	return replacingSeen(app, stored, p, reason, seenByClient(stored, sent))
+}
+
+// replacingSeen is replacing for a post whose seenByClient is known.
+func replacingSeen(app core.App, stored, p *core.Record, reason string, seen bool) ([]*core.Record, error) {
+	if !seen {
+		return nil, nil
 	}
 	versions, err := app.FindCachedCollectionByNameOrId(VersionsCollection)
 	if err != nil {

@@ -75,7 +75,7 @@ func (h *handler) generate(e *core.RequestEvent) error {
 	if err != nil {
 		return e.InternalServerError(msgRequestNotSaved, err)
 	}
-	return h.write(e, pending.Posts, req)
+	return h.write(e, pending.Posts, pending.Request, req)
 }
 
 const msgRequestNotSaved = "Não foi possível guardar o pedido."
@@ -187,7 +187,7 @@ func (h *handler) retry(e *core.RequestEvent, id string) error {
 		Photos:        photos,
 	}
 	again.Occasion = h.requestOccasion(req, biz)
-	return h.write(e, []*core.Record{p}, again)
+	return h.write(e, []*core.Record{p}, nil, again)
 }
 
 // requestOccasion is the occasion a stored request was written for, as the
@@ -201,16 +201,17 @@ func (h *handler) requestOccasion(req, biz *core.Record) *content.Occasion {
 
 // write asks the Writer for req (one role per pending post) and stores the
 // outcome in posts. It keeps going when the client disconnects: the result
-// is stored either way.
-func (h *handler) write(e *core.RequestEvent, posts []*core.Record, req content.Request) error {
+// is stored either way. request is the posts' request record when in hand
+// (nil: read it).
+func (h *handler) write(e *core.RequestEvent, posts []*core.Record, request *core.Record, req content.Request) error {
 	settled, err := h.produce(context.WithoutCancel(e.Request.Context()), e.App, e.Auth.Id, posts, req)
 	if err != nil {
-		return failResponse(e.App, settled, err)
+		return failResponse(e.App, settled, err, request)
 	}
 	if len(settled) == 0 {
 		return &router.ApiError{Status: http.StatusNotFound, Message: post.MsgDeletedWhileWriting, Data: map[string]any{"code": errcode.PostDeleted}}
 	}
-	return e.JSON(http.StatusOK, postsResponse{Posts: withRequest(e.App, settled)})
+	return e.JSON(http.StatusOK, postsResponse{Posts: withRequest(e.App, settled, request)})
 }
 
 // writePosts streams the posts when the content side can: the text so far
@@ -247,8 +248,22 @@ func livePosts(posts []*core.Record, partial []content.PartialPost) map[string]a
 }
 
 // withRequest expands each post's request (brief, photos), as the web app
-// lists posts with ?expand=request.
-func withRequest(app core.App, posts []*core.Record) []*core.Record {
+// lists posts with ?expand=request. known is their request when in hand
+// (nil: none): it is used as it is when its row is unchanged since it was
+// saved (post.Unchanged), sparing a record load per answer.
+func withRequest(app core.App, posts []*core.Record, known *core.Record) []*core.Record {
+	if known != nil && ofRequest(posts, known.Id) {
+		unchanged, err := post.Unchanged(app, known)
+		if err != nil {
+			app.Logger().Warn("look up request", "request", known.Id, "error", err)
+		}
+		if unchanged {
+			for _, p := range posts {
+				p.SetExpand(map[string]any{"request": known})
+			}
+			return posts
+		}
+	}
 	if errs := app.ExpandRecords(posts, []string{"request"}, nil); len(errs) > 0 {
 		for path, err := range errs {
 			app.Logger().Warn("expand posts", "path", path, "error", err)
@@ -261,6 +276,15 @@ func withRequest(app core.App, posts []*core.Record) []*core.Record {
 		}
 	}
 	return posts
+}
+
+func ofRequest(posts []*core.Record, request string) bool {
+	for _, p := range posts {
+		if p.GetString("request") != request {
+			return false
+		}
+	}
+	return true
 }
 
 // withRole gives a post the type it was asked to be: the checks judge it
@@ -350,16 +374,17 @@ func classify(err error) failure {
 // fail marks the posts failed (brief kept) and answers with PocketBase's
 // error shape plus the failed posts, so the UI can offer a retry.
 func (h *handler) fail(e *core.RequestEvent, posts []*core.Record, cause error) error {
-	return failResponse(e.App, h.markFailed(e.App, posts, cause), cause)
+	return failResponse(e.App, h.markFailed(e.App, posts, cause), cause, nil)
 }
 
-// failResponse is the error answer of a failed generation.
-func failResponse(app core.App, settled []*core.Record, cause error) error {
+// failResponse is the error answer of a failed generation (request: the
+// posts' request when in hand, nil: read it).
+func failResponse(app core.App, settled []*core.Record, cause error, request *core.Record) error {
 	f := classify(cause)
 	return &router.ApiError{
 		Status:  f.status,
 		Message: f.message,
-		Data:    map[string]any{"code": f.code, "posts": withRequest(app, settled)},
+		Data:    map[string]any{"code": f.code, "posts": withRequest(app, settled, request)},
 	}
 }
 

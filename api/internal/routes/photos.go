@@ -42,5 +42,5 @@ func (h *handler) addPhotos(e *core.RequestEvent, id string) error {
 	case err != nil:
 		return e.InternalServerError("Não foi possível guardar as fotos.", err)
 	}
-	return e.JSON(http.StatusOK, postResponse{Post: withRequest(e.App, []*core.Record{p})[0]})
+	return e.JSON(http.StatusOK, postResponse{Post: withRequest(e.App, []*core.Record{p}, nil)[0]})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/rekan/rekan/api/internal/business"
+	"github.com/rekan/rekan/api/internal/database"
 	"github.com/rekan/rekan/api/internal/post"
 	_ "github.com/rekan/rekan/api/migrations"
 )
@@ -122,10 +123,17 @@ func SeedT(t testing.TB) *Fixture {
 // Cleanup removes the seeded directory.
 func (f *Fixture) Cleanup() { os.RemoveAll(f.Dir) }
 
-// NewApp clones the fixture into a fresh test app with Rekan's record hooks.
+// NewApp clones the fixture into a fresh test app with Rekan's record hooks
+// and its database connections (database.Connect, as bin/api opens them).
 func (f *Fixture) NewApp(t testing.TB) *tests.TestApp {
 	t.Helper()
-	app, err := tests.NewTestApp(f.Dir)
+	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{
+		DataDir:          f.Dir,
+		EncryptionEnv:    "pb_test_env",
+		DBConnect:        database.Connect,
+		DataMaxOpenConns: database.MaxOpenConns,
+		DataMaxIdleConns: database.MaxIdleConns,
+	})
 	if err != nil {
 		t.Fatalf("new test app: %v", err)
 	}
