@@ -341,8 +341,16 @@ func decodeConfig(format string, r io.Reader) (image.Config, error) {
 	}
 }
 
-// decode decodes a picture, a JPEG at 1/(1<<shift) of its size.
-func decode(format string, r io.Reader, shift int) (image.Image, error) {
+// decode decodes a picture, a JPEG at 1/(1<<shift) of its size. A decoder
+// that panics on a crafted file (fastjpeg is a tuned fork, FuzzDecode
+// guards it) refuses that photo instead of taking the request down with the
+// decode budget still held.
+func decode(format string, r io.Reader, shift int) (img image.Image, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			img, err = nil, fmt.Errorf("%s decoder panicked: %v", format, p)
+		}
+	}()
 	switch format {
 	case "jpeg":
 		return fastjpeg.DecodeScaled(r, shift)

@@ -16,7 +16,7 @@ import (
 // test files (every subsampling, progressive, restart intervals, CMYK, RGB,
 // grey, truncated), the eval's photos, and noisy pictures whose entropy-coded
 // data is dense in 0xff bytes (byte stuffing at buffer boundaries).
-func corpus(t *testing.T) map[string][]byte {
+func corpus(t testing.TB) map[string][]byte {
 	t.Helper()
 	files := map[string][]byte{}
 	paths, _ := filepath.Glob("testdata/*.jpeg")

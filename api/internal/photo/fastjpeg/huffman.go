@@ -42,6 +42,10 @@ type huffman struct {
 	// bits fit in the fastBits too (fastComplete), the bits taken are the
 	// code's and the value's, and bits 16-31 the value (an int16).
 	fast [1 << fastBits]uint32
+	// generic: the table is oversubscribed (see buildFast), and every
+	// symbol is taken through decodeHuffman, whose 8-bit look-up is what
+	// gives such a table its meaning in image/jpeg.
+	generic bool
 }
 
 const (
@@ -54,6 +58,13 @@ const (
 // table's is run<<4 | size.
 func (h *huffman) buildFast(lengths *[maxCodeLength]int32, dc bool) {
 	clear(h.fast[:])
+	h.generic = oversubscribed(lengths)
+	if h.generic {
+		// More codes than bits can tell apart: no valid file has such a
+		// table, and a fast entry would index past the table
+		// (FuzzDecode found both).
+		return
+	}
 	var code, x uint32
 	for i := uint32(0); i < fastBits; i++ {
 		l := i + 1
@@ -82,6 +93,19 @@ func (h *huffman) buildFast(lengths *[maxCodeLength]int32, dc bool) {
 		}
 		code <<= 1
 	}
+}
+
+// oversubscribed reports whether the code lengths ask for more codes of
+// some length than that many bits hold (Kraft's inequality broken).
+func oversubscribed(lengths *[maxCodeLength]int32) bool {
+	var used int64 // codes of length i+1 taken, counting shorter ones' prefixes
+	for i, n := range lengths {
+		used = used<<1 + int64(n)
+		if used > 1<<(i+1) {
+			return true
+		}
+	}
+	return false
 }
 
 // errShortHuffmanData means that an unexpected EOF occurred while decoding

@@ -359,7 +359,7 @@ func (d *decoder) decodeSequential(b *block, dcH, acH *huffman, dc *int32) error
 		d.fillFast()
 	}
 	var dcDelta int32
-	if d.bits.n >= 32 && dcH.nCodes != 0 {
+	if d.bits.n >= 32 && dcH.nCodes != 0 && !dcH.generic {
 		a, n := d.bits.a, d.bits.n
 		e := dcH.fast[(a>>uint(n-fastBits))&(1<<fastBits-1)]
 		var size uint32
@@ -412,10 +412,12 @@ func (d *decoder) decodeSequential(b *block, dcH, acH *huffman, dc *int32) error
 	}
 	a, n := d.bits.a, d.bits.n
 	for zig := int32(1); zig < blockSize; zig++ {
-		if n < 32 {
+		if n < 32 || acH.generic {
 			d.bits.a, d.bits.n = a, n
-			d.fillFast()
-			if d.bits.n < 32 {
+			if !acH.generic {
+				d.fillFast()
+			}
+			if d.bits.n < 32 || acH.generic {
 				d.bits.m = mask(d.bits.n)
 				next, done, err := d.acStep(b, acH, zig)
 				if err != nil || done {
