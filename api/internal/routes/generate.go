@@ -252,6 +252,17 @@ func livePosts(posts []*core.Record, partial []content.PartialPost) map[string]a
 // (nil: none): it is used as it is when its row is unchanged since it was
 // saved (post.Unchanged), sparing a record load per answer.
 func withRequest(app core.App, posts []*core.Record, known *core.Record) []*core.Record {
+	expandRequest(app, posts, known)
+	// As the records API answers them (post.UndoableField).
+	for _, p := range posts {
+		if err := post.SetUndoable(app, p); err != nil {
+			app.Logger().Warn("undoable post", "post", p.Id, "error", err)
+		}
+	}
+	return posts
+}
+
+func expandRequest(app core.App, posts []*core.Record, known *core.Record) {
 	if known != nil && ofRequest(posts, known.Id) {
 		unchanged, err := post.Unchanged(app, known)
 		if err != nil {
@@ -261,7 +272,7 @@ func withRequest(app core.App, posts []*core.Record, known *core.Record) []*core
 			for _, p := range posts {
 				p.SetExpand(map[string]any{"request": known})
 			}
-			return posts
+			return
 		}
 	}
 	if errs := app.ExpandRecords(posts, []string{"request"}, nil); len(errs) > 0 {
@@ -269,13 +280,6 @@ func withRequest(app core.App, posts []*core.Record, known *core.Record) []*core
 			app.Logger().Warn("expand posts", "path", path, "error", err)
 		}
 	}
-	// As the records API answers them (post.UndoableField).
-	for _, p := range posts {
-		if err := post.SetUndoable(app, p); err != nil {
-			app.Logger().Warn("undoable post", "post", p.Id, "error", err)
-		}
-	}
-	return posts
 }
 
 func ofRequest(posts []*core.Record, request string) bool {
