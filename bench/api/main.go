@@ -68,7 +68,9 @@ func run(apiBin, fakeBin string, n int) error {
 		return err
 	}
 	b.fakeURL = b.fake.URL
-	b.env = stack.Env(append([]string{"REKAN_BAML_CLI=" + os.Getenv("REKAN_BAML_CLI")}, b.fake.Env()...)...)
+	// One operator sends thousands of generations: lift the hourly budget
+	// (REKAN_GENERATION_BUDGET, default 60), as the rate limit is lifted below.
+	b.env = stack.Env(append([]string{"REKAN_BAML_CLI=" + os.Getenv("REKAN_BAML_CLI"), "REKAN_GENERATION_BUDGET=1000000"}, b.fake.Env()...)...)
 
 	// Set up the data dir with the CLI, as an operator would.
 	if err := b.cli("operator", "add", "bench@example.com", "bench-password-1"); err != nil {
