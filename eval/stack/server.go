@@ -1,11 +1,11 @@
 package stack
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"os/exec"
@@ -67,9 +67,12 @@ type Server struct {
 	Port    int
 	DataDir string
 
-	cmd     *exec.Cmd
-	mu      sync.Mutex
-	logs    bytes.Buffer
+	cmd *exec.Cmd
+	// logs is the child's stdout and stderr, unlinked: the child writes
+	// into it directly, so whatever it printed before an answer the caller
+	// got is there, with no copying goroutine to lag behind on a loaded
+	// machine. Kept open for Log() after the exit.
+	logs    *os.File
 	exited  chan struct{}
 	waitErr error
 	treeMu  sync.Mutex
@@ -113,16 +116,31 @@ func StartServer(ctx context.Context, cfg ServerConfig) (*Server, error) {
 	}
 	cmd.Env = cfg.Env
 	s := &Server{Base: "http://127.0.0.1:" + strconv.Itoa(port), Port: port, DataDir: cfg.DataDir, cmd: cmd, exited: make(chan struct{})}
-	var out io.Writer = lockedWriter{s}
-	if cfg.Log != nil {
-		out = io.MultiWriter(out, cfg.Log)
+	logs, err := os.CreateTemp("", "rekan-server-*.log")
+	if err != nil {
+		return nil, err
 	}
-	cmd.Stdout, cmd.Stderr = out, out
+	_ = os.Remove(logs.Name())
+	s.logs = logs
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
+		logs.Close()
 		return nil, fmt.Errorf("start %s: %w", args[0], err)
+	}
+	stopForward, forwarded := make(chan struct{}), make(chan struct{})
+	if cfg.Log != nil {
+		go func() {
+			defer close(forwarded)
+			s.forward(cfg.Log, stopForward)
+		}()
+	} else {
+		close(forwarded)
 	}
 	go func() {
 		s.waitErr = cmd.Wait()
+		// Exited means the output is in cfg.Log too, to its last line.
+		close(stopForward)
+		<-forwarded
 		close(s.exited)
 	}()
 	ready := cfg.Ready
@@ -162,19 +180,31 @@ func Refused(ctx context.Context, cfg ServerConfig) (int, string, error) {
 	return s.cmd.ProcessState.ExitCode(), s.Log(), nil
 }
 
-type lockedWriter struct{ s *Server }
-
-func (l lockedWriter) Write(p []byte) (int, error) {
-	l.s.mu.Lock()
-	defer l.s.mu.Unlock()
-	return l.s.logs.Write(p)
-}
-
 // Log returns what the server printed so far.
 func (s *Server) Log() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.logs.String()
+	b, _ := io.ReadAll(io.NewSectionReader(s.logs, 0, math.MaxInt64))
+	return string(b)
+}
+
+// forward copies the output to w as it grows, until stop is closed (the
+// server exited), then the rest.
+func (s *Server) forward(w io.Writer, stop <-chan struct{}) {
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	var sent int64
+	for {
+		last := false
+		select {
+		case <-stop:
+			last = true
+		case <-tick.C:
+		}
+		n, _ := io.Copy(w, io.NewSectionReader(s.logs, sent, math.MaxInt64-sent))
+		sent += n
+		if last {
+			return
+		}
+	}
 }
 
 // Pid is the server's process id.

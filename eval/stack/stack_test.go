@@ -2,9 +2,11 @@ package stack_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -110,5 +112,56 @@ func TestServerCommand(t *testing.T) {
 	})
 	if err != nil || code != 4 || out != "launched ADDR=127.0.0.1:1234\n" {
 		t.Errorf("launcher: exit %d, %v, output %q", code, err, out)
+	}
+}
+
+// What the server printed before it did something the caller can see (here
+// a file; for a real server, answering a request) is in Log() by then: a
+// test that sees the effect and reads the log must find the line, however
+// late a goroutine copying the output would run on a loaded machine.
+func TestLogHoldsWhatWasPrintedBeforeAnEffect(t *testing.T) {
+	marks := t.TempDir()
+	script := filepath.Join(t.TempDir(), "api")
+	const lines = 100
+	body := "#!/bin/sh\ni=0\nwhile [ $i -lt " + strconv.Itoa(lines) + " ]; do\n\techo \"line $i\"\n\t: >\"" + marks + "/$i\"\n\ti=$((i+1))\ndone\nexec sleep 300\n"
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := stack.StartServer(context.Background(), stack.ServerConfig{Binary: script, DataDir: t.TempDir(), Env: stack.Env(), Ready: stack.Started})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop(0)
+	for i := range lines {
+		mark := filepath.Join(marks, strconv.Itoa(i))
+		for deadline := time.Now().Add(30 * time.Second); ; {
+			if _, err := os.Stat(mark); err == nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the script never wrote %s; logs:\n%s", mark, srv.Log())
+			}
+		}
+		if want := fmt.Sprintf("line %d\n", i); !strings.Contains(srv.Log(), want) {
+			t.Fatalf("%q was printed before %s was made, and Log() does not hold it yet:\n%s", want, mark, srv.Log())
+		}
+	}
+}
+
+// ServerConfig.Log gets the whole output too, to the last line, by the time
+// the server is seen to have exited.
+func TestLogWriterGetsTheWholeOutput(t *testing.T) {
+	script := filepath.Join(t.TempDir(), "api")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\necho out\necho err >&2\nsleep 0.3\necho last\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var got strings.Builder
+	srv, err := stack.StartServer(context.Background(), stack.ServerConfig{Binary: script, DataDir: t.TempDir(), Env: stack.Env(), Ready: stack.Started, Log: &got})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-srv.Exited()
+	if want := "out\nerr\nlast\n"; got.String() != want || srv.Log() != want {
+		t.Errorf("Log writer got %q, Log() %q; want %q", got.String(), srv.Log(), want)
 	}
 }

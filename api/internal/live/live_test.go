@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -26,6 +25,17 @@ const clientID = "live-test-client"
 type fixedClient struct{ *subscriptions.DefaultClient }
 
 func (fixedClient) Id() string { return clientID }
+
+// bufferedClient holds one message with nobody reading: Publish's offer
+// (which drops a message no reader takes within its wait) then succeeds at
+// once, so what a client got does not depend on when a receiving goroutine
+// was scheduled on a loaded machine.
+type bufferedClient struct {
+	*subscriptions.DefaultClient
+	ch chan subscriptions.Message
+}
+
+func (c bufferedClient) Channel() chan subscriptions.Message { return c.ch }
 
 func TestSubscribeOnlyToOwnBusiness(t *testing.T) {
 	factory := func(t testing.TB) *tests.TestApp {
@@ -93,8 +103,8 @@ func TestPublishOnlyToTheOwner(t *testing.T) {
 		t.Fatal(err)
 	}
 	topic := live.Topic(fx.AliceBusiness)
-	newClient := func(auth *core.Record, subs ...string) *subscriptions.DefaultClient {
-		c := subscriptions.NewDefaultClient()
+	newClient := func(auth *core.Record, subs ...string) bufferedClient {
+		c := bufferedClient{subscriptions.NewDefaultClient(), make(chan subscriptions.Message, 1)}
 		c.Set(apis.RealtimeClientAuthKey, auth)
 		c.Subscribe(subs...)
 		app.SubscriptionsBroker().Register(c)
@@ -105,31 +115,25 @@ func TestPublishOnlyToTheOwner(t *testing.T) {
 	intruder := newClient(bob, topic)
 	elsewhere := newClient(alice, "posts")
 
-	got := map[*subscriptions.DefaultClient]chan subscriptions.Message{}
-	for _, c := range []*subscriptions.DefaultClient{owner, withOptions, intruder, elsewhere} {
-		ch := make(chan subscriptions.Message, 1)
-		got[c] = ch
-		go func() {
-			select {
-			case m := <-c.Channel():
-				ch <- m
-			case <-time.After(2 * time.Second):
-				close(ch)
-			}
-		}()
-	}
 	if err := live.Publish(app, fx.AliceBusiness, fx.AliceID, map[string]string{"caption": "Olha o bo"}); err != nil {
 		t.Fatal(err)
 	}
-	for c, name := range map[*subscriptions.DefaultClient]string{owner: topic, withOptions: topic + "?options=%7B%7D"} {
-		m := <-got[c]
-		if m.Name != name || string(m.Data) != `{"caption":"Olha o bo"}` {
-			t.Errorf("owner's client got %q %s", m.Name, m.Data)
+	// Publish has offered every message by the time it returns.
+	for c, name := range map[bufferedClient]string{owner: topic, withOptions: topic + "?options=%7B%7D"} {
+		select {
+		case m := <-c.ch:
+			if m.Name != name || string(m.Data) != `{"caption":"Olha o bo"}` {
+				t.Errorf("owner's client got %q %s", m.Name, m.Data)
+			}
+		default:
+			t.Errorf("owner's client subscribed as %q got nothing", name)
 		}
 	}
-	for _, c := range []*subscriptions.DefaultClient{intruder, elsewhere} {
-		if m, ok := <-got[c]; ok && m.Name != "" {
+	for _, c := range []bufferedClient{intruder, elsewhere} {
+		select {
+		case m := <-c.ch:
 			t.Errorf("%v got %q %s", c.Subscriptions(), m.Name, m.Data)
+		default:
 		}
 	}
 }

@@ -3,7 +3,7 @@
 // browser with no session, approves one and asks for a change on the other;
 // the operator sees both, revises the second with the LLM, the owner
 // approves the revision on the same link, and the operator publishes both.
-import { test, expect, expectAccessible, apiSession, snap, ownClient } from './fixtures';
+import { test, expect, expectAccessible, apiSession, snap, ownClient, realtimeSubscribed } from './fixtures';
 import { readStack } from './stack';
 import { paintPhoto } from './synthetic-photo';
 
@@ -48,6 +48,9 @@ test('approval: send, decide without an account, revise from the note, approve, 
 	expect(res.ok(), await res.text()).toBe(true);
 	const businessId = ((await res.json()) as { id: string }).id;
 	cleanup = { id: businessId, token: session.token };
+	// The decisions reach the operator's page by realtime, which sends
+	// nothing to a page that subscribes after them.
+	const listening = realtimeSubscribed(page, 'approval_decisions/*');
 	await page.goto(`/app/clientes/${businessId}`);
 
 	await test.step('the operator generates two posts with photos', async () => {
@@ -82,6 +85,8 @@ test('approval: send, decide without an account, revise from the note, approve, 
 		expect(text).toContain('os 2 posts novos');
 		link = text.match(/https?:\/\/\S+\/aprovar#\S+/)![0];
 		await page.getByRole('button', { name: 'Copiar link' }).click();
+		// The button says so once the clipboard holds the link.
+		await expect(page.getByRole('button', { name: 'Link copiado' })).toBeVisible();
 		expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
 		await expect(first.getByText(/^Aguardando cliente \(enviado hoje\)/)).toBeVisible();
 	});
@@ -115,6 +120,7 @@ test('approval: send, decide without an account, revise from the note, approve, 
 	});
 
 	await test.step('approves one, asks for a change on the other (a note is required)', async () => {
+		await listening;
 		const posts = phone.locator('article.post');
 		await phone.getByLabel('Seu nome (opcional)').fill('Carla');
 		await posts.nth(0).getByRole('button', { name: 'Aprovar' }).click();

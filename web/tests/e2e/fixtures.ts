@@ -240,3 +240,20 @@ export async function signInAs(page: Page, request: APIRequestContext, stack: St
 export function ownClient(n: number): { extraHTTPHeaders: Record<string, string> } {
 	return { extraHTTPHeaders: { 'X-Forwarded-For': `127.0.0.${n}` } };
 }
+
+/**
+ * Resolves once the page has told the server it listens to every topic
+ * given (a record collection as `posts/*`, a custom topic by its name):
+ * realtime sends nothing to a tab that subscribes late, and a loaded
+ * machine can subscribe after the event a test waits for. Call it before
+ * the navigation that subscribes, await it before causing the event.
+ */
+export function realtimeSubscribed(page: Page, ...topics: string[]): Promise<unknown> {
+	return page.waitForResponse((response) => {
+		const sent = response.request();
+		if (sent.method() !== 'POST' || new URL(response.url()).pathname !== '/api/realtime' || !response.ok()) return false;
+		// The SDK sends every subscription each time, a filtered one as `topic?options=…`.
+		const subscriptions = ((sent.postDataJSON() as { subscriptions?: string[] } | null)?.subscriptions ?? []).map((s) => s.split('?')[0]);
+		return topics.every((t) => subscriptions.includes(t));
+	});
+}

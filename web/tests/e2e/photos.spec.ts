@@ -389,6 +389,8 @@ test("without the owner's WhatsApp, a post sent for approval gets a link to copy
 
 	await page.reload();
 	const post = page.locator(`article[data-post="${created.id}"]`);
+	// The absences below would hold before the reloaded page shows the post.
+	await expect(post).toBeVisible();
 	await expect(post.getByRole('list', { name: 'Fotos do post' })).toHaveCount(0);
 	// The public phone (a landline here) is never where approval goes.
 	await expect(post.getByRole('link', { name: /aprovar/i })).toHaveCount(0);

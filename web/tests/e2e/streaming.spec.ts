@@ -1,7 +1,7 @@
 // Posts appear as the model writes them (issue 23 §1), in the tab that asked
 // and in another tab of the same operator, which also follows the stored
 // posts without a reload (issue 22).
-import { test, expect, newOperatorAsSuperuser, signInAs, ownClient } from './fixtures';
+import { test, expect, newOperatorAsSuperuser, signInAs, ownClient, realtimeSubscribed } from './fixtures';
 
 // Generates: a client address of its own for the per-IP limits (ownClient).
 test.use(ownClient(22));
@@ -16,11 +16,17 @@ test('a held stream shows the caption so far, then the post, in both tabs', { ta
 	const business = ((await created.json()) as { id: string }).id;
 	await page.goto('/termos');
 	await signInAs(page, request, stack, user.id, headers);
+	// Both tabs follow the text being written and the stored posts only
+	// once they listen: the generation starts after that.
+	const topics = [`rekan/posts/${business}`, 'posts/*'];
+	const listening = realtimeSubscribed(page, ...topics);
 	await page.goto(`/app/clientes/${business}`);
 	const other = await page.context().newPage();
+	const otherListening = realtimeSubscribed(other, ...topics);
 	await other.goto(`/app/clientes/${business}`);
 	await expect(other.getByRole('heading', { level: 1 })).toHaveText('Tapiocaria do Cais');
 	await expect(other.locator('article[data-post]')).toHaveCount(0);
+	await Promise.all([listening, otherListening]);
 
 	await fake.reset();
 	// 200 runes of the model's raw reply end inside the first caption.

@@ -113,9 +113,14 @@ test('a client sees the dates coming, asks ideas for one and writes a post from 
 	expect(planned?.planned).toBe(true);
 	expect(planned?.requests).toHaveLength(1);
 	await page.goto('/app');
-	await expect(page.getByRole('region', { name: 'Datas chegando' }).getByText('Carregando…')).toHaveCount(0);
+	// Nothing is there before the app renders, so "no longer loading" and
+	// "no link" held at once: wait for the agenda itself, then its dates.
+	await expect(page).toHaveTitle(/^Agenda/);
+	const coming = page.getByRole('region', { name: 'Datas chegando' });
+	await expect(coming).toBeVisible();
+	await expect(coming.getByText('Carregando…')).toHaveCount(0);
 	await expect(
-		page.getByRole('region', { name: 'Datas chegando' }).locator(`li[data-coming="${first.occasion_id}"]`).getByRole('link', { name: 'Bolos da Tereza' })
+		coming.locator(`li[data-coming="${first.occasion_id}"]`).getByRole('link', { name: 'Bolos da Tereza' })
 	).toHaveCount(0);
 	await expectAccessible(page, 'agenda after a generation for the date');
 });
