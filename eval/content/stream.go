@@ -42,8 +42,12 @@ const maxStreamEvent = 1 << 20
 
 // errStreamIncomplete: the runtime's stream ended without a final answer.
 // The runtime (baml-cli serve 0.223) reports no error on its SSE stream
-// once it has begun: a provider that fails or drops every attempt just ends
-// it after the last partial.
+// once it has begun: a provider that fails or drops every attempt sends no
+// event, comment, header or trailer saying so, and the stream closes only
+// at the runtime's 15 s keep-alive tick after its last event (its stream
+// drops the failed result without waking the response, so only the
+// keep-alive timer polls it again). Nothing in the bytes tells a failed
+// stream from a slow first token, so the read waits for that close.
 var errStreamIncomplete = errors.New("the stream ended before the posts were complete")
 
 // StreamPosts asks the runtime's /stream/WritePosts. The runtime sends the
