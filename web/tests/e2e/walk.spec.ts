@@ -31,6 +31,16 @@ async function expectFits(page: Page, screen: string): Promise<void> {
 			await page.screenshot({ path: `${dir}/${screen}-${i}.png`, fullPage: true, clip });
 		}
 	}
+	// Buttons and the like are tapped with a finger (links inside sentences are not held to it).
+	const small = await page.evaluate(() =>
+		[...document.querySelectorAll('button, .btn, summary, select, a.back')]
+			.filter((e) => {
+				const r = e.getBoundingClientRect();
+				return r.width > 0 && r.height > 0 && r.height < 44;
+			})
+			.map((e) => `${e.tagName.toLowerCase()} «${(e.textContent ?? '').trim().slice(0, 40)}» ${Math.round(e.getBoundingClientRect().height)} px`)
+	);
+	expect(small, `${screen} has tap targets under 44 px tall`).toEqual([]);
 	const widths = await page.evaluate(() => ({
 		page: document.documentElement.scrollWidth,
 		screen: window.innerWidth,
