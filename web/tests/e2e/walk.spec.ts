@@ -1,6 +1,7 @@
 // The walk a reviewer takes on a phone (390x844), as the operator and as the
 // client: every screen on the way must fit the width (no sideways scroll),
 // which is what a page that overflows makes a phone user do.
+import { writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { test, expect, login, apiSession, ownClient } from './fixtures';
 import { readStack } from './stack';
@@ -25,6 +26,7 @@ async function expectFits(page: Page, screen: string): Promise<void> {
 	const dir = process.env.WALK_SHOTS;
 	if (dir) {
 		// In slices a screen tall or so, which stay legible when viewed.
+		writeFileSync(`${dir}/${screen}.txt`, await page.evaluate(() => document.body.innerText));
 		const height = await page.evaluate(() => document.documentElement.scrollHeight);
 		for (let y = 0, i = 0; y < height; y += 1200, i++) {
 			const clip = { x: 0, y, width: 390, height: Math.min(1200, height - y) };
@@ -138,10 +140,18 @@ test('the phone walk: login, agenda, client, posts with photos, edit, approval, 
 	await posts.nth(1).getByRole('button', { name: 'Enviar pedido de ajuste' }).click();
 	await expect(phone.getByRole('heading', { name: /Obrigado/ })).toBeVisible();
 	await expectFits(phone, '11-approval-thanks');
+	// A link that is wrong (cut by the messenger, or cancelled) says so, in words.
+	await phone.goto('about:blank');
+	await phone.goto('/aprovar#abc');
+	await expect(phone.getByRole('heading', { level: 1 })).toBeVisible();
+	await expectFits(phone, '11b-approval-bad-link');
+	await phone.goto('/aprovar');
+	await expect(phone.getByRole('heading', { level: 1 })).toBeVisible();
+	await expectFits(phone, '11c-approval-no-token');
 	await client.close();
 
 	await page.reload();
-	await expect(first.getByText(/^Aprovado/)).toBeVisible();
+	await expect(first.getByTestId('approval-state')).toHaveText(/^Aprovado em/);
 	await first.getByRole('button', { name: 'Marcar como publicado' }).click();
 	await expect(first.getByRole('button', { name: 'Marcar como publicado' })).toHaveCount(0);
 	await expectFits(page, '12-published');
