@@ -92,9 +92,9 @@ test('the phone walk: login, agenda, client, posts with photos, edit, approval, 
 	await expectFits(page, '02-agenda');
 
 	await page.getByRole('banner').getByRole('link', { name: 'Clientes' }).click();
-	await expect(page.getByRole('link', { name: /^Confeitaria Maria Antonieta/ })).toBeVisible();
+	await expect(page.getByRole('link', { name: /^Confeitaria Maria Antonieta dos Bolos Caseiros / })).toBeVisible();
 	await expectFits(page, '03-clients');
-	await page.getByRole('link', { name: /^Confeitaria Maria Antonieta/ }).click();
+	await page.getByRole('link', { name: /^Confeitaria Maria Antonieta dos Bolos Caseiros / }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Confeitaria Maria Antonieta dos Bolos Caseiros');
 	await expectFits(page, '04-client');
 
