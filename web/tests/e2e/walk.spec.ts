@@ -45,6 +45,14 @@ async function expectFits(page: Page, screen: string): Promise<void> {
 			.map((e) => `${e.tagName.toLowerCase()} «${(e.textContent ?? '').trim().slice(0, 40)}» ${Math.round(e.getBoundingClientRect().width)}x${Math.round(e.getBoundingClientRect().height)} px`)
 	);
 	expect(small, `${screen} has tap targets under 44 px`).toEqual([]);
+	// A checkbox is a small box beside its words, whatever their length.
+	const boxes = await page.evaluate(() =>
+		[...document.querySelectorAll('input[type=checkbox]')]
+			.map((e) => e.getBoundingClientRect())
+			.filter((r) => r.width > 32 || r.height > 32)
+			.map((r) => `${Math.round(r.width)}x${Math.round(r.height)}`)
+	);
+	expect(boxes, `${screen} has checkboxes drawn oversized`).toEqual([]);
 	const widths = await page.evaluate(() => ({
 		page: document.documentElement.scrollWidth,
 		screen: window.innerWidth,
@@ -94,6 +102,14 @@ test('the phone walk: login, agenda, client, posts with photos, edit, approval, 
 	await page.getByRole('banner').getByRole('link', { name: 'Clientes' }).click();
 	await expect(page.getByRole('link', { name: /^Confeitaria Maria Antonieta dos Bolos Caseiros / })).toBeVisible();
 	await expectFits(page, '03-clients');
+	await page.getByRole('link', { name: '+ Novo cliente' }).click();
+	await page.getByRole('button', { name: 'Cadastrar cliente' }).click();
+	await expect(page.getByRole('alert')).toBeVisible();
+	await expectFits(page, '03b-new-client-errors');
+	await page.goto(`/app/clientes/${businessId}/editar`);
+	await expect(page.getByRole('button', { name: 'Salvar alterações' })).toBeVisible();
+	await expectFits(page, '03c-edit-client');
+	await page.getByRole('banner').getByRole('link', { name: 'Clientes' }).click();
 	await page.getByRole('link', { name: /^Confeitaria Maria Antonieta dos Bolos Caseiros / }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Confeitaria Maria Antonieta dos Bolos Caseiros');
 	await expectFits(page, '04-client');
