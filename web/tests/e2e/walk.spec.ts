@@ -102,6 +102,9 @@ test('the phone walk: login, agenda, client, posts with photos, edit, approval, 
 	await page.getByRole('banner').getByRole('link', { name: 'Clientes' }).click();
 	await expect(page.getByRole('link', { name: /^Confeitaria Maria Antonieta dos Bolos Caseiros / })).toBeVisible();
 	await expectFits(page, '03-clients');
+	await page.getByRole('button', { name: 'Gerar para vários clientes' }).click();
+	await expect(page.getByLabel('Confeitaria Maria Antonieta dos Bolos Caseiros')).toBeVisible();
+	await expectFits(page, '03a-batch');
 	await page.getByRole('link', { name: '+ Novo cliente' }).click();
 	await page.getByRole('button', { name: 'Cadastrar cliente' }).click();
 	await expect(page.getByRole('alert')).toBeVisible();
