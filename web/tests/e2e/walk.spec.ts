@@ -1,6 +1,8 @@
 // The walk a reviewer takes on a phone (390x844), as the operator and as the
-// client: every screen on the way must fit the width (no sideways scroll),
-// which is what a page that overflows makes a phone user do.
+// client. Every screen on the way must fit the width (no sideways scroll),
+// give a finger 44 px to every button, and draw checkboxes as small boxes:
+// the rough edges a phone user hits first. REKAN_WALK_SHOTS=DIR also keeps
+// each screen (PNG slices and its text) for a person to look at.
 import { writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { test, expect, login, apiSession, ownClient } from './fixtures';
@@ -20,10 +22,9 @@ test.afterEach(async ({ request }) => {
 	cleanup = null;
 });
 
-/** Fails when the page is wider than the phone's screen. */
+/** Fails when the page scrolls sideways, has small tap targets or oversized checkboxes. */
 async function expectFits(page: Page, screen: string): Promise<void> {
-	// WALK_SHOTS=dir keeps what the reviewer looks at, one full page per screen.
-	const dir = process.env.WALK_SHOTS;
+	const dir = process.env.REKAN_WALK_SHOTS;
 	if (dir) {
 		// In slices a screen tall or so, which stay legible when viewed.
 		writeFileSync(`${dir}/${screen}.txt`, await page.evaluate(() => document.body.innerText));
