@@ -93,6 +93,9 @@ test('the phone walk: login, agenda, client, posts with photos, edit, approval, 
 	const businessId = ((await res.json()) as { id: string }).id;
 	cleanup = { id: businessId, token: session.token };
 
+	await page.goto('/');
+	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+	await expectFits(page, '00-landing');
 	await page.goto('/entrar');
 	await expectFits(page, '01-login');
 	await login(page, ana);
