@@ -3,24 +3,14 @@
 // browser with no session, approves one and asks for a change on the other;
 // the operator sees both, revises the second with the LLM, the owner
 // approves the revision on the same link, and the operator publishes both.
-import { test, expect, expectAccessible, apiSession, snap, ownClient, realtimeSubscribed } from './fixtures';
+import { test, expect, expectAccessible, apiSession, snap, ownClient, realtimeSubscribed, deleteClientAfterEach } from './fixtures';
 import { readStack } from './stack';
 import { paintPhoto } from './synthetic-photo';
 
 // Generates: a client address of its own for the per-IP limits (ownClient).
 test.use(ownClient(23));
 
-// The suite shares its operators: the client made here is deleted after the
-// test (pass or fail), so later specs still see the operator's empty list.
-let cleanup: { id: string; token: string } | null = null;
-test.afterEach(async ({ request }) => {
-	if (!cleanup) return;
-	const res = await request.delete(`/api/collections/businesses/records/${cleanup.id}`, {
-		headers: { Authorization: cleanup.token }
-	});
-	expect(res.status()).toBe(204);
-	cleanup = null;
-});
+const deleteAfter = deleteClientAfterEach();
 
 test('approval: send, decide without an account, revise from the note, approve, publish', async ({
 	page,
@@ -47,7 +37,7 @@ test('approval: send, decide without an account, revise from the note, approve, 
 	});
 	expect(res.ok(), await res.text()).toBe(true);
 	const businessId = ((await res.json()) as { id: string }).id;
-	cleanup = { id: businessId, token: session.token };
+	deleteAfter(businessId, session.token);
 	// The decisions reach the operator's page by realtime, which sends
 	// nothing to a page that subscribes after them.
 	const listening = realtimeSubscribed(page, 'approval_decisions/*');

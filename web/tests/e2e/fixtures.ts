@@ -257,3 +257,24 @@ export function realtimeSubscribed(page: Page, ...topics: string[]): Promise<unk
 		return topics.every((t) => subscriptions.includes(t));
 	});
 }
+
+/**
+ * The suite shares its operators: a spec that makes a client of its own
+ * registers it here, and it is deleted after the test, pass or fail, so
+ * later specs still see the operator's list as they expect. Call at the top
+ * level of a spec file; the returned function names the client to delete.
+ */
+export function deleteClientAfterEach(): (id: string, token: string) => void {
+	let made: { id: string; token: string } | null = null;
+	test.afterEach(async ({ request }) => {
+		if (!made) return;
+		const res = await request.delete(`/api/collections/businesses/records/${made.id}`, {
+			headers: { Authorization: made.token }
+		});
+		expect(res.status()).toBe(204);
+		made = null;
+	});
+	return (id, token) => {
+		made = { id, token };
+	};
+}

@@ -5,22 +5,14 @@
 // each screen (PNG slices and its text) for a person to look at.
 import { writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { test, expect, login, apiSession, ownClient } from './fixtures';
+import { test, expect, login, apiSession, ownClient, deleteClientAfterEach } from './fixtures';
 import { readStack } from './stack';
 import { paintPhoto } from './synthetic-photo';
 
 // Logs in through the form: a client address of its own for the per-IP limits.
 test.use(ownClient(27));
 
-let cleanup: { id: string; token: string } | null = null;
-test.afterEach(async ({ request }) => {
-	if (!cleanup) return;
-	const res = await request.delete(`/api/collections/businesses/records/${cleanup.id}`, {
-		headers: { Authorization: cleanup.token }
-	});
-	expect(res.status()).toBe(204);
-	cleanup = null;
-});
+const deleteAfter = deleteClientAfterEach();
 
 /** Fails when the page scrolls sideways, has small tap targets or oversized checkboxes. */
 async function expectFits(page: Page, screen: string): Promise<void> {
@@ -91,7 +83,7 @@ test('the phone walk: login, agenda, client, posts with photos, edit, approval, 
 	});
 	expect(res.ok(), await res.text()).toBe(true);
 	const businessId = ((await res.json()) as { id: string }).id;
-	cleanup = { id: businessId, token: session.token };
+	deleteAfter(businessId, session.token);
 
 	await page.goto('/');
 	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
