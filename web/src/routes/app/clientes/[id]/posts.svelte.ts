@@ -47,8 +47,13 @@ export class PagedPosts {
 		document.querySelector<HTMLElement>(`[data-post="${created[0]?.id}"]`)?.scrollIntoView({ block: 'start' });
 	}
 
+	/**
+	 * Shows a newer version of a post. Its route's answer and realtime events
+	 * arrive in any order: an event of an earlier save that lands after the
+	 * answer must not bring the older version back (`updated` orders them).
+	 */
 	replace(updated: Post): void {
-		this.posts = this.posts.map((p) => (p.id === updated.id ? updated : p));
+		this.posts = this.posts.map((p) => (p.id === updated.id && updated.updated >= p.updated ? updated : p));
 	}
 
 	remove(postId: string): void {
